@@ -1,0 +1,44 @@
+import { EXIT_USAGE, UserError, runCli } from "../cli/errors.js";
+import { DEFAULT_ROLES, ROLES, type Role, isRole } from "./catalog.js";
+import { ensureEngine } from "./engine.js";
+import { ensureImages } from "./ensure-images.js";
+import { plainProgress, resultTable, ttyProgress } from "./progress.js";
+
+const USAGE = `usage: npm run images -- [role...] [--list]
+Builds the images of the given roles (default: every role but benchmark baselines) that are missing.`;
+
+// `npm run images`: build whatever is missing, with progress, then a table of what there is.
+await runCli(async () => {
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.includes("--list")) {
+    process.stdout.write(`${ROLES.join("\n")}\n`);
+    return 0;
+  }
+  const unknown = args.filter((a) => !isRole(a));
+  if (unknown.length > 0) {
+    throw new UserError(`unknown role${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `'${u}'`).join(", ")}; roles are: ${ROLES.join(", ")}`, {
+      exitCode: EXIT_USAGE,
+    });
+  }
+  const roles: readonly Role[] = args.length > 0 ? (args as Role[]) : DEFAULT_ROLES;
+  await ensureEngine();
+
+  const live = process.stderr.isTTY && !process.env.CI ? ttyProgress(process.stderr) : undefined;
+  const t0 = performance.now();
+  try {
+    const results = await ensureImages({
+      roles,
+      onEvent: live?.onEvent ?? plainProgress((text) => process.stderr.write(text)),
+    });
+    live?.stop();
+    process.stdout.write(`${resultTable(results)}\n`);
+    process.stdout.write(`images ready in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    return 0;
+  } finally {
+    live?.stop();
+  }
+});

@@ -1,0 +1,79 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { connect } from "node:net";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { PORTS, nodeContainer } from "../cluster/containers.js";
+import { dockerClient } from "./engine.js";
+import { imageTag } from "./recipe-hash.js";
+
+const docker = dockerClient();
+
+async function containersLabelled(label: string): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: [label] } });
+  return list.map((c) => c.Id);
+}
+
+describe("ryuk", () => {
+  it("is the image testcontainers uses for its reaper", async () => {
+    // Any container start makes testcontainers start its session's reaper first.
+    await using _ = await nodeContainer("redis").start();
+    const reapers = await docker.listContainers({ filters: { name: ["testcontainers-ryuk-"] } });
+    expect(process.env.RYUK_CONTAINER_IMAGE).toBe(imageTag("ryuk"));
+    expect(reapers.map((r) => r.Image)).toContain(imageTag("ryuk"));
+  });
+
+  it("acknowledges filters and removes what they match once its client is gone", async () => {
+    const label = `brownout.ryuk-test=${randomUUID()}`;
+    // Not disposed by the test: the reaper removes what it was told to and then exits (testcontainers starts
+    // its image with auto-remove), which the end of this test checks.
+    const reaper = await nodeContainer("ryuk")
+      .withBindMounts([{ source: "/var/run/docker.sock", target: "/var/run/docker.sock" }])
+      .withEnvironment({ RYUK_RECONNECTION_TIMEOUT: "500ms" })
+      .start();
+    const [key, value] = label.split("=") as [string, string];
+    const victim = await docker.createContainer({ Image: imageTag("base"), Cmd: ["sleep", "300"], Labels: { [key]: value } });
+    await victim.start();
+    const network = await docker.createNetwork({ Name: `ryuk-test-${value.slice(0, 8)}`, Labels: { [key]: value } });
+
+    const socket = connect(reaper.getMappedPort(PORTS.ryuk), reaper.getHost());
+    const ack = await new Promise<string>((resolve, reject) => {
+      socket.once("error", reject);
+      socket.once("data", (d) => {
+        resolve(d.toString());
+      });
+      socket.write(`label=${label}\n`);
+    });
+    expect(ack).toBe("ACK\n");
+    // Still connected: nothing may be removed yet.
+    expect(await containersLabelled(label)).toHaveLength(1);
+    socket.end();
+
+    await expect.poll(() => containersLabelled(label), { timeout: 20_000, interval: 100 }).toEqual([]);
+    await expect.poll(async () => (await docker.listNetworks({ filters: { label: [label] } })).length, { timeout: 10_000, interval: 100 }).toBe(0);
+    await expect(network.inspect()).rejects.toThrow(/not found|No such network/i);
+    await expect.poll(async () => (await docker.listContainers({ all: true, filters: { id: [reaper.getId()] } })).length, { timeout: 10_000, interval: 100 }).toBe(0);
+  });
+
+  it("reaps the containers of a runner killed with SIGKILL", async () => {
+    const run = `killed-${randomUUID()}`;
+    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../../test/fixtures/orphan-runner.ts", import.meta.url)), run], {
+      // A short reconnection timeout keeps the test quick; the default (10 s) behaves the same, later.
+      env: { ...process.env, TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT: "1s" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const started = await new Promise<string>((resolve, reject) => {
+      child.once("exit", (code) => {
+        reject(new Error(`runner exited early with ${String(code)}`));
+      });
+      child.stdout.on("data", (d: Buffer) => {
+        const m = /started (\w+)/.exec(d.toString());
+        if (m?.[1]) resolve(m[1]);
+      });
+    });
+    expect(await containersLabelled(`brownout.run=${run}`)).toEqual([started]);
+    child.removeAllListeners("exit");
+    child.kill("SIGKILL");
+    await expect.poll(() => containersLabelled(`brownout.run=${run}`), { timeout: 30_000, interval: 200 }).toEqual([]);
+  });
+});
