@@ -1,5 +1,5 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type Docker from "dockerode";
 import { pack } from "tar-fs";
 import { BuildFailure } from "./build-errors.js";
@@ -42,17 +42,30 @@ function hostCaBundle(): Buffer {
   return existsSync(path) ? readFileSync(path) : Buffer.alloc(0);
 }
 
-function buildContext(role: Role): NodeJS.ReadableStream {
-  const needsCa = recipe(role).host.includes("tls");
+/** One image to build: a folder with a Dockerfile, extra files for the context, args, labels. */
+export interface ImageBuildSpec {
+  /** What messages call it: the role, or a benchmark variant's name. */
+  readonly name: string;
+  readonly contextDir: string;
+  readonly tag: string;
+  readonly buildargs: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Files added to the context that are not in the folder (host inputs such as the CA bundle). */
+  readonly extraFiles?: Readonly<Record<string, Buffer>>;
+}
+
+function buildContext(spec: ImageBuildSpec): NodeJS.ReadableStream {
+  const extra = Object.entries(spec.extraFiles ?? {});
   // tar-fs' Pack is a streamx stream; dockerode only pipes it, which it supports.
-  return pack(recipeDir(role), {
-    finalize: !needsCa,
-    finish: needsCa
-      ? (p) => {
-          p.entry({ name: "host-ca-certificates.crt" }, hostCaBundle());
-          p.finalize();
-        }
-      : undefined,
+  return pack(spec.contextDir, {
+    finalize: extra.length === 0,
+    finish:
+      extra.length > 0
+        ? (p) => {
+            for (const [name, content] of extra) p.entry({ name }, content);
+            p.finalize();
+          }
+        : undefined,
   }) as unknown as NodeJS.ReadableStream;
 }
 
@@ -60,34 +73,31 @@ interface BuildMessage {
   stream?: string;
   error?: string;
   errorDetail?: { message?: string };
-  aux?: { ID?: string };
 }
 
 const STEP = /^Step (\d+)\/(\d+) : (.*)$/;
 
 /**
- * Builds one role's image through the Engine API (the classic builder: it is what every engine has, buildx or
- * not). RUN steps use the host's network, so builds reach the same mirrors and proxies as the host does.
+ * Builds one image through the Engine API (the classic builder: it is what every engine has, buildx or not).
+ * RUN steps use the host's network, so builds reach the same mirrors and proxies as the host does. The whole
+ * log goes to logPath; a failure names the step and carries the log's end.
  */
-export async function buildRole(
+export async function buildImage(
   docker: Docker,
-  role: Role,
-  host: HostSources,
-  logDir: string,
+  spec: ImageBuildSpec,
+  logPath: string,
   onStep: (step: StepEvent) => void,
 ): Promise<{ tag: string; sizeBytes: number }> {
-  mkdirSync(logDir, { recursive: true });
-  const logPath = buildLogPath(logDir, role);
+  mkdirSync(dirname(logPath), { recursive: true });
   const log = createWriteStream(logPath, { flags: "a" });
-  const tag = imageTag(role);
   const logLines: string[] = [];
   let currentStep: string | undefined;
   try {
-    const stream = await docker.buildImage(buildContext(role), {
-      t: tag,
-      buildargs: buildArgs(role, host),
+    const stream = await docker.buildImage(buildContext(spec), {
+      t: spec.tag,
+      buildargs: { ...spec.buildargs },
       networkmode: "host",
-      labels: { "brownout.role": role, "brownout.recipe": recipeHash(role) },
+      labels: { ...spec.labels },
       rm: true,
       forcerm: true,
     });
@@ -110,6 +120,7 @@ export async function buildRole(
                 onStep({ index: Number(m[1]), total: Number(m[2]), text: m[3] });
               }
             }
+            // Only the end of the log is ever shown; the file keeps all of it.
             if (logLines.length > 400) logLines.splice(0, logLines.length - 200);
           }
           if (event.error) {
@@ -123,11 +134,35 @@ export async function buildRole(
   } catch (error) {
     await new Promise<void>((resolve) => log.end(resolve));
     const reason = error instanceof Error ? error.message : String(error);
-    throw new BuildFailure(role, currentStep, logLines.join("\n"), logPath, reason);
+    throw new BuildFailure(spec.name, currentStep, logLines.join("\n"), logPath, reason);
   }
   await new Promise<void>((resolve) => log.end(resolve));
-  const alias = recipe(role).alias;
-  if (alias) await docker.getImage(tag).tag({ repo: imageRepo(role), tag: alias });
-  const info = await docker.getImage(tag).inspect();
-  return { tag, sizeBytes: info.Size };
+  const info = await docker.getImage(spec.tag).inspect();
+  return { tag: spec.tag, sizeBytes: info.Size };
+}
+
+/** Builds a catalog role under its content-hash tag (and its alias, if it has one). */
+export async function buildRole(
+  docker: Docker,
+  role: Role,
+  host: HostSources,
+  logDir: string,
+  onStep: (step: StepEvent) => void,
+): Promise<{ tag: string; sizeBytes: number }> {
+  const r = recipe(role);
+  const result = await buildImage(
+    docker,
+    {
+      name: role,
+      contextDir: recipeDir(role),
+      tag: imageTag(role),
+      buildargs: buildArgs(role, host),
+      labels: { "brownout.role": role, "brownout.recipe": recipeHash(role) },
+      ...(r.host.includes("tls") ? { extraFiles: { "host-ca-certificates.crt": hostCaBundle() } } : {}),
+    },
+    buildLogPath(logDir, role),
+    onStep,
+  );
+  if (r.alias) await docker.getImage(result.tag).tag({ repo: imageRepo(role), tag: r.alias });
+  return result;
 }

@@ -29,12 +29,29 @@ describe("images", () => {
       const { rows } = await client.query<{ v: string; note: string }>("SELECT version() AS v, note FROM seeded WHERE id = 1");
       expect(rows[0]?.v).toMatch(/^PostgreSQL 15\./);
       expect(rows[0]?.note).toBe("from /docker-entrypoint-initdb.d");
+      // The build-time spare role and database became alice and shop: nothing of them is left.
+      const leftover = await client.query("SELECT 1 FROM pg_database WHERE datname = 'brownout_spare' UNION ALL SELECT 1 FROM pg_roles WHERE rolname = 'brownout_spare'");
+      expect(leftover.rowCount).toBe(0);
     } finally {
       await client.end();
     }
     // The password is really checked: a wrong one is refused.
     const wrong = new pg.Client({ host: c.getHost(), port: c.getMappedPort(PORTS.postgres), user: "alice", password: "nope", database: "shop" });
     await expect(wrong.connect()).rejects.toThrow(/password authentication failed/);
+  });
+
+  it("postgres: the default user and database leave no spare behind", async () => {
+    await using c = await nodeContainer("postgres").withEnvironment({ POSTGRES_PASSWORD: "pw" }).start();
+    const client = new pg.Client({ host: c.getHost(), port: c.getMappedPort(PORTS.postgres), user: "postgres", password: "pw", database: "postgres" });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database ORDER BY datname");
+      expect(rows.map((r) => r.datname)).toEqual(["postgres", "template0", "template1"]);
+      const roles = await client.query("SELECT 1 FROM pg_roles WHERE rolname = 'brownout_spare'");
+      expect(roles.rowCount).toBe(0);
+    } finally {
+      await client.end();
+    }
   });
 
   it("postgres: a replica clones the primary and streams its writes", async () => {

@@ -17,7 +17,8 @@ async function containersLabelled(label: string): Promise<string[]> {
 describe("ryuk", () => {
   it("is the image testcontainers uses for its reaper", async () => {
     // Any container start makes testcontainers start its session's reaper first.
-    await using _ = await nodeContainer("redis").start();
+    await using redis = await nodeContainer("redis").start();
+    expect(redis.getId()).toBeTruthy();
     const reapers = await docker.listContainers({ filters: { name: ["testcontainers-ryuk-"] } });
     expect(process.env.RYUK_CONTAINER_IMAGE).toBe(imageTag("ryuk"));
     expect(reapers.map((r) => r.Image)).toContain(imageTag("ryuk"));

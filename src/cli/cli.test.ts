@@ -1,0 +1,55 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Runs one of our CLIs as a user would (through tsx), with an engine that cannot answer. */
+function cli(script: string, args: string[] = [], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: root,
+    env: { ...process.env, DOCKER_HOST: "tcp://127.0.0.1:1", ...env },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const STACK = /^\s+at .+:\d+:\d+\)?$/m;
+
+describe("command-line errors", () => {
+  it("npm run engine: names the DOCKER_HOST that does not answer and how to get an engine, exit 1", () => {
+    const r = cli("src/images/engine-cli.ts");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^brownout: no Docker engine answers at DOCKER_HOST=tcp:\/\/127\.0\.0\.1:1 \(.*ECONNREFUSED.*\)$/m);
+    expect(r.stderr).toMatch(/^hint: start the engine DOCKER_HOST names, or unset DOCKER_HOST/m);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it("npm run images: an unknown role lists the roles, exit 2, before touching any engine", () => {
+    const r = cli("src/images/images-cli.ts", ["postgress"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^brownout: unknown role 'postgress'; roles are: base, gobuild, postgres, .*ryuk$/m);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it("npm run images: with no engine, says so instead of building", () => {
+    const r = cli("src/images/images-cli.ts", ["redis"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^brownout: no Docker engine answers at DOCKER_HOST=/m);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it("npm run clean: nothing to clean without an engine, and never starts one", () => {
+    const r = cli("src/images/clean-cli.ts");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/nothing to clean/);
+  });
+
+  it("npm run clean: a bad flag prints usage, exit 2", () => {
+    const r = cli("src/images/clean-cli.ts", ["--bogus"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/usage: npm run clean/);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+});
