@@ -16,8 +16,8 @@ export default defineConfig({
     setupFiles: ["allure-vitest/setup"],
     reporters: [
       "default",
-      // .ci/run reads the real pass/fail counts from here.
-      ["json", { outputFile: "reports/vitest/results.json" }],
+      // .ci/run reads the real pass/fail counts from here (one file per run it makes).
+      ["json", { outputFile: process.env.BROWNOUT_VITEST_JSON ?? "reports/vitest/results.json" }],
       ["allure-vitest/reporter", { resultsDir: "reports/allure-results" }],
     ],
     projects: [
