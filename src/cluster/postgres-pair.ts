@@ -1,0 +1,99 @@
+import pg from "pg";
+import type { StartedNetwork, StartedTestContainer } from "testcontainers";
+import { PORTS, nodeContainer } from "./containers.js";
+import { runLabels } from "./labels.js";
+import type { DetectionTimings } from "./topology.js";
+import type { ToxiproxyNode } from "./toxiproxy.js";
+
+export const PG_CREDENTIALS = { user: "postgres", password: "brownout", database: "postgres" } as const;
+const REPL = { BROWNOUT_PG_REPL_USER: "replicator", BROWNOUT_PG_REPL_PASSWORD: "replicator" } as const;
+/** A physical slot keeps the WAL a cut-off replica still needs, so it can catch up after a partition heals. */
+const SLOT = "pg_replica";
+
+export interface PostgresPair {
+  readonly primary: StartedTestContainer;
+  readonly replica: StartedTestContainer;
+}
+
+export function pgClient(container: StartedTestContainer): pg.Client {
+  return new pg.Client({
+    host: container.getHost(),
+    port: container.getMappedPort(PORTS.postgres),
+    ...PG_CREDENTIALS,
+    connectionTimeoutMillis: 2000,
+  });
+}
+
+export async function withPg<T>(container: StartedTestContainer, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = pgClient(container);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** pg-primary, then pg-replica cloned from it and streaming through the Toxiproxy link `pg-replication`. */
+export async function startPostgresPair(network: StartedNetwork, toxiproxy: ToxiproxyNode, timings: DetectionTimings): Promise<PostgresPair> {
+  const primary = await nodeContainer("postgres")
+    .withLabels(runLabels("pg-primary"))
+    .withNetwork(network)
+    .withNetworkAliases("pg-primary")
+    .withEnvironment({ POSTGRES_PASSWORD: PG_CREDENTIALS.password, ...REPL })
+    .start();
+  await withPg(primary, (c) => c.query("SELECT pg_create_physical_replication_slot($1)", [SLOT]));
+  const link = toxiproxy.address("pg-replication");
+  const replica = await nodeContainer("postgres")
+    .withLabels(runLabels("pg-replica"))
+    .withNetwork(network)
+    .withNetworkAliases("pg-replica")
+    .withEnvironment({
+      BROWNOUT_PG_ROLE: "replica",
+      BROWNOUT_PG_PRIMARY_HOST: link.host,
+      BROWNOUT_PG_PRIMARY_PORT: String(link.port),
+      BROWNOUT_PG_SLOT: SLOT,
+      BROWNOUT_PG_APP_NAME: "pg-replica",
+      ...REPL,
+    })
+    .withCommand(["postgres", "-c", `wal_receiver_timeout=${timings.postgres.walReceiverTimeoutMs}ms`])
+    .start();
+  return { primary, replica };
+}
+
+export interface PostgresFacts {
+  /** pg_stat_replication's state for pg-replica on the primary, or "absent". */
+  readonly replication: string;
+  readonly replayLagBytes: number | null;
+  readonly primaryInRecovery: boolean;
+  readonly replicaInRecovery: boolean;
+}
+
+export async function postgresFacts(pair: PostgresPair): Promise<PostgresFacts> {
+  const [primary, replicaInRecovery] = await Promise.all([
+    withPg(pair.primary, async (c) => {
+      const rec = await c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r");
+      const rep = await c.query<{ state: string; lag: string | null }>(
+        "SELECT state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint::text AS lag FROM pg_stat_replication WHERE application_name = 'pg-replica'",
+      );
+      return { inRecovery: rec.rows[0]?.r ?? false, row: rep.rows[0] };
+    }),
+    withPg(pair.replica, async (c) => (await c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r ?? false),
+  ]);
+  return {
+    replication: primary.row?.state ?? "absent",
+    replayLagBytes: primary.row?.lag == null ? null : Number(primary.row.lag),
+    primaryInRecovery: primary.inRecovery,
+    replicaInRecovery,
+  };
+}
+
+/** What is off in the facts; empty when the pair is in steady state. */
+export function postgresProblems(f: PostgresFacts): string[] {
+  const problems: string[] = [];
+  if (f.replication !== "streaming") problems.push(`pg-replica replication is ${f.replication}, not streaming`);
+  if (f.replayLagBytes !== 0) problems.push(`pg-replica replay lags by ${String(f.replayLagBytes)} bytes`);
+  if (f.primaryInRecovery) problems.push("pg-primary is in recovery (not a primary)");
+  if (!f.replicaInRecovery) problems.push("pg-replica is not in recovery (a second primary)");
+  return problems;
+}

@@ -1,0 +1,119 @@
+import { Redis } from "ioredis";
+import { type StartedNetwork, type StartedTestContainer, Wait } from "testcontainers";
+import { PORTS, nodeContainer } from "./containers.js";
+import { runLabels } from "./labels.js";
+import type { DetectionTimings } from "./topology.js";
+
+export const MASTER_NAME = "brownout";
+
+export interface RedisSentinel {
+  readonly redis: { readonly "redis-1": StartedTestContainer; readonly "redis-2": StartedTestContainer };
+  readonly sentinels: readonly StartedTestContainer[];
+}
+
+function redisConf(alias: string, replicaOf?: string): string {
+  // Every node announces its network alias, so Sentinel and replicas address it by a name that survives restarts.
+  return [`port ${PORTS.redis}`, `replica-announce-ip ${alias}`, ...(replicaOf ? [`replicaof ${replicaOf} ${PORTS.redis}`] : [])].join("\n");
+}
+
+function sentinelConf(alias: string, t: DetectionTimings["sentinel"]): string {
+  // resolve-hostnames must come before the monitor line that names a host.
+  return [
+    `port ${PORTS.sentinel}`,
+    "sentinel resolve-hostnames yes",
+    "sentinel announce-hostnames yes",
+    `sentinel announce-ip ${alias}`,
+    `sentinel monitor ${MASTER_NAME} redis-1 ${PORTS.redis} ${t.quorum}`,
+    `sentinel down-after-milliseconds ${MASTER_NAME} ${t.downAfterMs}`,
+    `sentinel failover-timeout ${MASTER_NAME} ${t.failoverTimeoutMs}`,
+    `sentinel parallel-syncs ${MASTER_NAME} 1`,
+  ].join("\n");
+}
+
+function redisNode(network: StartedNetwork, alias: string, conf: string) {
+  return nodeContainer("redis")
+    .withLabels(runLabels(alias))
+    .withNetwork(network)
+    .withNetworkAliases(alias)
+    .withCopyContentToContainer([{ content: `${conf}\n`, target: "/etc/brownout/redis.conf" }])
+    .withCommand(["redis-server", "/etc/brownout/redis.conf"]);
+}
+
+/** redis-1 (master), redis-2 (its replica) and three Sentinels watching them under one master name. */
+export async function startRedisSentinel(network: StartedNetwork, timings: DetectionTimings): Promise<RedisSentinel> {
+  const master = await redisNode(network, "redis-1", redisConf("redis-1")).start();
+  const [replica, ...sentinels] = await Promise.all([
+    redisNode(network, "redis-2", redisConf("redis-2", "redis-1")).start(),
+    ...[1, 2, 3].map((i) =>
+      nodeContainer("redis")
+        .withLabels(runLabels(`sentinel-${String(i)}`))
+        .withNetwork(network)
+        .withNetworkAliases(`sentinel-${String(i)}`)
+        .withExposedPorts(PORTS.sentinel)
+        .withCopyContentToContainer([{ content: `${sentinelConf(`sentinel-${String(i)}`, timings.sentinel)}\n`, target: "/etc/brownout/sentinel.conf" }])
+        .withCommand(["redis-sentinel", "/etc/brownout/sentinel.conf"])
+        .withWaitStrategy(Wait.forLogMessage(/\+monitor master/))
+        .start(),
+    ),
+  ]);
+  if (!replica) throw new Error("redis-2 did not start");
+  return { redis: { "redis-1": master, "redis-2": replica }, sentinels };
+}
+
+export async function withRedis<T>(container: StartedTestContainer, port: number, fn: (r: Redis) => Promise<T>): Promise<T> {
+  const r = new Redis({ host: container.getHost(), port: container.getMappedPort(port), lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000 });
+  await r.connect();
+  try {
+    return await fn(r);
+  } finally {
+    r.disconnect();
+  }
+}
+
+export interface RedisFacts {
+  /** The master each Sentinel reports, by alias. */
+  readonly sentinelMasters: readonly string[];
+  readonly quorum: string;
+  /** role and link state per Redis node, from INFO replication. */
+  readonly nodes: Readonly<Record<string, { role: string; linkUp: boolean | null }>>;
+}
+
+export async function redisFacts(rs: RedisSentinel): Promise<RedisFacts> {
+  const sentinelMasters = await Promise.all(
+    rs.sentinels.map((s) =>
+      withRedis(s, PORTS.sentinel, async (r) => {
+        const addr = (await r.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME)) as string[] | null;
+        return addr?.[0] ?? "none";
+      }).catch((e: unknown) => `unreachable (${e instanceof Error ? e.message : String(e)})`),
+    ),
+  );
+  const first = rs.sentinels[0];
+  const quorum = first
+    ? await withRedis(first, PORTS.sentinel, async (r) => String(await r.call("SENTINEL", "CKQUORUM", MASTER_NAME))).catch((e: unknown) =>
+        e instanceof Error ? e.message : String(e),
+      )
+    : "no sentinel";
+  const nodes: Record<string, { role: string; linkUp: boolean | null }> = {};
+  for (const [alias, c] of Object.entries(rs.redis)) {
+    nodes[alias] = await withRedis(c, PORTS.redis, async (r) => {
+      const info = await r.info("replication");
+      const role = /role:(\w+)/.exec(info)?.[1] ?? "unknown";
+      const link = /master_link_status:(\w+)/.exec(info)?.[1];
+      return { role, linkUp: link === undefined ? null : link === "up" };
+    }).catch(() => ({ role: "unreachable", linkUp: null }));
+  }
+  return { sentinelMasters, quorum, nodes };
+}
+
+export function redisProblems(f: RedisFacts): string[] {
+  const problems: string[] = [];
+  const masters = new Set(f.sentinelMasters);
+  if (masters.size !== 1) problems.push(`Sentinels disagree on the master: ${f.sentinelMasters.join(", ")}`);
+  const [reported] = f.sentinelMasters;
+  if (reported && f.nodes[reported]?.role !== "master") problems.push(`Sentinel reports ${reported} as master, but it is ${f.nodes[reported]?.role ?? "unknown"}`);
+  if (!f.quorum.startsWith("OK")) problems.push(`Sentinel quorum: ${f.quorum}`);
+  const roles = Object.entries(f.nodes);
+  if (roles.filter(([, n]) => n.role === "master").length !== 1) problems.push(`expected one Redis master: ${roles.map(([a, n]) => `${a}=${n.role}`).join(", ")}`);
+  for (const [alias, n] of roles) if (n.role === "slave" && n.linkUp !== true) problems.push(`${alias}'s link to its master is down`);
+  return problems;
+}

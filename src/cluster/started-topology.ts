@@ -1,0 +1,179 @@
+import type { StartedNetwork, StartedTestContainer } from "testcontainers";
+import { UserError } from "../cli/errors.js";
+import { type ActiveFault, FaultLedger, activeFault } from "../faults/fault.js";
+import { type ProcessFault, injectProcessFault } from "../faults/process.js";
+import { dockerClient } from "../images/engine.js";
+import { PORTS } from "./containers.js";
+import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems } from "./postgres-pair.js";
+import { MASTER_NAME, type RedisFacts, type RedisSentinel, redisFacts, redisProblems, withRedis } from "./redis-sentinel.js";
+import { type NodeRole, type Slice, type TopologySpec, assertRole } from "./topology.js";
+import type { ToxiproxyNode } from "./toxiproxy.js";
+
+export interface SteadyStateFacts {
+  readonly postgres?: PostgresFacts;
+  readonly redis?: RedisFacts;
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  /** What is off, in words; empty when ok. */
+  readonly problems: readonly string[];
+  readonly facts: SteadyStateFacts;
+  /** How long verify polled before the facts were steady (or it gave up). */
+  readonly waitedMs: number;
+}
+
+export interface TopologyParts {
+  readonly spec: TopologySpec;
+  readonly network: StartedNetwork;
+  readonly toxiproxy: ToxiproxyNode;
+  readonly postgres?: PostgresPair;
+  readonly redis?: RedisSentinel;
+  /** Start time of Toxiproxy and of each slice (its primaries, then its replicas), in ms. */
+  readonly startMs: Readonly<Partial<Record<"toxiproxy" | Slice, number>>>;
+}
+
+/** A running topology: its nodes, steady-state facts, and the faults it can take. Disposal heals and removes all. */
+export class StartedTopology implements AsyncDisposable {
+  readonly spec: TopologySpec;
+  readonly startMs: Readonly<Partial<Record<"toxiproxy" | Slice, number>>>;
+  readonly #parts: TopologyParts;
+  readonly #nodes = new Map<NodeRole, StartedTestContainer>();
+  readonly #faults = new FaultLedger();
+
+  constructor(parts: TopologyParts) {
+    this.#parts = parts;
+    this.spec = parts.spec;
+    this.startMs = parts.startMs;
+    this.#nodes.set("toxiproxy", parts.toxiproxy.container);
+    if (parts.postgres) {
+      this.#nodes.set("pg-primary", parts.postgres.primary);
+      this.#nodes.set("pg-replica", parts.postgres.replica);
+    }
+    if (parts.redis) {
+      this.#nodes.set("redis-1", parts.redis.redis["redis-1"]);
+      this.#nodes.set("redis-2", parts.redis.redis["redis-2"]);
+      parts.redis.sentinels.forEach((s, i) => this.#nodes.set(`sentinel-${String(i + 1)}` as NodeRole, s));
+    }
+  }
+
+  get toxiproxy(): ToxiproxyNode {
+    return this.#parts.toxiproxy;
+  }
+
+  get postgres(): PostgresPair {
+    if (!this.#parts.postgres) throw new UserError("this topology has no postgres slice");
+    return this.#parts.postgres;
+  }
+
+  get redis(): RedisSentinel {
+    if (!this.#parts.redis) throw new UserError("this topology has no redis slice");
+    return this.#parts.redis;
+  }
+
+  node(role: string): StartedTestContainer {
+    const r = assertRole(this.spec, role);
+    const c = this.#nodes.get(r);
+    if (!c) throw new UserError(`role '${r}' has no container`);
+    return c;
+  }
+
+  /** Steady-state facts once, with what is off. */
+  async facts(): Promise<{ facts: SteadyStateFacts; problems: string[] }> {
+    const [pgFacts, redis] = await Promise.all([
+      this.#parts.postgres ? postgresFacts(this.#parts.postgres).catch((e: unknown) => e as Error) : undefined,
+      this.#parts.redis ? redisFacts(this.#parts.redis) : undefined,
+    ]);
+    const problems: string[] = [];
+    const facts: { postgres?: PostgresFacts; redis?: RedisFacts } = {};
+    if (pgFacts instanceof Error) problems.push(`postgres: ${pgFacts.message}`);
+    else if (pgFacts) {
+      facts.postgres = pgFacts;
+      problems.push(...postgresProblems(pgFacts));
+    }
+    if (redis) {
+      facts.redis = redis;
+      problems.push(...redisProblems(redis));
+    }
+    return { facts, problems };
+  }
+
+  /**
+   * Polls the steady-state facts (every 100 ms, up to withinMs) until nothing is off: replication is
+   * asynchronous, so "caught up" is a state reached shortly after the last write, not at every instant.
+   */
+  async verify(options: { withinMs?: number } = {}): Promise<VerifyResult> {
+    const withinMs = options.withinMs ?? 5000;
+    const t0 = performance.now();
+    for (;;) {
+      const { facts, problems } = await this.facts();
+      const waitedMs = performance.now() - t0;
+      if (problems.length === 0 || waitedMs >= withinMs) return { ok: problems.length === 0, problems, facts, waitedMs };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async kill(role: string): Promise<ActiveFault> {
+    return this.#process("kill", role);
+  }
+
+  async stop(role: string): Promise<ActiveFault> {
+    return this.#process("stop", role);
+  }
+
+  async pause(role: string): Promise<ActiveFault> {
+    return this.#process("pause", role);
+  }
+
+  async restart(role: string): Promise<ActiveFault> {
+    return this.#process("restart", role);
+  }
+
+  async #process(kind: ProcessFault, role: string): Promise<ActiveFault> {
+    const container = this.node(role);
+    return this.#faults.track(await injectProcessFault(kind, role, container));
+  }
+
+  /** A toxic on a Toxiproxy link, until healed. */
+  async toxic(link: string, spec: { type: string } & Record<string, unknown>): Promise<ActiveFault> {
+    return this.#faults.track(await this.#parts.toxiproxy.toxic(link, spec));
+  }
+
+  /** Operator action: ask the Sentinels to fail over now. Nothing to heal: the new master stays. */
+  async sentinelFailover(): Promise<ActiveFault> {
+    const sentinel = this.node("sentinel-1");
+    await withRedis(sentinel, PORTS.sentinel, (r) => r.call("SENTINEL", "FAILOVER", MASTER_NAME));
+    return this.#faults.track(activeFault("sentinel failover", () => Promise.resolve()));
+  }
+
+  /** The faults still in force. */
+  get activeFaults(): readonly ActiveFault[] {
+    return this.#faults.active;
+  }
+
+  /** A container's log (stdout and stderr), for reports. */
+  async logs(role: string): Promise<string> {
+    const buffer = await dockerClient()
+      .getContainer(this.node(role).getId())
+      .logs({ stdout: true, stderr: true, follow: false, timestamps: true });
+    return demux(buffer);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.#faults.healAll();
+    await Promise.allSettled([...this.#nodes.values()].map((c) => c.stop({ remove: true, removeVolumes: true })));
+    await this.#parts.network.stop();
+  }
+}
+
+/** Docker multiplexes stdout and stderr of a non-TTY container in 8-byte-headed frames. */
+function demux(buffer: Buffer): string {
+  const out: Buffer[] = [];
+  let i = 0;
+  while (i + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(i + 4);
+    out.push(buffer.subarray(i + 8, i + 8 + size));
+    i += 8 + size;
+  }
+  return Buffer.concat(out).toString("utf8");
+}
