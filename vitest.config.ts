@@ -1,11 +1,11 @@
 import { defineConfig } from "vitest/config";
 import { runId } from "./src/cluster/labels.js";
-import { imageTag } from "./src/images/recipe-hash.js";
+import { testcontainersEnv } from "./src/images/testcontainers-env.js";
 
-// testcontainers reads RYUK_CONTAINER_IMAGE once, when it is first imported: it must be in the environment of
-// every worker before any test file loads, so it is set here, from the same content hash the builder uses.
+// testcontainers reads its environment once, when it is first imported: it must be in every worker's
+// environment before any test file loads, so it is set here (see src/images/testcontainers-env.ts).
 const env = {
-  RYUK_CONTAINER_IMAGE: imageTag("ryuk"),
+  ...testcontainersEnv(),
   BROWNOUT_RUN_ID: runId(),
 };
 Object.assign(process.env, env);

@@ -1,5 +1,5 @@
-// First: testcontainers must see our reaper image before it is imported.
-import "../src/images/ryuk-env.js";
+// First: testcontainers must see its environment (reaper image, host) before it is imported.
+import "../src/images/testcontainers-setup.js";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Redis } from "ioredis";

@@ -4,3 +4,4 @@ export { StartedTopology, type SteadyStateFacts, type VerifyResult } from "./sta
 export { DEFAULT_TIMINGS, NODE_ROLES, SLICES, type DetectionTimings, type NodeRole, type Slice, type TopologySpec } from "./topology.js";
 export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./toxiproxy.js";
 export { RUN_LABEL, ROLE_LABEL, runId } from "./labels.js";
+export { HAPROXY_PORTS, HaproxyNode, type HaproxyFrontend, type ServerChange, type ServerState } from "./haproxy.js";

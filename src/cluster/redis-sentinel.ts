@@ -61,9 +61,19 @@ export async function startRedisSentinel(network: StartedNetwork, timings: Detec
 }
 
 export async function withRedis<T>(container: StartedTestContainer, port: number, fn: (r: Redis) => Promise<T>): Promise<T> {
-  const r = new Redis({ host: container.getHost(), port: container.getMappedPort(port), lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000 });
-  await r.connect();
+  // One-shot: no reconnects, no offline queue; a node that is down is an answer, not something to wait for.
+  const r = new Redis({
+    host: container.getHost(),
+    port: container.getMappedPort(port),
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2000,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
+  r.on("error", () => undefined); // errors reach the caller through the rejected command
   try {
+    await r.connect();
     return await fn(r);
   } finally {
     r.disconnect();

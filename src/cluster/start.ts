@@ -1,9 +1,11 @@
+import { type HaproxyNode, startHaproxy } from "./haproxy.js";
+import { type MysqlPair, startMysqlPair } from "./mysql-pair.js";
 import { startRunNetwork } from "./network.js";
 import { type PostgresPair, startPostgresPair } from "./postgres-pair.js";
 import { type RedisSentinel, startRedisSentinel } from "./redis-sentinel.js";
-import { StartedTopology } from "./started-topology.js";
-import { type DetectionTimings, type Slice, type TopologySpec, resolveSpec } from "./topology.js";
-import { type LinkName, startToxiproxy } from "./toxiproxy.js";
+import { StartedTopology, type TopologyParts } from "./started-topology.js";
+import { type DetectionTimings, type Slice, type TopologySpec, hasHaproxy, resolveSpec } from "./topology.js";
+import { type LinkName, type ToxiproxyNode, startToxiproxy } from "./toxiproxy.js";
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t0 = performance.now();
@@ -11,16 +13,19 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
   return { value, ms: performance.now() - t0 };
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /**
- * Starts a topology: the run network, Toxiproxy with the links the slices need, then the slices in parallel
- * (each starts its own primaries before its replicas). On any failure everything started so far is removed.
+ * Starts a topology: the run network, Toxiproxy with the links the slices need, the slices in parallel (each
+ * starts its primaries before its replicas), then HAProxy in front of the databases. If any part fails,
+ * everything started so far is removed before the error is thrown.
  */
 export async function startTopology(options: { slices?: readonly string[]; timings?: Partial<DetectionTimings> } = {}): Promise<StartedTopology> {
   const spec: TopologySpec = resolveSpec(options);
   const network = await startRunNetwork();
-  const startMs: Partial<Record<"toxiproxy" | Slice, number>> = {};
+  const startMs: Partial<Record<"toxiproxy" | "haproxy" | Slice, number>> = {};
   const links: LinkName[] = spec.slices.includes("postgres") ? ["pg-replication"] : [];
-  let toxiproxy;
+  let toxiproxy: ToxiproxyNode;
   try {
     const t = await timed(() => startToxiproxy(network, links));
     toxiproxy = t.value;
@@ -29,26 +34,33 @@ export async function startTopology(options: { slices?: readonly string[]; timin
     await network.stop();
     throw error;
   }
-  const [pgResult, redisResult] = await Promise.allSettled([
-    spec.slices.includes("postgres") ? timed(() => startPostgresPair(network, toxiproxy, spec.timings)) : undefined,
-    spec.slices.includes("redis") ? timed(() => startRedisSentinel(network, spec.timings)) : undefined,
+
+  const parts: Mutable<TopologyParts> = { spec, network, toxiproxy, startMs };
+  const slice = async <T>(name: Slice, start: () => Promise<T>, keep: (value: T) => void) => {
+    if (!spec.slices.includes(name)) return;
+    const t = await timed(start);
+    keep(t.value);
+    startMs[name] = t.ms;
+  };
+  const results = await Promise.allSettled([
+    slice<PostgresPair>("postgres", () => startPostgresPair(network, toxiproxy, spec.timings), (v) => (parts.postgres = v)),
+    slice<RedisSentinel>("redis", () => startRedisSentinel(network, spec.timings), (v) => (parts.redis = v)),
+    slice<MysqlPair>("mysql", () => startMysqlPair(network), (v) => (parts.mysql = v)),
   ]);
-  const postgres: PostgresPair | undefined = pgResult.status === "fulfilled" ? pgResult.value?.value : undefined;
-  const redis: RedisSentinel | undefined = redisResult.status === "fulfilled" ? redisResult.value?.value : undefined;
-  const topology = new StartedTopology({
-    spec,
-    network,
-    toxiproxy,
-    ...(postgres ? { postgres } : {}),
-    ...(redis ? { redis } : {}),
-    startMs,
-  });
-  const failed = [pgResult, redisResult].find((r) => r.status === "rejected");
-  if (failed) {
-    await topology[Symbol.asyncDispose]();
-    throw failed.reason;
+  let failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
+  if (failure === undefined && hasHaproxy(spec)) {
+    try {
+      const t = await timed<HaproxyNode>(() => startHaproxy(network, spec));
+      parts.haproxy = t.value;
+      startMs.haproxy = t.ms;
+    } catch (error) {
+      failure = error;
+    }
   }
-  if (pgResult.status === "fulfilled" && pgResult.value) startMs.postgres = pgResult.value.ms;
-  if (redisResult.status === "fulfilled" && redisResult.value) startMs.redis = redisResult.value.ms;
+  const topology = new StartedTopology(parts);
+  if (failure !== undefined) {
+    await topology[Symbol.asyncDispose]();
+    throw failure instanceof Error ? failure : new Error("topology start failed", { cause: failure });
+  }
   return topology;
 }

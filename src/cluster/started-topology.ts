@@ -4,7 +4,9 @@ import { type ActiveFault, FaultLedger, activeFault } from "../faults/fault.js";
 import { type ProcessFault, injectProcessFault } from "../faults/process.js";
 import { dockerClient } from "../images/engine.js";
 import { PORTS } from "./containers.js";
-import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems } from "./postgres-pair.js";
+import { type HaproxyNode, type ServerState } from "./haproxy.js";
+import { MYSQL_ROLES, type MysqlFacts, type MysqlPair, mysqlFacts, mysqlProblems } from "./mysql-pair.js";
+import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems, withPg } from "./postgres-pair.js";
 import { MASTER_NAME, type RedisFacts, type RedisSentinel, redisFacts, redisProblems, withRedis } from "./redis-sentinel.js";
 import { type NodeRole, type Slice, type TopologySpec, assertRole } from "./topology.js";
 import type { ToxiproxyNode } from "./toxiproxy.js";
@@ -12,6 +14,26 @@ import type { ToxiproxyNode } from "./toxiproxy.js";
 export interface SteadyStateFacts {
   readonly postgres?: PostgresFacts;
   readonly redis?: RedisFacts;
+  readonly mysql?: MysqlFacts;
+  readonly haproxy?: readonly ServerState[];
+}
+
+/** HAProxy server states in steady state: the standby fails the /primary check by design. */
+const HAPROXY_STEADY: Readonly<Record<string, string>> = {
+  "pg-write/pg-primary": "UP",
+  "pg-write/pg-replica": "DOWN",
+  "pg-read/pg-replica": "UP",
+  "mysql/mysql-1": "UP",
+  "mysql/mysql-2": "UP",
+};
+
+export function haproxyProblems(states: readonly ServerState[]): string[] {
+  return states
+    .filter((s) => {
+      const expected = HAPROXY_STEADY[`${s.backend}/${s.server}`];
+      return expected !== undefined && s.status !== expected;
+    })
+    .map((s) => `HAProxy ${s.backend}/${s.server} is ${s.status}, expected ${HAPROXY_STEADY[`${s.backend}/${s.server}`] ?? "?"}`);
 }
 
 export interface VerifyResult {
@@ -29,14 +51,16 @@ export interface TopologyParts {
   readonly toxiproxy: ToxiproxyNode;
   readonly postgres?: PostgresPair;
   readonly redis?: RedisSentinel;
+  readonly mysql?: MysqlPair;
+  readonly haproxy?: HaproxyNode;
   /** Start time of Toxiproxy and of each slice (its primaries, then its replicas), in ms. */
-  readonly startMs: Readonly<Partial<Record<"toxiproxy" | Slice, number>>>;
+  readonly startMs: Readonly<Partial<Record<"toxiproxy" | "haproxy" | Slice, number>>>;
 }
 
 /** A running topology: its nodes, steady-state facts, and the faults it can take. Disposal heals and removes all. */
 export class StartedTopology implements AsyncDisposable {
   readonly spec: TopologySpec;
-  readonly startMs: Readonly<Partial<Record<"toxiproxy" | Slice, number>>>;
+  readonly startMs: Readonly<Partial<Record<"toxiproxy" | "haproxy" | Slice, number>>>;
   readonly #parts: TopologyParts;
   readonly #nodes = new Map<NodeRole, StartedTestContainer>();
   readonly #faults = new FaultLedger();
@@ -55,6 +79,18 @@ export class StartedTopology implements AsyncDisposable {
       this.#nodes.set("redis-2", parts.redis.redis["redis-2"]);
       parts.redis.sentinels.forEach((s, i) => this.#nodes.set(`sentinel-${String(i + 1)}` as NodeRole, s));
     }
+    if (parts.mysql) for (const role of MYSQL_ROLES) this.#nodes.set(role, parts.mysql[role]);
+    if (parts.haproxy) this.#nodes.set("haproxy", parts.haproxy.container);
+  }
+
+  get mysql(): MysqlPair {
+    if (!this.#parts.mysql) throw new UserError("this topology has no mysql slice");
+    return this.#parts.mysql;
+  }
+
+  get haproxy(): HaproxyNode {
+    if (!this.#parts.haproxy) throw new UserError("this topology has no HAProxy (it runs with the postgres or mysql slice)");
+    return this.#parts.haproxy;
   }
 
   get toxiproxy(): ToxiproxyNode {
@@ -80,12 +116,23 @@ export class StartedTopology implements AsyncDisposable {
 
   /** Steady-state facts once, with what is off. */
   async facts(): Promise<{ facts: SteadyStateFacts; problems: string[] }> {
-    const [pgFacts, redis] = await Promise.all([
+    const [pgFacts, redis, mysql, haproxy] = await Promise.all([
       this.#parts.postgres ? postgresFacts(this.#parts.postgres).catch((e: unknown) => e as Error) : undefined,
       this.#parts.redis ? redisFacts(this.#parts.redis) : undefined,
+      this.#parts.mysql ? mysqlFacts(this.#parts.mysql) : undefined,
+      this.#parts.haproxy ? this.#parts.haproxy.serverStates().catch((e: unknown) => e as Error) : undefined,
     ]);
     const problems: string[] = [];
-    const facts: { postgres?: PostgresFacts; redis?: RedisFacts } = {};
+    const facts: { -readonly [K in keyof SteadyStateFacts]: SteadyStateFacts[K] } = {};
+    if (mysql) {
+      facts.mysql = mysql;
+      problems.push(...mysqlProblems(mysql));
+    }
+    if (haproxy instanceof Error) problems.push(`HAProxy runtime API: ${haproxy.message}`);
+    else if (haproxy) {
+      facts.haproxy = haproxy;
+      problems.push(...haproxyProblems(haproxy));
+    }
     if (pgFacts instanceof Error) problems.push(`postgres: ${pgFacts.message}`);
     else if (pgFacts) {
       facts.postgres = pgFacts;
@@ -137,6 +184,22 @@ export class StartedTopology implements AsyncDisposable {
   /** A toxic on a Toxiproxy link, until healed. */
   async toxic(link: string, spec: { type: string } & Record<string, unknown>): Promise<ActiveFault> {
     return this.#faults.track(await this.#parts.toxiproxy.toxic(link, spec));
+  }
+
+  /**
+   * Operator action: promote a Postgres standby (pg_promote). Irreversible by design, like the real one: its heal
+   * is a no-op, and verify() reports the pair as no longer redundant until a scenario rebuilds it.
+   */
+  async promote(role: string): Promise<ActiveFault> {
+    const r = assertRole(this.spec, role);
+    if (r !== "pg-replica" && r !== "pg-primary") throw new UserError(`promote applies to pg-primary or pg-replica, not ${r}`);
+    await withPg(this.node(r), (c) => c.query("SELECT pg_promote(wait => true, wait_seconds => 30)"));
+    return this.#faults.track(activeFault(`promote ${r}`, () => Promise.resolve()));
+  }
+
+  /** Operator action through HAProxy's runtime API; the heal restores the server's previous state or address. */
+  async setServer(backend: string, server: string, change: Parameters<HaproxyNode["setServer"]>[2]): Promise<ActiveFault> {
+    return this.#faults.track(await this.haproxy.setServer(backend, server, change));
   }
 
   /** Operator action: ask the Sentinels to fail over now. Nothing to heal: the new master stays. */

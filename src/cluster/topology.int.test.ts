@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import mysql from "mysql2/promise";
+import pg from "pg";
 import { PORTS } from "./containers.js";
+import { PG_CREDENTIALS } from "./postgres-pair.js";
+import { MYSQL_CREDENTIALS, withMysql } from "./mysql-pair.js";
 import { withPg } from "./postgres-pair.js";
 import { MASTER_NAME, withRedis } from "./redis-sentinel.js";
 import { type StartedTopology, startTopology } from "./index.js";
@@ -33,7 +37,52 @@ describe("topology", () => {
     expect(result.facts.postgres).toMatchObject({ replication: "streaming", replayLagBytes: 0, primaryInRecovery: false, replicaInRecovery: true });
     expect(result.facts.redis?.sentinelMasters).toEqual(["redis-1", "redis-1", "redis-1"]);
     expect(result.facts.redis?.quorum).toMatch(/^OK 3 usable Sentinels/);
+    expect(result.facts.mysql?.["mysql-1"]).toMatchObject({ io: "Yes", sql: "Yes", secondsBehind: 0 });
+    expect(result.facts.mysql?.["mysql-2"]).toMatchObject({ io: "Yes", sql: "Yes", secondsBehind: 0 });
+    expect(result.facts.haproxy).toContainEqual({ backend: "pg-write", server: "pg-primary", status: "UP" });
     expect(topology.startMs.postgres).toBeGreaterThan(0);
+  });
+
+  it("replicates MariaDB both ways, with interleaved auto-increment ids", async () => {
+    await withMysql(topology.node("mysql-1"), (c) => c.query("CREATE DATABASE app"));
+    await withMysql(topology.node("mysql-1"), (c) => c.query("CREATE TABLE app.items (id int AUTO_INCREMENT PRIMARY KEY, origin varchar(10))"));
+    await withMysql(topology.node("mysql-1"), (c) => c.query("INSERT INTO app.items (origin) VALUES ('one')"));
+    await withMysql(topology.node("mysql-2"), (c) => c.query("INSERT INTO app.items (origin) VALUES ('two')"));
+    for (const role of ["mysql-1", "mysql-2"] as const) {
+      await withMysql(topology.node(role), async (c) => {
+        await expect
+          .poll(async () => (await c.query<mysql.RowDataPacket[]>("SELECT id, origin FROM app.items ORDER BY origin"))[0], { timeout: 10_000, interval: 20 })
+          .toEqual([
+            { id: 1, origin: "one" },
+            { id: 2, origin: "two" },
+          ]);
+      });
+    }
+    expect((await topology.verify()).problems).toEqual([]);
+  });
+
+  it("HAProxy sends pg-write to the primary and pg-read to the replica", async () => {
+    const ask = async (frontend: "pg-write" | "pg-read") => {
+      const client = new pg.Client({ ...topology.haproxy.endpoint(frontend), ...PG_CREDENTIALS });
+      await client.connect();
+      try {
+        return (await client.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r;
+      } finally {
+        await client.end();
+      }
+    };
+    expect(await ask("pg-write")).toBe(false);
+    expect(await ask("pg-read")).toBe(true);
+  });
+
+  it("an operator puts a server in maintenance through the runtime API, and the heal puts it back", async () => {
+    const fault = await topology.setServer("pg-read", "pg-replica", { state: "maint" });
+    expect(await topology.haproxy.status("pg-read", "pg-replica")).toBe("MAINT");
+    const result = await topology.verify({ withinMs: 0 });
+    expect(result.problems).toContain("HAProxy pg-read/pg-replica is MAINT, expected UP");
+    await fault.heal();
+    expect((await topology.verify()).problems).toEqual([]);
+    await expect(topology.setServer("pg-read", "pg-nope", { state: "maint" })).rejects.toThrow(/no server pg-read\/pg-nope; servers are: .*pg-read\/pg-replica/);
   });
 
   it("replicates a write on pg-primary to pg-replica, and a Redis write to redis-2", async () => {
@@ -77,8 +126,34 @@ describe("topology", () => {
     expect(result.facts.redis?.nodes).toEqual({ "redis-1": { role: "slave", linkUp: true }, "redis-2": { role: "master", linkUp: null } });
   });
 
+  it("kill mysql-1: HAProxy sends MySQL clients to mysql-2 within its detection bound; replication resumes both ways", async () => {
+    const serverId = async () => {
+      const conn = await mysql.createConnection({ ...topology.haproxy.endpoint("mysql"), ...MYSQL_CREDENTIALS, connectTimeout: 1000 });
+      try {
+        return (await conn.query<mysql.RowDataPacket[]>("SELECT @@server_id AS id"))[0][0]?.id as number;
+      } finally {
+        await conn.end();
+      }
+    };
+    expect(await serverId()).toBe(1);
+    const fault = await topology.kill("mysql-1");
+    const t0 = performance.now();
+    await expect.poll(() => serverId().catch(() => -1), { timeout: 10_000, interval: 50 }).toBe(2);
+    const { interMs, fall } = topology.spec.timings.haproxy;
+    // Down after `fall` failed checks `inter` apart, plus one check timeout; 1 s of slack for a loaded machine.
+    expect(performance.now() - t0).toBeLessThan(interMs * (fall + 1) + topology.spec.timings.haproxy.checkTimeoutMs + 1000);
+    await withMysql(topology.node("mysql-2"), (c) => c.query("INSERT INTO app.items (origin) VALUES ('during')"));
+    await fault.heal();
+    expect((await topology.verify({ withinMs: 20_000 })).problems).toEqual([]);
+    await withMysql(topology.node("mysql-1"), async (c) => {
+      const [rows] = await c.query<mysql.RowDataPacket[]>("SELECT origin FROM app.items WHERE origin = 'during'");
+      expect(rows).toHaveLength(1);
+    });
+    await expect.poll(() => serverId(), { timeout: 10_000, interval: 50 }).toBe(1);
+  });
+
   it("rejects faults on roles, links and toxics that do not exist", async () => {
-    await expect(topology.kill("mysql-1")).rejects.toThrow(/unknown role 'mysql-1'; roles are:/);
+    await expect(topology.kill("app-gra")).rejects.toThrow(/unknown role 'app-gra'; roles are:/);
     await expect(topology.toxic("app-gra-redis", { type: "latency", latencyMs: 1 })).rejects.toThrow(/unknown link 'app-gra-redis'/);
     await expect(topology.toxic("pg-replication", { type: "jitter" })).rejects.toThrow(/unknown toxic type 'jitter'/);
     expect(topology.activeFaults).toEqual([]);
@@ -86,9 +161,24 @@ describe("topology", () => {
 });
 
 describe("partial topology", () => {
-  it("starts only the postgres slice and refuses faults on roles it lacks", async () => {
+  it("starts only the postgres slice; after the primary dies, promoting the replica moves pg-write to it", async () => {
     await using pgOnly = await startTopology({ slices: ["postgres"] });
     expect((await pgOnly.verify()).problems).toEqual([]);
     await expect(pgOnly.kill("redis-1")).rejects.toThrow(/role 'redis-1' is not in this topology \(slices: postgres\)/);
+
+    await pgOnly.kill("pg-primary");
+    await expect.poll(() => pgOnly.haproxy.status("pg-write", "pg-primary"), { timeout: 10_000, interval: 50 }).toBe("DOWN");
+    await pgOnly.promote("pg-replica");
+    await expect.poll(() => pgOnly.haproxy.status("pg-write", "pg-replica"), { timeout: 10_000, interval: 50 }).toBe("UP");
+    const client = new pg.Client({ ...pgOnly.haproxy.endpoint("pg-write"), ...PG_CREDENTIALS });
+    await client.connect();
+    try {
+      await client.query("CREATE TABLE after_promotion (id int)");
+      expect((await client.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r).toBe(false);
+    } finally {
+      await client.end();
+    }
+    // No longer redundant, and verify says so.
+    expect((await pgOnly.verify({ withinMs: 0 })).ok).toBe(false);
   });
 });

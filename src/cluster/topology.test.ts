@@ -6,19 +6,20 @@ import { assertLink, assertToxic } from "./toxiproxy.js";
 describe("topology spec", () => {
   it("is the full topology with fast timings by default", () => {
     const spec = resolveSpec();
-    expect(spec.slices).toEqual(["postgres", "redis"]);
+    expect(spec.slices).toEqual(["postgres", "redis", "mysql"]);
     expect(spec.timings).toEqual(DEFAULT_TIMINGS);
     expect(rolesOf(spec)).toContain("sentinel-3");
   });
 
   it("starts only the slices asked for", () => {
-    expect(rolesOf(resolveSpec({ slices: ["postgres"] }))).toEqual(["toxiproxy", "pg-primary", "pg-replica"]);
+    expect(rolesOf(resolveSpec({ slices: ["postgres"] }))).toEqual(["toxiproxy", "pg-primary", "pg-replica", "haproxy"]);
+    expect(rolesOf(resolveSpec({ slices: ["redis"] }))).not.toContain("haproxy");
   });
 
   it("names the valid slices, roles, links and toxics on bad input", () => {
-    expect(() => resolveSpec({ slices: ["postgres", "kafka"] })).toThrow(/unknown topology slice 'kafka'; slices are: postgres, redis/);
+    expect(() => resolveSpec({ slices: ["postgres", "kafka"] })).toThrow(/unknown topology slice 'kafka'; slices are: postgres, redis, mysql/);
     const pgOnly = resolveSpec({ slices: ["postgres"] });
-    expect(() => assertRole(pgOnly, "redis-1")).toThrow(/role 'redis-1' is not in this topology \(slices: postgres\); its roles are: toxiproxy, pg-primary, pg-replica/);
+    expect(() => assertRole(pgOnly, "redis-1")).toThrow(/role 'redis-1' is not in this topology \(slices: postgres\); its roles are: toxiproxy, pg-primary, pg-replica, haproxy/);
     expect(() => assertRole(pgOnly, "pg-master")).toThrow(/unknown role 'pg-master'; roles are: toxiproxy, pg-primary/);
     expect(() => assertLink("pg-replicaton")).toThrow(/unknown link 'pg-replicaton'; links are: pg-replication/);
     expect(() => assertToxic({ type: "lag" })).toThrow(/unknown toxic type 'lag'; types are: latency, timeout, reset_peer, bandwidth, slow_close, limit_data, down/);

@@ -22,6 +22,8 @@ describe("ryuk", () => {
     const reapers = await docker.listContainers({ filters: { name: ["testcontainers-ryuk-"] } });
     expect(process.env.RYUK_CONTAINER_IMAGE).toBe(imageTag("ryuk"));
     expect(reapers.map((r) => r.Image)).toContain(imageTag("ryuk"));
+    // A local engine's ports are addressed on loopback, never through the bridge gateway.
+    expect(redis.getHost()).toBe("127.0.0.1");
   });
 
   it("acknowledges filters and removes what they match once its client is gone", async () => {

@@ -1,0 +1,132 @@
+import { readFileSync } from "node:fs";
+import { connect } from "node:net";
+import { fileURLToPath } from "node:url";
+import type { StartedNetwork, StartedTestContainer } from "testcontainers";
+import { UserError } from "../cli/errors.js";
+import { type ActiveFault, activeFault } from "../faults/fault.js";
+import { PORTS, nodeContainer } from "./containers.js";
+import { runLabels } from "./labels.js";
+import type { TopologySpec } from "./topology.js";
+
+/** HAProxy's frontends, by the port they listen on inside the run network. */
+export const HAPROXY_PORTS = { "pg-write": 5432, "pg-read": 5433, mysql: 3306 } as const;
+export type HaproxyFrontend = keyof typeof HAPROXY_PORTS;
+
+const TEMPLATES = fileURLToPath(new URL("../../fixtures/haproxy/", import.meta.url));
+
+/** Fills {{name}} placeholders; a placeholder without a value is an error, never an empty string. */
+export function render(template: string, vars: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = vars[name];
+    if (value === undefined) throw new Error(`haproxy template: no value for {{${name}}}`);
+    return String(value);
+  });
+}
+
+export function renderHaproxyConfig(spec: TopologySpec): string {
+  const t = spec.timings.haproxy;
+  const vars = { interMs: t.interMs, fall: t.fall, rise: t.rise, checkTimeoutMs: t.checkTimeoutMs };
+  const sections = ["global", ...spec.slices.filter((s) => s === "postgres" || s === "mysql")];
+  return sections.map((s) => render(readFileSync(`${TEMPLATES}${s}.cfg`, "utf8"), vars)).join("");
+}
+
+export interface ServerState {
+  readonly backend: string;
+  readonly server: string;
+  /** UP, DOWN, MAINT, DRAIN, "UP 1/2" (going down), "DOWN 1/2" (coming up), ... */
+  readonly status: string;
+}
+
+export function parseStats(csv: string): ServerState[] {
+  const [header, ...rows] = csv.trim().split("\n");
+  const cols = (header ?? "").replace(/^# /, "").split(",");
+  const at = (name: string) => cols.indexOf(name);
+  return rows
+    .map((line) => line.split(","))
+    .filter((f) => f[at("svname")] !== "FRONTEND" && f[at("svname")] !== "BACKEND")
+    .map((f) => ({ backend: f[at("pxname")] ?? "", server: f[at("svname")] ?? "", status: f[at("status")] ?? "" }));
+}
+
+export type ServerChange = { readonly state: "ready" | "drain" | "maint" } | { readonly addr: string; readonly port?: number };
+
+export class HaproxyNode {
+  readonly container: StartedTestContainer;
+  /** The config it was started with, kept so a killed HAProxy can be recreated from it. */
+  readonly config: string;
+
+  constructor(container: StartedTestContainer, config: string) {
+    this.container = container;
+    this.config = config;
+  }
+
+  /** Where the host reaches a frontend. */
+  endpoint(frontend: HaproxyFrontend): { host: string; port: number } {
+    return { host: this.container.getHost(), port: this.container.getMappedPort(HAPROXY_PORTS[frontend]) };
+  }
+
+  /** One runtime API command over TCP; HAProxy answers and closes in non-interactive mode. */
+  runtime(command: string, timeoutMs = 2000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(this.container.getMappedPort(PORTS.haproxyRuntime), this.container.getHost());
+      const chunks: Buffer[] = [];
+      socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`HAProxy runtime API: no answer to '${command}' within ${String(timeoutMs)} ms`)));
+      socket.on("data", (d: Buffer) => chunks.push(d));
+      socket.once("error", reject);
+      socket.once("close", () => {
+        resolve(Buffer.concat(chunks).toString("utf8"));
+      });
+      socket.write(`${command}\n`);
+    });
+  }
+
+  async serverStates(): Promise<ServerState[]> {
+    return parseStats(await this.runtime("show stat"));
+  }
+
+  async status(backend: string, server: string): Promise<string> {
+    return (await this.serverStates()).find((s) => s.backend === backend && s.server === server)?.status ?? "absent";
+  }
+
+  /**
+   * Operator action through the runtime API: a server's admin state, or its address. The heal puts back what
+   * was there before.
+   */
+  async setServer(backend: string, server: string, change: ServerChange): Promise<ActiveFault> {
+    const states = await this.serverStates();
+    if (!states.some((s) => s.backend === backend && s.server === server)) {
+      const known = states.map((s) => `${s.backend}/${s.server}`).join(", ");
+      throw new UserError(`HAProxy has no server ${backend}/${server}; servers are: ${known}`);
+    }
+    const id = `${backend}/${server}`;
+    const run = async (cmd: string) => {
+      const answer = (await this.runtime(cmd)).trim();
+      // Successful state changes answer nothing; address changes answer "IP changed from ...".
+      if (answer && !/changed from|no need to change/i.test(answer)) throw new Error(`HAProxy '${cmd}': ${answer}`);
+    };
+    if ("state" in change) {
+      await run(`set server ${id} state ${change.state}`);
+      return activeFault(`haproxy ${id} state ${change.state}`, () => run(`set server ${id} state ready`));
+    }
+    const before = (await this.runtime(`show servers state ${backend}`)).split("\n").find((l) => l.split(" ")[3] === server)?.split(" ");
+    const [oldAddr, oldPort] = [before?.[4], before?.[18]];
+    await run(`set server ${id} addr ${change.addr}${change.port ? ` port ${String(change.port)}` : ""}`);
+    return activeFault(`haproxy ${id} addr ${change.addr}`, async () => {
+      if (oldAddr) await run(`set server ${id} addr ${oldAddr}${oldPort && oldPort !== "0" ? ` port ${oldPort}` : ""}`);
+    });
+  }
+}
+
+export async function startHaproxy(network: StartedNetwork, spec: TopologySpec): Promise<HaproxyNode> {
+  const config = renderHaproxyConfig(spec);
+  const frontends = Object.entries(HAPROXY_PORTS)
+    .filter(([name]) => (name.startsWith("pg-") ? spec.slices.includes("postgres") : spec.slices.includes("mysql")))
+    .map(([, port]) => port);
+  const container = await nodeContainer("haproxy")
+    .withLabels(runLabels("haproxy"))
+    .withNetwork(network)
+    .withNetworkAliases("haproxy")
+    .withExposedPorts(PORTS.haproxyStats, PORTS.haproxyRuntime, ...frontends)
+    .withCopyContentToContainer([{ content: config, target: "/usr/local/etc/haproxy/haproxy.cfg" }])
+    .start();
+  return new HaproxyNode(container, config);
+}
