@@ -1,6 +1,7 @@
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { UserError } from "../cli/errors.js";
 import { type ActiveFault, FaultLedger, activeFault } from "../faults/fault.js";
+import { type ProxiedPath, partition } from "../faults/network.js";
 import { type ProcessFault, injectProcessFault } from "../faults/process.js";
 import { dockerClient } from "../images/engine.js";
 import { PORTS } from "./containers.js";
@@ -9,7 +10,7 @@ import { MYSQL_ROLES, type MysqlFacts, type MysqlPair, mysqlFacts, mysqlProblems
 import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems, withPg } from "./postgres-pair.js";
 import { MASTER_NAME, type RedisFacts, type RedisSentinel, redisFacts, redisProblems, withRedis } from "./redis-sentinel.js";
 import { type NodeRole, type Slice, type TopologySpec, assertRole } from "./topology.js";
-import type { ToxiproxyNode } from "./toxiproxy.js";
+import { LINKS, type ToxiproxyNode } from "./toxiproxy.js";
 
 export interface SteadyStateFacts {
   readonly postgres?: PostgresFacts;
@@ -179,6 +180,24 @@ export class StartedTopology implements AsyncDisposable {
   async #process(kind: ProcessFault, role: string): Promise<ActiveFault> {
     const container = this.node(role);
     return this.#faults.track(await injectProcessFault(kind, role, container));
+  }
+
+  /**
+   * A real network partition between two nodes (both directions), until healed. Traffic one of them sends to
+   * the other through a Toxiproxy link (pg-replica to pg-primary over pg-replication, say) is cut as well.
+   */
+  async partition(roleA: string, roleB: string): Promise<ActiveFault> {
+    const a = assertRole(this.spec, roleA);
+    const b = assertRole(this.spec, roleB);
+    if (a === b) throw new UserError(`cannot partition ${a} from itself`);
+    const paths: ProxiedPath[] = [];
+    for (const link of Object.values(LINKS)) {
+      const upstream = link.upstream.split(":")[0];
+      for (const [from, to] of [[a, b], [b, a]] as const) {
+        if (upstream === to) paths.push({ from, proxy: this.#parts.toxiproxy.container, port: link.listenPort });
+      }
+    }
+    return this.#faults.track(await partition({ name: a, container: this.node(a) }, { name: b, container: this.node(b) }, paths));
   }
 
   /** A toxic on a Toxiproxy link, until healed. */

@@ -113,6 +113,27 @@ describe("topology", () => {
     expect(await replicationDelayMs(4)).toBeLessThan(2000);
   });
 
+  it("partition pg-replica from pg-primary: the replica falls behind, stays a standby, and catches up after the heal", async () => {
+    const fault = await topology.partition("pg-replica", "pg-primary");
+    await withPg(topology.node("pg-primary"), (c) => c.query("INSERT INTO probe VALUES (5)"));
+    // Cut off: the row must not arrive while the partition holds (1.5 s, three times the healthy delay bound).
+    await withPg(topology.node("pg-replica"), async (c) => {
+      const deadline = performance.now() + 1500;
+      while (performance.now() < deadline) {
+        expect((await c.query("SELECT 1 FROM probe WHERE id = 5")).rowCount).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // Never two primaries.
+      expect((await c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r).toBe(true);
+    });
+    expect((await topology.verify({ withinMs: 0 })).ok).toBe(false);
+    await fault.heal();
+    await withPg(topology.node("pg-replica"), async (c) => {
+      await expect.poll(async () => (await c.query("SELECT 1 FROM probe WHERE id = 5")).rowCount, { timeout: 20_000, interval: 50 }).toBe(1);
+    });
+    expect((await topology.verify({ withinMs: 15_000 })).problems).toEqual([]);
+  });
+
   it("kill the Redis master: Sentinel promotes redis-2; the old master rejoins as a replica", async () => {
     const fault = await topology.kill("redis-1");
     const t0 = performance.now();
@@ -156,6 +177,7 @@ describe("topology", () => {
     await expect(topology.kill("app-gra")).rejects.toThrow(/unknown role 'app-gra'; roles are:/);
     await expect(topology.toxic("app-gra-redis", { type: "latency", latencyMs: 1 })).rejects.toThrow(/unknown link 'app-gra-redis'/);
     await expect(topology.toxic("pg-replication", { type: "jitter" })).rejects.toThrow(/unknown toxic type 'jitter'/);
+    await expect(topology.partition("pg-primary", "pg-primary")).rejects.toThrow(/cannot partition pg-primary from itself/);
     expect(topology.activeFaults).toEqual([]);
   });
 });

@@ -110,6 +110,14 @@ export const CATALOG = {
     host: [],
     purpose: "server",
   },
+  nettools: {
+    summary: "iptables and iproute2, run as a sidecar in a container's network namespace for partitions",
+    dir: "nettools",
+    from: ["base"],
+    args: {},
+    host: [],
+    purpose: "server",
+  },
 } as const satisfies Record<string, Recipe>;
 
 export type Role = keyof typeof CATALOG;
