@@ -8,6 +8,7 @@ import pg from "pg";
 import type { StartedTestContainer } from "testcontainers";
 import { runCli } from "../src/cli/errors.js";
 import { PORTS, type ServerRole, nodeContainer } from "../src/cluster/containers.js";
+import { startTopology } from "../src/cluster/index.js";
 import { DEFAULT_ROLES } from "../src/images/catalog.js";
 import { ensureEngine } from "../src/images/engine.js";
 import { ensureImages } from "../src/images/ensure-images.js";
@@ -87,6 +88,24 @@ await runCli(async () => {
     note(`image.${role}.readyMs`, summarize(samples, "ms"));
   }
   note("image.postgres.readyRatio", ratio(metrics["image.postgres.readyMs"] as Metric, metrics["image.postgres-initdb.readyMs"] as Metric));
+
+  // The topology, from nothing to verify() green, and its teardown; the ratio is to a Postgres container that
+  // runs initdb at start, measured in this same run.
+  const starts: number[] = [];
+  const teardowns: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const topology = await startTopology();
+    const result = await topology.verify({ withinMs: 30_000 });
+    starts.push(performance.now() - t0);
+    const t1 = performance.now();
+    await topology[Symbol.asyncDispose]();
+    teardowns.push(performance.now() - t1);
+    if (!result.ok) throw new Error(`topology never reached steady state: ${result.problems.join("; ")}`);
+  }
+  note("topology.startMs", summarize(starts, "ms"));
+  note("topology.startRatio", ratio(metrics["topology.startMs"] as Metric, metrics["image.postgres-initdb.readyMs"] as Metric));
+  note("topology.teardownMs", summarize(teardowns, "ms"));
 
   // Everything cached: what `npm run images` costs when there is nothing to build, as a user runs it.
   const cached: number[] = [];

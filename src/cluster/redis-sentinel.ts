@@ -12,8 +12,14 @@ export interface RedisSentinel {
 }
 
 function redisConf(alias: string, replicaOf?: string): string {
-  // Every node announces its network alias, so Sentinel and replicas address it by a name that survives restarts.
-  return [`port ${PORTS.redis}`, `replica-announce-ip ${alias}`, ...(replicaOf ? [`replicaof ${replicaOf} ${PORTS.redis}`] : [])].join("\n");
+  return [
+    `port ${PORTS.redis}`,
+    // Every node announces its network alias, so Sentinel and replicas address it by a name that survives restarts.
+    `replica-announce-ip ${alias}`,
+    // A full sync starts at once: the default waits 5 s for more replicas to share it, and there is only one.
+    "repl-diskless-sync-delay 0",
+    ...(replicaOf ? [`replicaof ${replicaOf} ${PORTS.redis}`] : []),
+  ].join("\n");
 }
 
 function sentinelConf(alias: string, t: DetectionTimings["sentinel"]): string {

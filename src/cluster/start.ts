@@ -16,9 +16,10 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
- * Starts a topology: the run network, Toxiproxy with the links the slices need, the slices in parallel (each
- * starts its primaries before its replicas), then HAProxy in front of the databases. If any part fails,
- * everything started so far is removed before the error is thrown.
+ * Starts a topology: the run network, Toxiproxy with the links the slices need, then the slices (each starts its
+ * primaries before its replicas) and HAProxy all at once: HAProxy resolves its servers through Docker's DNS and
+ * starts with them unresolved, so it need not wait for them. If any part fails, everything started so far is
+ * removed before the error is thrown.
  */
 export async function startTopology(options: { slices?: readonly string[]; timings?: Partial<DetectionTimings> } = {}): Promise<StartedTopology> {
   const spec: TopologySpec = resolveSpec(options);
@@ -46,17 +47,14 @@ export async function startTopology(options: { slices?: readonly string[]; timin
     slice<PostgresPair>("postgres", () => startPostgresPair(network, toxiproxy, spec.timings), (v) => (parts.postgres = v)),
     slice<RedisSentinel>("redis", () => startRedisSentinel(network, spec.timings), (v) => (parts.redis = v)),
     slice<MysqlPair>("mysql", () => startMysqlPair(network), (v) => (parts.mysql = v)),
+    hasHaproxy(spec)
+      ? timed<HaproxyNode>(() => startHaproxy(network, spec)).then((t) => {
+          parts.haproxy = t.value;
+          startMs.haproxy = t.ms;
+        })
+      : undefined,
   ]);
-  let failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
-  if (failure === undefined && hasHaproxy(spec)) {
-    try {
-      const t = await timed<HaproxyNode>(() => startHaproxy(network, spec));
-      parts.haproxy = t.value;
-      startMs.haproxy = t.ms;
-    } catch (error) {
-      failure = error;
-    }
-  }
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
   const topology = new StartedTopology(parts);
   if (failure !== undefined) {
     await topology[Symbol.asyncDispose]();
