@@ -6,7 +6,7 @@ import { BuildFailure } from "./build-errors.js";
 import { type Role, buildArgName, recipe } from "./catalog.js";
 import type { HostSources } from "./host-config.js";
 import { imageRepo, imageTag, recipeDir, recipeHash } from "./recipe-hash.js";
-import { ROOTFS_IMAGE } from "./rootfs.js";
+import { ROOTFS_IMAGE, ensureRootfs } from "./rootfs.js";
 
 /** Where a role's build log goes; kept after the build so a failure can be read in full. */
 export function buildLogPath(logDir: string, role: Role): string {
@@ -141,7 +141,10 @@ export async function buildImage(
   return { tag: spec.tag, sizeBytes: info.Size };
 }
 
-/** Builds a catalog role under its content-hash tag (and its alias, if it has one). */
+/**
+ * Builds a catalog role under its content-hash tag (and its alias, if it has one). A role built on the Debian
+ * rootfs makes sure that image exists first (pulled, or made with debootstrap), as steps of the same build.
+ */
 export async function buildRole(
   docker: Docker,
   role: Role,
@@ -150,6 +153,12 @@ export async function buildRole(
   onStep: (step: StepEvent) => void,
 ): Promise<{ tag: string; sizeBytes: number }> {
   const r = recipe(role);
+  if (r.rootfs) {
+    let index = 0;
+    await ensureRootfs(docker, host, buildLogPath(logDir, role), (text) => {
+      onStep({ index: ++index, total: 0, text: `rootfs: ${text}` });
+    });
+  }
   const result = await buildImage(
     docker,
     {

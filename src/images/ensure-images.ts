@@ -5,9 +5,8 @@ import { BuildFailure } from "./build-errors.js";
 import { type StepEvent, buildLogPath, buildRole } from "./build.js";
 import { DEFAULT_ROLES, type Role, recipe, withDependencies } from "./catalog.js";
 import { dockerClient } from "./engine.js";
-import { type HostSources, readHostSources } from "./host-config.js";
+import { readHostSources } from "./host-config.js";
 import { imageTag } from "./recipe-hash.js";
-import { ensureRootfs } from "./rootfs.js";
 
 export type ImageEvent =
   | { readonly kind: "cached"; readonly role: Role; readonly tag: string }
@@ -80,7 +79,7 @@ export async function ensureImages(options: EnsureImagesOptions = {}): Promise<I
   const start = (role: Role) => {
     emit({ kind: "start", role });
     const t0 = performance.now();
-    const job = buildOne(docker, role, host, logDir, (step) => {
+    const job = buildRole(docker, role, host, logDir, (step) => {
       emit({ kind: "step", role, step });
     })
       .then(({ tag, sizeBytes }) => {
@@ -127,20 +126,4 @@ export async function ensureImages(options: EnsureImagesOptions = {}): Promise<I
   const [first] = failures;
   if (first) throw first;
   return order.map((r) => results.get(r) as ImageResult);
-}
-
-async function buildOne(
-  docker: Docker,
-  role: Role,
-  host: HostSources,
-  logDir: string,
-  onStep: (step: StepEvent) => void,
-): Promise<{ tag: string; sizeBytes: number }> {
-  if (recipe(role).rootfs) {
-    let index = 0;
-    await ensureRootfs(docker, host, buildLogPath(logDir, role), (text) => {
-      onStep({ index: ++index, total: 0, text: `rootfs: ${text}` });
-    });
-  }
-  return buildRole(docker, role, host, logDir, onStep);
 }
