@@ -87,6 +87,8 @@ export async function withRedis<T>(container: StartedTestContainer, port: number
 }
 
 export interface RedisFacts {
+  /** How many Sentinels the topology runs: steady state is all of them usable, not just a quorum. */
+  readonly sentinels: number;
   /** The master each Sentinel reports, by alias. */
   readonly sentinelMasters: readonly string[];
   readonly quorum: string;
@@ -118,7 +120,7 @@ export async function redisFacts(rs: RedisSentinel): Promise<RedisFacts> {
       return { role, linkUp: link === undefined ? null : link === "up" };
     }).catch(() => ({ role: "unreachable", linkUp: null }));
   }
-  return { sentinelMasters, quorum, nodes };
+  return { sentinels: rs.sentinels.length, sentinelMasters, quorum, nodes };
 }
 
 export function redisProblems(f: RedisFacts): string[] {
@@ -127,7 +129,11 @@ export function redisProblems(f: RedisFacts): string[] {
   if (masters.size !== 1) problems.push(`Sentinels disagree on the master: ${f.sentinelMasters.join(", ")}`);
   const [reported] = f.sentinelMasters;
   if (reported && f.nodes[reported]?.role !== "master") problems.push(`Sentinel reports ${reported} as master, but it is ${f.nodes[reported]?.role ?? "unknown"}`);
-  if (!f.quorum.startsWith("OK")) problems.push(`Sentinel quorum: ${f.quorum}`);
+  // CKQUORUM says OK as soon as a quorum is reachable; until every Sentinel has discovered the others, one
+  // more failure could lose it, so fewer usable Sentinels than configured is not steady.
+  const usable = /^OK (\d+) usable/.exec(f.quorum)?.[1];
+  if (usable === undefined) problems.push(`Sentinel quorum: ${f.quorum}`);
+  else if (Number(usable) !== f.sentinels) problems.push(`only ${usable} of ${String(f.sentinels)} Sentinels are usable`);
   const roles = Object.entries(f.nodes);
   if (roles.filter(([, n]) => n.role === "master").length !== 1) problems.push(`expected one Redis master: ${roles.map(([a, n]) => `${a}=${n.role}`).join(", ")}`);
   for (const [alias, n] of roles) if (n.role === "slave" && n.linkUp !== true) problems.push(`${alias}'s link to its master is down`);

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { type RedisFacts, redisProblems } from "./redis-sentinel.js";
+
+const steady: RedisFacts = {
+  sentinels: 3,
+  sentinelMasters: ["redis-1", "redis-1", "redis-1"],
+  quorum: "OK 3 usable Sentinels. Quorum and failover authorization can be reached",
+  nodes: { "redis-1": { role: "master", linkUp: null }, "redis-2": { role: "slave", linkUp: true } },
+};
+
+describe("redis steady state", () => {
+  it("accepts one agreed master, a linked replica and every Sentinel usable", () => {
+    expect(redisProblems(steady)).toEqual([]);
+  });
+
+  it("is not steady while a Sentinel is still undiscovered, though a quorum is reachable", () => {
+    expect(redisProblems({ ...steady, quorum: "OK 2 usable Sentinels. Quorum and failover authorization can be reached" })).toEqual([
+      "only 2 of 3 Sentinels are usable",
+    ]);
+  });
+
+  it("reports no quorum, disagreeing Sentinels, two masters and a broken replica link", () => {
+    const problems = redisProblems({
+      sentinels: 3,
+      sentinelMasters: ["redis-1", "redis-2", "redis-1"],
+      quorum: "NOQUORUM 1 usable Sentinels",
+      nodes: { "redis-1": { role: "master", linkUp: null }, "redis-2": { role: "master", linkUp: null } },
+    });
+    expect(problems).toEqual([
+      "Sentinels disagree on the master: redis-1, redis-2, redis-1",
+      "Sentinel quorum: NOQUORUM 1 usable Sentinels",
+      "expected one Redis master: redis-1=master, redis-2=master",
+    ]);
+    expect(redisProblems({ ...steady, nodes: { ...steady.nodes, "redis-2": { role: "slave", linkUp: false } } })).toEqual([
+      "redis-2's link to its master is down",
+    ]);
+  });
+});
