@@ -40,7 +40,9 @@ const PRESETS: Record<ServerRole, Preset> = {
   "postgres-initdb": { ports: [PORTS.postgres], wait: postgresReady },
   // MariaDB runs its --init-file before this line, so users and schemas exist when it appears.
   mysql: { ports: [PORTS.mysql], wait: () => Wait.forLogMessage(/mariadbd: ready for connections/) },
-  redis: { ports: [PORTS.redis], wait: () => Wait.forLogMessage(/Ready to accept connections/) },
+  // Asked, not read from the log: testcontainers reads a restarted container's log from its StartedAt, and Redis
+  // prints its ready line within milliseconds, sometimes stamped before that instant, so a heal would wait forever.
+  redis: { ports: [PORTS.redis], wait: () => Wait.forSuccessfulCommand(`redis-cli -p ${String(PORTS.redis)} ping | grep -q PONG`) },
   haproxy: {
     ports: [PORTS.haproxyStats, PORTS.haproxyRuntime],
     wait: httpReady("/health", PORTS.haproxyStats),

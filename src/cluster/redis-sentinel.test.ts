@@ -4,6 +4,7 @@ import { type RedisFacts, redisProblems } from "./redis-sentinel.js";
 const steady: RedisFacts = {
   sentinels: 3,
   sentinelMasters: ["redis-1", "redis-1", "redis-1"],
+  sentinelReplicas: [["redis-2 slave"], ["redis-2 slave"], ["redis-2 slave"]],
   quorum: "OK 3 usable Sentinels. Quorum and failover authorization can be reached",
   nodes: { "redis-1": { role: "master", linkUp: null }, "redis-2": { role: "slave", linkUp: true } },
 };
@@ -19,10 +20,18 @@ describe("redis steady state", () => {
     ]);
   });
 
+  it("is not steady until every Sentinel knows the replica and calls it up: a failover would find none to promote", () => {
+    expect(redisProblems({ ...steady, sentinelReplicas: [["redis-2 slave"], [], ["redis-2 slave,s_down"]] })).toEqual([
+      "sentinel-2 does not know replica redis-2 yet",
+      "sentinel-3 sees redis-2 slave,s_down",
+    ]);
+  });
+
   it("reports no quorum, disagreeing Sentinels, two masters and a broken replica link", () => {
     const problems = redisProblems({
       sentinels: 3,
       sentinelMasters: ["redis-1", "redis-2", "redis-1"],
+      sentinelReplicas: [[], [], []],
       quorum: "NOQUORUM 1 usable Sentinels",
       nodes: { "redis-1": { role: "master", linkUp: null }, "redis-2": { role: "master", linkUp: null } },
     });

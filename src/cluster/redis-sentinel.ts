@@ -45,12 +45,28 @@ function redisNode(network: StartedNetwork, alias: string, conf: string) {
     .withCommand(["redis-server", "/etc/brownout/redis.conf"]);
 }
 
-/** redis-1 (master), redis-2 (its replica) and three Sentinels watching them under one master name. */
+/** Deadline-bounded wait until a replica reports its link to the master up. */
+async function replicaLinked(replica: StartedTestContainer, withinMs: number): Promise<void> {
+  const deadline = performance.now() + withinMs;
+  for (;;) {
+    const info = await withRedis(replica, PORTS.redis, (r) => r.info("replication")).catch(() => "");
+    if (/master_link_status:up/.test(info)) return;
+    if (performance.now() > deadline) throw new Error(`redis-2 did not sync with redis-1 within ${String(withinMs)} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * redis-1 (master), redis-2 (its replica), then three Sentinels watching them under one master name. The
+ * Sentinels start once the replica is linked: they learn replicas from the master's INFO, which they poll
+ * every 10 s, so starting earlier could leave them unaware of the only replica they could promote.
+ */
 export async function startRedisSentinel(network: StartedNetwork, timings: DetectionTimings): Promise<RedisSentinel> {
   const master = await redisNode(network, "redis-1", redisConf("redis-1")).start();
-  const [replica, ...sentinels] = await Promise.all([
-    redisNode(network, "redis-2", redisConf("redis-2", "redis-1")).start(),
-    ...[1, 2, 3].map((i) =>
+  const replica = await redisNode(network, "redis-2", redisConf("redis-2", "redis-1")).start();
+  await replicaLinked(replica, 10_000);
+  const sentinels = await Promise.all(
+    [1, 2, 3].map((i) =>
       nodeContainer("redis")
         .withLabels(runLabels(`sentinel-${String(i)}`))
         .withNetwork(network)
@@ -58,11 +74,12 @@ export async function startRedisSentinel(network: StartedNetwork, timings: Detec
         .withExposedPorts(PORTS.sentinel)
         .withCopyContentToContainer([{ content: `${sentinelConf(`sentinel-${String(i)}`, timings.sentinel)}\n`, target: "/etc/brownout/sentinel.conf" }])
         .withCommand(["redis-sentinel", "/etc/brownout/sentinel.conf"])
-        .withWaitStrategy(Wait.forLogMessage(/\+monitor master/))
+        // Serving and monitoring: it answers with the master's address (asked rather than read from the log,
+        // for the same reason as the Redis preset's wait).
+        .withWaitStrategy(Wait.forSuccessfulCommand(`redis-cli -p ${String(PORTS.sentinel)} sentinel get-master-addr-by-name ${MASTER_NAME} | grep -q .`))
         .start(),
     ),
-  ]);
-  if (!replica) throw new Error("redis-2 did not start");
+  );
   return { redis: { "redis-1": master, "redis-2": replica }, sentinels };
 }
 
@@ -91,6 +108,8 @@ export interface RedisFacts {
   readonly sentinels: number;
   /** The master each Sentinel reports, by alias. */
   readonly sentinelMasters: readonly string[];
+  /** The replicas each Sentinel knows, as "alias flags", e.g. "redis-2 slave" or "redis-2 slave,s_down". */
+  readonly sentinelReplicas: readonly (readonly string[])[];
   readonly quorum: string;
   /** role and link state per Redis node, from INFO replication. */
   readonly nodes: Readonly<Record<string, { role: string; linkUp: boolean | null }>>;
@@ -103,6 +122,20 @@ export async function redisFacts(rs: RedisSentinel): Promise<RedisFacts> {
         const addr = (await r.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME)) as string[] | null;
         return addr?.[0] ?? "none";
       }).catch((e: unknown) => `unreachable (${e instanceof Error ? e.message : String(e)})`),
+    ),
+  );
+  // Sentinels learn replicas from the master's INFO, every 10 s: until each knows the replica, a failover
+  // would find no replica to promote.
+  const sentinelReplicas = await Promise.all(
+    rs.sentinels.map((s) =>
+      withRedis(s, PORTS.sentinel, async (r) => {
+        const replicas = (await r.call("SENTINEL", "REPLICAS", MASTER_NAME)) as string[][];
+        return replicas.map((flat) => {
+          const field = (name: string) => flat[flat.indexOf(name) + 1] ?? "?";
+          // Not its master-link-status: Sentinel refreshes that every 10 s, the node's own INFO (below) is current.
+          return `${field("ip")} ${field("flags")}`;
+        });
+      }).catch(() => [] as string[]),
     ),
   );
   const first = rs.sentinels[0];
@@ -120,7 +153,7 @@ export async function redisFacts(rs: RedisSentinel): Promise<RedisFacts> {
       return { role, linkUp: link === undefined ? null : link === "up" };
     }).catch(() => ({ role: "unreachable", linkUp: null }));
   }
-  return { sentinels: rs.sentinels.length, sentinelMasters, quorum, nodes };
+  return { sentinels: rs.sentinels.length, sentinelMasters, sentinelReplicas, quorum, nodes };
 }
 
 export function redisProblems(f: RedisFacts): string[] {
@@ -137,5 +170,13 @@ export function redisProblems(f: RedisFacts): string[] {
   const roles = Object.entries(f.nodes);
   if (roles.filter(([, n]) => n.role === "master").length !== 1) problems.push(`expected one Redis master: ${roles.map(([a, n]) => `${a}=${n.role}`).join(", ")}`);
   for (const [alias, n] of roles) if (n.role === "slave" && n.linkUp !== true) problems.push(`${alias}'s link to its master is down`);
+  const replicas = roles.filter(([, n]) => n.role === "slave").map(([alias]) => alias);
+  f.sentinelReplicas.forEach((known, i) => {
+    for (const alias of replicas) {
+      const seen = known.find((k) => k.startsWith(`${alias} `));
+      if (!seen) problems.push(`sentinel-${String(i + 1)} does not know replica ${alias} yet`);
+      else if (seen !== `${alias} slave`) problems.push(`sentinel-${String(i + 1)} sees ${seen}`);
+    }
+  });
   return problems;
 }
