@@ -243,7 +243,10 @@ export class StartedTopology implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.#faults.healAll();
-    await Promise.allSettled([...this.#nodes.values()].map((c) => c.stop({ remove: true, removeVolumes: true })));
+    // One forced removal per container: it kills and removes in a single engine call, where stop-then-remove
+    // takes two; a graceful shutdown buys nothing for servers that are about to be deleted.
+    const docker = dockerClient();
+    await Promise.allSettled([...this.#nodes.values()].map((c) => docker.getContainer(c.getId()).remove({ force: true, v: true })));
     await this.#parts.network.stop();
   }
 }
