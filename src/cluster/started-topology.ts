@@ -85,27 +85,34 @@ export class StartedTopology implements AsyncDisposable {
   }
 
   get mysql(): MysqlPair {
-    if (!this.#parts.mysql) throw new UserError("this topology has no mysql slice");
-    return this.#parts.mysql;
+    return this.#part("mysql");
   }
 
   get haproxy(): HaproxyNode {
-    if (!this.#parts.haproxy) throw new UserError("this topology has no HAProxy (it runs with the postgres or mysql slice)");
-    return this.#parts.haproxy;
+    return this.#part("haproxy");
   }
 
   get toxiproxy(): ToxiproxyNode {
     return this.#parts.toxiproxy;
   }
 
+  /** A part of the topology, or a clear error naming what the spec left out. */
+  #part<K extends "postgres" | "redis" | "mysql" | "haproxy">(key: K): NonNullable<TopologyParts[K]> {
+    const part = this.#parts[key];
+    if (!part) {
+      throw new UserError(
+        key === "haproxy" ? "this topology has no HAProxy (it runs with the postgres or mysql slice)" : `this topology has no ${key} slice`,
+      );
+    }
+    return part;
+  }
+
   get postgres(): PostgresPair {
-    if (!this.#parts.postgres) throw new UserError("this topology has no postgres slice");
-    return this.#parts.postgres;
+    return this.#part("postgres");
   }
 
   get redis(): RedisSentinel {
-    if (!this.#parts.redis) throw new UserError("this topology has no redis slice");
-    return this.#parts.redis;
+    return this.#part("redis");
   }
 
   node(role: string): StartedTestContainer {

@@ -187,6 +187,7 @@ describe("partial topology", () => {
     await using pgOnly = await startTopology({ slices: ["postgres"] });
     expect((await pgOnly.verify()).problems).toEqual([]);
     await expect(pgOnly.kill("redis-1")).rejects.toThrow(/role 'redis-1' is not in this topology \(slices: postgres\)/);
+    expect(() => pgOnly.redis).toThrow(/this topology has no redis slice/);
 
     await pgOnly.kill("pg-primary");
     await expect.poll(() => pgOnly.haproxy.status("pg-write", "pg-primary"), { timeout: 10_000, interval: 50 }).toBe("DOWN");
