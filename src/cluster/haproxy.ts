@@ -116,8 +116,7 @@ export class HaproxyNode {
   }
 }
 
-export async function startHaproxy(network: StartedNetwork, spec: TopologySpec): Promise<HaproxyNode> {
-  const config = renderHaproxyConfig(spec);
+export async function startHaproxy(network: StartedNetwork, spec: TopologySpec, config: string = renderHaproxyConfig(spec)): Promise<HaproxyNode> {
   const frontends = Object.entries(HAPROXY_PORTS)
     .filter(([name]) => (name.startsWith("pg-") ? spec.slices.includes("postgres") : spec.slices.includes("mysql")))
     .map(([, port]) => port);

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { UserError } from "../cli/errors.js";
 import { type ActiveFault, FaultLedger, activeFault } from "../faults/fault.js";
@@ -5,7 +7,7 @@ import { type ProxiedPath, partition } from "../faults/network.js";
 import { type ProcessFault, injectProcessFault } from "../faults/process.js";
 import { dockerClient } from "../images/engine.js";
 import { PORTS } from "./containers.js";
-import { type HaproxyNode, type ServerState } from "./haproxy.js";
+import { type HaproxyNode, type ServerState, startHaproxy } from "./haproxy.js";
 import { MYSQL_ROLES, type MysqlFacts, type MysqlPair, mysqlFacts, mysqlProblems } from "./mysql-pair.js";
 import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems, withPg } from "./postgres-pair.js";
 import { MASTER_NAME, type RedisFacts, type RedisSentinel, redisFacts, redisProblems, withRedis } from "./redis-sentinel.js";
@@ -62,7 +64,7 @@ export interface TopologyParts {
 export class StartedTopology implements AsyncDisposable {
   readonly spec: TopologySpec;
   readonly startMs: Readonly<Partial<Record<"toxiproxy" | "haproxy" | Slice, number>>>;
-  readonly #parts: TopologyParts;
+  readonly #parts: { -readonly [K in keyof TopologyParts]: TopologyParts[K] };
   readonly #nodes = new Map<NodeRole, StartedTestContainer>();
   readonly #faults = new FaultLedger();
 
@@ -238,6 +240,37 @@ export class StartedTopology implements AsyncDisposable {
   /** The faults still in force. */
   get activeFaults(): readonly ActiveFault[] {
     return this.#faults.active;
+  }
+
+  /**
+   * Recovery by an operator: a new HAProxy from the config the old one ran (its container removed first if it
+   * is still there). Its ports on the host are new; endpoints read through `haproxy` see them.
+   */
+  async recreateHaproxy(): Promise<HaproxyNode> {
+    const old = this.#part("haproxy");
+    await dockerClient()
+      .getContainer(old.container.getId())
+      .remove({ force: true })
+      .catch(() => undefined);
+    const fresh = await startHaproxy(this.#parts.network, this.spec, old.config);
+    // A kill or stop of the old HAProxy is over: its heal would restart a container that is gone.
+    this.#faults.settle("haproxy");
+    this.#parts.haproxy = fresh;
+    this.#nodes.set("haproxy", fresh.container);
+    return fresh;
+  }
+
+  /** Writes every container's log to dir/<role>.log, for reports; returns the paths written. */
+  async collectLogs(dir: string): Promise<string[]> {
+    await mkdir(dir, { recursive: true });
+    const written = await Promise.all(
+      [...this.#nodes.keys()].map(async (role) => {
+        const path = join(dir, `${role}.log`);
+        await writeFile(path, await this.logs(role).catch((e: unknown) => `(no log: ${e instanceof Error ? e.message : String(e)})\n`));
+        return path;
+      }),
+    );
+    return written;
   }
 
   /** A container's log (stdout and stderr), for reports. */

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import mysql from "mysql2/promise";
 import pg from "pg";
@@ -47,7 +50,13 @@ describe("topology", () => {
     await withMysql(topology.node("mysql-1"), (c) => c.query("CREATE DATABASE app"));
     await withMysql(topology.node("mysql-1"), (c) => c.query("CREATE TABLE app.items (id int AUTO_INCREMENT PRIMARY KEY, origin varchar(10))"));
     await withMysql(topology.node("mysql-1"), (c) => c.query("INSERT INTO app.items (origin) VALUES ('one')"));
-    await withMysql(topology.node("mysql-2"), (c) => c.query("INSERT INTO app.items (origin) VALUES ('two')"));
+    // The table reaches mysql-2 by replication: write there only once it has arrived.
+    await withMysql(topology.node("mysql-2"), async (c) => {
+      await expect
+        .poll(async () => Number((await c.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'app' AND table_name = 'items'"))[0][0]?.n), { timeout: 10_000, interval: 20 })
+        .toBe(1);
+      await c.query("INSERT INTO app.items (origin) VALUES ('two')");
+    });
     for (const role of ["mysql-1", "mysql-2"] as const) {
       await withMysql(topology.node(role), async (c) => {
         await expect
@@ -171,6 +180,40 @@ describe("topology", () => {
       expect(rows).toHaveLength(1);
     });
     await expect.poll(() => serverId(), { timeout: 10_000, interval: 50 }).toBe(1);
+  });
+
+  it("pause pg-replica: HAProxy's pg-read check times out and marks it DOWN; unpause brings it back", async () => {
+    const fault = await topology.pause("pg-replica");
+    await expect.poll(() => topology.haproxy.status("pg-read", "pg-replica"), { timeout: 10_000, interval: 50 }).toBe("DOWN");
+    await fault.heal();
+    expect((await topology.verify({ withinMs: 15_000 })).problems).toEqual([]);
+  });
+
+  it("kill haproxy: every frontend is gone; recreating it from its saved config restores them", async () => {
+    const before = topology.haproxy;
+    await topology.kill("haproxy");
+    const refused = new pg.Client({ ...before.endpoint("pg-write"), ...PG_CREDENTIALS, connectionTimeoutMillis: 1000 });
+    await expect(refused.connect()).rejects.toThrow();
+    const fresh = await topology.recreateHaproxy();
+    expect(fresh.config).toBe(before.config);
+    expect((await topology.verify({ withinMs: 15_000 })).problems).toEqual([]);
+    const client = new pg.Client({ ...topology.haproxy.endpoint("pg-write"), ...PG_CREDENTIALS });
+    await client.connect();
+    try {
+      expect((await client.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r).toBe(false);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("collects every container's log for a report", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "brownout-logs-"));
+    const paths = await topology.collectLogs(dir);
+    expect(paths.map((p) => p.slice(dir.length + 1)).sort()).toEqual(
+      ["haproxy", "mysql-1", "mysql-2", "pg-primary", "pg-replica", "redis-1", "redis-2", "sentinel-1", "sentinel-2", "sentinel-3", "toxiproxy"].map((r) => `${r}.log`),
+    );
+    expect(await readFile(join(dir, "pg-primary.log"), "utf8")).toMatch(/database system is ready to accept connections/);
+    expect(await readFile(join(dir, "sentinel-1.log"), "utf8")).toMatch(/\+monitor master brownout redis-1/);
   });
 
   it("rejects faults on roles, links and toxics that do not exist", async () => {

@@ -15,6 +15,21 @@ describe("faults", () => {
     expect(f.healed).toBe(true);
   });
 
+  it("settles the faults on a replaced node without running their undo", async () => {
+    let undone = 0;
+    const ledger = new FaultLedger();
+    const undo = () => {
+      undone++;
+      return Promise.resolve();
+    };
+    ledger.track(activeFault("kill haproxy", undo, "haproxy"));
+    ledger.track(activeFault("kill redis-1", undo, "redis-1"));
+    ledger.settle("haproxy");
+    expect(ledger.active.map((f) => f.description)).toEqual(["kill redis-1"]);
+    await ledger.healAll();
+    expect(undone).toBe(1);
+  });
+
   it("heals everything still in force, newest first, and reports heals that failed", async () => {
     const order: string[] = [];
     const ledger = new FaultLedger();

@@ -4,18 +4,27 @@ export interface ActiveFault {
   /** performance.now() when the fault took effect. */
   readonly injectedAt: number;
   readonly healed: boolean;
+  /** The node it hit, when it hit one. */
+  readonly target: string | undefined;
   heal(): Promise<void>;
+  /** Over by other means (the node it hit was replaced): marks it healed without running its undo. */
+  settle(): void;
 }
 
 /** Wraps an undo action into a fault handle whose heal runs it at most once. */
-export function activeFault(description: string, undo: () => Promise<void>): ActiveFault {
+export function activeFault(description: string, undo: () => Promise<void>, target?: string): ActiveFault {
   let healing: Promise<void> | undefined;
   let healed = false;
   return {
     description,
+    target,
     injectedAt: performance.now(),
     get healed() {
       return healed;
+    },
+    settle() {
+      healing ??= Promise.resolve();
+      healed = true;
     },
     heal() {
       healing ??= undo().then(() => {
@@ -33,6 +42,11 @@ export class FaultLedger {
   track<T extends ActiveFault>(fault: T): T {
     this.#faults.push(fault);
     return fault;
+  }
+
+  /** Settles every fault still in force on a node that was replaced. */
+  settle(target: string): void {
+    for (const f of this.#faults) if (!f.healed && f.target === target) f.settle();
   }
 
   get active(): readonly ActiveFault[] {

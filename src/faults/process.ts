@@ -15,15 +15,15 @@ export async function injectProcessFault(kind: ProcessFault, name: string, conta
   switch (kind) {
     case "kill":
       await docker.kill({ signal: "SIGKILL" });
-      return activeFault(`kill ${name}`, () => container.restart());
+      return activeFault(`kill ${name}`, () => container.restart(), name);
     case "stop":
       await docker.stop({ t: 10 });
-      return activeFault(`stop ${name}`, () => container.restart());
+      return activeFault(`stop ${name}`, () => container.restart(), name);
     case "pause":
       await docker.pause();
-      return activeFault(`pause ${name}`, () => docker.unpause());
+      return activeFault(`pause ${name}`, () => docker.unpause(), name);
     case "restart":
       await container.restart();
-      return activeFault(`restart ${name}`, () => Promise.resolve());
+      return activeFault(`restart ${name}`, () => Promise.resolve(), name);
   }
 }
