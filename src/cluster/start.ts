@@ -3,7 +3,7 @@ import { type MysqlPair, startMysqlPair } from "./mysql-pair.js";
 import { startRunNetwork } from "./network.js";
 import { type PostgresPair, startPostgresPair } from "./postgres-pair.js";
 import { type RedisSentinel, startRedisSentinel } from "./redis-sentinel.js";
-import { StartedTopology, type TopologyParts } from "./started-topology.js";
+import { type StartTimes, StartedTopology, type TopologyParts, type Writable } from "./started-topology.js";
 import { type DetectionTimings, type Slice, type TopologySpec, hasHaproxy, resolveSpec } from "./topology.js";
 import { type LinkName, type ToxiproxyNode, startToxiproxy } from "./toxiproxy.js";
 
@@ -12,8 +12,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
   const value = await fn();
   return { value, ms: performance.now() - t0 };
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Starts a topology: the run network, Toxiproxy with the links the slices need, then the slices (each starts its
@@ -24,7 +22,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export async function startTopology(options: { slices?: readonly string[]; timings?: Partial<DetectionTimings> } = {}): Promise<StartedTopology> {
   const spec: TopologySpec = resolveSpec(options);
   const network = await startRunNetwork();
-  const startMs: Partial<Record<"toxiproxy" | "haproxy" | Slice, number>> = {};
+  const startMs: StartTimes = {};
   const links: LinkName[] = spec.slices.includes("postgres") ? ["pg-replication"] : [];
   let toxiproxy: ToxiproxyNode;
   try {
@@ -36,7 +34,7 @@ export async function startTopology(options: { slices?: readonly string[]; timin
     throw error;
   }
 
-  const parts: Mutable<TopologyParts> = { spec, network, toxiproxy, startMs };
+  const parts: Writable<TopologyParts> = { spec, network, toxiproxy, startMs };
   const slice = async <T>(name: Slice, start: () => Promise<T>, keep: (value: T) => void) => {
     if (!spec.slices.includes(name)) return;
     const t = await timed(start);

@@ -48,6 +48,12 @@ export interface VerifyResult {
   readonly waitedMs: number;
 }
 
+/** Start time of Toxiproxy, HAProxy and each slice (its primaries, then its replicas), in ms. */
+export type StartTimes = Partial<Record<"toxiproxy" | "haproxy" | Slice, number>>;
+
+/** The same shape with its fields writable: for code that assembles a value and hands it out read-only. */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
 export interface TopologyParts {
   readonly spec: TopologySpec;
   readonly network: StartedNetwork;
@@ -56,15 +62,14 @@ export interface TopologyParts {
   readonly redis?: RedisSentinel;
   readonly mysql?: MysqlPair;
   readonly haproxy?: HaproxyNode;
-  /** Start time of Toxiproxy and of each slice (its primaries, then its replicas), in ms. */
-  readonly startMs: Readonly<Partial<Record<"toxiproxy" | "haproxy" | Slice, number>>>;
+  readonly startMs: Readonly<StartTimes>;
 }
 
 /** A running topology: its nodes, steady-state facts, and the faults it can take. Disposal heals and removes all. */
 export class StartedTopology implements AsyncDisposable {
   readonly spec: TopologySpec;
-  readonly startMs: Readonly<Partial<Record<"toxiproxy" | "haproxy" | Slice, number>>>;
-  readonly #parts: { -readonly [K in keyof TopologyParts]: TopologyParts[K] };
+  readonly startMs: Readonly<StartTimes>;
+  readonly #parts: Writable<TopologyParts>;
   readonly #nodes = new Map<NodeRole, StartedTestContainer>();
   readonly #faults = new FaultLedger();
 
@@ -133,7 +138,7 @@ export class StartedTopology implements AsyncDisposable {
       this.#parts.haproxy ? this.#parts.haproxy.serverStates().catch((e: unknown) => e as Error) : undefined,
     ]);
     const problems: string[] = [];
-    const facts: { -readonly [K in keyof SteadyStateFacts]: SteadyStateFacts[K] } = {};
+    const facts: Writable<SteadyStateFacts> = {};
     if (mysql) {
       facts.mysql = mysql;
       problems.push(...mysqlProblems(mysql));
