@@ -32,6 +32,14 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The app under test (app/, its own package): its unit tests need no engine.
+          name: "app",
+          include: ["app/src/**/*.test.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: "integration",
           include: ["src/**/*.int.test.ts"],
           // Starts the engine and builds missing images once, before any test file runs.

@@ -4,7 +4,7 @@ import { imageTag } from "../images/recipe-hash.js";
 import { runLabels } from "./labels.js";
 
 /** Roles that run as a server (the others are build stages or benchmark baselines). */
-export type ServerRole = Extract<Role, "postgres" | "postgres-initdb" | "mysql" | "redis" | "haproxy" | "caddy" | "toxiproxy" | "ryuk">;
+export type ServerRole = Extract<Role, "postgres" | "postgres-initdb" | "mysql" | "redis" | "haproxy" | "caddy" | "toxiproxy" | "ryuk" | "app">;
 
 interface Preset {
   readonly ports: readonly number[];
@@ -21,6 +21,8 @@ export const PORTS = {
   haproxyRuntime: 9999,
   caddyHttp: 8080,
   caddyAdmin: 2019,
+  app: 8080,
+  haproxyWeb: 8080,
   toxiproxyApi: 8474,
   ryuk: 8080,
 } as const;
@@ -44,7 +46,7 @@ const PRESETS: Record<ServerRole, Preset> = {
   // prints its ready line within milliseconds, sometimes stamped before that instant, so a heal would wait forever.
   redis: { ports: [PORTS.redis], wait: () => Wait.forSuccessfulCommand(`redis-cli -p ${String(PORTS.redis)} ping | grep -q PONG`) },
   haproxy: {
-    ports: [PORTS.haproxyStats, PORTS.haproxyRuntime],
+    ports: [PORTS.haproxyStats, PORTS.haproxyRuntime, PORTS.haproxyWeb],
     wait: httpReady("/health", PORTS.haproxyStats),
   },
   caddy: {
@@ -53,6 +55,8 @@ const PRESETS: Record<ServerRole, Preset> = {
   },
   toxiproxy: { ports: [PORTS.toxiproxyApi], wait: httpReady("/version", PORTS.toxiproxyApi) },
   ryuk: { ports: [PORTS.ryuk], wait: () => Wait.forLogMessage(/Started/) },
+  // 200 means the site can serve: it reaches at least one of its dependencies and is not draining.
+  app: { ports: [PORTS.app], wait: httpReady("/health", PORTS.app) },
 };
 
 /**

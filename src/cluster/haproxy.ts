@@ -9,7 +9,7 @@ import { runLabels } from "./labels.js";
 import type { TopologySpec } from "./topology.js";
 
 /** HAProxy's frontends, by the port they listen on inside the run network. */
-export const HAPROXY_PORTS = { "pg-write": 5432, "pg-read": 5433, mysql: 3306 } as const;
+export const HAPROXY_PORTS = { "pg-write": 5432, "pg-read": 5433, mysql: 3306, web: 8080 } as const;
 export type HaproxyFrontend = keyof typeof HAPROXY_PORTS;
 
 const TEMPLATES = fileURLToPath(new URL("../../fixtures/haproxy/", import.meta.url));
@@ -26,7 +26,7 @@ export function render(template: string, vars: Readonly<Record<string, string | 
 export function renderHaproxyConfig(spec: TopologySpec): string {
   const t = spec.timings.haproxy;
   const vars = { interMs: t.interMs, fall: t.fall, rise: t.rise, checkTimeoutMs: t.checkTimeoutMs };
-  const sections = ["global", ...spec.slices.filter((s) => s === "postgres" || s === "mysql")];
+  const sections = ["global", ...spec.slices.filter((s) => s !== "redis")];
   return sections.map((s) => render(readFileSync(`${TEMPLATES}${s}.cfg`, "utf8"), vars)).join("");
 }
 

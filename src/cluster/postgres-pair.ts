@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { PORTS, nodeContainer } from "./containers.js";
@@ -7,6 +9,8 @@ import type { ToxiproxyNode } from "./toxiproxy.js";
 
 export const PG_CREDENTIALS = { user: "postgres", password: "brownout", database: "postgres" } as const;
 const REPL = { BROWNOUT_PG_REPL_USER: "replicator", BROWNOUT_PG_REPL_PASSWORD: "replicator" } as const;
+/** The app's tables, made on the primary before the replica clones it. */
+const SCHEMA = fileURLToPath(new URL("../../fixtures/sql/postgres.sql", import.meta.url));
 /** A physical slot keeps the WAL a cut-off replica still needs, so it can catch up after a partition heals. */
 const SLOT = "pg_replica";
 
@@ -42,7 +46,10 @@ export async function startPostgresPair(network: StartedNetwork, toxiproxy: Toxi
     .withNetworkAliases("pg-primary")
     .withEnvironment({ POSTGRES_PASSWORD: PG_CREDENTIALS.password, ...REPL })
     .start();
-  await withPg(primary, (c) => c.query("SELECT pg_create_physical_replication_slot($1)", [SLOT]));
+  await withPg(primary, async (c) => {
+    await c.query("SELECT pg_create_physical_replication_slot($1)", [SLOT]);
+    await c.query(readFileSync(SCHEMA, "utf8"));
+  });
   const link = toxiproxy.address("pg-replication");
   const replica = await nodeContainer("postgres")
     .withLabels(runLabels("pg-replica"))

@@ -1,11 +1,13 @@
+import { type AppSites, startAppSites } from "./app-sites.js";
+import { startCaddy } from "./caddy.js";
 import { type HaproxyNode, startHaproxy } from "./haproxy.js";
 import { type MysqlPair, startMysqlPair } from "./mysql-pair.js";
 import { startRunNetwork } from "./network.js";
 import { type PostgresPair, startPostgresPair } from "./postgres-pair.js";
 import { type RedisSentinel, startRedisSentinel } from "./redis-sentinel.js";
 import { type StartTimes, StartedTopology, type TopologyParts, type Writable } from "./started-topology.js";
-import { type DetectionTimings, type Slice, type TopologySpec, hasHaproxy, resolveSpec } from "./topology.js";
-import { type LinkName, type ToxiproxyNode, startToxiproxy } from "./toxiproxy.js";
+import { type Slice, type SpecOptions, type TopologySpec, hasHaproxy, resolveSpec } from "./topology.js";
+import { type ToxiproxyNode, linksOf, startToxiproxy } from "./toxiproxy.js";
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t0 = performance.now();
@@ -14,16 +16,17 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 }
 
 /**
- * Starts a topology: the run network, Toxiproxy with the links the slices need, then the slices (each starts its
- * primaries before its replicas) and HAProxy all at once: HAProxy resolves its servers through Docker's DNS and
- * starts with them unresolved, so it need not wait for them. If any part fails, everything started so far is
- * removed before the error is thrown.
+ * Starts a topology: the run network, Toxiproxy with the links the slices need, then the database slices (each
+ * starts its primaries before its replicas) and HAProxy all at once: HAProxy resolves its servers through Docker's
+ * DNS and starts with them unresolved, so it need not wait for them. Then the app sites, which need their
+ * dependencies, with Caddy beside them (its active checks find them healthy as they come up). If any part fails,
+ * everything started so far is removed before the error is thrown.
  */
-export async function startTopology(options: { slices?: readonly string[]; timings?: Partial<DetectionTimings> } = {}): Promise<StartedTopology> {
+export async function startTopology(options: SpecOptions = {}): Promise<StartedTopology> {
   const spec: TopologySpec = resolveSpec(options);
   const network = await startRunNetwork();
   const startMs: StartTimes = {};
-  const links: LinkName[] = spec.slices.includes("postgres") ? ["pg-replication"] : [];
+  const links = linksOf(spec);
   let toxiproxy: ToxiproxyNode;
   try {
     const t = await timed(() => startToxiproxy(network, links));
@@ -41,17 +44,30 @@ export async function startTopology(options: { slices?: readonly string[]; timin
     keep(t.value);
     startMs[name] = t.ms;
   };
-  const results = await Promise.allSettled([
+  const haproxy = hasHaproxy(spec)
+    ? timed<HaproxyNode>(() => startHaproxy(network, spec)).then((t) => {
+        parts.haproxy = t.value;
+        startMs.haproxy = t.ms;
+      })
+    : Promise.resolve();
+  const dependencies = [
     slice<PostgresPair>("postgres", () => startPostgresPair(network, toxiproxy, spec.timings), (v) => (parts.postgres = v)),
     slice<RedisSentinel>("redis", () => startRedisSentinel(network, spec.timings), (v) => (parts.redis = v)),
     slice<MysqlPair>("mysql", () => startMysqlPair(network), (v) => (parts.mysql = v)),
-    hasHaproxy(spec)
-      ? timed<HaproxyNode>(() => startHaproxy(network, spec)).then((t) => {
-          parts.haproxy = t.value;
-          startMs.haproxy = t.ms;
-        })
-      : undefined,
-  ]);
+    haproxy,
+  ];
+  const web = async () => {
+    if (!spec.slices.includes("web")) return;
+    // Caddy needs nothing but the network; the sites need their dependencies serving.
+    const caddy = timed(() => startCaddy(network, spec)).then((t) => {
+      parts.caddy = t.value;
+      startMs.caddy = t.ms;
+    });
+    const [deps] = await Promise.all([Promise.allSettled(dependencies), caddy]);
+    if (deps.some((d) => d.status === "rejected")) return; // the failed dependency is the error to report
+    await slice<AppSites>("web", () => startAppSites(network, spec), (v) => (parts.apps = v));
+  };
+  const results = await Promise.allSettled([...dependencies, web()]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
   const topology = new StartedTopology(parts);
   if (failure !== undefined) {

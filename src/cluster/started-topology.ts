@@ -7,11 +7,14 @@ import { type ProxiedPath, partition } from "../faults/network.js";
 import { type ProcessFault, injectProcessFault } from "../faults/process.js";
 import { dockerClient } from "../images/engine.js";
 import { PORTS } from "./containers.js";
+import { type AppSites, appUrl } from "./app-sites.js";
+import { caddyUrl } from "./caddy.js";
 import { type HaproxyNode, type ServerState, startHaproxy } from "./haproxy.js";
+import { type WebFacts, webFacts, webProblems } from "./web-facts.js";
 import { MYSQL_ROLES, type MysqlFacts, type MysqlPair, mysqlFacts, mysqlProblems } from "./mysql-pair.js";
 import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems, withPg } from "./postgres-pair.js";
 import { MASTER_NAME, type RedisFacts, type RedisSentinel, redisFacts, redisProblems, withRedis } from "./redis-sentinel.js";
-import { type NodeRole, type Slice, type TopologySpec, assertRole } from "./topology.js";
+import { type NodeRole, SITES, type Site, type Slice, type TopologySpec, assertRole } from "./topology.js";
 import { LINKS, type ToxiproxyNode } from "./toxiproxy.js";
 
 export interface SteadyStateFacts {
@@ -19,6 +22,14 @@ export interface SteadyStateFacts {
   readonly redis?: RedisFacts;
   readonly mysql?: MysqlFacts;
   readonly haproxy?: readonly ServerState[];
+  readonly web?: WebFacts;
+}
+
+export interface Endpoints {
+  readonly caddy: string;
+  readonly haproxyWeb: string;
+  readonly haproxyStats: string;
+  readonly apps: Readonly<Record<Site, string>>;
 }
 
 /** HAProxy server states in steady state: the standby fails the /primary check by design. */
@@ -28,6 +39,8 @@ const HAPROXY_STEADY: Readonly<Record<string, string>> = {
   "pg-read/pg-replica": "UP",
   "mysql/mysql-1": "UP",
   "mysql/mysql-2": "UP",
+  "web/app-gra": "UP",
+  "web/app-sbg": "UP",
 };
 
 export function haproxyProblems(states: readonly ServerState[]): string[] {
@@ -48,8 +61,8 @@ export interface VerifyResult {
   readonly waitedMs: number;
 }
 
-/** Start time of Toxiproxy, HAProxy and each slice (its primaries, then its replicas), in ms. */
-export type StartTimes = Partial<Record<"toxiproxy" | "haproxy" | Slice, number>>;
+/** Start time of Toxiproxy, HAProxy, Caddy and each slice (its primaries, then its replicas; web: both app sites), in ms. */
+export type StartTimes = Partial<Record<"toxiproxy" | "haproxy" | "caddy" | Slice, number>>;
 
 /** The same shape with its fields writable: for code that assembles a value and hands it out read-only. */
 export type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -62,6 +75,8 @@ export interface TopologyParts {
   readonly redis?: RedisSentinel;
   readonly mysql?: MysqlPair;
   readonly haproxy?: HaproxyNode;
+  readonly apps?: AppSites;
+  readonly caddy?: StartedTestContainer;
   readonly startMs: Readonly<StartTimes>;
 }
 
@@ -89,6 +104,21 @@ export class StartedTopology implements AsyncDisposable {
     }
     if (parts.mysql) for (const role of MYSQL_ROLES) this.#nodes.set(role, parts.mysql[role]);
     if (parts.haproxy) this.#nodes.set("haproxy", parts.haproxy.container);
+    if (parts.apps) for (const site of SITES) this.#nodes.set(`app-${site}`, parts.apps[site]);
+    if (parts.caddy) this.#nodes.set("caddy", parts.caddy);
+  }
+
+  /** Where a client on the host reaches the stack: Caddy, HAProxy's web frontend and stats, each site directly. */
+  endpoints(): Endpoints {
+    const apps = this.#part("apps");
+    const haproxy = this.haproxy.container;
+    const at = (c: StartedTestContainer, port: number) => `http://${c.getHost()}:${String(c.getMappedPort(port))}`;
+    return {
+      caddy: caddyUrl(this.#part("caddy")),
+      haproxyWeb: at(haproxy, PORTS.haproxyWeb),
+      haproxyStats: `${at(haproxy, PORTS.haproxyStats)}/stats`,
+      apps: { gra: appUrl(apps.gra), sbg: appUrl(apps.sbg) },
+    };
   }
 
   get mysql(): MysqlPair {
@@ -104,11 +134,15 @@ export class StartedTopology implements AsyncDisposable {
   }
 
   /** A part of the topology, or a clear error naming what the spec left out. */
-  #part<K extends "postgres" | "redis" | "mysql" | "haproxy">(key: K): NonNullable<TopologyParts[K]> {
+  #part<K extends "postgres" | "redis" | "mysql" | "haproxy" | "apps" | "caddy">(key: K): NonNullable<TopologyParts[K]> {
     const part = this.#parts[key];
     if (!part) {
       throw new UserError(
-        key === "haproxy" ? "this topology has no HAProxy (it runs with the postgres or mysql slice)" : `this topology has no ${key} slice`,
+        key === "haproxy"
+          ? "this topology has no HAProxy (it runs with the postgres, mysql or web slice)"
+          : key === "apps" || key === "caddy"
+            ? "this topology has no web slice (app sites and Caddy)"
+            : `this topology has no ${key} slice`,
       );
     }
     return part;
@@ -131,11 +165,12 @@ export class StartedTopology implements AsyncDisposable {
 
   /** Steady-state facts once, with what is off. */
   async facts(): Promise<{ facts: SteadyStateFacts; problems: string[] }> {
-    const [pgFacts, redis, mysql, haproxy] = await Promise.all([
+    const [pgFacts, redis, mysql, haproxy, web] = await Promise.all([
       this.#parts.postgres ? postgresFacts(this.#parts.postgres).catch((e: unknown) => e as Error) : undefined,
       this.#parts.redis ? redisFacts(this.#parts.redis) : undefined,
       this.#parts.mysql ? mysqlFacts(this.#parts.mysql) : undefined,
       this.#parts.haproxy ? this.#parts.haproxy.serverStates().catch((e: unknown) => e as Error) : undefined,
+      this.#parts.apps && this.#parts.caddy ? webFacts(this.#parts.apps, this.#parts.caddy) : undefined,
     ]);
     const problems: string[] = [];
     const facts: Writable<SteadyStateFacts> = {};
@@ -156,6 +191,10 @@ export class StartedTopology implements AsyncDisposable {
     if (redis) {
       facts.redis = redis;
       problems.push(...redisProblems(redis));
+    }
+    if (web) {
+      facts.web = web;
+      problems.push(...webProblems(web));
     }
     return { facts, problems };
   }

@@ -6,7 +6,7 @@ import { assertLink, assertToxic } from "./toxiproxy.js";
 describe("topology spec", () => {
   it("is the full topology with fast timings by default", () => {
     const spec = resolveSpec();
-    expect(spec.slices).toEqual(["postgres", "redis", "mysql"]);
+    expect(spec.slices).toEqual(["postgres", "redis", "mysql", "web"]);
     expect(spec.timings).toEqual(DEFAULT_TIMINGS);
     expect(rolesOf(spec)).toContain("sentinel-3");
   });
@@ -17,11 +17,11 @@ describe("topology spec", () => {
   });
 
   it("names the valid slices, roles, links and toxics on bad input", () => {
-    expect(() => resolveSpec({ slices: ["postgres", "kafka"] })).toThrow(/unknown topology slice 'kafka'; slices are: postgres, redis, mysql/);
+    expect(() => resolveSpec({ slices: ["postgres", "kafka"] })).toThrow(/unknown topology slice 'kafka'; slices are: postgres, redis, mysql, web/);
     const pgOnly = resolveSpec({ slices: ["postgres"] });
     expect(() => assertRole(pgOnly, "redis-1")).toThrow(/role 'redis-1' is not in this topology \(slices: postgres\); its roles are: toxiproxy, pg-primary, pg-replica, haproxy/);
     expect(() => assertRole(pgOnly, "pg-master")).toThrow(/unknown role 'pg-master'; roles are: toxiproxy, pg-primary/);
-    expect(() => assertLink("pg-replicaton")).toThrow(/unknown link 'pg-replicaton'; links are: pg-replication/);
+    expect(() => assertLink("pg-replicaton")).toThrow(/unknown link 'pg-replicaton'; links are: pg-replication, app-gra-redis-1/);
     expect(() => assertToxic({ type: "lag" })).toThrow(/unknown toxic type 'lag'; types are: latency, timeout, reset_peer, bandwidth, slow_close, limit_data, down/);
     expect(() => assertToxic({ type: "lag" })).toThrow(UserError);
   });

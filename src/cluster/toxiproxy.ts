@@ -4,12 +4,60 @@ import { UserError } from "../cli/errors.js";
 import { type ActiveFault, activeFault } from "../faults/fault.js";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
+import { SITES, type Site, type Slice, type TopologySpec } from "./topology.js";
+
+export interface Link {
+  readonly listenPort: number;
+  readonly upstream: string;
+  readonly summary: string;
+  /** The slice whose servers the link reaches: a link exists only when its slice runs. */
+  readonly slice: Slice;
+}
+
+/** Where each app site reaches each dependency; one Toxiproxy link per site and dependency. */
+const APP_UPSTREAMS = {
+  "redis-1": { upstream: "redis-1:6379", slice: "redis" },
+  "redis-2": { upstream: "redis-2:6379", slice: "redis" },
+  "pg-write": { upstream: "haproxy:5432", slice: "postgres" },
+  "pg-read": { upstream: "haproxy:5433", slice: "postgres" },
+  mysql: { upstream: "haproxy:3306", slice: "mysql" },
+} as const satisfies Record<string, { upstream: string; slice: Slice }>;
+export type AppDependency = keyof typeof APP_UPSTREAMS;
+export type AppLinkName = `app-${Site}-${AppDependency}`;
+export type LinkName = "pg-replication" | AppLinkName;
+
+export const appLink = (site: Site, dep: AppDependency): AppLinkName => `app-${site}-${dep}`;
+
+function declareLinks(): Record<LinkName, Link> {
+  const links: Partial<Record<LinkName, Link>> = {
+    "pg-replication": { listenPort: 15432, upstream: "pg-primary:5432", summary: "pg-replica streams WAL from pg-primary", slice: "postgres" },
+  };
+  SITES.forEach((site, s) => {
+    Object.entries(APP_UPSTREAMS).forEach(([dep, { upstream, slice }], d) => {
+      links[appLink(site, dep as AppDependency)] = { listenPort: 16000 + 10 * s + d, upstream, summary: `app-${site} reaches ${dep}`, slice };
+    });
+  });
+  return links as Record<LinkName, Link>;
+}
 
 /** The links faults can cut: one Toxiproxy proxy each, declared here and nowhere else. */
-export const LINKS = {
-  "pg-replication": { listenPort: 15432, upstream: "pg-primary:5432", summary: "pg-replica streams WAL from pg-primary" },
-} as const;
-export type LinkName = keyof typeof LINKS;
+export const LINKS: Readonly<Record<LinkName, Link>> = declareLinks();
+
+/**
+ * Names for several links cut together: `app-<site>-redis` is both Redis nodes as that site sees them (Sentinel
+ * may send it to either), `app-redis` is every site's Redis.
+ */
+export const LINK_GROUPS: Readonly<Record<string, readonly LinkName[]>> = {
+  ...Object.fromEntries(SITES.map((site) => [`app-${site}-redis`, [appLink(site, "redis-1"), appLink(site, "redis-2")]])),
+  "app-redis": SITES.flatMap((site) => [appLink(site, "redis-1"), appLink(site, "redis-2")]),
+};
+
+/** The links a topology has: those whose slice runs, and the app's only when the web slice runs too. */
+export function linksOf(spec: TopologySpec): LinkName[] {
+  return (Object.entries(LINKS) as [LinkName, Link][])
+    .filter(([name, link]) => spec.slices.includes(link.slice) && (!name.startsWith("app-") || spec.slices.includes("web")))
+    .map(([name]) => name);
+}
 
 export type ToxicStream = "upstream" | "downstream";
 
@@ -47,6 +95,16 @@ export function assertLink(name: string): LinkName {
   return name as LinkName;
 }
 
+/** A link or a group's links; unknown names list both. */
+export function resolveLinks(name: string): readonly LinkName[] {
+  const group = LINK_GROUPS[name];
+  if (group) return group;
+  if (!Object.hasOwn(LINKS, name)) {
+    throw new UserError(`unknown link '${name}'; links are: ${Object.keys(LINKS).join(", ")}; groups are: ${Object.keys(LINK_GROUPS).join(", ")}`);
+  }
+  return [name as LinkName];
+}
+
 export function assertToxic(spec: { type: string }): ToxicSpec {
   if (!(TOXIC_TYPES as readonly string[]).includes(spec.type)) {
     throw new UserError(`unknown toxic type '${spec.type}'; types are: ${TOXIC_TYPES.join(", ")}`);
@@ -58,6 +116,7 @@ export class ToxiproxyNode {
   readonly container: StartedTestContainer;
   readonly client: Toxiproxy;
   #serial = 0;
+  readonly #links = new Set<LinkName>();
 
   constructor(container: StartedTestContainer) {
     this.container = container;
@@ -70,15 +129,34 @@ export class ToxiproxyNode {
   }
 
   async createLinks(links: readonly LinkName[]): Promise<void> {
-    for (const name of links) {
-      await this.client.createProxy({ name, listen: `0.0.0.0:${LINKS[name].listenPort}`, upstream: LINKS[name].upstream });
-    }
+    // Toxiproxy's API takes one proxy at a time; creating them concurrently keeps a dozen links quick.
+    await Promise.all(
+      links.map((name) => this.client.createProxy({ name, listen: `0.0.0.0:${LINKS[name].listenPort}`, upstream: LINKS[name].upstream })),
+    );
+    for (const name of links) this.#links.add(name);
   }
 
-  /** Applies a toxic to a link until healed (removed, or the proxy re-enabled for `down`). */
+  /** Applies a toxic to a link, or to each link of a group, until healed. */
   async toxic(linkName: string, toxicSpec: { type: string } & Record<string, unknown>): Promise<ActiveFault> {
-    const link = assertLink(linkName);
+    const links = resolveLinks(linkName);
     const spec = assertToxic(toxicSpec);
+    const missing = links.filter((l) => !this.#links.has(l));
+    if (missing.length > 0) throw new UserError(`link ${missing.join(", ")} is not in this topology; its links are: ${[...this.#links].join(", ")}`);
+    if (links.length === 1) return this.#toxicOne(links[0] as LinkName, spec);
+    const faults: ActiveFault[] = [];
+    try {
+      for (const link of links) faults.push(await this.#toxicOne(link, spec));
+    } catch (e) {
+      for (const f of faults) await f.heal();
+      throw e;
+    }
+    return activeFault(`${spec.type} on ${linkName}`, async () => {
+      for (const f of faults) await f.heal();
+    });
+  }
+
+  /** Applies a toxic to one link until healed (removed, or the proxy re-enabled for `down`). */
+  async #toxicOne(link: LinkName, spec: ToxicSpec): Promise<ActiveFault> {
     const proxy = await this.client.get(link);
     if (spec.type === "down") {
       await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });

@@ -167,7 +167,10 @@ export async function buildRole(
       tag: imageTag(role),
       buildargs: buildArgs(role, host),
       labels: { "brownout.role": role, "brownout.recipe": recipeHash(role) },
-      ...(r.host.includes("tls") ? { extraFiles: { "host-ca-certificates.crt": hostCaBundle() } } : {}),
+      extraFiles: {
+        ...(r.host.includes("tls") ? { "host-ca-certificates.crt": hostCaBundle() } : {}),
+        ...Object.fromEntries(Object.entries(r.generated ?? {}).map(([name, make]) => [name, make()])),
+      },
     },
     buildLogPath(logDir, role),
     onStep,

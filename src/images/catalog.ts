@@ -1,3 +1,4 @@
+import { appBundle } from "./app-bundle.js";
 import { PINS } from "./pins.js";
 
 /** Host settings a recipe needs passed in at build time (never part of its content hash): the apt mirror,
@@ -21,6 +22,8 @@ export interface Recipe {
   readonly rootfs?: true;
   /** A stable extra tag beside the content-hash tag. */
   readonly alias?: string;
+  /** Context files made from the project's own sources (the app bundle): their bytes are part of the hash. */
+  readonly generated?: Readonly<Record<string, () => Buffer>>;
 }
 
 /**
@@ -109,6 +112,15 @@ export const CATALOG = {
     args: { RYUK_PROTOCOL: PINS.ryukProtocol },
     host: [],
     purpose: "server",
+  },
+  app: {
+    summary: "The meeting-style app under test (app/), bundled, on Debian's Node",
+    dir: "app",
+    from: ["base"],
+    args: {},
+    host: [],
+    purpose: "server",
+    generated: { "app.cjs": appBundle },
   },
   nettools: {
     summary: "iptables and iproute2, run as a sidecar in a container's network namespace for partitions",

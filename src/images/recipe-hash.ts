@@ -45,6 +45,11 @@ export function recipeHash(role: Role): string {
     h.update(readFileSync(path));
     h.update("\0");
   }
+  for (const [name, make] of Object.entries(r.generated ?? {}).sort()) {
+    h.update(`generated\0${name}\0`);
+    h.update(make());
+    h.update("\0");
+  }
   for (const [k, v] of Object.entries(r.args).sort()) h.update(`arg\0${k}=${v}\0`);
   for (const dep of r.from) h.update(`from\0${dep}=${recipeHash(dep as Role)}\0`);
   if (r.rootfs) h.update(`rootfs\0${PINS.debianRelease}\0`);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+const base = { APP_COOKIE_SECRET: "a-secret-of-sixteen+", APP_SESSION_STORE: "memory" };
+
+describe("loadConfig", () => {
+  it("has defaults for every setting but the secret", () => {
+    const c = loadConfig(base);
+    expect(c).toMatchObject({ site: "gra", port: 8080, readPolicy: "fallback", cacheTtlS: 60, depTimeoutMs: 800, bodyLimitBytes: 65536 });
+    expect(c.redis).toBeNull();
+  });
+
+  it("reads addresses, the Sentinel list and the NAT map", () => {
+    const c = loadConfig({
+      ...base,
+      APP_SITE: "sbg",
+      APP_REDIS_SENTINELS: "sentinel-1:26379, sentinel-2:26379",
+      APP_REDIS_NAT: "redis-1:6379=toxiproxy:16000",
+      APP_PG_WRITE: "toxiproxy:16002",
+      APP_MYSQL: "haproxy:3306",
+    });
+    expect(c.site).toBe("sbg");
+    expect(c.redis?.sentinels).toEqual([
+      { host: "sentinel-1", port: 26379 },
+      { host: "sentinel-2", port: 26379 },
+    ]);
+    expect(c.redis?.natMap).toEqual({ "redis-1:6379": { host: "toxiproxy", port: 16000 } });
+    expect(c.postgres?.read).toEqual({ host: "toxiproxy", port: 16002 });
+    expect(c.mysql).toMatchObject({ host: "haproxy", port: 3306, database: "brownout" });
+  });
+
+  it("refuses what it cannot run with, naming the setting", () => {
+    expect(() => loadConfig({})).toThrow(/APP_COOKIE_SECRET must be set/);
+    expect(() => loadConfig({ ...base, APP_SITE: "bhs" })).toThrow(/APP_SITE='bhs' is not one of: gra, sbg/);
+    expect(() => loadConfig({ ...base, APP_READ_POLICY: "eventual" })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, APP_DEP_TIMEOUT_MS: "0" })).toThrow(/APP_DEP_TIMEOUT_MS='0' must be an integer from 50/);
+    expect(() => loadConfig({ ...base, APP_PG_WRITE: "haproxy" })).toThrow(/APP_PG_WRITE: 'haproxy' is not host:port/);
+    expect(() => loadConfig({ APP_COOKIE_SECRET: base.APP_COOKIE_SECRET })).toThrow(/APP_SESSION_STORE=redis needs APP_REDIS_SENTINELS/);
+    expect(() => loadConfig({ ...base, APP_REDIS_SENTINELS: "s:1", APP_REDIS_NAT: "redis-1:6379" })).toThrow(/APP_REDIS_NAT/);
+  });
+});

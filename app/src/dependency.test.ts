@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { DependencyError, call } from "./deps/dependency.js";
+
+describe("call", () => {
+  it("bounds a call that never answers and names the dependency (504)", async () => {
+    const t0 = performance.now();
+    const err = (await call("pg-read", 100, () => new Promise(() => undefined)).catch((e: unknown) => e)) as DependencyError;
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(err).toBeInstanceOf(DependencyError);
+    expect(err).toMatchObject({ status: 504, code: "dependency_timeout", dependency: "pg-read" });
+  });
+
+  it("maps a driver error to 503 and passes a value through", async () => {
+    await expect(call("redis", 100, () => Promise.reject(new Error("ECONNREFUSED")))).rejects.toMatchObject({ status: 503, message: "redis: ECONNREFUSED" });
+    await expect(call("mysql", 100, () => Promise.resolve(7))).resolves.toBe(7);
+  });
+});

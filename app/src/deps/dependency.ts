@@ -1,0 +1,40 @@
+import { HttpError } from "../http.js";
+
+export type DependencyName = "redis" | "pg-write" | "pg-read" | "mysql";
+
+/** A dependency call that failed or ran out of time: 503, or 504 for a timeout, naming the dependency. */
+export class DependencyError extends HttpError {
+  readonly dependency: DependencyName;
+  constructor(dependency: DependencyName, cause: unknown, timedOut: boolean) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(timedOut ? 504 : 503, timedOut ? "dependency_timeout" : "dependency_unavailable", `${dependency}: ${why}`);
+    this.dependency = dependency;
+  }
+}
+
+class Timeout extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
+/**
+ * Every dependency call goes through here: the drivers have their own timeouts, but some waits (a pool queue,
+ * a reconnect) escape them, and the contract is that nothing waits past the bound.
+ */
+export async function call<T>(dependency: DependencyName, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Timeout(timeoutMs));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([fn(), deadline]);
+  } catch (e) {
+    if (e instanceof HttpError) throw e;
+    throw new DependencyError(dependency, e, e instanceof Timeout);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,51 @@
+import { Redis } from "ioredis";
+import type { RedisConfig } from "../config.js";
+import { call } from "./dependency.js";
+
+/** Redis master found through Sentinel; commands fail at once while it is unreachable instead of queueing. */
+export class RedisDep {
+  readonly client: Redis;
+  readonly #timeoutMs: number;
+
+  constructor(config: RedisConfig, timeoutMs: number) {
+    this.#timeoutMs = timeoutMs;
+    this.client = new Redis({
+      sentinels: config.sentinels.map((s) => ({ host: s.host, port: s.port })),
+      name: config.masterName,
+      natMap: { ...config.natMap },
+      connectTimeout: timeoutMs,
+      commandTimeout: timeoutMs,
+      sentinelCommandTimeout: timeoutMs,
+      // Queueing while disconnected would turn an outage into slow answers; fail fast and let callers degrade.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      // Drop the connection as soon as Sentinel announces a new master, not when the old one times out.
+      failoverDetector: true,
+      retryStrategy: () => 100,
+      sentinelRetryStrategy: () => 100,
+      lazyConnect: false,
+    });
+    // Connection errors are expected during faults; they surface through the calls that fail.
+    this.client.on("error", () => undefined);
+  }
+
+  get(key: string): Promise<string | null> {
+    return call("redis", this.#timeoutMs, () => this.client.get(key));
+  }
+
+  async set(key: string, value: string, ttlS?: number): Promise<void> {
+    await call("redis", this.#timeoutMs, () => (ttlS ? this.client.set(key, value, "EX", ttlS) : this.client.set(key, value)));
+  }
+
+  async del(key: string): Promise<void> {
+    await call("redis", this.#timeoutMs, () => this.client.del(key));
+  }
+
+  async ping(): Promise<void> {
+    await call("redis", this.#timeoutMs, () => this.client.ping());
+  }
+
+  close(): void {
+    this.client.disconnect();
+  }
+}

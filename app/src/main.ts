@@ -1,0 +1,56 @@
+import { ConfigError, loadConfig } from "./config.js";
+import { MysqlDep } from "./deps/mysql.js";
+import { PostgresDep } from "./deps/postgres.js";
+import { RedisDep } from "./deps/redis.js";
+import { ItemService } from "./items.js";
+import { ProductService } from "./products.js";
+import { createApp } from "./server.js";
+import { MemorySessionStore, MysqlSessionStore, RedisSessionStore, type SessionStores } from "./sessions.js";
+
+function start(): void {
+  const config = loadConfig(process.env);
+  const t = config.depTimeoutMs;
+  const redis = config.redis ? new RedisDep(config.redis, t) : null;
+  const pgWrite = config.postgres ? new PostgresDep("pg-write", config.postgres.write, config.postgres, t) : null;
+  const pgRead = config.postgres ? new PostgresDep("pg-read", config.postgres.read, config.postgres, t) : null;
+  const mysql = config.mysql ? new MysqlDep(config.mysql, t) : null;
+  const sessions: SessionStores = {
+    memory: new MemorySessionStore(),
+    ...(redis ? { redis: new RedisSessionStore(redis) } : {}),
+    ...(mysql ? { mysql: new MysqlSessionStore(mysql) } : {}),
+  };
+  const app = createApp(config, {
+    products: pgWrite && pgRead ? new ProductService({ write: pgWrite, read: pgRead, redis }, config.readPolicy, config.cacheTtlS, config.site) : null,
+    items: mysql ? new ItemService(mysql) : null,
+    sessions,
+    probes: {
+      ...(redis ? { redis: () => redis.ping() } : {}),
+      ...(pgWrite ? { "pg-write": () => pgWrite.ping() } : {}),
+      ...(pgRead ? { "pg-read": () => pgRead.ping() } : {}),
+      ...(mysql ? { mysql: () => mysql.ping() } : {}),
+    },
+  });
+  app.server.listen(config.port, () => {
+    process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), site: config.site, msg: "listening", port: config.port, sessionStore: config.sessionStore, readPolicy: config.readPolicy })}\n`);
+  });
+  const stop = () => {
+    app.drain();
+    app.server.close();
+    redis?.close();
+    void Promise.allSettled([pgWrite?.close(), pgRead?.close(), mysql?.close()]).then(() => process.exit(0));
+    // Open keep-alive and WebSocket connections would hold close() forever; exit within a bound.
+    setTimeout(() => process.exit(0), 1000).unref();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+try {
+  start();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`brownout app: ${e.message}\n`);
+    process.exit(2);
+  }
+  throw e;
+}

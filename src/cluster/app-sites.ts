@@ -1,0 +1,90 @@
+import type { StartedNetwork, StartedTestContainer } from "testcontainers";
+import { PORTS, nodeContainer } from "./containers.js";
+import { runLabels } from "./labels.js";
+import { MYSQL_CREDENTIALS } from "./mysql-pair.js";
+import { PG_CREDENTIALS } from "./postgres-pair.js";
+import { MASTER_NAME } from "./redis-sentinel.js";
+import { SITES, type Site, type TopologySpec, readPolicyOf } from "./topology.js";
+import { LINKS, type LinkName, appLink } from "./toxiproxy.js";
+
+export type AppSites = Readonly<Record<Site, StartedTestContainer>>;
+
+/** Both sites sign cookies with this, so a session made on one is valid on the other. */
+export const COOKIE_SECRET = "brownout-shared-cookie-secret";
+export const COOKIE_NAME = "brownout.sid";
+
+const through = (link: LinkName) => `toxiproxy:${String(LINKS[link].listenPort)}`;
+
+/**
+ * A site's environment: every dependency is reached through that site's own Toxiproxy link, so a fault can cut
+ * one site from one dependency. Sentinel announces `redis-N:6379`; the NAT map sends those through the links.
+ */
+export function appEnvironment(spec: TopologySpec, site: Site): Record<string, string> {
+  const has = (slice: "postgres" | "redis" | "mysql") => spec.slices.includes(slice);
+  const redis = has("redis");
+  return {
+    APP_SITE: site,
+    APP_PORT: String(PORTS.app),
+    APP_COOKIE_SECRET: COOKIE_SECRET,
+    APP_COOKIE_NAME: COOKIE_NAME,
+    APP_BEHIND_PROXY: "true",
+    APP_READ_POLICY: readPolicyOf(spec.app, site),
+    APP_SESSION_STORE: redis || spec.app.sessionStore !== "redis" ? spec.app.sessionStore : "memory",
+    APP_CACHE_TTL_S: String(spec.app.cacheTtlS),
+    APP_DEP_TIMEOUT_MS: String(spec.timings.app.depTimeoutMs),
+    ...(redis
+      ? {
+          APP_REDIS_SENTINELS: ["sentinel-1", "sentinel-2", "sentinel-3"].map((s) => `${s}:${String(PORTS.sentinel)}`).join(","),
+          APP_REDIS_MASTER: MASTER_NAME,
+          APP_REDIS_NAT: (["redis-1", "redis-2"] as const).map((r) => `${r}:${String(PORTS.redis)}=${through(appLink(site, r))}`).join(","),
+        }
+      : {}),
+    ...(has("postgres")
+      ? {
+          APP_PG_WRITE: through(appLink(site, "pg-write")),
+          APP_PG_READ: through(appLink(site, "pg-read")),
+          APP_PG_USER: PG_CREDENTIALS.user,
+          APP_PG_PASSWORD: PG_CREDENTIALS.password,
+          APP_PG_DATABASE: PG_CREDENTIALS.database,
+        }
+      : {}),
+    ...(has("mysql")
+      ? {
+          APP_MYSQL: through(appLink(site, "mysql")),
+          APP_MYSQL_USER: MYSQL_CREDENTIALS.user,
+          APP_MYSQL_PASSWORD: MYSQL_CREDENTIALS.password,
+          APP_MYSQL_DATABASE: "brownout",
+        }
+      : {}),
+  };
+}
+
+export async function startAppSite(network: StartedNetwork, spec: TopologySpec, site: Site): Promise<StartedTestContainer> {
+  return nodeContainer("app")
+    .withLabels(runLabels(`app-${site}`))
+    .withNetwork(network)
+    .withNetworkAliases(`app-${site}`)
+    .withEnvironment(appEnvironment(spec, site))
+    .start();
+}
+
+export async function startAppSites(network: StartedNetwork, spec: TopologySpec): Promise<AppSites> {
+  const [gra, sbg] = await Promise.all(SITES.map((site) => startAppSite(network, spec, site)));
+  return { gra: gra as StartedTestContainer, sbg: sbg as StartedTestContainer };
+}
+
+export function appUrl(container: StartedTestContainer): string {
+  return `http://${container.getHost()}:${String(container.getMappedPort(PORTS.app))}`;
+}
+
+export interface AppHealth {
+  readonly status: number;
+  readonly body: { readonly status?: string; readonly dependencies?: Record<string, { state: string; error?: string }> } | null;
+}
+
+/** One GET /health, bounded: the app bounds its own dependency calls, this bounds a hung app. */
+export async function appHealth(container: StartedTestContainer, timeoutMs = 2000): Promise<AppHealth> {
+  const res = await fetch(`${appUrl(container)}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+  const body = (await res.json().catch(() => null)) as AppHealth["body"];
+  return { status: res.status, body };
+}

@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { StartedNetwork, StartedTestContainer } from "testcontainers";
+import { PORTS, nodeContainer } from "./containers.js";
+import { render } from "./haproxy.js";
+import { runLabels } from "./labels.js";
+import type { TopologySpec } from "./topology.js";
+
+const TEMPLATE = fileURLToPath(new URL("../../fixtures/caddy/Caddyfile", import.meta.url));
+
+export function renderCaddyfile(spec: TopologySpec): string {
+  return render(readFileSync(TEMPLATE, "utf8"), { ...spec.timings.caddy });
+}
+
+export async function startCaddy(network: StartedNetwork, spec: TopologySpec): Promise<StartedTestContainer> {
+  return nodeContainer("caddy")
+    .withLabels(runLabels("caddy"))
+    .withNetwork(network)
+    .withNetworkAliases("caddy")
+    .withCopyContentToContainer([{ content: renderCaddyfile(spec), target: "/etc/caddy/Caddyfile" }])
+    .start();
+}
+
+export function caddyUrl(container: StartedTestContainer): string {
+  return `http://${container.getHost()}:${String(container.getMappedPort(PORTS.caddyHttp))}`;
+}
+
+/**
+ * Caddy's view of each upstream from its metrics (`caddy_reverse_proxy_upstreams_healthy`): its admin API shows
+ * no active health state, the metric does.
+ */
+export function parseUpstreamHealth(metrics: string): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const m of metrics.matchAll(/^caddy_reverse_proxy_upstreams_healthy\{upstream="([^"]+)"\} (\d+)/gm)) {
+    out[m[1] ?? ""] = m[2] === "1";
+  }
+  return out;
+}
+
+export async function caddyUpstreams(container: StartedTestContainer, timeoutMs = 2000): Promise<Record<string, boolean>> {
+  const url = `http://${container.getHost()}:${String(container.getMappedPort(PORTS.caddyAdmin))}/metrics`;
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  return parseUpstreamHealth(await res.text());
+}
