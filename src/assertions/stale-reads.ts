@@ -1,0 +1,67 @@
+import type { Completed } from "../workload/op.js";
+import { type CheckResult, type Span, result, round, within } from "./check.js";
+
+export interface StaleRead {
+  readonly key: string;
+  readonly at: number;
+  readonly readVersion: number;
+  readonly latestVersion: number;
+  /** How long the newer version had been acknowledged when the read started. */
+  readonly stalenessMs: number;
+  readonly source?: string;
+}
+
+/**
+ * Reads that returned an older version than one already acknowledged before the read was invoked (only
+ * acknowledged writes count: an unknown write proves nothing).
+ */
+export function findStaleReads(ops: readonly Completed[], span?: Span, filter: (read: Completed) => boolean = () => true): StaleRead[] {
+  const acked = ops.filter((o) => o.f === "product-write" && o.type === "ok" && o.value?.key !== undefined && o.value.version !== undefined);
+  const stale: StaleRead[] = [];
+  for (const r of ops) {
+    if (r.f !== "product-read" || r.type !== "ok" || !within(r.start, span) || !filter(r)) continue;
+    const key = r.value?.key;
+    const version = r.value?.version;
+    if (key === undefined || version === undefined) continue;
+    let latest = version;
+    let firstNewerAck = Infinity;
+    for (const w of acked) {
+      if (w.value?.key !== key || w.end >= r.start) continue;
+      const v = w.value.version ?? 0;
+      if (v > version) {
+        latest = Math.max(latest, v);
+        firstNewerAck = Math.min(firstNewerAck, w.end);
+      }
+    }
+    if (latest > version) {
+      stale.push({ key, at: r.start, readVersion: version, latestVersion: latest, stalenessMs: r.start - firstNewerAck, ...(r.value?.source ? { source: r.value.source } : {}) });
+    }
+  }
+  return stale;
+}
+
+export interface StaleReadOptions {
+  /** Max staleness allowed (ms); Infinity to only count. */
+  readonly boundMs: number;
+  /** Where stale reads must not happen at all (after heal and catch-up). */
+  readonly noneIn?: Span;
+  readonly span?: Span;
+  /** Only reads from these sources count (say, not the cache, whose staleness is a TTL matter). */
+  readonly sources?: readonly string[];
+}
+
+export function staleReads(ops: readonly Completed[], o: StaleReadOptions): CheckResult {
+  const filter = (r: Completed) => !o.sources || o.sources.includes(r.value?.source ?? "");
+  const stale = findStaleReads(ops, o.span, filter);
+  const reads = ops.filter((r) => r.f === "product-read" && r.type === "ok" && within(r.start, o.span) && filter(r)).length;
+  const max = stale.reduce((m, s) => Math.max(m, s.stalenessMs), 0);
+  const maxVersions = stale.reduce((m, s) => Math.max(m, s.latestVersion - s.readVersion), 0);
+  const late = o.noneIn ? stale.filter((s) => within(s.at, o.noneIn)) : [];
+  const figures = { count: stale.length, maxStalenessMs: round(max), maxStalenessVersions: maxVersions, reads, boundMs: Number.isFinite(o.boundMs) ? o.boundMs : null };
+  if (reads === 0) return result("stale reads", "unknown", "no successful reads to judge", figures);
+  const problems: string[] = [];
+  if (max > o.boundMs) problems.push(`max staleness ${round(max)} ms is over the ${String(o.boundMs)} ms bound`);
+  if (late.length > 0) problems.push(`${String(late.length)} stale read(s) where none may be, first at ${round(late[0]?.at ?? 0)} ms (${late[0]?.key ?? ""} v${String(late[0]?.readVersion)} < v${String(late[0]?.latestVersion)})`);
+  const detail = `${String(stale.length)} of ${String(reads)} reads stale, max ${round(max)} ms / ${String(maxVersions)} version(s) behind`;
+  return result("stale reads", problems.length === 0, problems.length ? `${problems.join("; ")}; ${detail}` : detail, figures);
+}

@@ -1,0 +1,88 @@
+/**
+ * One operation as data, Jepsen's way: an `invoke` when a client starts it, then `ok`, `fail` (it certainly did not
+ * happen) or `info` (unknown: a timeout, a dropped connection: it may or may not have happened, never a loss).
+ */
+export type OpType = "invoke" | "ok" | "fail" | "info";
+
+/** What a probe does: the operation kinds checks look for. */
+export type OpF =
+  | "session-read"
+  | "product-write"
+  | "product-read"
+  | "product-insert"
+  | "item-write"
+  | "ws-ping"
+  | "health";
+
+/** What the value of a completed op may say: the fields checks read (all optional: an op says what it knows). */
+export interface OpValue {
+  /** The key the op touched (product or item id). */
+  readonly key?: string;
+  /** The row's version as written or read. */
+  readonly version?: number;
+  /** Where a read was served from. */
+  readonly source?: "cache" | "replica" | "primary";
+  /** The site that answered. */
+  readonly site?: string;
+  /** Session store mode, for session reads. */
+  readonly store?: string;
+  readonly status?: number;
+  /** Anything else worth keeping, for humans reading the history. */
+  readonly note?: string;
+}
+
+export interface Op {
+  /** Pairs an invoke with its completion. */
+  readonly id: number;
+  /** Which client issued it: one probe's stream of operations. */
+  readonly process: string;
+  readonly f: OpF;
+  readonly type: OpType;
+  /** Milliseconds since the history's start (monotonic clock). */
+  readonly t: number;
+  readonly value?: OpValue;
+  readonly error?: string;
+}
+
+/** An op that completed, with its invoke time: what most checks reason about. */
+export interface Completed {
+  readonly id: number;
+  readonly process: string;
+  readonly f: OpF;
+  readonly type: Exclude<OpType, "invoke">;
+  /** When it was invoked and when it completed, ms since the history's start. */
+  readonly start: number;
+  readonly end: number;
+  readonly value?: OpValue;
+  readonly error?: string;
+}
+
+/** Invokes joined with their completions, in invoke order; an invoke that never completed counts as `info`. */
+export function completions(ops: readonly Op[]): Completed[] {
+  const invokes = new Map<number, Op>();
+  const done: Completed[] = [];
+  for (const op of ops) {
+    if (op.type === "invoke") {
+      invokes.set(op.id, op);
+      continue;
+    }
+    const inv = invokes.get(op.id);
+    if (!inv) continue;
+    invokes.delete(op.id);
+    done.push({
+      id: op.id,
+      process: op.process,
+      f: op.f,
+      type: op.type,
+      start: inv.t,
+      end: op.t,
+      ...(op.value ?? inv.value ? { value: { ...inv.value, ...op.value } } : {}),
+      ...(op.error ? { error: op.error } : {}),
+    });
+  }
+  const last = ops.length > 0 ? (ops[ops.length - 1]?.t ?? 0) : 0;
+  for (const inv of invokes.values()) {
+    done.push({ id: inv.id, process: inv.process, f: inv.f, type: "info", start: inv.t, end: last, ...(inv.value ? { value: inv.value } : {}), error: "never completed" });
+  }
+  return done.sort((a, b) => a.start - b.start || a.id - b.id);
+}

@@ -1,0 +1,135 @@
+import type { HttpClient, HttpResult } from "./http-client.js";
+import type { OpValue } from "./op.js";
+import type { Probe, ProbeOutcome } from "./scheduler.js";
+import type { SignallingClient } from "./signalling-client.js";
+
+const num = (v: unknown) => (typeof v === "number" ? v : undefined);
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+function valueOf(r: HttpResult, extra: OpValue = {}): OpValue {
+  const b = r.body;
+  const source = str(b.source);
+  const site = str(b.site);
+  const version = num(b.version);
+  return {
+    ...extra,
+    status: r.status,
+    ...(site !== undefined ? { site } : {}),
+    ...(version !== undefined ? { version } : {}),
+    ...(source === "cache" || source === "replica" || source === "primary" ? { source } : {}),
+  };
+}
+
+const errorOf = (r: HttpResult) => `${String(r.status)} ${str(r.body.error) ?? ""} ${str(r.body.message) ?? str(r.body.raw) ?? ""}`.trim();
+
+/** A read either happened or did not: any answer but 2xx is a failure. */
+function readOutcome(r: HttpResult, extra?: OpValue): ProbeOutcome {
+  return r.status >= 200 && r.status < 300 ? { type: "ok", value: valueOf(r, extra) } : { type: "fail", value: valueOf(r, extra), error: errorOf(r) };
+}
+
+/**
+ * A write refused with 4xx certainly did not happen; a 5xx may have committed before the error (a connection lost
+ * after COMMIT, a proxy that gave up on a slow answer): unknown, so never counted as lost.
+ */
+function writeOutcome(r: HttpResult, extra?: OpValue): ProbeOutcome {
+  if (r.status >= 200 && r.status < 300) return { type: "ok", value: valueOf(r, extra) };
+  return { type: r.status >= 500 ? "info" : "fail", value: valueOf(r, extra), error: errorOf(r) };
+}
+
+/** Errors before any answer: a refused connection did nothing; anything else may have. */
+function thrownOutcome(e: unknown, write: boolean, extra?: OpValue): ProbeOutcome {
+  const code = (e as { code?: string }).code ?? "";
+  const message = e instanceof Error ? `${code} ${e.message}`.trim() : String(e);
+  const refused = code === "ECONNREFUSED" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "ENOTFOUND" || code === "EAI_AGAIN";
+  return { type: refused || !write ? "fail" : "info", ...(extra ? { value: extra } : {}), error: message };
+}
+
+async function guard(write: boolean, extra: OpValue | undefined, fn: () => Promise<ProbeOutcome>, signal: AbortSignal): Promise<ProbeOutcome> {
+  try {
+    return await fn();
+  } catch (e) {
+    // A timeout is unknown for reads too: the answer may still have been on its way.
+    if (signal.aborted) return { type: "info", ...(extra ? { value: extra } : {}), error: String((signal.reason as Error | undefined)?.message ?? "aborted") };
+    return thrownOutcome(e, write, extra);
+  }
+}
+
+export interface Target {
+  /** Where the probe sends: Caddy, HAProxy web or one site, e.g. http://127.0.0.1:32768 */
+  readonly url: string;
+  /** A label for process names: caddy, haproxy, gra, sbg. */
+  readonly via: string;
+}
+
+/** Reads one session again and again: ok while the store still knows it, fail (401) once it is lost. */
+export function sessionRead(http: HttpClient, target: Target, store: string, cookie: () => string): Probe {
+  return {
+    name: `session-${store}@${target.via}`,
+    f: "session-read",
+    run: (_, signal) =>
+      guard(false, { store }, async () => readOutcome(await http.call("GET", `${target.url}/session`, { cookie: cookie(), signal }), { store }), signal),
+  };
+}
+
+/** PUTs products in turn (key = seq mod keys): each acknowledged write has a version checks can compare reads with. */
+export function productWrite(http: HttpClient, target: Target, keys: readonly string[]): Probe {
+  const key = (seq: number) => keys[seq % keys.length] ?? "";
+  return {
+    name: `product-write@${target.via}`,
+    f: "product-write",
+    invoke: (seq) => ({ key: key(seq) }),
+    run: (seq, signal) =>
+      guard(true, { key: key(seq) }, async () => writeOutcome(await http.call("PUT", `${target.url}/products/${key(seq)}`, { body: { name: `w${String(seq)}` }, signal }), { key: key(seq) }), signal),
+  };
+}
+
+/** GETs products in turn: each read has a version and a source (cache, replica, primary). */
+export function productRead(http: HttpClient, target: Target, keys: readonly string[], name = `product-read@${target.via}`): Probe {
+  const key = (seq: number) => keys[seq % keys.length] ?? "";
+  return {
+    name,
+    f: "product-read",
+    invoke: (seq) => ({ key: key(seq) }),
+    run: (seq, signal) => guard(false, { key: key(seq) }, async () => readOutcome(await http.call("GET", `${target.url}/products/${key(seq)}`, { signal }), { key: key(seq) }), signal),
+  };
+}
+
+/** Inserts a new product per op (a unique id): the final read looks for every acknowledged one. */
+export function productInsert(http: HttpClient, target: Target, prefix: string): Probe {
+  const key = (seq: number) => `${prefix}-${String(seq)}`;
+  return {
+    name: `product-insert@${target.via}`,
+    f: "product-insert",
+    invoke: (seq) => ({ key: key(seq) }),
+    run: (seq, signal) =>
+      guard(true, { key: key(seq) }, async () => writeOutcome(await http.call("POST", `${target.url}/products`, { body: { id: key(seq), name: "insert", priceCents: seq }, signal }), { key: key(seq) }), signal),
+  };
+}
+
+/** Writes a new item per op on the MariaDB pair. */
+export function itemWrite(http: HttpClient, target: Target, prefix: string): Probe {
+  const key = (seq: number) => `${prefix}-${String(seq)}`;
+  return {
+    name: `item-write@${target.via}`,
+    f: "item-write",
+    invoke: (seq) => ({ key: key(seq) }),
+    run: (seq, signal) =>
+      guard(true, { key: key(seq) }, async () => writeOutcome(await http.call("POST", `${target.url}/items`, { body: { id: key(seq), value: `v${String(seq)}` }, signal }), { key: key(seq) }), signal),
+  };
+}
+
+/** Pings over a signalling socket that reconnects by itself: fails while it is down, ok once it is back. */
+export function wsPing(client: SignallingClient, via: string, timeoutMs: number): Probe {
+  return {
+    name: `ws-ping@${via}`,
+    f: "ws-ping",
+    run: async () => {
+      try {
+        const pong = await client.ping(timeoutMs);
+        return { type: "ok", value: { ...(typeof pong.site === "string" ? { site: pong.site } : {}) } };
+      } catch (e) {
+        return { type: "fail", error: e instanceof Error ? e.message : String(e) };
+      }
+    },
+  };
+}
