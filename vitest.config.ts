@@ -48,6 +48,17 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // The chaos suite: one test per named scenario, each on its own topology.
+          name: "chaos",
+          include: ["scenarios/**/*.chaos.test.ts"],
+          globalSetup: ["test/global-setup.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -34,9 +34,9 @@ export interface FailoverMeasure {
   readonly recoveredAt: number | null;
 }
 
-export function measureFailover(ops: readonly Completed[], f: OpF, faultAt: number, consecutive: number): FailoverMeasure {
+export function measureFailover(ops: readonly Completed[], f: OpF, faultAt: number, consecutive: number, only: (process: string) => boolean = () => true): FailoverMeasure {
   // Ops invoked before the fault may fail because of it: they count from when they completed.
-  const mine = ops.filter((o) => o.f === f && o.end >= faultAt).sort((a, b) => a.start - b.start);
+  const mine = ops.filter((o) => o.f === f && o.end >= faultAt && only(o.process)).sort((a, b) => a.start - b.start);
   const first = mine.find((o) => o.type !== "ok");
   if (!first) return { failoverMs: 0, firstFailureAt: null, recoveredAt: null };
   let run = 0;
@@ -63,14 +63,18 @@ export interface FailoverOptions {
   readonly consecutive?: number;
   /** The probe interval: the failover time is good to this. */
   readonly resolutionMs: number;
+  /** Only these probe processes (say, the shared-store sessions). */
+  readonly only?: (process: string) => boolean;
+  /** Name suffix, when a scenario measures one kind of op for two groups. */
+  readonly label?: string;
 }
 
 /** Failover time of one kind of op against its bound; invalid when it never recovered or took too long. */
 export function failover(ops: readonly Completed[], o: FailoverOptions): CheckResult {
-  const name = `failover ${o.f}`;
-  const m = measureFailover(ops, o.f, o.faultAt, o.consecutive ?? 3);
+  const name = `failover ${o.f}${o.label ? ` ${o.label}` : ""}`;
+  const m = measureFailover(ops, o.f, o.faultAt, o.consecutive ?? 3, o.only);
   const figures = { failoverMs: m.failoverMs === null ? null : round(m.failoverMs), resolutionMs: o.resolutionMs, boundMs: o.boundMs };
-  if (!ops.some((x) => x.f === o.f && x.start >= o.faultAt)) return result(name, "unknown", `no ${o.f} ops after the fault`, figures);
+  if (!ops.some((x) => x.f === o.f && x.start >= o.faultAt && (o.only?.(x.process) ?? true))) return result(name, "unknown", `no ${o.f} ops after the fault`, figures);
   if (m.failoverMs === null) return result(name, false, `${o.f} failed from ${round(m.firstFailureAt ?? 0)} ms and never had ${String(o.consecutive ?? 3)} successes in a row again`, figures);
   const valid = m.failoverMs <= o.boundMs;
   return result(
@@ -84,9 +88,9 @@ export function failover(ops: readonly Completed[], o: FailoverOptions): CheckRe
 }
 
 /** No op of this kind may fail within the span (a guarantee such as "reads keep succeeding"). */
-export function noFailures(ops: readonly Completed[], f: OpF, span: Span | undefined, what: string, options: { allowInfo?: boolean } = {}): CheckResult {
+export function noFailures(ops: readonly Completed[], f: OpF, span: Span | undefined, what: string, options: { allowInfo?: boolean; only?: (process: string) => boolean } = {}): CheckResult {
   const name = `no failed ${f}${what ? ` ${what}` : ""}`;
-  const mine = ops.filter((o) => o.f === f && within(o.start, span));
+  const mine = ops.filter((o) => o.f === f && within(o.start, span) && (options.only?.(o.process) ?? true));
   const bad = mine.filter((o) => o.type === "fail" || (o.type === "info" && !options.allowInfo));
   if (mine.length === 0) return result(name, "unknown", `no ${f} ops in the window`);
   const first = bad[0];

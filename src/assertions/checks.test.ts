@@ -95,14 +95,19 @@ describe("stale reads", () => {
 });
 
 describe("read your writes", () => {
+  const rw = { write: "item-write", read: "item-read" } as const;
   it("passes when a client reads its own writes and fails when it does not", () => {
-    const good = [op("product-write", "ok", 0, { key: "p", version: 4 }, "c1/write"), op("product-read", "ok", 50, { key: "p", version: 4 }, "c1/read")];
-    expect(readYourWrites(good).valid).toBe(true);
-    const bad = [op("product-write", "ok", 0, { key: "p", version: 4 }, "c1/write"), op("product-read", "ok", 50, { key: "p", version: 3 }, "c1/read")];
-    expect(readYourWrites(bad)).toMatchObject({ valid: false, figures: { violations: 1 } });
-    // Another client's write is not this client's to see.
-    const other = [op("product-write", "ok", 0, { key: "p", version: 4 }, "c2/write"), op("product-read", "ok", 50, { key: "p", version: 3 }, "c1/read")];
-    expect(readYourWrites(other).valid).toBe(true);
+    const good = [op("item-write", "ok", 0, { key: "i", version: 1 }, "c1/write"), op("item-read", "ok", 50, { key: "i", version: 1 }, "c1/read")];
+    expect(readYourWrites(good, rw).valid).toBe(true);
+    const missing = [op("item-write", "ok", 0, { key: "i", version: 1 }, "c1/write"), op("item-read", "fail", 50, { key: "i", status: 404 }, "c1/read")];
+    expect(readYourWrites(missing, rw)).toMatchObject({ valid: false, figures: { violations: 1 } });
+    const older = [op("product-write", "ok", 0, { key: "p", version: 4 }, "c1/write"), op("product-read", "ok", 50, { key: "p", version: 3 }, "c1/read")];
+    expect(readYourWrites(older, { write: "product-write", read: "product-read" }).valid).toBe(false);
+    // Another client's write is not this client's to see; a 503 proves nothing.
+    const other = [op("item-write", "ok", 0, { key: "i", version: 1 }, "c2/write"), op("item-read", "fail", 50, { key: "i", status: 404 }, "c1/read")];
+    expect(readYourWrites(other, rw).valid).toBe("unknown");
+    const unavailable = [op("item-write", "ok", 0, { key: "i" }, "c1/write"), op("item-read", "fail", 50, { key: "i", status: 503 }, "c1/read")];
+    expect(readYourWrites(unavailable, rw).valid).toBe("unknown");
   });
 });
 

@@ -43,8 +43,10 @@ export function findStaleReads(ops: readonly Completed[], span?: Span, filter: (
 export interface StaleReadOptions {
   /** Max staleness allowed (ms); Infinity to only count. */
   readonly boundMs: number;
-  /** Where stale reads must not happen at all (after heal and catch-up). */
+  /** Where stale reads must not happen at all (after heal and catch-up)... */
   readonly noneIn?: Span;
+  /** ...beyond this staleness: the ordinary lag of asynchronous replication (ms). Default 0. */
+  readonly toleranceMs?: number;
   readonly span?: Span;
   /** Only reads from these sources count (say, not the cache, whose staleness is a TTL matter). */
   readonly sources?: readonly string[];
@@ -56,7 +58,7 @@ export function staleReads(ops: readonly Completed[], o: StaleReadOptions): Chec
   const reads = ops.filter((r) => r.f === "product-read" && r.type === "ok" && within(r.start, o.span) && filter(r)).length;
   const max = stale.reduce((m, s) => Math.max(m, s.stalenessMs), 0);
   const maxVersions = stale.reduce((m, s) => Math.max(m, s.latestVersion - s.readVersion), 0);
-  const late = o.noneIn ? stale.filter((s) => within(s.at, o.noneIn)) : [];
+  const late = o.noneIn ? stale.filter((s) => within(s.at, o.noneIn) && s.stalenessMs > (o.toleranceMs ?? 0)) : [];
   const figures = { count: stale.length, maxStalenessMs: round(max), maxStalenessVersions: maxVersions, reads, boundMs: Number.isFinite(o.boundMs) ? o.boundMs : null };
   if (reads === 0) return result("stale reads", "unknown", "no successful reads to judge", figures);
   const problems: string[] = [];

@@ -39,7 +39,7 @@ export async function withPg<T>(container: StartedTestContainer, fn: (c: pg.Clie
 }
 
 /** pg-primary, then pg-replica cloned from it and streaming through the Toxiproxy link `pg-replication`. */
-export async function startPostgresPair(network: StartedNetwork, toxiproxy: ToxiproxyNode, timings: DetectionTimings): Promise<PostgresPair> {
+export async function startPostgresPair(network: StartedNetwork, toxiproxy: ToxiproxyNode, timings: DetectionTimings, synchronous = false): Promise<PostgresPair> {
   const primary = await nodeContainer("postgres")
     .withLabels(runLabels("pg-primary"))
     .withNetwork(network)
@@ -65,6 +65,13 @@ export async function startPostgresPair(network: StartedNetwork, toxiproxy: Toxi
     })
     .withCommand(["postgres", "-c", `wal_receiver_timeout=${timings.postgres.walReceiverTimeoutMs}ms`])
     .start();
+  if (synchronous) {
+    // Set once the replica streams, so only the primary waits for it (a promoted replica waits for no one).
+    await withPg(primary, async (c) => {
+      await c.query("ALTER SYSTEM SET synchronous_standby_names = 'pg-replica'");
+      await c.query("SELECT pg_reload_conf()");
+    });
+  }
   return { primary, replica };
 }
 

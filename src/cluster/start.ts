@@ -51,7 +51,7 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
       })
     : Promise.resolve();
   const dependencies = [
-    slice<PostgresPair>("postgres", () => startPostgresPair(network, toxiproxy, spec.timings), (v) => (parts.postgres = v)),
+    slice<PostgresPair>("postgres", () => startPostgresPair(network, toxiproxy, spec.timings, spec.postgres.synchronous), (v) => (parts.postgres = v)),
     slice<RedisSentinel>("redis", () => startRedisSentinel(network, spec.timings), (v) => (parts.redis = v)),
     slice<MysqlPair>("mysql", () => startMysqlPair(network), (v) => (parts.mysql = v)),
     haproxy,

@@ -304,6 +304,14 @@ export class StartedTopology implements AsyncDisposable {
     return fresh;
   }
 
+  /**
+   * Declares the faults on a role over without healing them: an operator who promoted the replica must not see
+   * the old primary restarted as a second primary when the run is torn down.
+   */
+  settle(role: string): void {
+    this.#faults.settle(assertRole(this.spec, role));
+  }
+
   /** Writes every container's log to dir/<role>.log, for reports; returns the paths written. */
   async collectLogs(dir: string): Promise<string[]> {
     await mkdir(dir, { recursive: true });

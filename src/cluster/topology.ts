@@ -81,6 +81,8 @@ export interface TopologySpec {
   readonly slices: readonly Slice[];
   readonly timings: DetectionTimings;
   readonly app: AppSettings;
+  /** Synchronous replication: a commit on pg-primary waits until pg-replica has flushed it. */
+  readonly postgres: { readonly synchronous: boolean };
 }
 
 /** Fast defaults for tests: detection near one second. */
@@ -96,6 +98,7 @@ export interface SpecOptions {
   readonly slices?: readonly string[];
   readonly timings?: Partial<DetectionTimings>;
   readonly app?: Partial<AppSettings>;
+  readonly postgres?: { readonly synchronous?: boolean };
 }
 
 export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
@@ -104,7 +107,7 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
   if (unknown.length > 0) {
     throw new UserError(`unknown topology slice ${unknown.map((u) => `'${u}'`).join(", ")}; slices are: ${SLICES.join(", ")}`);
   }
-  return { slices: slices as Slice[], timings: { ...DEFAULT_TIMINGS, ...partial.timings }, app: { ...DEFAULT_APP, ...partial.app } };
+  return { slices: slices as Slice[], timings: { ...DEFAULT_TIMINGS, ...partial.timings }, app: { ...DEFAULT_APP, ...partial.app }, postgres: { synchronous: partial.postgres?.synchronous ?? false } };
 }
 
 /** HAProxy fronts the databases and the sites: it runs whenever any slice but redis alone does. */

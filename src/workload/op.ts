@@ -11,6 +11,8 @@ export type OpF =
   | "product-read"
   | "product-insert"
   | "item-write"
+  | "item-read"
+  | "pg-role"
   | "ws-ping"
   | "health";
 

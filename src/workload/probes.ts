@@ -72,10 +72,10 @@ export function sessionRead(http: HttpClient, target: Target, store: string, coo
 }
 
 /** PUTs products in turn (key = seq mod keys): each acknowledged write has a version checks can compare reads with. */
-export function productWrite(http: HttpClient, target: Target, keys: readonly string[]): Probe {
+export function productWrite(http: HttpClient, target: Target, keys: readonly string[], name = `product-write@${target.via}`): Probe {
   const key = (seq: number) => keys[seq % keys.length] ?? "";
   return {
-    name: `product-write@${target.via}`,
+    name,
     f: "product-write",
     invoke: (seq) => ({ key: key(seq) }),
     run: (seq, signal) =>
@@ -106,15 +106,39 @@ export function productInsert(http: HttpClient, target: Target, prefix: string):
   };
 }
 
-/** Writes a new item per op on the MariaDB pair. */
-export function itemWrite(http: HttpClient, target: Target, prefix: string): Probe {
+/** What one client last had acknowledged: its reader reads that key next (read-your-writes). */
+export interface ClientMemory {
+  lastAcked: string | null;
+}
+
+/** Writes a new item per op on the MariaDB pair; remembers the last acknowledged key for the client's reader. */
+export function itemWrite(http: HttpClient, target: Target, prefix: string, name = `item-write@${target.via}`, memory?: ClientMemory): Probe {
   const key = (seq: number) => `${prefix}-${String(seq)}`;
   return {
-    name: `item-write@${target.via}`,
+    name,
     f: "item-write",
     invoke: (seq) => ({ key: key(seq) }),
     run: (seq, signal) =>
-      guard(true, { key: key(seq) }, async () => writeOutcome(await http.call("POST", `${target.url}/items`, { body: { id: key(seq), value: `v${String(seq)}` }, signal }), { key: key(seq) }), signal),
+      guard(true, { key: key(seq) }, async () => {
+        const outcome = writeOutcome(await http.call("POST", `${target.url}/items`, { body: { id: key(seq), value: `v${String(seq)}` }, signal }), { key: key(seq) });
+        if (outcome.type === "ok" && memory) memory.lastAcked = key(seq);
+        return outcome;
+      }, signal),
+  };
+}
+
+/** Reads the item its client last wrote: 404 there means the client's own acknowledged write is not visible. */
+export function itemRead(http: HttpClient, target: Target, name: string, memory: ClientMemory): Probe {
+  return {
+    name,
+    f: "item-read",
+    ready: () => memory.lastAcked !== null,
+    invoke: () => (memory.lastAcked ? { key: memory.lastAcked } : undefined),
+    run: async (_, signal) => {
+      const key = memory.lastAcked;
+      if (!key) return { type: "fail", error: "nothing written yet" };
+      return guard(false, { key }, async () => readOutcome(await http.call("GET", `${target.url}/items/${key}`, { signal }), { key }), signal);
+    },
   };
 }
 
@@ -132,4 +156,24 @@ export function wsPing(client: SignallingClient, via: string, timeoutMs: number)
       }
     },
   };
+}
+
+/** GET /health on one site: the dependency states go in the op's note (`pg-write:up,redis:down`). */
+export function healthProbe(http: HttpClient, target: Target): Probe {
+  return {
+    name: `health@${target.via}`,
+    f: "health",
+    run: (_, signal) =>
+      guard(false, undefined, async () => {
+        const r = await http.call("GET", `${target.url}/health`, { signal });
+        const deps = (r.body.dependencies ?? {}) as Record<string, { state?: string }>;
+        const note = Object.entries(deps).map(([k, v]) => `${k}:${v.state ?? "?"}`).join(",");
+        return { type: r.status === 200 ? "ok" : "fail", value: { status: r.status, note } };
+      }, signal),
+  };
+}
+
+/** Dependency states from a health op's note. */
+export function healthStates(note: string | undefined): Record<string, string> {
+  return Object.fromEntries((note ?? "").split(",").filter(Boolean).map((kv) => kv.split(":") as [string, string]));
 }

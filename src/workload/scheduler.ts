@@ -12,6 +12,8 @@ export interface Probe {
   /** The process name in the history. */
   readonly name: string;
   readonly f: OpF;
+  /** False while the probe has nothing to do yet (a reader before its client's first write): the tick is skipped. */
+  readonly ready?: () => boolean;
   /** What the invoke already knows (the key and version a write is about to write). */
   readonly invoke?: (seq: number) => OpValue | undefined;
   /** One operation; must settle by itself within the probe's timeout (it is given an abort signal). */
@@ -81,7 +83,7 @@ export class Scheduler {
         return;
       }
       this.#lateness.push(performance.now() - due);
-      this.#fire(probe, seq);
+      if (probe.ready?.() ?? true) this.#fire(probe, seq);
       this.#tick(probe, seq + 1, due + this.#intervalMs, t0);
     }, wait);
     this.#timers.add(timer);

@@ -1,0 +1,58 @@
+import { result } from "../src/assertions/check.js";
+import { lostWrites } from "../src/assertions/lost-writes.js";
+import { recovery } from "../src/assertions/recovery.js";
+import { defineScenario } from "../src/scenario/define.js";
+import { itemsOnEachNode, productsOnPrimary, targets, union } from "../src/scenario/workloads.js";
+import { healthProbe, healthStates, itemWrite, productInsert } from "../src/workload/probes.js";
+
+const PORTS = ["pg-write", "pg-read", "mysql"] as const;
+
+/**
+ * SIGKILL HAProxy, the one path from the apps to every database. Recovery is an operator recreating it from its
+ * saved config (the same alias, so the apps' links find it). Nothing acknowledged may be lost, and the apps'
+ * health checks must report each HAProxy port down, then up. Origin: a single load balancer as a known single
+ * point of failure, recovered by redeploying its config.
+ */
+export default defineScenario({
+  name: "haproxy-down",
+  fault: "kill haproxy; recover by recreating it from its saved config",
+  expected: "recoveryMs; no acknowledged write lost; a health check reports each port down then up",
+  topology: { slices: ["postgres", "mysql", "web"] },
+  phases: { steadyMs: 2000, faultMs: 3000, afterMs: 1500, recoveryBoundMs: 10_000 },
+  timeline: [
+    { atMs: 0, action: "kill", target: "haproxy" },
+    { atMs: 3000, action: "heal: recreate from saved config", target: "haproxy" },
+  ],
+  async workload(ctx) {
+    const t = targets(ctx.topology);
+    const products = `${ctx.tag}-ins`;
+    const items = `${ctx.tag}-i`;
+    return {
+      probes: [productInsert(ctx.http, t.caddy, products), itemWrite(ctx.http, t.caddy, items), healthProbe(ctx.http, t.gra)],
+      finalRead: async () => {
+        const nodes = await itemsOnEachNode(ctx.topology, items);
+        return { "product-insert": await productsOnPrimary(ctx.topology, products), "item-write": union(nodes["mysql-1"], nodes["mysql-2"]) };
+      },
+    };
+  },
+  async inject(ctx) {
+    const kill = await ctx.topology.kill("haproxy");
+    await ctx.hold(this.phases.faultMs);
+    return [kill];
+  },
+  async heal(ctx) {
+    await ctx.topology.recreateHaproxy();
+  },
+  checks(e) {
+    const health = e.ops.filter((o) => o.f === "health" && o.value?.note);
+    const seen = (port: string, state: string, from: number, to: number) => health.some((o) => o.start >= from && o.start < to && healthStates(o.value?.note)[port] === state);
+    const after = e.at.steadyAt ?? e.at.end;
+    const ports = PORTS.map((p) => ({ p, down: seen(p, "down", e.at.fault, e.at.heal), up: seen(p, "up", after, e.at.end + 1) }));
+    return [
+      result("health reports each port down, then up", ports.every((x) => x.down && x.up), ports.map((x) => `${x.p}: ${x.down ? "down" : "never down"} → ${x.up ? "up" : "not up"}`).join("; ")),
+      lostWrites(e.ops, { f: "product-insert", present: e.finalRead["product-insert"] ?? null }),
+      lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }),
+      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+    ];
+  },
+});

@@ -1,0 +1,62 @@
+import { failover } from "../src/assertions/availability.js";
+import { result } from "../src/assertions/check.js";
+import { lostWrites } from "../src/assertions/lost-writes.js";
+import { recovery } from "../src/assertions/recovery.js";
+import { sessions } from "../src/assertions/sessions.js";
+import { defineScenario } from "../src/scenario/define.js";
+import { itemsOnEachNode, login, targets, union } from "../src/scenario/workloads.js";
+import { itemWrite, sessionRead } from "../src/workload/probes.js";
+
+/**
+ * SIGKILL mysql-1, the active node behind HAProxy's `mysql` frontend; mysql-2 (backup) takes the connections once
+ * mysql-1 fails its checks. Master-master replication with GTID resumes both ways when mysql-1 returns, and both
+ * nodes end with the same rows. Origin: the MariaDB active/backup pair behind HAProxy TCP.
+ */
+export default defineScenario({
+  name: "mysql-active-down",
+  fault: "kill mysql-1 (SIGKILL); restart it",
+  expected: "HAProxy uses mysql-2; mysql-mode sessions and items kept; replication resumes both ways, no divergence",
+  topology: { slices: ["mysql", "web"] },
+  phases: { steadyMs: 2000, faultMs: 5000, afterMs: 1000, recoveryBoundMs: 15_000 },
+  timeline: [
+    { atMs: 0, action: "kill", target: "mysql-1" },
+    { atMs: 5000, action: "heal: start again", target: "mysql-1" },
+  ],
+  async workload(ctx) {
+    const t = targets(ctx.topology);
+    const cookies = [await login(ctx, t.caddy, "mysql", "m1"), await login(ctx, t.caddy, "mysql", "m2")];
+    const prefix = `${ctx.tag}-i`;
+    return {
+      probes: [...cookies.map((c, i) => ({ ...sessionRead(ctx.http, t.caddy, "mysql", () => c), name: `session-mysql-${String(i)}@caddy` })), itemWrite(ctx.http, t.caddy, prefix)],
+      finalRead: async () => {
+        const nodes = await itemsOnEachNode(ctx.topology, prefix);
+        return { "item-write": union(nodes["mysql-1"], nodes["mysql-2"]) };
+      },
+    };
+  },
+  async inject(ctx) {
+    const kill = await ctx.topology.kill("mysql-1");
+    await ctx.hold(this.phases.faultMs);
+    return [kill];
+  },
+  async observe(ctx, observed) {
+    const nodes = await itemsOnEachNode(ctx.topology, `${ctx.tag}-i`);
+    observed.items = { one: nodes["mysql-1"]?.size ?? null, two: nodes["mysql-2"]?.size ?? null };
+    const a = nodes["mysql-1"];
+    const b = nodes["mysql-2"];
+    observed.diverged = a && b ? [...a].filter((k) => !b.has(k)).length + [...b].filter((k) => !a.has(k)).length : null;
+  },
+  checks(e) {
+    const h = e.spec.timings.haproxy;
+    const bound = h.interMs * h.fall + h.checkTimeoutMs + e.spec.timings.app.depTimeoutMs + 1500;
+    const items = e.observed.items as { one: number | null; two: number | null };
+    return [
+      failover(e.ops, { f: "item-write", faultAt: e.at.fault, boundMs: bound, resolutionMs: e.intervalMs }),
+      failover(e.ops, { f: "session-read", faultAt: e.at.fault, boundMs: bound, resolutionMs: e.intervalMs }),
+      sessions(e.ops, { from: e.at.fault, settledAt: e.at.steadyAt ?? e.at.end }),
+      lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }),
+      result("no divergence between mysql-1 and mysql-2", e.observed.diverged === 0, `items on mysql-1: ${String(items.one)}, on mysql-2: ${String(items.two)}, on one only: ${String(e.observed.diverged)}`),
+      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+    ];
+  },
+});

@@ -1,0 +1,59 @@
+import { noFailures } from "../src/assertions/availability.js";
+import { result } from "../src/assertions/check.js";
+import { lostWrites } from "../src/assertions/lost-writes.js";
+import { recovery } from "../src/assertions/recovery.js";
+import { defineScenario } from "../src/scenario/define.js";
+import { productsOnPrimary, seedProducts, targets } from "../src/scenario/workloads.js";
+import { productInsert, productRead } from "../src/workload/probes.js";
+
+/**
+ * SIGKILL pg-replica, restart it. gra reads with the `strict` policy (replica only), sbg with `fallback` (then the
+ * primary): the documented difference is what must be seen. Writes go to the primary and are not affected; the
+ * restarted replica catches up from its replication slot. Origin: the product API's read policies.
+ */
+export default defineScenario({
+  name: "pg-replica-down",
+  fault: "kill pg-replica (SIGKILL); restart it",
+  expected: "strict: cache-miss reads fail with 503/504, cache hits served; fallback: no failed read; catch-up, no lost write",
+  topology: { slices: ["postgres", "redis", "web"], app: { readPolicy: { gra: "strict", sbg: "fallback" }, cacheTtlS: 1 } },
+  phases: { steadyMs: 2000, faultMs: 4000, afterMs: 1500, recoveryBoundMs: 10_000 },
+  probeTimeoutMs: 2500,
+  timeline: [
+    { atMs: 0, action: "kill", target: "pg-replica" },
+    { atMs: 4000, action: "heal: start again", target: "pg-replica" },
+  ],
+  async workload(ctx) {
+    const t = targets(ctx.topology);
+    const keys = await seedProducts(ctx, t.gra, 6);
+    const prefix = `${ctx.tag}-ins`;
+    return {
+      probes: [productRead(ctx.http, t.gra, keys), productRead(ctx.http, t.sbg, keys), productInsert(ctx.http, t.sbg, prefix)],
+      finalRead: async () => ({ "product-insert": await productsOnPrimary(ctx.topology, prefix) }),
+    };
+  },
+  async inject(ctx) {
+    const kill = await ctx.topology.kill("pg-replica");
+    await ctx.hold(this.phases.faultMs);
+    return [kill];
+  },
+  checks(e) {
+    const fault = { from: e.at.fault + 100, to: e.at.heal };
+    const gra = e.ops.filter((o) => o.f === "product-read" && o.process.endsWith("@gra") && o.start >= fault.from && o.end <= fault.to);
+    const failed = gra.filter((o) => o.type !== "ok");
+    const badFailures = failed.filter((o) => o.type === "fail" && o.value?.status !== 503 && o.value?.status !== 504);
+    const servedOk = gra.filter((o) => o.type === "ok");
+    const notCache = servedOk.filter((o) => o.value?.source !== "cache");
+    return [
+      result(
+        "strict: misses fail as documented, hits served",
+        failed.length > 0 && badFailures.length === 0 && notCache.length === 0,
+        `gra during the fault: ${String(servedOk.length)} served (${String(notCache.length)} not from the cache), ${String(failed.length)} failed (${String(badFailures.length)} with a status other than 503/504)`,
+        { served: servedOk.length, failed: failed.length },
+      ),
+      noFailures(e.ops, "product-read", undefined, "by the fallback site", { only: (p) => p.endsWith("@sbg") }),
+      noFailures(e.ops, "product-insert", undefined, "(writes go to the primary)"),
+      lostWrites(e.ops, { f: "product-insert", present: e.finalRead["product-insert"] ?? null }),
+      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+    ];
+  },
+});

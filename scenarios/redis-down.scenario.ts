@@ -1,0 +1,51 @@
+import { noFailures } from "../src/assertions/availability.js";
+import { result } from "../src/assertions/check.js";
+import { recovery } from "../src/assertions/recovery.js";
+import { staleReads } from "../src/assertions/stale-reads.js";
+import { defineScenario } from "../src/scenario/define.js";
+import { seedProducts, targets } from "../src/scenario/workloads.js";
+import { productRead, productWrite } from "../src/workload/probes.js";
+
+const TTL_S = 2;
+
+/**
+ * Both sites lose every Redis node (Toxiproxy `down` on app-redis). Cache-aside treats the cache as optional:
+ * reads fall through to the replica (slower, marked degraded), writes still commit. Origin: the product API's
+ * design (app/src/products.ts), as teams run cache-aside in front of Postgres.
+ */
+export default defineScenario({
+  name: "redis-down",
+  fault: "apps cut from all Redis (Toxiproxy down on app-redis), then restored",
+  expected: "product reads keep succeeding from the replica; cache hits resume after heal",
+  topology: { slices: ["postgres", "redis", "web"], app: { cacheTtlS: TTL_S } },
+  phases: { steadyMs: 2000, faultMs: 4000, afterMs: 2500, recoveryBoundMs: 5000 },
+  timeline: [
+    { atMs: 0, action: "toxic down", target: "app-redis" },
+    { atMs: 4000, action: "heal: proxies enabled", target: "app-redis" },
+  ],
+  async workload(ctx) {
+    const t = targets(ctx.topology);
+    const keys = await seedProducts(ctx, t.gra, 4);
+    return { probes: [productRead(ctx.http, t.caddy, keys), productWrite(ctx.http, t.caddy, keys)] };
+  },
+  async inject(ctx) {
+    const cut = await ctx.topology.toxic("app-redis", { type: "down" });
+    await ctx.hold(this.phases.faultMs);
+    return [cut];
+  },
+  checks(e) {
+    const reads = e.ops.filter((o) => o.f === "product-read" && o.type === "ok");
+    const duringFault = reads.filter((o) => o.start > e.at.fault + 200 && o.end < e.at.heal);
+    const afterHeal = reads.filter((o) => e.at.steadyAt !== null && o.start > e.at.steadyAt);
+    const cacheDuring = duringFault.filter((o) => o.value?.source === "cache").length;
+    const cacheAfter = afterHeal.filter((o) => o.value?.source === "cache").length;
+    return [
+      noFailures(e.ops, "product-read", undefined, "during the whole run"),
+      noFailures(e.ops, "product-write", undefined, "during the whole run"),
+      result("reads served by the database while Redis is cut", duringFault.length > 0 && cacheDuring === 0, `${String(duringFault.length)} reads during the cut, ${String(cacheDuring)} from the cache`, { reads: duringFault.length, cacheHits: cacheDuring }),
+      result("cache hits resume after heal", cacheAfter > 0, `${String(cacheAfter)} of ${String(afterHeal.length)} reads after recovery came from the cache`, { cacheHits: cacheAfter }),
+      staleReads(e.ops, { boundMs: TTL_S * 1000 + 1000 }),
+      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+    ];
+  },
+});

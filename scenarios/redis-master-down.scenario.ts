@@ -1,0 +1,57 @@
+import { failover, noFailures } from "../src/assertions/availability.js";
+import { result } from "../src/assertions/check.js";
+import { recovery } from "../src/assertions/recovery.js";
+import { sessions } from "../src/assertions/sessions.js";
+import { defineScenario } from "../src/scenario/define.js";
+import { login, seedProducts, targets } from "../src/scenario/workloads.js";
+import { productRead, sessionRead } from "../src/workload/probes.js";
+
+/**
+ * SIGKILL the Redis master. Sentinel (down-after, then a quorum of 2 of 3) promotes the replica; the apps' ioredis
+ * follows Sentinel's switch. Sessions were replicated before the kill, so none is lost. The old master, restarted,
+ * is turned into a replica by Sentinel. Origin: Redis Sentinel's documented failover.
+ */
+export default defineScenario({
+  name: "redis-master-down",
+  fault: "kill the Redis master (SIGKILL); restart it after the failover",
+  expected: "Sentinel promotes; sessions kept; failoverMs within bound; old master rejoins as replica",
+  topology: { slices: ["postgres", "redis", "web"], app: { cacheTtlS: 2 } },
+  phases: { steadyMs: 2000, faultMs: 6000, afterMs: 1500, recoveryBoundMs: 10_000 },
+  timeline: [
+    { atMs: 0, action: "kill", target: "redis-1" },
+    { atMs: 6000, action: "heal: start again", target: "redis-1" },
+  ],
+  async workload(ctx) {
+    const t = targets(ctx.topology);
+    const keys = await seedProducts(ctx, t.gra, 4);
+    const cookies = [await login(ctx, t.caddy, "redis", "r1"), await login(ctx, t.caddy, "redis", "r2")];
+    return {
+      probes: [
+        ...cookies.map((c, i) => ({ ...sessionRead(ctx.http, t.caddy, "redis", () => c), name: `session-redis-${String(i)}@caddy` })),
+        productRead(ctx.http, t.caddy, keys),
+      ],
+    };
+  },
+  async inject(ctx, observed) {
+    const { facts } = await ctx.topology.facts();
+    const master = facts.redis?.sentinelMasters[0] ?? "redis-1";
+    observed.oldMaster = master;
+    const kill = await ctx.topology.kill(master);
+    await ctx.hold(this.phases.faultMs);
+    return [kill];
+  },
+  checks(e) {
+    const old = String(e.observed.oldMaster);
+    const now = e.facts.redis;
+    const masters = new Set(now?.sentinelMasters ?? []);
+    const bound = e.spec.timings.sentinel.downAfterMs + 3000;
+    return [
+      failover(e.ops, { f: "session-read", faultAt: e.at.fault, boundMs: bound, resolutionMs: e.intervalMs }),
+      sessions(e.ops, { from: e.at.fault, settledAt: e.at.steadyAt ?? e.at.end }),
+      noFailures(e.ops, "product-read", undefined, "(cache optional)"),
+      result("Sentinel promoted the replica", masters.size === 1 && !masters.has(old), `Sentinels report ${[...masters].join(", ") || "nothing"}; the killed master was ${old}`),
+      result("old master rejoined as replica", now?.nodes[old]?.role === "slave" && now.nodes[old]?.linkUp === true, `${old} is ${now?.nodes[old]?.role ?? "unknown"} (link ${String(now?.nodes[old]?.linkUp)})`),
+      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+    ];
+  },
+});

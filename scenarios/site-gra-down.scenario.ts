@@ -1,0 +1,72 @@
+import { failover } from "../src/assertions/availability.js";
+import { result } from "../src/assertions/check.js";
+import { recovery } from "../src/assertions/recovery.js";
+import { sessions } from "../src/assertions/sessions.js";
+import { defineScenario } from "../src/scenario/define.js";
+import { login, seedProducts, targets } from "../src/scenario/workloads.js";
+import { productRead, sessionRead, wsPing } from "../src/workload/probes.js";
+import { SignallingClient } from "../src/workload/signalling-client.js";
+
+/**
+ * SIGKILL the gra site. Caddy (`lb_policy first`, active checks on /health, one failed request takes a site out)
+ * sends users to sbg; sessions live in Redis and MariaDB, so they survive; WebSocket clients reconnect and land on
+ * sbg, where gra's rooms do not exist (rooms are not migrated, as the app documents). When gra is back, new
+ * traffic returns to it. Origin: a two-site meeting deployment behind a failover proxy.
+ */
+export default defineScenario({
+  name: "site-gra-down",
+  fault: "kill app-gra (SIGKILL); restart it",
+  expected: "Caddy fails over to sbg within its bound; sessions kept; WebSocket clients reconnect; gra's rooms lost as documented; new traffic returns to gra after restart",
+  topology: { app: { cacheTtlS: 2 } },
+  phases: { steadyMs: 2000, faultMs: 4000, afterMs: 2000, recoveryBoundMs: 10_000 },
+  timeline: [
+    { atMs: 0, action: "kill", target: "app-gra" },
+    { atMs: 4000, action: "heal: start again", target: "app-gra" },
+  ],
+  async workload(ctx) {
+    const t = targets(ctx.topology);
+    const keys = await seedProducts(ctx, t.gra, 4);
+    const redis = await login(ctx, t.caddy, "redis", "site-redis");
+    const mysql = await login(ctx, t.caddy, "mysql", "site-mysql");
+    const ws = new SignallingClient({ url: `${t.caddy.url.replace("http", "ws")}/ws`, room: `${ctx.tag}-room`, peer: "ann" });
+    const joined = await ws.start();
+    if (joined.site !== "gra") throw new Error(`WebSocket joined on ${String(joined.site)}, expected gra (lb_policy first)`);
+    return {
+      probes: [
+        productRead(ctx.http, t.caddy, keys),
+        sessionRead(ctx.http, t.caddy, "redis", () => redis),
+        sessionRead(ctx.http, t.caddy, "mysql", () => mysql),
+        wsPing(ws, "caddy", 500),
+      ],
+      close: () => {
+        ws.close();
+      },
+    };
+  },
+  async inject(ctx) {
+    const kill = await ctx.topology.kill("app-gra");
+    await ctx.hold(this.phases.faultMs);
+    return [kill];
+  },
+  async observe(ctx, observed) {
+    // The client's room lived on gra; gra restarted empty and the client now lives on sbg.
+    const room = await ctx.http.call("GET", `${ctx.topology.endpoints().apps.gra}/rooms/${ctx.tag}-room`);
+    observed.roomOnGra = room.status;
+  },
+  checks(e) {
+    const c = e.spec.timings.caddy;
+    const bound = c.healthIntervalMs + c.healthTimeoutMs + c.tryDurationMs + 1000;
+    const pings = e.ops.filter((o) => o.f === "ws-ping" && o.type === "ok" && o.start > e.at.fault && o.start < e.at.heal);
+    const reads = e.ops.filter((o) => o.f === "product-read" && o.type === "ok");
+    const lastReads = reads.slice(-10);
+    return [
+      failover(e.ops, { f: "product-read", faultAt: e.at.fault, boundMs: bound, resolutionMs: e.intervalMs }),
+      failover(e.ops, { f: "ws-ping", faultAt: e.at.fault, boundMs: bound + 1000, resolutionMs: e.intervalMs }),
+      sessions(e.ops, { from: e.at.fault, settledAt: e.at.steadyAt ?? e.at.end }),
+      result("WebSocket clients reconnect to sbg", pings.some((p) => p.value?.site === "sbg"), `${String(pings.length)} pongs during the fault, sites: ${[...new Set(pings.map((p) => p.value?.site))].join(", ")}`),
+      result("gra's rooms lost (not migrated, as documented)", e.observed.roomOnGra === 404, `GET /rooms on the restarted gra answered ${String(e.observed.roomOnGra)}`),
+      result("new traffic returns to gra", lastReads.length > 0 && lastReads.every((o) => o.value?.site === "gra"), `last ${String(lastReads.length)} reads served by: ${lastReads.map((o) => o.value?.site ?? "?").join(",")}`),
+      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+    ];
+  },
+});

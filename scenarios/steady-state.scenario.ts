@@ -1,0 +1,59 @@
+import { noFailures } from "../src/assertions/availability.js";
+import { lostWrites } from "../src/assertions/lost-writes.js";
+import { readYourWrites } from "../src/assertions/read-your-writes.js";
+import { recovery } from "../src/assertions/recovery.js";
+import { sessions } from "../src/assertions/sessions.js";
+import { staleReads } from "../src/assertions/stale-reads.js";
+import { defineScenario } from "../src/scenario/define.js";
+import { itemsOnEachNode, login, seedProducts, targets, union } from "../src/scenario/workloads.js";
+import { type ClientMemory, itemRead, itemWrite, productRead, productWrite, sessionRead } from "../src/workload/probes.js";
+
+const TTL_S = 2;
+
+/**
+ * No fault: the whole workload on the full topology. Every check must hold, and the figures (stale reads from
+ * replica lag and the cache-aside race, bounded by the cache TTL) are the baseline the other scenarios are read
+ * against. Origin: Chaos Toolkit's steady-state hypothesis, checked before any method runs.
+ */
+export default defineScenario({
+  name: "steady-state",
+  fault: "none",
+  expected: "every check valid under the workload; baseline figures",
+  topology: { app: { cacheTtlS: TTL_S } },
+  phases: { steadyMs: 2000, faultMs: 3000, afterMs: 1000, recoveryBoundMs: 5000 },
+  timeline: [{ atMs: 0, action: "nothing", target: "-" }],
+  async workload(ctx) {
+    const t = targets(ctx.topology);
+    const keys = await seedProducts(ctx, t.gra, 4);
+    const redis = await login(ctx, t.caddy, "redis", "steady-redis");
+    const mysql = await login(ctx, t.caddy, "mysql", "steady-mysql");
+    const memory: ClientMemory = { lastAcked: null };
+    const prefix = `${ctx.tag}-i`;
+    return {
+      probes: [
+        productWrite(ctx.http, t.caddy, keys),
+        productRead(ctx.http, t.caddy, keys),
+        sessionRead(ctx.http, t.caddy, "redis", () => redis),
+        sessionRead(ctx.http, t.caddy, "mysql", () => mysql),
+        itemWrite(ctx.http, t.caddy, prefix, "items/write", memory),
+        itemRead(ctx.http, t.caddy, "items/read", memory),
+      ],
+      finalRead: async () => {
+        const nodes = await itemsOnEachNode(ctx.topology, prefix);
+        return { "item-write": union(nodes["mysql-1"], nodes["mysql-2"]) };
+      },
+    };
+  },
+  async inject(ctx) {
+    await ctx.hold(this.phases.faultMs);
+    return [];
+  },
+  checks: (e) => [
+    ...(["product-write", "product-read", "session-read", "item-write", "item-read"] as const).map((f) => noFailures(e.ops, f, undefined, "")),
+    sessions(e.ops, { from: e.at.steady, settledAt: e.at.heal }),
+    staleReads(e.ops, { boundMs: TTL_S * 1000 + 1000 }),
+    readYourWrites(e.ops, { write: "item-write", read: "item-read" }),
+    lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }),
+    recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+  ],
+});

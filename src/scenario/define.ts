@@ -1,0 +1,95 @@
+import type { CheckResult } from "../assertions/check.js";
+import type { StartedTopology, SteadyStateFacts } from "../cluster/index.js";
+import type { SpecOptions } from "../cluster/topology.js";
+import type { ActiveFault } from "../faults/fault.js";
+import type { History } from "../workload/history.js";
+import type { HttpClient } from "../workload/http-client.js";
+import type { Completed } from "../workload/op.js";
+import type { Probe } from "../workload/scheduler.js";
+
+/** One step of the fault method, as the dry run prints it: when (ms after the fault starts), what, on what. */
+export interface TimelineStep {
+  readonly atMs: number;
+  readonly action: string;
+  readonly target: string;
+}
+
+/** How long each phase runs, in ms. */
+export interface Phases {
+  /** Workload before the fault (the steady-state hypothesis is checked over it). */
+  readonly steadyMs: number;
+  /** How long the fault is held before the heal. */
+  readonly faultMs: number;
+  /** Workload after recovery (to see service return: cache hits, traffic back on gra). */
+  readonly afterMs: number;
+  /** verify() must be green again within this long after the heal. */
+  readonly recoveryBoundMs: number;
+}
+
+export interface RunContext {
+  readonly topology: StartedTopology;
+  readonly history: History;
+  readonly http: HttpClient;
+  /** Seeded: the same seed gives the same ids and fault offsets. */
+  readonly random: () => number;
+  readonly intervalMs: number;
+  /** Sleeps for fault timing only (never to wait for readiness). */
+  readonly hold: (ms: number) => Promise<void>;
+  /** A per-run prefix for ids, so repeated runs never collide. */
+  readonly tag: string;
+}
+
+/** What the workload is: its probes, and how to read what survived once it is over. */
+export interface Workload {
+  readonly probes: readonly Probe[];
+  /** Keys present at the end, per op kind, read from the current primary after recovery. */
+  readonly finalRead?: () => Promise<FinalRead>;
+  /** Closes clients the workload opened (WebSockets). */
+  readonly close?: () => void;
+}
+
+export type FinalRead = Partial<Record<"product-insert" | "item-write", ReadonlySet<string> | null>>;
+
+/** Everything checks see: the history (as completed ops), its marks, and facts gathered around it. */
+export interface Evidence {
+  readonly ops: readonly Completed[];
+  /** Times (ms in the history) of the phases: steady, fault, heal, steadyAt (null if never), end. */
+  readonly at: { readonly steady: number; readonly fault: number; readonly heal: number; readonly steadyAt: number | null; readonly end: number };
+  readonly recoveryProblems: readonly string[];
+  readonly finalRead: FinalRead;
+  /** Facts of the last verify() after recovery. */
+  readonly facts: SteadyStateFacts;
+  /** Whatever the scenario's own steps observed (a room's status, a role), by name. */
+  readonly observed: Readonly<Record<string, unknown>>;
+  readonly spec: StartedTopology["spec"];
+  readonly intervalMs: number;
+  readonly phases: Phases;
+}
+
+export interface Scenario {
+  readonly name: string;
+  /** The fault and its heal, in one line. */
+  readonly fault: string;
+  /** What must be shown, and where the expectation comes from. */
+  readonly expected: string;
+  readonly topology: SpecOptions;
+  readonly phases: Phases;
+  /** Probe timeout: an op not answered by then is unknown. */
+  readonly probeTimeoutMs?: number;
+  readonly timeline: readonly TimelineStep[];
+  /** Prepares data and clients on the steady topology; returns the probes. */
+  workload(ctx: RunContext): Promise<Workload>;
+  /** Injects the fault (and any operator steps), holding it for phases.faultMs. Returns what to heal. */
+  inject(ctx: RunContext, observed: Record<string, unknown>): Promise<readonly ActiveFault[]>;
+  /** Heals; the default heals every fault inject returned. */
+  heal?(ctx: RunContext, faults: readonly ActiveFault[], observed: Record<string, unknown>): Promise<void>;
+  /** Problems verify() may still report after the heal because the fault changed the steady state on purpose. */
+  readonly tolerated?: readonly RegExp[];
+  /** After the workload stopped: extra observations for the checks. */
+  observe?(ctx: RunContext, observed: Record<string, unknown>): Promise<void>;
+  checks(evidence: Evidence): CheckResult[];
+}
+
+export function defineScenario(s: Scenario): Scenario {
+  return s;
+}

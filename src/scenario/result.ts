@@ -1,0 +1,58 @@
+import type { CheckResult, Validity } from "../assertions/check.js";
+
+export type ScenarioStatus = "passed" | "failed" | "broken";
+
+/** One scenario run, as summary.json carries it (DESIGN.md). */
+export interface ScenarioResult {
+  readonly name: string;
+  /** 0 for the first run; >0 under --repeat. */
+  readonly repeat: number;
+  readonly status: ScenarioStatus;
+  readonly valid: Validity;
+  readonly durationMs: number;
+  readonly topologyStartMs: number | null;
+  readonly failoverMs?: number | null;
+  readonly resolutionMs?: number;
+  readonly recoveryMs?: number | null;
+  readonly staleReads?: { readonly count: number; readonly maxStalenessMs: number };
+  readonly sessions?: { readonly kept: number; readonly lost: number };
+  readonly writes?: { readonly acknowledged: number; readonly lost: number };
+  /** The harness's own CPU time during the run (user + system), ms. */
+  readonly harnessCpuMs: number;
+  /** How late the probe scheduler fired (p99, ms): the timing error of every figure. */
+  readonly probeLatenessP99Ms: number | null;
+  readonly checks: readonly CheckResult[];
+  /** Why it broke (topology did not start, a step threw), when status is broken. */
+  readonly error?: string;
+  /** Where its history, timeline and logs were written. */
+  readonly artefacts: string;
+  /** Logs of the containers the fault touched, for the report. */
+  readonly faultedLogs?: readonly { readonly role: string; readonly path: string }[];
+}
+
+const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
+
+/** The headline figures of a run, taken from its checks' figures. */
+export function headline(checks: readonly CheckResult[]): Pick<ScenarioResult, "failoverMs" | "resolutionMs" | "recoveryMs" | "staleReads" | "sessions" | "writes"> {
+  const out: { -readonly [K in keyof ReturnType<typeof headline>]: ReturnType<typeof headline>[K] } = {};
+  const failovers = checks.filter((c) => c.name.startsWith("failover")).map((c) => c.figures ?? {});
+  const measured = failovers.map((f) => num(f.failoverMs));
+  if (failovers.length > 0) {
+    out.failoverMs = measured.some((m) => m === null) ? null : Math.max(...(measured as number[]));
+    out.resolutionMs = num(failovers[0]?.resolutionMs) ?? 0;
+  }
+  const rec = checks.find((c) => c.name === "recovery");
+  if (rec) out.recoveryMs = num(rec.figures?.recoveryMs);
+  const stale = checks.find((c) => c.name === "stale reads");
+  if (stale) out.staleReads = { count: num(stale.figures?.count) ?? 0, maxStalenessMs: num(stale.figures?.maxStalenessMs) ?? 0 };
+  const sess = checks.find((c) => c.name === "sessions");
+  if (sess) out.sessions = { kept: num(sess.figures?.kept) ?? 0, lost: num(sess.figures?.lost) ?? 0 };
+  const lost = checks.filter((c) => c.name.startsWith("no lost"));
+  if (lost.length > 0) {
+    out.writes = {
+      acknowledged: lost.reduce((n, c) => n + (num(c.figures?.acknowledged) ?? 0), 0),
+      lost: lost.reduce((n, c) => n + (num(c.figures?.lost) ?? 0), 0),
+    };
+  }
+  return out;
+}

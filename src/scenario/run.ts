@@ -1,0 +1,173 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { compose } from "../assertions/compose.js";
+import { result } from "../assertions/check.js";
+import { startTopology, type StartedTopology } from "../cluster/index.js";
+import type { ActiveFault } from "../faults/fault.js";
+import { timelineSvg } from "../report/timeline.js";
+import { History } from "../workload/history.js";
+import { HttpClient } from "../workload/http-client.js";
+import { completions } from "../workload/op.js";
+import { Scheduler } from "../workload/scheduler.js";
+import type { Evidence, FinalRead, RunContext, Scenario } from "./define.js";
+import { Progress } from "./progress.js";
+import { seeded } from "./random.js";
+import { type ScenarioResult, headline } from "./result.js";
+
+export interface RunOptions {
+  readonly seed: number;
+  readonly repeat: number;
+  /** reports/scenarios */
+  readonly outDir: string;
+  readonly intervalMs?: number;
+}
+
+const hold = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls verify() until green (tolerating what the scenario changed on purpose) or the deadline. */
+async function waitSteady(topology: StartedTopology, history: History, withinMs: number, tolerated: readonly RegExp[]): Promise<{ at: number | null; problems: string[]; facts: Evidence["facts"] }> {
+  const deadline = performance.now() + withinMs;
+  for (;;) {
+    const { facts, problems } = await topology.facts();
+    const left = problems.filter((p) => !tolerated.some((re) => re.test(p)));
+    if (left.length === 0) return { at: history.now(), problems: [], facts };
+    if (performance.now() >= deadline) return { at: null, problems: left, facts };
+    await hold(100);
+  }
+}
+
+/**
+ * Runs one scenario: topology → steady state → fault → heal → recovery → after → final reads → checks. The
+ * workload runs from steady state to the end of `after`; the topology is removed whatever happens (its
+ * disposal heals faults still injected).
+ */
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<{ result: ScenarioResult; history: History }> {
+  const progress = new Progress(options.repeat > 0 ? `${scenario.name} #${String(options.repeat + 1)}` : scenario.name);
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const artefacts = join(options.outDir, options.repeat > 0 ? `${scenario.name}-${String(options.repeat + 1)}` : scenario.name);
+  await mkdir(artefacts, { recursive: true });
+  const history = new History();
+  const intervalMs = options.intervalMs ?? 50;
+  const http = new HttpClient();
+  const observed: Record<string, unknown> = {};
+  let topology: StartedTopology | undefined;
+  let scheduler: Scheduler | undefined;
+  let closeWorkload: (() => void) | undefined;
+  let faults: readonly ActiveFault[] = [];
+  const base = { name: scenario.name, repeat: options.repeat, artefacts };
+  const finish = (partial: Omit<ScenarioResult, "name" | "repeat" | "artefacts" | "durationMs" | "harnessCpuMs" | "probeLatenessP99Ms">): ScenarioResult => {
+    const cpu = process.cpuUsage(cpu0);
+    const lateness = scheduler?.lateness();
+    return {
+      ...base,
+      ...partial,
+      durationMs: Math.round(performance.now() - t0),
+      harnessCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      probeLatenessP99Ms: lateness && lateness.count > 0 ? Math.round(lateness.p99 * 10) / 10 : null,
+    };
+  };
+  try {
+    progress.phase("topology");
+    const started = performance.now();
+    topology = await startTopology(scenario.topology);
+    const topologyStartMs = Math.round(performance.now() - started);
+    const first = await topology.verify({ withinMs: 20_000 });
+    if (!first.ok) throw new Error(`topology not steady before the fault: ${first.problems.join("; ")}`);
+
+    const ctx: RunContext = {
+      topology,
+      history,
+      http,
+      random: seeded(options.seed + options.repeat),
+      intervalMs,
+      hold,
+      tag: `${scenario.name.replace(/[^a-z0-9]/g, "")}${String(options.repeat)}${Math.floor(seeded(options.seed)() * 1e6).toString(36)}`,
+    };
+    const workload = await scenario.workload(ctx);
+    closeWorkload = workload.close;
+    scheduler = new Scheduler(history, workload.probes, { intervalMs, timeoutMs: scenario.probeTimeoutMs ?? 2000 });
+
+    progress.phase("steady state");
+    const steady = history.mark("steady");
+    scheduler.start();
+    await hold(scenario.phases.steadyMs);
+
+    progress.phase("fault", scenario.fault);
+    const fault = history.mark("fault");
+    faults = await scenario.inject(ctx, observed);
+
+    progress.phase("heal");
+    if (scenario.heal) await scenario.heal(ctx, faults, observed);
+    else for (const f of faults) await f.heal();
+    const heal = history.mark("heal");
+
+    progress.phase("recovery");
+    const steadyAgain = await waitSteady(topology, history, scenario.phases.recoveryBoundMs * 3, scenario.tolerated ?? []);
+    if (steadyAgain.at !== null) history.mark("steady again");
+
+    progress.phase("after");
+    await hold(scenario.phases.afterMs);
+    await scheduler.stop();
+    closeWorkload?.();
+    closeWorkload = undefined;
+    const end = history.mark("end");
+
+    progress.phase("final reads");
+    const finalRead: FinalRead = workload.finalRead ? await workload.finalRead() : {};
+    await scenario.observe?.(ctx, observed);
+
+    progress.phase("checks");
+    const ops = completions(history.ops);
+    const evidence: Evidence = {
+      ops,
+      at: { steady, fault, heal, steadyAt: steadyAgain.at, end },
+      recoveryProblems: steadyAgain.problems,
+      finalRead,
+      facts: steadyAgain.facts,
+      observed,
+      spec: topology.spec,
+      intervalMs,
+      phases: scenario.phases,
+    };
+    const checks = scenario.checks(evidence);
+    const verdict = compose(checks);
+    const logs = await writeArtefacts(artefacts, scenario, history, { from: fault, to: heal }, topology);
+    return {
+      history,
+      result: finish({
+        status: verdict.valid === true ? "passed" : "failed",
+        valid: verdict.valid,
+        topologyStartMs,
+        ...headline(checks),
+        checks,
+        faultedLogs: faultedLogs(scenario, logs),
+      }),
+    };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await scheduler?.stop();
+    closeWorkload?.();
+    if (topology) await writeArtefacts(artefacts, scenario, history, null, topology).catch(() => undefined);
+    return {
+      history,
+      result: finish({ status: "broken", valid: "unknown", topologyStartMs: null, checks: [result("run", "unknown", message)], error: message }),
+    };
+  } finally {
+    progress.phase("teardown");
+    await http.close();
+    await topology?.[Symbol.asyncDispose]();
+  }
+}
+
+async function writeArtefacts(dir: string, scenario: Scenario, history: History, fault: { from: number; to: number } | null, topology: StartedTopology): Promise<string[]> {
+  await writeFile(join(dir, "history.jsonl"), history.toJsonLines());
+  await writeFile(join(dir, "timeline.svg"), timelineSvg(completions(history.ops), history.marks, fault, `${scenario.name}: ${scenario.fault}`));
+  return topology.collectLogs(join(dir, "logs"));
+}
+
+/** The logs of the containers the scenario's timeline names. */
+function faultedLogs(scenario: Scenario, paths: readonly string[]): { role: string; path: string }[] {
+  const roles = new Set(scenario.timeline.flatMap((s) => s.target.split(/[ ,]+/)));
+  return paths.map((path) => ({ role: basename(path, ".log"), path })).filter((l) => roles.has(l.role));
+}

@@ -1,0 +1,45 @@
+import { UserError } from "../cli/errors.js";
+
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** `i/n`, 1-based, i ≤ n. */
+export function parseShard(value: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UserError(`--shard '${value}' must be i/n with 1 ≤ i ≤ n, e.g. 2/4`);
+  return { index, count };
+}
+
+/** The scenarios asked for (all when none named), in registry order; unknown names list the valid ones. */
+export function selectScenarios(all: readonly string[], asked: readonly string[]): string[] {
+  const unknown = asked.filter((n) => !all.includes(n));
+  if (unknown.length > 0) {
+    throw new UserError(`unknown scenario ${unknown.map((u) => `'${u}'`).join(", ")}; scenarios are:\n  ${all.join("\n  ")}`);
+  }
+  return asked.length === 0 ? [...all] : all.filter((n) => asked.includes(n));
+}
+
+/** Deterministic split: scenario k (in registry order) goes to shard (k mod n) + 1, so shards balance by count. */
+export function shardOf(names: readonly string[], shard: Shard | null): string[] {
+  return shard ? names.filter((_, k) => k % shard.count === shard.index - 1) : [...names];
+}
+
+/** What a chaos run is asked to do, as the CLI passes it to the test runner through the environment. */
+export interface Selection {
+  readonly names: readonly string[];
+  readonly repeat: number;
+  readonly seed: number;
+}
+
+export const SELECTION_ENV = "BROWNOUT_CHAOS_SELECTION";
+
+export function selectionFromEnv(all: readonly string[], env: NodeJS.ProcessEnv = process.env): Selection {
+  const raw = env[SELECTION_ENV];
+  if (!raw) return { names: [...all], repeat: 1, seed: 1 };
+  const parsed = JSON.parse(raw) as Selection;
+  return { names: selectScenarios(all, parsed.names), repeat: parsed.repeat, seed: parsed.seed };
+}

@@ -1,0 +1,88 @@
+import type { StartedTopology } from "../cluster/index.js";
+import { withMysql } from "../cluster/mysql-pair.js";
+import { withPg } from "../cluster/postgres-pair.js";
+import { cookieHeader } from "../workload/http-client.js";
+import type { Target } from "../workload/probes.js";
+import type { RunContext } from "./define.js";
+
+export interface Targets {
+  readonly caddy: Target;
+  readonly haproxy: Target;
+  readonly gra: Target;
+  readonly sbg: Target;
+}
+
+/** Where probes can send: Caddy, HAProxy's web frontend, or one site directly. */
+export function targets(topology: StartedTopology): Targets {
+  const e = topology.endpoints();
+  return {
+    caddy: { url: e.caddy, via: "caddy" },
+    haproxy: { url: e.haproxyWeb, via: "haproxy" },
+    gra: { url: e.apps.gra, via: "gra" },
+    sbg: { url: e.apps.sbg, via: "sbg" },
+  };
+}
+
+/** Deadline-bounded polling for set-up steps (never a fixed sleep). */
+export async function until<T>(what: string, withinMs: number, fn: () => Promise<T | undefined>): Promise<T> {
+  const deadline = performance.now() + withinMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (performance.now() >= deadline) throw new Error(`${what}: not within ${String(withinMs)} ms${last instanceof Error ? ` (${last.message})` : ""}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Creates products through one site and waits until the replica serves each (so reads start from a known state). */
+export async function seedProducts(ctx: RunContext, via: Target, count: number): Promise<string[]> {
+  const keys = Array.from({ length: count }, (_, i) => `${ctx.tag}-p${String(i)}`);
+  for (const id of keys) {
+    const r = await ctx.http.call("POST", `${via.url}/products`, { body: { id, name: "seed", priceCents: 100 } });
+    if (r.status !== 201) throw new Error(`seeding product ${id}: ${String(r.status)} ${JSON.stringify(r.body)}`);
+  }
+  for (const id of keys) {
+    await until(`product ${id} on the replica`, 5000, async () => ((await ctx.http.call("GET", `${via.url}/products/${id}`)).status === 200 ? true : undefined));
+  }
+  return keys;
+}
+
+/** Logs in through a target; returns the Cookie header to send (the session, and HAProxy's SRV when it set one). */
+export async function login(ctx: RunContext, via: Target, store: string, name: string, cookie = ""): Promise<string> {
+  const r = await ctx.http.call("POST", `${via.url}/session`, { body: { name, store }, cookie });
+  if (r.status !== 201) throw new Error(`login (${store}) through ${via.via}: ${String(r.status)} ${JSON.stringify(r.body)}`);
+  return cookieHeader(r.setCookie, cookie);
+}
+
+/** Ids with a prefix on whichever Postgres node is primary now (not in recovery). */
+export async function productsOnPrimary(topology: StartedTopology, prefix: string): Promise<Set<string> | null> {
+  for (const node of [topology.postgres.primary, topology.postgres.replica]) {
+    const ids = await withPg(node, async (c) => {
+      const rec = await c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r");
+      if (rec.rows[0]?.r !== false) return null;
+      const rows = await c.query<{ id: string }>("SELECT id FROM products WHERE id LIKE $1", [`${prefix}%`]);
+      return new Set(rows.rows.map((r) => r.id));
+    }).catch(() => null);
+    if (ids) return ids;
+  }
+  return null;
+}
+
+/** Item ids with a prefix on each MariaDB node. */
+export async function itemsOnEachNode(topology: StartedTopology, prefix: string): Promise<Record<"mysql-1" | "mysql-2", Set<string> | null>> {
+  const read = (role: "mysql-1" | "mysql-2") =>
+    withMysql(topology.mysql[role], async (c) => {
+      const [rows] = await c.query("SELECT id FROM brownout.items WHERE id LIKE ?", [`${prefix}%`]);
+      return new Set((rows as { id: string }[]).map((r) => r.id));
+    }).catch(() => null);
+  const [one, two] = await Promise.all([read("mysql-1"), read("mysql-2")]);
+  return { "mysql-1": one, "mysql-2": two };
+}
+
+export const union = (...sets: (ReadonlySet<string> | null)[]): Set<string> | null =>
+  sets.some((s) => s === null) ? null : new Set(sets.flatMap((s) => [...(s ?? [])]));
