@@ -13,9 +13,18 @@ import { DEFAULT_ROLES } from "../src/images/catalog.js";
 import { ensureEngine } from "../src/images/engine.js";
 import { ensureImages } from "../src/images/ensure-images.js";
 import { plainProgress } from "../src/images/progress.js";
+import { unavailability } from "../src/assertions/availability.js";
+import { History } from "../src/workload/history.js";
+import { HttpClient } from "../src/workload/http-client.js";
+import { completions } from "../src/workload/op.js";
+import { healthProbe } from "../src/workload/probes.js";
+import { Scheduler } from "../src/workload/scheduler.js";
+import { loadRun } from "./app-load.js";
 import { type Metric, ratio, summarize } from "./stats.js";
 
 const RUNS = Number(process.env.BROWNOUT_BENCH_RUNS ?? 5);
+/** `npm run bench -- app probe`: only these sections (images, topology, app, probe); all by default. */
+const SECTIONS = new Set(process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["images", "topology", "app", "probe"]);
 const OUT = "reports/bench.json";
 
 /** A real request per role after its wait strategy passed: ready means it served one. */
@@ -81,6 +90,21 @@ await runCli(async () => {
   // The first container of a session also starts the reaper; keep that out of every figure.
   await readyMs("redis");
 
+  if (SECTIONS.has("images") || SECTIONS.has("topology")) await benchImages(note, metrics);
+  if (SECTIONS.has("topology")) await benchTopology(note, metrics);
+  if (SECTIONS.has("app")) await benchApp(note);
+  if (SECTIONS.has("probe")) await benchProbe(note);
+
+  mkdirSync("reports", { recursive: true });
+  // Other benchmarks (topology, app, probes) write their own keys into the same file.
+  writeFileSync(OUT, `${JSON.stringify({ ...readExisting(), ...metrics }, null, 2)}\n`);
+  process.stdout.write(`wrote ${OUT}\n`);
+  return 0;
+});
+
+type Note = (name: string, m: Metric) => void;
+
+async function benchImages(note: Note, metrics: Record<string, Metric>): Promise<void> {
   const roles: ServerRole[] = ["postgres", "postgres-initdb", "mysql", "redis", "haproxy", "caddy", "toxiproxy"];
   for (const role of roles) {
     const samples: number[] = [];
@@ -88,6 +112,9 @@ await runCli(async () => {
     note(`image.${role}.readyMs`, summarize(samples, "ms"));
   }
   note("image.postgres.readyRatio", ratio(metrics["image.postgres.readyMs"] as Metric, metrics["image.postgres-initdb.readyMs"] as Metric));
+}
+
+async function benchTopology(note: Note, metrics: Record<string, Metric>): Promise<void> {
 
   // The topology, from nothing to verify() green, and its teardown; the ratio is to a Postgres container that
   // runs initdb at start, measured in this same run.
@@ -116,10 +143,70 @@ await runCli(async () => {
     cached.push(performance.now() - t0);
   }
   note("images.cachedBuildMs", summarize(cached, "ms"));
+}
 
-  mkdirSync("reports", { recursive: true });
-  // Other benchmarks (topology, app, probes) write their own keys into the same file.
-  writeFileSync(OUT, `${JSON.stringify({ ...readExisting(), ...metrics }, null, 2)}\n`);
-  process.stdout.write(`wrote ${OUT}\n`);
-  return 0;
-});
+/**
+ * Cache-hit GET /products/:id on one app instance, from the host over loopback (the published port), bounded to
+ * 20,000 requests or 10 s per run.
+ */
+async function benchApp(note: Note): Promise<void> {
+  await using topology = await startTopology({ slices: ["postgres", "redis", "web"] });
+  const v = await topology.verify({ withinMs: 30_000 });
+  if (!v.ok) throw new Error(`topology never reached steady state: ${v.problems.join("; ")}`);
+  const gra = topology.endpoints().apps.gra;
+  const created = await fetch(`${gra}/products`, { method: "POST", body: JSON.stringify({ id: "bench", name: "bench", priceCents: 1 }) });
+  if (created.status !== 201) throw new Error(`seeding the product: ${String(created.status)}`);
+  // Until a read is served from the cache (the first ones may miss while the replica replays).
+  for (const deadline = performance.now() + 5000; ; ) {
+    const body = (await (await fetch(`${gra}/products/bench`)).json()) as { source?: string };
+    if (body.source === "cache") break;
+    if (performance.now() > deadline) throw new Error("the product never came from the cache");
+  }
+  await loadRun(gra, "/products/bench", { requests: 2000, concurrency: 16, maxMs: 5000 }); // warm-up
+  const rps: number[] = [];
+  const p99: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const r = await loadRun(gra, "/products/bench", { requests: 20_000, concurrency: 16, maxMs: 10_000 });
+    if (r.errors > 0) throw new Error(`${String(r.errors)} of ${String(r.requests)} cache-hit requests failed`);
+    rps.push(r.rps);
+    p99.push(r.p99Ms);
+  }
+  note("app.cacheHit.rps", summarize(rps, "req/s"));
+  note("app.cacheHit.p99Ms", summarize(p99, "ms"));
+}
+
+/**
+ * Probe timing: cut app-gra from both its Postgres links for a window timed on the harness's clock, and measure
+ * the window from the history of /health probes (every 50 ms). The error is |measured − actual|.
+ */
+async function benchProbe(note: Note): Promise<void> {
+  await using topology = await startTopology({ slices: ["postgres", "web"] });
+  const v = await topology.verify({ withinMs: 30_000 });
+  if (!v.ok) throw new Error(`topology never reached steady state: ${v.problems.join("; ")}`);
+  const http = new HttpClient();
+  const errors: number[] = [];
+  const lateness: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const history = new History();
+    const scheduler = new Scheduler(history, [healthProbe(http, { url: topology.endpoints().apps.gra, via: "gra" })], { intervalMs: 50, timeoutMs: 1000 });
+    scheduler.start();
+    await new Promise((r) => setTimeout(r, 1000));
+    const from = history.now();
+    const cut = [await topology.toxic("app-gra-pg-write", { type: "down" }), await topology.toxic("app-gra-pg-read", { type: "down" })];
+    const cutAt = (from + history.now()) / 2;
+    await new Promise((r) => setTimeout(r, 2000));
+    const healFrom = history.now();
+    for (const f of cut) await f.heal();
+    const healAt = (healFrom + history.now()) / 2;
+    await new Promise((r) => setTimeout(r, 1000));
+    await scheduler.stop();
+    const windows = unavailability(completions(history.ops), "health");
+    const w = windows[0];
+    if (windows.length !== 1 || !w) throw new Error(`expected one unavailability window, found ${String(windows.length)}`);
+    errors.push(Math.abs(w.to - w.from - (healAt - cutAt)));
+    lateness.push(scheduler.lateness().p99);
+  }
+  await http.close();
+  note("probe.errorMs", summarize(errors, "ms"));
+  note("probe.latenessP99Ms", summarize(lateness, "ms"));
+}

@@ -23,17 +23,17 @@ export default defineScenario({
     { atMs: 0, action: "kill", target: "haproxy" },
     { atMs: 3000, action: "heal: recreate from saved config", target: "haproxy" },
   ],
-  async workload(ctx) {
+  workload(ctx) {
     const t = targets(ctx.topology);
     const products = `${ctx.tag}-ins`;
     const items = `${ctx.tag}-i`;
-    return {
+    return Promise.resolve({
       probes: [productInsert(ctx.http, t.caddy, products), itemWrite(ctx.http, t.caddy, items), healthProbe(ctx.http, t.gra)],
       finalRead: async () => {
         const nodes = await itemsOnEachNode(ctx.topology, items);
         return { "product-insert": await productsOnPrimary(ctx.topology, products), "item-write": union(nodes["mysql-1"], nodes["mysql-2"]) };
       },
-    };
+    });
   },
   async inject(ctx) {
     const kill = await ctx.topology.kill("haproxy");

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ROLES } from "../images/catalog.js";
+import { SCENARIO_NAMES } from "../scenario/registry.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -17,6 +18,34 @@ function cli(script: string, args: string[] = [], env: Record<string, string> = 
 }
 
 const STACK = /^\s+at .+:\d+:\d+\)?$/m;
+
+describe("npm run chaos", { timeout: 60_000 }, () => {
+  it("an unknown scenario lists the valid ones, exit 2, before touching any engine", () => {
+    const r = cli("src/cli/chaos-cli.ts", ["steady-state", "redis-dwn"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`brownout: unknown scenario 'redis-dwn'; scenarios are:\n  ${SCENARIO_NAMES.join("\n  ")}\n`);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it("--list prints one name per line; --shard splits it", () => {
+    expect(cli("src/cli/chaos-cli.ts", ["--list"]).stdout).toBe(`${SCENARIO_NAMES.join("\n")}\n`);
+    const parts = [1, 2, 3].map((i) => cli("src/cli/chaos-cli.ts", ["--list", "--shard", `${String(i)}/3`]).stdout.trim().split("\n"));
+    expect(parts.flat().sort()).toEqual([...SCENARIO_NAMES].sort());
+  });
+
+  it("--dry-run prints the fault timeline and starts nothing (no engine needed)", () => {
+    const r = cli("src/cli/chaos-cli.ts", ["--dry-run", "redis-master-down"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\+2\.0 s\s+kill → redis-1/);
+    expect(r.stdout).toMatch(/nothing started/);
+  });
+
+  it("bad flags are usage errors, exit 2", () => {
+    expect(cli("src/cli/chaos-cli.ts", ["--repeat", "0"])).toMatchObject({ code: 2 });
+    expect(cli("src/cli/chaos-cli.ts", ["--shard", "3/2"])).toMatchObject({ code: 2 });
+    expect(cli("src/cli/chaos-cli.ts", ["--fast"]).stderr).toMatch(/unknown option '--fast'/);
+  });
+});
 
 describe("command-line errors", () => {
   it("npm run engine: names the DOCKER_HOST that does not answer and how to get an engine, exit 1", () => {

@@ -19,13 +19,13 @@ export interface PostgresPair {
   readonly replica: StartedTestContainer;
 }
 
+/** How the harness reaches a node from the host. */
+export function pgConnection(container: StartedTestContainer): pg.ClientConfig {
+  return { host: container.getHost(), port: container.getMappedPort(PORTS.postgres), ...PG_CREDENTIALS };
+}
+
 export function pgClient(container: StartedTestContainer): pg.Client {
-  return new pg.Client({
-    host: container.getHost(),
-    port: container.getMappedPort(PORTS.postgres),
-    ...PG_CREDENTIALS,
-    connectionTimeoutMillis: 2000,
-  });
+  return new pg.Client({ ...pgConnection(container), connectionTimeoutMillis: 2000 });
 }
 
 export async function withPg<T>(container: StartedTestContainer, fn: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -63,12 +63,18 @@ export async function startPostgresPair(network: StartedNetwork, toxiproxy: Toxi
       BROWNOUT_PG_APP_NAME: "pg-replica",
       ...REPL,
     })
-    .withCommand(["postgres", "-c", `wal_receiver_timeout=${timings.postgres.walReceiverTimeoutMs}ms`])
+    .withCommand([
+      "postgres",
+      "-c",
+      `wal_receiver_timeout=${String(timings.postgres.walReceiverTimeoutMs)}ms`,
+      "-c",
+      `wal_retrieve_retry_interval=${String(timings.postgres.walRetrieveRetryMs)}ms`,
+    ])
     .start();
   if (synchronous) {
     // Set once the replica streams, so only the primary waits for it (a promoted replica waits for no one).
     await withPg(primary, async (c) => {
-      await c.query("ALTER SYSTEM SET synchronous_standby_names = 'pg-replica'");
+      await c.query(`ALTER SYSTEM SET synchronous_standby_names = '"pg-replica"'`);
       await c.query("SELECT pg_reload_conf()");
     });
   }

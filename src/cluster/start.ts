@@ -71,8 +71,14 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
   const topology = new StartedTopology(parts);
   if (failure !== undefined) {
-    await topology[Symbol.asyncDispose]();
-    throw failure instanceof Error ? failure : new Error("topology start failed", { cause: failure });
+    // The start's own error is the one to report; a failed clean-up is only added to it.
+    const cleanup = await topology[Symbol.asyncDispose]().then(
+      () => null,
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    );
+    const error = failure instanceof Error ? failure : new Error("topology start failed", { cause: failure });
+    if (cleanup) error.message += ` (and removing what had started failed: ${cleanup.message})`;
+    throw error;
   }
   return topology;
 }

@@ -339,6 +339,10 @@ export class StartedTopology implements AsyncDisposable {
     // takes two; a graceful shutdown buys nothing for servers that are about to be deleted.
     const docker = dockerClient();
     await Promise.allSettled([...this.#nodes.values()].map((c) => docker.getContainer(c.getId()).remove({ force: true, v: true })));
+    // Whatever else is still attached (a node whose slice failed half-way through its start, a sidecar) goes too,
+    // or the network could not be removed.
+    const network = (await docker.getNetwork(this.#parts.network.getId()).inspect()) as { Containers?: Record<string, unknown> };
+    await Promise.allSettled(Object.keys(network.Containers ?? {}).map((id) => docker.getContainer(id).remove({ force: true, v: true })));
     await this.#parts.network.stop();
   }
 }

@@ -41,8 +41,8 @@ export type Site = (typeof SITES)[number];
  */
 export interface DetectionTimings {
   readonly sentinel: { readonly downAfterMs: number; readonly failoverTimeoutMs: number; readonly quorum: number };
-  /** How long a replica waits for its primary before it calls the link broken. */
-  readonly postgres: { readonly walReceiverTimeoutMs: number };
+  /** How long a replica waits for its primary before it calls the link broken, and then between reconnects. */
+  readonly postgres: { readonly walReceiverTimeoutMs: number; readonly walRetrieveRetryMs: number };
   /** HAProxy checks: a server is down after `fall` failures `interMs` apart, up again after `rise` successes. */
   readonly haproxy: { readonly interMs: number; readonly fall: number; readonly rise: number; readonly checkTimeoutMs: number };
   /**
@@ -88,7 +88,7 @@ export interface TopologySpec {
 /** Fast defaults for tests: detection near one second. */
 export const DEFAULT_TIMINGS: DetectionTimings = {
   sentinel: { downAfterMs: 1000, failoverTimeoutMs: 5000, quorum: 2 },
-  postgres: { walReceiverTimeoutMs: 5000 },
+  postgres: { walReceiverTimeoutMs: 5000, walRetrieveRetryMs: 500 },
   haproxy: { interMs: 500, fall: 2, rise: 2, checkTimeoutMs: 400 },
   caddy: { healthIntervalMs: 500, healthTimeoutMs: 400, failDurationMs: 2000, tryDurationMs: 1000, dialTimeoutMs: 300 },
   app: { depTimeoutMs: 800 },

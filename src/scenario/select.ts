@@ -1,4 +1,4 @@
-import { UserError } from "../cli/errors.js";
+import { EXIT_USAGE, UserError } from "../cli/errors.js";
 
 export interface Shard {
   readonly index: number;
@@ -10,7 +10,7 @@ export function parseShard(value: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(value);
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new UserError(`--shard '${value}' must be i/n with 1 ≤ i ≤ n, e.g. 2/4`);
+  if (!m || count < 1 || index < 1 || index > count) throw new UserError(`--shard '${value}' must be i/n with 1 ≤ i ≤ n, e.g. 2/4`, { exitCode: EXIT_USAGE });
   return { index, count };
 }
 
@@ -18,7 +18,7 @@ export function parseShard(value: string): Shard {
 export function selectScenarios(all: readonly string[], asked: readonly string[]): string[] {
   const unknown = asked.filter((n) => !all.includes(n));
   if (unknown.length > 0) {
-    throw new UserError(`unknown scenario ${unknown.map((u) => `'${u}'`).join(", ")}; scenarios are:\n  ${all.join("\n  ")}`);
+    throw new UserError(`unknown scenario ${unknown.map((u) => `'${u}'`).join(", ")}; scenarios are:\n  ${all.join("\n  ")}`, { exitCode: EXIT_USAGE });
   }
   return asked.length === 0 ? [...all] : all.filter((n) => asked.includes(n));
 }

@@ -49,7 +49,7 @@ async function guard(write: boolean, extra: OpValue | undefined, fn: () => Promi
     return await fn();
   } catch (e) {
     // A timeout is unknown for reads too: the answer may still have been on its way.
-    if (signal.aborted) return { type: "info", ...(extra ? { value: extra } : {}), error: String((signal.reason as Error | undefined)?.message ?? "aborted") };
+    if (signal.aborted) return { type: "info", ...(extra ? { value: extra } : {}), error: (signal.reason as Error | undefined)?.message ?? "aborted" };
     return thrownOutcome(e, write, extra);
   }
 }

@@ -15,8 +15,8 @@ describe("Scheduler (open model)", () => {
           // Every op takes 120 ms: a closed loop would manage 3 in 400 ms, the open model fires 8.
           run: (_, signal) =>
             new Promise((resolve) => {
-              const t = setTimeout(() => resolve({ type: "ok" }), 120);
-              signal.addEventListener("abort", () => clearTimeout(t));
+              const t = setTimeout(() => { resolve({ type: "ok" }); }, 120);
+              signal.addEventListener("abort", () => { clearTimeout(t); });
             }),
         },
         { name: "hung", f: "health", run: () => new Promise(() => undefined) },

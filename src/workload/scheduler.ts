@@ -52,6 +52,8 @@ export class Scheduler {
   readonly #inflight = new Set<Promise<void>>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #lateness: number[] = [];
+  /** [when (ms, performance.now), how late (ms)] per tick, to find what delayed the probes. */
+  readonly samples: [number, number][] = [];
   #running = false;
 
   constructor(history: History, probes: readonly Probe[], options: SchedulerOptions = {}) {
@@ -82,7 +84,9 @@ export class Scheduler {
         this.#running = false;
         return;
       }
-      this.#lateness.push(performance.now() - due);
+      const late = performance.now() - due;
+      this.#lateness.push(late);
+      if (late > 20) this.samples.push([Math.round(performance.now()), Math.round(late)]);
       if (probe.ready?.() ?? true) this.#fire(probe, seq);
       this.#tick(probe, seq + 1, due + this.#intervalMs, t0);
     }, wait);
