@@ -42,6 +42,8 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["src/**/*.int.test.ts"],
+          // After the engine-free projects, before the chaos suite: never beside it (see below).
+          sequence: { groupOrder: 1 },
           // Starts the engine and builds missing images once, before any test file runs.
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 120_000,
@@ -54,6 +56,8 @@ export default defineConfig({
           // The chaos suite: one test per named scenario, each on its own topology.
           name: "chaos",
           include: ["scenarios/**/*.chaos.test.ts"],
+          // Alone, last: its bounds are timings, and another topology starting beside it would be measured too.
+          sequence: { groupOrder: 2 },
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 300_000,
           hookTimeout: 180_000,

@@ -20,6 +20,7 @@ import {
 } from "./http.js";
 import type { ItemService } from "./items.js";
 import type { ProductService } from "./products.js";
+import { LineLog } from "./log.js";
 import { Rooms, attachSignalling } from "./rooms.js";
 import { SESSION_TTL_S, type SessionStores, storeFor } from "./sessions.js";
 
@@ -53,6 +54,7 @@ function clientOf(req: IncomingMessage, behindProxy: boolean): { ip: string; sec
 export function createApp(config: AppConfig, services: AppServices): App {
   const { site } = config;
   const rooms = new Rooms();
+  const log = new LineLog();
   let draining = false;
   const ok = (body: Json, status = 200, headers?: Reply["headers"]): Reply => ({ status, body: { site, ...body }, ...(headers ? { headers } : {}) });
 
@@ -149,8 +151,7 @@ export function createApp(config: AppConfig, services: AppServices): App {
     const done = (reply: Reply) => {
       sendJson(res, reply);
       if (config.logRequests) {
-        const line = { t: new Date().toISOString(), site, method: raw.method, route, status: reply.status, ms: Math.round((performance.now() - start) * 10) / 10 };
-        process.stdout.write(`${JSON.stringify(line)}\n`);
+        log.write({ t: new Date().toISOString(), site, method: raw.method, route, status: reply.status, ms: Math.round((performance.now() - start) * 10) / 10 });
       }
     };
     const fail = (e: unknown) => {
