@@ -1,11 +1,12 @@
 import { result } from "../src/assertions/check.js";
 import { lostWrites } from "../src/assertions/lost-writes.js";
-import { recovery } from "../src/assertions/recovery.js";
-import { defineScenario } from "../src/scenario/define.js";
+import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
 import { itemsOnEachNode, productsOnPrimary, targets, union } from "../src/scenario/workloads.js";
 import { healthProbe, healthStates, itemWrite, productInsert } from "../src/workload/probes.js";
 
 const PORTS = ["pg-write", "pg-read", "mysql"] as const;
+
+const PHASES = { steadyMs: 2000, faultMs: 3000, afterMs: 1500, recoveryBoundMs: 10_000 };
 
 /**
  * SIGKILL HAProxy, the one path from the apps to every database. Recovery is an operator recreating it from its
@@ -18,11 +19,8 @@ export default defineScenario({
   fault: "kill haproxy; recover by recreating it from its saved config",
   expected: "recoveryMs; no acknowledged write lost; a health check reports each port down then up",
   topology: { slices: ["postgres", "mysql", "web"] },
-  phases: { steadyMs: 2000, faultMs: 3000, afterMs: 1500, recoveryBoundMs: 10_000 },
-  timeline: [
-    { atMs: 0, action: "kill", target: "haproxy" },
-    { atMs: 3000, action: "heal: recreate from saved config", target: "haproxy" },
-  ],
+  phases: PHASES,
+  timeline: faultThenHeal(PHASES, "kill", "haproxy", "recreate from saved config"),
   workload(ctx) {
     const t = targets(ctx.topology);
     const products = `${ctx.tag}-ins`;
@@ -35,11 +33,7 @@ export default defineScenario({
       },
     });
   },
-  async inject(ctx) {
-    const kill = await ctx.topology.kill("haproxy");
-    await ctx.hold(this.phases.faultMs);
-    return [kill];
-  },
+  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.kill("haproxy")),
   async heal(ctx) {
     await ctx.topology.recreateHaproxy();
   },
@@ -52,7 +46,7 @@ export default defineScenario({
       result("health reports each port down, then up", ports.every((x) => x.down && x.up), ports.map((x) => `${x.p}: ${x.down ? "down" : "never down"} → ${x.up ? "up" : "not up"}`).join("; ")),
       lostWrites(e.ops, { f: "product-insert", present: e.finalRead["product-insert"] ?? null }),
       lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }),
-      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+      recoveredInTime(e),
     ];
   },
 });

@@ -1,11 +1,12 @@
 import { failover } from "../src/assertions/availability.js";
 import { result } from "../src/assertions/check.js";
 import { lostWrites } from "../src/assertions/lost-writes.js";
-import { recovery } from "../src/assertions/recovery.js";
 import { sessions } from "../src/assertions/sessions.js";
-import { defineScenario } from "../src/scenario/define.js";
+import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
 import { itemsOnEachNode, login, targets, union } from "../src/scenario/workloads.js";
 import { itemWrite, sessionRead } from "../src/workload/probes.js";
+
+const PHASES = { steadyMs: 2000, faultMs: 5000, afterMs: 1000, recoveryBoundMs: 15_000 };
 
 /**
  * SIGKILL mysql-1, the active node behind HAProxy's `mysql` frontend; mysql-2 (backup) takes the connections once
@@ -17,11 +18,8 @@ export default defineScenario({
   fault: "kill mysql-1 (SIGKILL); restart it",
   expected: "HAProxy uses mysql-2; mysql-mode sessions and items kept; replication resumes both ways, no divergence",
   topology: { slices: ["mysql", "web"] },
-  phases: { steadyMs: 2000, faultMs: 5000, afterMs: 1000, recoveryBoundMs: 15_000 },
-  timeline: [
-    { atMs: 0, action: "kill", target: "mysql-1" },
-    { atMs: 5000, action: "heal: start again", target: "mysql-1" },
-  ],
+  phases: PHASES,
+  timeline: faultThenHeal(PHASES, "kill", "mysql-1", "start again"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const cookies = [await login(ctx, t.caddy, "mysql", "m1"), await login(ctx, t.caddy, "mysql", "m2")];
@@ -34,11 +32,7 @@ export default defineScenario({
       },
     };
   },
-  async inject(ctx) {
-    const kill = await ctx.topology.kill("mysql-1");
-    await ctx.hold(this.phases.faultMs);
-    return [kill];
-  },
+  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.kill("mysql-1")),
   async observe(ctx, observed) {
     const nodes = await itemsOnEachNode(ctx.topology, `${ctx.tag}-i`);
     observed.items = { one: nodes["mysql-1"]?.size ?? null, two: nodes["mysql-2"]?.size ?? null };
@@ -56,7 +50,7 @@ export default defineScenario({
       sessions(e.ops, { from: e.at.fault, settledAt: e.at.steadyAt ?? e.at.end }),
       lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }),
       result("no divergence between mysql-1 and mysql-2", e.observed.diverged === 0, `items on mysql-1: ${String(items.one)}, on mysql-2: ${String(items.two)}, on one only: ${String(e.observed.diverged)}`),
-      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+      recoveredInTime(e),
     ];
   },
 });

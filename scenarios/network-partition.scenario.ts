@@ -1,9 +1,8 @@
 import { result } from "../src/assertions/check.js";
-import { recovery } from "../src/assertions/recovery.js";
 import { findStaleReads, staleReads } from "../src/assertions/stale-reads.js";
 import pg from "pg";
 import { pgConnection } from "../src/cluster/postgres-pair.js";
-import { defineScenario } from "../src/scenario/define.js";
+import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
 import { seedProducts, targets } from "../src/scenario/workloads.js";
 import type { Probe } from "../src/workload/scheduler.js";
 import { productRead, productWrite } from "../src/workload/probes.js";
@@ -27,6 +26,8 @@ function pgRole(node: StartedTestContainer, role: string, pools: pg.Pool[]): Pro
   };
 }
 
+const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 1500, recoveryBoundMs: 10_000 };
+
 /**
  * A real network cut between pg-replica and pg-primary (iptables in both, and the replication link). The replica
  * keeps serving reads, falling further behind; after the heal it reconnects and catches up. Nobody promotes it, so
@@ -37,11 +38,8 @@ export default defineScenario({
   fault: "partition pg-replica from pg-primary; healed",
   expected: "lag grows, then catch-up; never two primaries",
   topology: { slices: ["postgres", "redis", "web"], app: { readPolicy: "strict", cacheTtlS: 1 } },
-  phases: { steadyMs: 2000, faultMs: 4000, afterMs: 1500, recoveryBoundMs: 10_000 },
-  timeline: [
-    { atMs: 0, action: "partition", target: "pg-replica, pg-primary" },
-    { atMs: 4000, action: "heal: rules removed", target: "pg-replica, pg-primary" },
-  ],
+  phases: PHASES,
+  timeline: faultThenHeal(PHASES, "partition", "pg-replica, pg-primary", "rules removed"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const keys = await seedProducts(ctx, t.gra, 4);
@@ -58,11 +56,7 @@ export default defineScenario({
       },
     };
   },
-  async inject(ctx) {
-    const cut = await ctx.topology.partition("pg-replica", "pg-primary");
-    await ctx.hold(this.phases.faultMs);
-    return [cut];
-  },
+  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.partition("pg-replica", "pg-primary")),
   checks(e) {
     const roles = e.ops.filter((o) => o.f === "pg-role" && o.type === "ok");
     const primaries = new Set(roles.filter((o) => o.value?.note === "primary").map((o) => o.value?.site));
@@ -80,7 +74,7 @@ export default defineScenario({
         toleranceMs: 100,
       }),
       result("never two primaries", roles.length > 0 && primaries.size === 1 && primaries.has("pg-primary"), `${String(roles.length)} role samples; primaries seen: ${[...primaries].join(", ") || "none"}`),
-      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+      recoveredInTime(e),
     ];
   },
 });

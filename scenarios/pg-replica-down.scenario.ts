@@ -1,10 +1,11 @@
 import { noFailures } from "../src/assertions/availability.js";
 import { result } from "../src/assertions/check.js";
 import { lostWrites } from "../src/assertions/lost-writes.js";
-import { recovery } from "../src/assertions/recovery.js";
-import { defineScenario } from "../src/scenario/define.js";
+import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
 import { productsOnPrimary, seedProducts, targets } from "../src/scenario/workloads.js";
 import { productInsert, productRead } from "../src/workload/probes.js";
+
+const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 1500, recoveryBoundMs: 10_000 };
 
 /**
  * SIGKILL pg-replica, restart it. gra reads with the `strict` policy (replica only), sbg with `fallback` (then the
@@ -16,12 +17,9 @@ export default defineScenario({
   fault: "kill pg-replica (SIGKILL); restart it",
   expected: "strict: cache-miss reads fail with 503/504, cache hits served; fallback: no failed read; catch-up, no lost write",
   topology: { slices: ["postgres", "redis", "web"], app: { readPolicy: { gra: "strict", sbg: "fallback" }, cacheTtlS: 1 } },
-  phases: { steadyMs: 2000, faultMs: 4000, afterMs: 1500, recoveryBoundMs: 10_000 },
+  phases: PHASES,
   probeTimeoutMs: 2500,
-  timeline: [
-    { atMs: 0, action: "kill", target: "pg-replica" },
-    { atMs: 4000, action: "heal: start again", target: "pg-replica" },
-  ],
+  timeline: faultThenHeal(PHASES, "kill", "pg-replica", "start again"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const keys = await seedProducts(ctx, t.gra, 6);
@@ -31,11 +29,7 @@ export default defineScenario({
       finalRead: async () => ({ "product-insert": await productsOnPrimary(ctx.topology, prefix) }),
     };
   },
-  async inject(ctx) {
-    const kill = await ctx.topology.kill("pg-replica");
-    await ctx.hold(this.phases.faultMs);
-    return [kill];
-  },
+  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.kill("pg-replica")),
   checks(e) {
     const fault = { from: e.at.fault + 100, to: e.at.heal };
     const gra = e.ops.filter((o) => o.f === "product-read" && o.process.endsWith("@gra") && o.start >= fault.from && o.end <= fault.to);
@@ -53,7 +47,7 @@ export default defineScenario({
       noFailures(e.ops, "product-read", undefined, "by the fallback site", { only: (p) => p.endsWith("@sbg") }),
       noFailures(e.ops, "product-insert", undefined, "(writes go to the primary)"),
       lostWrites(e.ops, { f: "product-insert", present: e.finalRead["product-insert"] ?? null }),
-      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+      recoveredInTime(e),
     ];
   },
 });

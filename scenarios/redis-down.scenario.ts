@@ -1,12 +1,13 @@
 import { noFailures } from "../src/assertions/availability.js";
 import { result } from "../src/assertions/check.js";
-import { recovery } from "../src/assertions/recovery.js";
 import { staleReads } from "../src/assertions/stale-reads.js";
-import { defineScenario } from "../src/scenario/define.js";
+import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
 import { seedProducts, targets } from "../src/scenario/workloads.js";
 import { productRead, productWrite } from "../src/workload/probes.js";
 
 const TTL_S = 2;
+
+const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 2500, recoveryBoundMs: 5000 };
 
 /**
  * Both sites lose every Redis node (Toxiproxy `down` on app-redis). Cache-aside treats the cache as optional:
@@ -18,21 +19,14 @@ export default defineScenario({
   fault: "apps cut from all Redis (Toxiproxy down on app-redis), then restored",
   expected: "product reads keep succeeding from the replica; cache hits resume after heal",
   topology: { slices: ["postgres", "redis", "web"], app: { cacheTtlS: TTL_S } },
-  phases: { steadyMs: 2000, faultMs: 4000, afterMs: 2500, recoveryBoundMs: 5000 },
-  timeline: [
-    { atMs: 0, action: "toxic down", target: "app-redis" },
-    { atMs: 4000, action: "heal: proxies enabled", target: "app-redis" },
-  ],
+  phases: PHASES,
+  timeline: faultThenHeal(PHASES, "toxic down", "app-redis", "proxies enabled"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const keys = await seedProducts(ctx, t.gra, 4);
     return { probes: [productRead(ctx.http, t.caddy, keys), productWrite(ctx.http, t.caddy, keys)] };
   },
-  async inject(ctx) {
-    const cut = await ctx.topology.toxic("app-redis", { type: "down" });
-    await ctx.hold(this.phases.faultMs);
-    return [cut];
-  },
+  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.toxic("app-redis", { type: "down" })),
   checks(e) {
     const reads = e.ops.filter((o) => o.f === "product-read" && o.type === "ok");
     const duringFault = reads.filter((o) => o.start > e.at.fault + 200 && o.end < e.at.heal);
@@ -45,7 +39,7 @@ export default defineScenario({
       result("reads served by the database while Redis is cut", duringFault.length > 0 && cacheDuring === 0, `${String(duringFault.length)} reads during the cut, ${String(cacheDuring)} from the cache`, { reads: duringFault.length, cacheHits: cacheDuring }),
       result("cache hits resume after heal", cacheAfter > 0, `${String(cacheAfter)} of ${String(afterHeal.length)} reads after recovery came from the cache`, { cacheHits: cacheAfter }),
       staleReads(e.ops, { boundMs: TTL_S * 1000 + 1000 }),
-      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+      recoveredInTime(e),
     ];
   },
 });

@@ -1,10 +1,13 @@
 import { failover, noFailures } from "../src/assertions/availability.js";
 import { result } from "../src/assertions/check.js";
-import { recovery } from "../src/assertions/recovery.js";
 import { sessions } from "../src/assertions/sessions.js";
-import { defineScenario } from "../src/scenario/define.js";
+import { defineScenario, faultThenHeal, recoveredInTime } from "../src/scenario/define.js";
 import { login, seedProducts, targets } from "../src/scenario/workloads.js";
 import { productRead, sessionRead } from "../src/workload/probes.js";
+
+// Recovery includes Sentinel turning the restarted master into a replica: it notices the instance on its
+// periodic INFO poll (every 10 s for a known instance), so the bound is that period plus the resync.
+const PHASES = { steadyMs: 2000, faultMs: 6000, afterMs: 1500, recoveryBoundMs: 15_000 };
 
 /**
  * SIGKILL the Redis master. Sentinel (down-after, then a quorum of 2 of 3) promotes the replica; the apps' ioredis
@@ -16,13 +19,8 @@ export default defineScenario({
   fault: "kill the Redis master (SIGKILL); restart it after the failover",
   expected: "Sentinel promotes; sessions kept; failoverMs within bound; old master rejoins as replica",
   topology: { slices: ["postgres", "redis", "web"], app: { cacheTtlS: 2 } },
-  // Recovery includes Sentinel turning the restarted master into a replica: it notices the instance on its
-  // periodic INFO poll (every 10 s for a known instance), so the bound is that period plus the resync.
-  phases: { steadyMs: 2000, faultMs: 6000, afterMs: 1500, recoveryBoundMs: 15_000 },
-  timeline: [
-    { atMs: 0, action: "kill", target: "redis-1" },
-    { atMs: 6000, action: "heal: start again", target: "redis-1" },
-  ],
+  phases: PHASES,
+  timeline: faultThenHeal(PHASES, "kill", "redis-1", "start again"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const keys = await seedProducts(ctx, t.gra, 4);
@@ -55,7 +53,7 @@ export default defineScenario({
       noFailures(e.ops, "product-read", undefined, "(cache optional)"),
       result("Sentinel promoted the replica", masters.size === 1 && !masters.has(old), `Sentinels report ${[...masters].join(", ") || "nothing"}; the killed master was ${old}`),
       result("old master rejoined as replica", now?.nodes[old]?.role === "slave" && now.nodes[old]?.linkUp === true, `${old} is ${now?.nodes[old]?.role ?? "unknown"} (link ${String(now?.nodes[old]?.linkUp)})`),
-      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+      recoveredInTime(e),
     ];
   },
 });

@@ -1,11 +1,12 @@
 import { failover } from "../src/assertions/availability.js";
 import { result } from "../src/assertions/check.js";
-import { recovery } from "../src/assertions/recovery.js";
 import { sessions } from "../src/assertions/sessions.js";
-import { defineScenario } from "../src/scenario/define.js";
+import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
 import { login, seedProducts, targets } from "../src/scenario/workloads.js";
 import { productRead, sessionRead, wsPing } from "../src/workload/probes.js";
 import { SignallingClient } from "../src/workload/signalling-client.js";
+
+const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 2000, recoveryBoundMs: 10_000 };
 
 /**
  * SIGKILL the gra site. Caddy (`lb_policy first`, active checks on /health, one failed request takes a site out)
@@ -18,11 +19,8 @@ export default defineScenario({
   fault: "kill app-gra (SIGKILL); restart it",
   expected: "Caddy fails over to sbg within its bound; sessions kept; WebSocket clients reconnect; gra's rooms lost as documented; new traffic returns to gra after restart",
   topology: { app: { cacheTtlS: 2 } },
-  phases: { steadyMs: 2000, faultMs: 4000, afterMs: 2000, recoveryBoundMs: 10_000 },
-  timeline: [
-    { atMs: 0, action: "kill", target: "app-gra" },
-    { atMs: 4000, action: "heal: start again", target: "app-gra" },
-  ],
+  phases: PHASES,
+  timeline: faultThenHeal(PHASES, "kill", "app-gra", "start again"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const keys = await seedProducts(ctx, t.gra, 4);
@@ -43,11 +41,7 @@ export default defineScenario({
       },
     };
   },
-  async inject(ctx) {
-    const kill = await ctx.topology.kill("app-gra");
-    await ctx.hold(this.phases.faultMs);
-    return [kill];
-  },
+  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.kill("app-gra")),
   async observe(ctx, observed) {
     // The client's room lived on gra; gra restarted empty and the client now lives on sbg.
     const room = await ctx.http.call("GET", `${ctx.topology.endpoints().apps.gra}/rooms/${ctx.tag}-room`);
@@ -66,7 +60,7 @@ export default defineScenario({
       result("WebSocket clients reconnect to sbg", pings.some((p) => p.value?.site === "sbg"), `${String(pings.length)} pongs during the fault, sites: ${[...new Set(pings.map((p) => p.value?.site))].join(", ")}`),
       result("gra's rooms lost (not migrated, as documented)", e.observed.roomOnGra === 404, `GET /rooms on the restarted gra answered ${String(e.observed.roomOnGra)}`),
       result("new traffic returns to gra", lastReads.length > 0 && lastReads.every((o) => o.value?.site === "gra"), `last ${String(lastReads.length)} reads served by: ${lastReads.map((o) => o.value?.site ?? "?").join(",")}`),
-      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+      recoveredInTime(e),
     ];
   },
 });

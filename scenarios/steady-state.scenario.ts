@@ -1,10 +1,9 @@
 import { noFailures } from "../src/assertions/availability.js";
 import { lostWrites } from "../src/assertions/lost-writes.js";
 import { readYourWrites } from "../src/assertions/read-your-writes.js";
-import { recovery } from "../src/assertions/recovery.js";
 import { sessions } from "../src/assertions/sessions.js";
 import { staleReads } from "../src/assertions/stale-reads.js";
-import { defineScenario } from "../src/scenario/define.js";
+import { defineScenario, recoveredInTime } from "../src/scenario/define.js";
 import { itemsOnEachNode, login, seedProducts, targets, union } from "../src/scenario/workloads.js";
 import { type ClientMemory, itemRead, itemWrite, productRead, productWrite, sessionRead } from "../src/workload/probes.js";
 
@@ -54,6 +53,6 @@ export default defineScenario({
     staleReads(e.ops, { boundMs: TTL_S * 1000 + 1000 }),
     readYourWrites(e.ops, { write: "item-write", read: "item-read" }),
     lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }),
-    recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+    recoveredInTime(e),
   ],
 });

@@ -1,11 +1,12 @@
 import { failover } from "../src/assertions/availability.js";
-import { recovery } from "../src/assertions/recovery.js";
 import { sessions } from "../src/assertions/sessions.js";
-import { defineScenario } from "../src/scenario/define.js";
+import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
 import { login, targets } from "../src/scenario/workloads.js";
 import { sessionRead } from "../src/workload/probes.js";
 
 const STORES = ["memory", "redis", "mysql"] as const;
+
+const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 1500, recoveryBoundMs: 10_000 };
 
 /**
  * Users pinned to gra by HAProxy's SRV cookie lose that site (SIGKILL). HAProxy redispatches them to sbg: sessions
@@ -17,11 +18,8 @@ export default defineScenario({
   fault: "kill app-gra, the site the SRV cookie pins; restart it",
   expected: "memory sessions lost (observed, as documented); redis and mysql sessions kept",
   topology: {},
-  phases: { steadyMs: 2000, faultMs: 4000, afterMs: 1500, recoveryBoundMs: 10_000 },
-  timeline: [
-    { atMs: 0, action: "kill", target: "app-gra" },
-    { atMs: 4000, action: "heal: start again", target: "app-gra" },
-  ],
+  phases: PHASES,
+  timeline: faultThenHeal(PHASES, "kill", "app-gra", "start again"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const probes = [];
@@ -34,18 +32,14 @@ export default defineScenario({
     }
     return { probes };
   },
-  async inject(ctx) {
-    const kill = await ctx.topology.kill("app-gra");
-    await ctx.hold(this.phases.faultMs);
-    return [kill];
-  },
+  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.kill("app-gra")),
   checks(e) {
     const h = e.spec.timings.haproxy;
     const bound = h.interMs * h.fall + h.checkTimeoutMs + 1500;
     return [
       sessions(e.ops, { from: e.at.fault, settledAt: e.at.steadyAt ?? e.at.end, mustLose: ["memory"] }),
       failover(e.ops, { f: "session-read", faultAt: e.at.fault, boundMs: bound, resolutionMs: e.intervalMs, only: (p) => !p.includes("memory"), label: "(shared stores)" }),
-      recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs),
+      recoveredInTime(e),
     ];
   },
 });

@@ -1,4 +1,5 @@
 import type { CheckResult } from "../assertions/check.js";
+import { recovery } from "../assertions/recovery.js";
 import type { StartedTopology, SteadyStateFacts } from "../cluster/index.js";
 import type { SpecOptions } from "../cluster/topology.js";
 import type { ActiveFault } from "../faults/fault.js";
@@ -92,4 +93,24 @@ export interface Scenario {
 
 export function defineScenario(s: Scenario): Scenario {
   return s;
+}
+
+/** The common method: inject one fault, hold it for the fault phase, hand it back to be healed. */
+export async function holdFault(ctx: RunContext, phases: Phases, inject: () => Promise<ActiveFault>): Promise<readonly ActiveFault[]> {
+  const fault = await inject();
+  await ctx.hold(phases.faultMs);
+  return [fault];
+}
+
+/** A timeline of one fault at the start of the fault phase and its heal at the end. */
+export function faultThenHeal(phases: Phases, action: string, target: string, heal: string): TimelineStep[] {
+  return [
+    { atMs: 0, action, target },
+    { atMs: phases.faultMs, action: `heal: ${heal}`, target },
+  ];
+}
+
+/** verify() green again within the scenario's recovery bound after the heal. */
+export function recoveredInTime(e: Evidence): CheckResult {
+  return recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs);
 }
