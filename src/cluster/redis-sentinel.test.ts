@@ -43,5 +43,7 @@ describe("redis steady state", () => {
     expect(redisProblems({ ...steady, nodes: { ...steady.nodes, "redis-2": { role: "slave", linkUp: false } } })).toEqual([
       "redis-2's link to its master is down",
     ]);
+    // A node that does not answer is not steady, even with one master agreed on (a killed old master, say).
+    expect(redisProblems({ ...steady, nodes: { ...steady.nodes, "redis-2": { role: "unreachable", linkUp: null } } })).toContain("redis-2 is unreachable");
   });
 });

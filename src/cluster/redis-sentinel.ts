@@ -168,6 +168,8 @@ export function redisProblems(f: RedisFacts): string[] {
   if (usable === undefined) problems.push(`Sentinel quorum: ${f.quorum}`);
   else if (Number(usable) !== f.sentinels) problems.push(`only ${usable} of ${String(f.sentinels)} Sentinels are usable`);
   const roles = Object.entries(f.nodes);
+  // Every node answers as master or replica: one that does not (down, still loading) is not steady state.
+  for (const [alias, n] of roles) if (n.role !== "master" && n.role !== "slave") problems.push(`${alias} is ${n.role}`);
   if (roles.filter(([, n]) => n.role === "master").length !== 1) problems.push(`expected one Redis master: ${roles.map(([a, n]) => `${a}=${n.role}`).join(", ")}`);
   for (const [alias, n] of roles) if (n.role === "slave" && n.linkUp !== true) problems.push(`${alias}'s link to its master is down`);
   const replicas = roles.filter(([, n]) => n.role === "slave").map(([alias]) => alias);

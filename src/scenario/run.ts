@@ -25,13 +25,23 @@ export interface RunOptions {
 const hold = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls verify() until green (tolerating what the scenario changed on purpose) or the deadline. */
-async function waitSteady(topology: StartedTopology, history: History, withinMs: number, tolerated: readonly RegExp[]): Promise<{ at: number | null; problems: string[]; facts: Evidence["facts"] }> {
+/** What kept the topology from steady state after the heal, each time it changed: why a recovery took long. */
+export type RecoveryTrace = { readonly t: number; readonly problems: readonly string[] }[];
+
+async function waitSteady(
+  topology: StartedTopology,
+  history: History,
+  withinMs: number,
+  tolerated: readonly RegExp[],
+): Promise<{ at: number | null; problems: string[]; facts: Evidence["facts"]; trace: RecoveryTrace }> {
   const deadline = performance.now() + withinMs;
+  const trace: RecoveryTrace = [];
   for (;;) {
     const { facts, problems } = await topology.facts();
     const left = problems.filter((p) => !tolerated.some((re) => re.test(p)));
-    if (left.length === 0) return { at: history.now(), problems: [], facts };
-    if (performance.now() >= deadline) return { at: null, problems: left, facts };
+    if (JSON.stringify(trace.at(-1)?.problems) !== JSON.stringify(left)) trace.push({ t: Math.round(history.now()), problems: left });
+    if (left.length === 0) return { at: history.now(), problems: [], facts, trace };
+    if (performance.now() >= deadline) return { at: null, problems: left, facts, trace };
     // Each look opens a dozen connections (~100 ms of this process's time): every 250 ms leaves the probes room.
     await hold(250);
   }
@@ -134,6 +144,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const checks = scenario.checks(evidence);
     const verdict = compose(checks);
     const logs = await writeArtefacts(artefacts, scenario, history, { from: fault, to: heal }, topology);
+    await writeFile(join(artefacts, "recovery.json"), `${JSON.stringify(steadyAgain.trace, null, 2)}\n`);
     return {
       history,
       result: finish({
