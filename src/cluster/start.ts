@@ -17,10 +17,10 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 
 /**
  * Starts a topology: the run network, Toxiproxy with the links the slices need, then the database slices (each
- * starts its primaries before its replicas) and HAProxy all at once: HAProxy resolves its servers through Docker's
- * DNS and starts with them unresolved, so it need not wait for them. Then the app sites, which need their
- * dependencies, with Caddy beside them (its active checks find them healthy as they come up). If any part fails,
- * everything started so far is removed before the error is thrown.
+ * starts its primaries before its replicas), HAProxy, the app sites and Caddy all at once: HAProxy resolves its
+ * servers through Docker's DNS and starts with them unresolved, the sites reach their dependencies when these
+ * serve, and Caddy's active checks find the sites as they come up. If any part fails, everything started so far
+ * is removed before the error is thrown.
  */
 export async function startTopology(options: SpecOptions = {}): Promise<StartedTopology> {
   const spec: TopologySpec = resolveSpec(options);
@@ -56,16 +56,18 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
     slice<MysqlPair>("mysql", () => startMysqlPair(network), (v) => (parts.mysql = v)),
     haproxy,
   ];
+  // The sites start beside the databases, not after them: the app retries its dependencies (Sentinel, pools)
+  // and answers /health 200 as soon as one of them serves, as a deployment must when it boots before its
+  // database; verify() then waits for all of them. Caddy needs nothing but the network.
   const web = async () => {
     if (!spec.slices.includes("web")) return;
-    // Caddy needs nothing but the network; the sites need their dependencies serving.
-    const caddy = timed(() => startCaddy(network, spec)).then((t) => {
-      parts.caddy = t.value;
-      startMs.caddy = t.ms;
-    });
-    const [deps] = await Promise.all([Promise.allSettled(dependencies), caddy]);
-    if (deps.some((d) => d.status === "rejected")) return; // the failed dependency is the error to report
-    await slice<AppSites>("web", () => startAppSites(network, spec), (v) => (parts.apps = v));
+    await Promise.all([
+      timed(() => startCaddy(network, spec)).then((t) => {
+        parts.caddy = t.value;
+        startMs.caddy = t.ms;
+      }),
+      slice<AppSites>("web", () => startAppSites(network, spec), (v) => (parts.apps = v)),
+    ]);
   };
   const results = await Promise.allSettled([...dependencies, web()]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;

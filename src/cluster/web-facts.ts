@@ -1,27 +1,45 @@
 import type { StartedTestContainer } from "testcontainers";
 import { type AppHealth, type AppSites, appHealth } from "./app-sites.js";
-import { caddyUpstreams } from "./caddy.js";
+import { caddyUpstreams, caddyUrl } from "./caddy.js";
 import { SITES, type Site } from "./topology.js";
+
+/** Which site Caddy sent a /health request to, and what it answered. */
+export interface CaddyRoute {
+  readonly status: number;
+  readonly site: string | null;
+}
 
 export interface WebFacts {
   /** Each site's GET /health, or why it did not answer. */
   readonly apps: Readonly<Record<Site, AppHealth | { readonly unreachable: string }>>;
-  /** Caddy's active-check view of each site (`app-gra:8080` → healthy), or why it did not answer. */
-  readonly caddy: Readonly<Record<string, boolean>> | { readonly unreachable: string };
+  /**
+   * GET /health through Caddy. With `lb_policy first`, an answer from gra means Caddy holds gra healthy: this is
+   * read from Caddy's behaviour, because its health metric is refreshed only every few seconds.
+   */
+  readonly caddy: CaddyRoute | { readonly unreachable: string };
+  /** Caddy's `caddy_reverse_proxy_upstreams_healthy` metric (informational: it lags the active checks). */
+  readonly caddyMetric: Readonly<Record<string, boolean>> | { readonly unreachable: string };
 }
 
 const why = (e: unknown) => ({ unreachable: e instanceof Error ? e.message : String(e) });
 
-export async function webFacts(apps: AppSites, caddy: StartedTestContainer): Promise<WebFacts> {
-  const [gra, sbg, upstreams] = await Promise.all([
-    appHealth(apps.gra).catch(why),
-    appHealth(apps.sbg).catch(why),
-    caddyUpstreams(caddy).catch(why),
-  ]);
-  return { apps: { gra, sbg }, caddy: upstreams };
+async function caddyRoute(caddy: StartedTestContainer, timeoutMs = 2000): Promise<CaddyRoute> {
+  const res = await fetch(`${caddyUrl(caddy)}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+  const body = (await res.json().catch(() => null)) as { site?: string } | null;
+  return { status: res.status, site: body?.site ?? null };
 }
 
-/** Steady state: every site answers /health 200 with each dependency up, and Caddy sees both sites healthy. */
+export async function webFacts(apps: AppSites, caddy: StartedTestContainer): Promise<WebFacts> {
+  const [gra, sbg, route, metric] = await Promise.all([
+    appHealth(apps.gra).catch(why),
+    appHealth(apps.sbg).catch(why),
+    caddyRoute(caddy).catch(why),
+    caddyUpstreams(caddy).catch(why),
+  ]);
+  return { apps: { gra, sbg }, caddy: route, caddyMetric: metric };
+}
+
+/** Steady state: every site answers /health 200 with each dependency up, and Caddy routes to gra, its first. */
 export function webProblems(f: WebFacts): string[] {
   const problems: string[] = [];
   for (const site of SITES) {
@@ -35,13 +53,9 @@ export function webProblems(f: WebFacts): string[] {
       if (d.state !== "up") problems.push(`app-${site} cannot reach ${dep}: ${d.error ?? d.state}`);
     }
   }
-  if ("unreachable" in f.caddy && typeof f.caddy.unreachable === "string") {
-    problems.push(`Caddy metrics did not answer: ${f.caddy.unreachable}`);
-  } else {
-    for (const site of SITES) {
-      const healthy = (f.caddy as Record<string, boolean>)[`app-${site}:8080`];
-      if (healthy !== true) problems.push(`Caddy sees app-${site} as ${healthy === false ? "unhealthy" : "unknown"}`);
-    }
+  if ("unreachable" in f.caddy) problems.push(`Caddy did not answer: ${f.caddy.unreachable}`);
+  else if (f.caddy.status !== 200 || f.caddy.site !== SITES[0]) {
+    problems.push(`Caddy answers /health with ${String(f.caddy.status)} from ${f.caddy.site ?? "no site"}, expected 200 from ${SITES[0]}`);
   }
   return problems;
 }
