@@ -15,5 +15,5 @@ export default tseslint.config(
       "@typescript-eslint/no-unnecessary-condition": "off",
     },
   },
-  { files: ["eslint.config.js", "allurerc.mjs"], ...tseslint.configs.disableTypeChecked },
+  { files: ["eslint.config.js", "allurerc.mjs", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
 );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseStats, render, renderHaproxyConfig } from "./haproxy.js";
-import { haproxyProblems } from "./started-topology.js";
+import { haproxyProblems } from "./facts.js";
 import { resolveSpec } from "./topology.js";
 
 describe("haproxy config", () => {

@@ -9,47 +9,19 @@ import { dockerClient } from "../images/engine.js";
 import { PORTS } from "./containers.js";
 import { type AppSites, appUrl } from "./app-sites.js";
 import { caddyUrl } from "./caddy.js";
-import { type HaproxyNode, type ServerState, startHaproxy } from "./haproxy.js";
-import { type WebFacts, webFacts, webProblems } from "./web-facts.js";
-import { MYSQL_ROLES, type MysqlFacts, type MysqlPair, mysqlFacts, mysqlProblems } from "./mysql-pair.js";
-import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems, withPg } from "./postgres-pair.js";
-import { MASTER_NAME, type RedisFacts, type RedisSentinel, redisFacts, redisProblems, withRedis } from "./redis-sentinel.js";
+import { type HaproxyNode, startHaproxy } from "./haproxy.js";
+import { type FactsSnapshot, type SteadyStateFacts, gatherFacts, snapshotOf } from "./facts.js";
+import { MYSQL_ROLES, type MysqlPair } from "./mysql-pair.js";
+import { type PostgresPair, withPg } from "./postgres-pair.js";
+import { MASTER_NAME, type RedisSentinel, withRedis } from "./redis-sentinel.js";
 import { type NodeRole, SITES, type Site, type Slice, type TopologySpec, assertRole } from "./topology.js";
 import { LINKS, type ToxiproxyNode } from "./toxiproxy.js";
-
-export interface SteadyStateFacts {
-  readonly postgres?: PostgresFacts;
-  readonly redis?: RedisFacts;
-  readonly mysql?: MysqlFacts;
-  readonly haproxy?: readonly ServerState[];
-  readonly web?: WebFacts;
-}
 
 export interface Endpoints {
   readonly caddy: string;
   readonly haproxyWeb: string;
   readonly haproxyStats: string;
   readonly apps: Readonly<Record<Site, string>>;
-}
-
-/** HAProxy server states in steady state: the standby fails the /primary check by design. */
-const HAPROXY_STEADY: Readonly<Record<string, string>> = {
-  "pg-write/pg-primary": "UP",
-  "pg-write/pg-replica": "DOWN",
-  "pg-read/pg-replica": "UP",
-  "mysql/mysql-1": "UP",
-  "mysql/mysql-2": "UP",
-  "web/app-gra": "UP",
-  "web/app-sbg": "UP",
-};
-
-export function haproxyProblems(states: readonly ServerState[]): string[] {
-  return states
-    .filter((s) => {
-      const expected = HAPROXY_STEADY[`${s.backend}/${s.server}`];
-      return expected !== undefined && s.status !== expected;
-    })
-    .map((s) => `HAProxy ${s.backend}/${s.server} is ${s.status}, expected ${HAPROXY_STEADY[`${s.backend}/${s.server}`] ?? "?"}`);
 }
 
 export interface VerifyResult {
@@ -164,39 +136,13 @@ export class StartedTopology implements AsyncDisposable {
   }
 
   /** Steady-state facts once, with what is off. */
-  async facts(): Promise<{ facts: SteadyStateFacts; problems: string[] }> {
-    const [pgFacts, redis, mysql, haproxy, web] = await Promise.all([
-      this.#parts.postgres ? postgresFacts(this.#parts.postgres).catch((e: unknown) => e as Error) : undefined,
-      this.#parts.redis ? redisFacts(this.#parts.redis) : undefined,
-      this.#parts.mysql ? mysqlFacts(this.#parts.mysql) : undefined,
-      this.#parts.haproxy ? this.#parts.haproxy.serverStates().catch((e: unknown) => e as Error) : undefined,
-      this.#parts.apps && this.#parts.caddy ? webFacts(this.#parts.apps, this.#parts.caddy) : undefined,
-    ]);
-    const problems: string[] = [];
-    const facts: Writable<SteadyStateFacts> = {};
-    if (mysql) {
-      facts.mysql = mysql;
-      problems.push(...mysqlProblems(mysql));
-    }
-    if (haproxy instanceof Error) problems.push(`HAProxy runtime API: ${haproxy.message}`);
-    else if (haproxy) {
-      facts.haproxy = haproxy;
-      problems.push(...haproxyProblems(haproxy));
-    }
-    if (pgFacts instanceof Error) problems.push(`postgres: ${pgFacts.message}`);
-    else if (pgFacts) {
-      facts.postgres = pgFacts;
-      problems.push(...postgresProblems(pgFacts));
-    }
-    if (redis) {
-      facts.redis = redis;
-      problems.push(...redisProblems(redis));
-    }
-    if (web) {
-      facts.web = web;
-      problems.push(...webProblems(web));
-    }
-    return { facts, problems };
+  facts(): Promise<{ facts: SteadyStateFacts; problems: string[] }> {
+    return gatherFacts(this.#parts);
+  }
+
+  /** Where every node answers now, as plain data: enough to gather the facts from another thread. */
+  factsSnapshot(): FactsSnapshot {
+    return snapshotOf(this.#parts);
   }
 
   /**

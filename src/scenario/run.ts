@@ -10,6 +10,7 @@ import { HttpClient } from "../workload/http-client.js";
 import { completions } from "../workload/op.js";
 import { Scheduler } from "../workload/scheduler.js";
 import type { Evidence, FinalRead, RunContext, Scenario } from "./define.js";
+import { FactsPoller } from "./facts-poller.js";
 import { Progress } from "./progress.js";
 import { seeded } from "./random.js";
 import { type ScenarioResult, headline } from "./result.js";
@@ -36,14 +37,21 @@ async function waitSteady(
 ): Promise<{ at: number | null; problems: string[]; facts: Evidence["facts"]; trace: RecoveryTrace }> {
   const deadline = performance.now() + withinMs;
   const trace: RecoveryTrace = [];
-  for (;;) {
-    const { facts, problems } = await topology.facts();
-    const left = problems.filter((p) => !tolerated.some((re) => re.test(p)));
-    if (JSON.stringify(trace.at(-1)?.problems) !== JSON.stringify(left)) trace.push({ t: Math.round(history.now()), problems: left });
-    if (left.length === 0) return { at: history.now(), problems: [], facts, trace };
-    if (performance.now() >= deadline) return { at: null, problems: left, facts, trace };
-    // Each look opens a dozen connections (~100 ms of this process's time): every 250 ms leaves the probes room.
-    await hold(250);
+  // Taken after the heal (a restarted node has new host ports); the looks run on a worker thread, so the probes'
+  // timers on this one are not held up by the connections each look opens.
+  const snapshot = topology.factsSnapshot();
+  const poller = new FactsPoller();
+  try {
+    for (;;) {
+      const { facts, problems } = await poller.look(snapshot);
+      const left = problems.filter((p) => !tolerated.some((re) => re.test(p)));
+      if (JSON.stringify(trace.at(-1)?.problems) !== JSON.stringify(left)) trace.push({ t: Math.round(history.now()), problems: left });
+      if (left.length === 0) return { at: history.now(), problems: [], facts, trace };
+      if (performance.now() >= deadline) return { at: null, problems: left, facts, trace };
+      await hold(100);
+    }
+  } finally {
+    await poller.close();
   }
 }
 

@@ -1,0 +1,152 @@
+import type { StartedTestContainer } from "testcontainers";
+import type { AppSites } from "./app-sites.js";
+import { PORTS } from "./containers.js";
+import { HaproxyNode, type ServerState } from "./haproxy.js";
+import { MYSQL_ROLES, type MysqlFacts, type MysqlPair, mysqlFacts, mysqlProblems } from "./mysql-pair.js";
+import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems } from "./postgres-pair.js";
+import { type RedisFacts, type RedisSentinel, redisFacts, redisProblems } from "./redis-sentinel.js";
+import { SITES } from "./topology.js";
+import { type WebFacts, webFacts, webProblems } from "./web-facts.js";
+
+export interface SteadyStateFacts {
+  readonly postgres?: PostgresFacts;
+  readonly redis?: RedisFacts;
+  readonly mysql?: MysqlFacts;
+  readonly haproxy?: readonly ServerState[];
+  readonly web?: WebFacts;
+}
+
+/** HAProxy server states in steady state: the standby fails the /primary check by design. */
+const HAPROXY_STEADY: Readonly<Record<string, string>> = {
+  "pg-write/pg-primary": "UP",
+  "pg-write/pg-replica": "DOWN",
+  "pg-read/pg-replica": "UP",
+  "mysql/mysql-1": "UP",
+  "mysql/mysql-2": "UP",
+  "web/app-gra": "UP",
+  "web/app-sbg": "UP",
+};
+
+export function haproxyProblems(states: readonly ServerState[]): string[] {
+  return states
+    .filter((s) => {
+      const expected = HAPROXY_STEADY[`${s.backend}/${s.server}`];
+      return expected !== undefined && s.status !== expected;
+    })
+    .map((s) => `HAProxy ${s.backend}/${s.server} is ${s.status}, expected ${HAPROXY_STEADY[`${s.backend}/${s.server}`] ?? "?"}`);
+}
+
+/** The parts of a topology the facts come from. */
+export interface FactParts {
+  readonly postgres?: PostgresPair | undefined;
+  readonly redis?: RedisSentinel | undefined;
+  readonly mysql?: MysqlPair | undefined;
+  readonly haproxy?: HaproxyNode | undefined;
+  readonly apps?: AppSites | undefined;
+  readonly caddy?: StartedTestContainer | undefined;
+}
+
+/** Steady-state facts once, with what is off. */
+export async function gatherFacts(parts: FactParts): Promise<{ facts: SteadyStateFacts; problems: string[] }> {
+  const [pg, redis, mysql, haproxy, web] = await Promise.all([
+    parts.postgres ? postgresFacts(parts.postgres).catch((e: unknown) => e as Error) : undefined,
+    parts.redis ? redisFacts(parts.redis) : undefined,
+    parts.mysql ? mysqlFacts(parts.mysql) : undefined,
+    parts.haproxy ? parts.haproxy.serverStates().catch((e: unknown) => e as Error) : undefined,
+    parts.apps && parts.caddy ? webFacts(parts.apps, parts.caddy) : undefined,
+  ]);
+  const problems: string[] = [];
+  const facts: { -readonly [K in keyof SteadyStateFacts]: SteadyStateFacts[K] } = {};
+  if (mysql) {
+    facts.mysql = mysql;
+    problems.push(...mysqlProblems(mysql));
+  }
+  if (haproxy instanceof Error) problems.push(`HAProxy runtime API: ${haproxy.message}`);
+  else if (haproxy) {
+    facts.haproxy = haproxy;
+    problems.push(...haproxyProblems(haproxy));
+  }
+  if (pg instanceof Error) problems.push(`postgres: ${pg.message}`);
+  else if (pg) {
+    facts.postgres = pg;
+    problems.push(...postgresProblems(pg));
+  }
+  if (redis) {
+    facts.redis = redis;
+    problems.push(...redisProblems(redis));
+  }
+  if (web) {
+    facts.web = web;
+    problems.push(...webProblems(web));
+  }
+  return { facts, problems };
+}
+
+/** Where one node answers from the host: its id, host and mapped ports (container port → host port). */
+export interface NodeAddress {
+  readonly id: string;
+  readonly host: string;
+  readonly ports: Readonly<Record<number, number>>;
+}
+
+/** A topology's nodes as plain data, so its facts can be gathered in a worker thread. */
+export interface FactsSnapshot {
+  readonly postgres?: { readonly primary: NodeAddress; readonly replica: NodeAddress };
+  readonly redis?: { readonly nodes: Readonly<Record<"redis-1" | "redis-2", NodeAddress>>; readonly sentinels: readonly NodeAddress[] };
+  readonly mysql?: Readonly<Record<(typeof MYSQL_ROLES)[number], NodeAddress>>;
+  readonly haproxy?: { readonly node: NodeAddress; readonly config: string };
+  readonly apps?: Readonly<Record<(typeof SITES)[number], NodeAddress>>;
+  readonly caddy?: NodeAddress;
+}
+
+const KNOWN_PORTS = [...new Set(Object.values(PORTS))];
+
+function addressOf(c: StartedTestContainer): NodeAddress {
+  const ports: Record<number, number> = {};
+  for (const p of KNOWN_PORTS) {
+    try {
+      ports[p] = c.getMappedPort(p);
+    } catch {
+      // not exposed by this node
+    }
+  }
+  return { id: c.getId(), host: c.getHost(), ports };
+}
+
+/** What facts need of a container: its id, host and mapped ports. */
+function nodeOf(a: NodeAddress): StartedTestContainer {
+  const node = {
+    getId: () => a.id,
+    getHost: () => a.host,
+    getMappedPort: (port: number) => {
+      const mapped = a.ports[port];
+      if (mapped === undefined) throw new Error(`port ${String(port)} is not mapped on ${a.id.slice(0, 12)}`);
+      return mapped;
+    },
+  };
+  return node as unknown as StartedTestContainer;
+}
+
+export function snapshotOf(parts: FactParts): FactsSnapshot {
+  return {
+    ...(parts.postgres ? { postgres: { primary: addressOf(parts.postgres.primary), replica: addressOf(parts.postgres.replica) } } : {}),
+    ...(parts.redis
+      ? { redis: { nodes: { "redis-1": addressOf(parts.redis.redis["redis-1"]), "redis-2": addressOf(parts.redis.redis["redis-2"]) }, sentinels: parts.redis.sentinels.map(addressOf) } }
+      : {}),
+    ...(parts.mysql ? { mysql: { "mysql-1": addressOf(parts.mysql["mysql-1"]), "mysql-2": addressOf(parts.mysql["mysql-2"]) } } : {}),
+    ...(parts.haproxy ? { haproxy: { node: addressOf(parts.haproxy.container), config: parts.haproxy.config } } : {}),
+    ...(parts.apps ? { apps: { gra: addressOf(parts.apps.gra), sbg: addressOf(parts.apps.sbg) } } : {}),
+    ...(parts.caddy ? { caddy: addressOf(parts.caddy) } : {}),
+  };
+}
+
+export function partsFromSnapshot(s: FactsSnapshot): FactParts {
+  return {
+    ...(s.postgres ? { postgres: { primary: nodeOf(s.postgres.primary), replica: nodeOf(s.postgres.replica) } } : {}),
+    ...(s.redis ? { redis: { redis: { "redis-1": nodeOf(s.redis.nodes["redis-1"]), "redis-2": nodeOf(s.redis.nodes["redis-2"]) }, sentinels: s.redis.sentinels.map(nodeOf) } } : {}),
+    ...(s.mysql ? { mysql: { "mysql-1": nodeOf(s.mysql["mysql-1"]), "mysql-2": nodeOf(s.mysql["mysql-2"]) } } : {}),
+    ...(s.haproxy ? { haproxy: new HaproxyNode(nodeOf(s.haproxy.node), s.haproxy.config) } : {}),
+    ...(s.apps ? { apps: { gra: nodeOf(s.apps.gra), sbg: nodeOf(s.apps.sbg) } } : {}),
+    ...(s.caddy ? { caddy: nodeOf(s.caddy) } : {}),
+  };
+}

@@ -1,0 +1,37 @@
+import type { StartedTestContainer } from "testcontainers";
+import { describe, expect, it } from "vitest";
+import { partsFromSnapshot, snapshotOf } from "../cluster/facts.js";
+import { FactsPoller } from "./facts-poller.js";
+
+const fake = (id: string, ports: Record<number, number>) =>
+  ({
+    getId: () => id,
+    getHost: () => "127.0.0.1",
+    getMappedPort: (p: number) => {
+      const m = ports[p];
+      if (m === undefined) throw new Error("not mapped");
+      return m;
+    },
+  }) as unknown as StartedTestContainer;
+
+describe("facts on a worker thread", () => {
+  it("carries every node's address through a snapshot", () => {
+    const parts = { postgres: { primary: fake("p1", { 5432: 40001 }), replica: fake("p2", { 5432: 40002 }) }, caddy: fake("c", { 8080: 40003, 2019: 40004 }) };
+    const back = partsFromSnapshot(structuredClone(snapshotOf(parts)));
+    expect(back.postgres?.replica.getMappedPort(5432)).toBe(40002);
+    expect(back.caddy?.getMappedPort(2019)).toBe(40004);
+    expect(() => back.caddy?.getMappedPort(5432)).toThrow(/port 5432 is not mapped/);
+  });
+
+  it("runs a look on its own thread and answers with plain data", async () => {
+    const poller = new FactsPoller();
+    try {
+      expect(await poller.look({})).toEqual({ facts: {}, problems: [] });
+      // A node that does not answer is a problem in the facts, not a crash of the worker.
+      const down = await poller.look({ caddy: { id: "x", host: "127.0.0.1", ports: { 8080: 1, 2019: 1 } }, apps: { gra: { id: "g", host: "127.0.0.1", ports: { 8080: 1 } }, sbg: { id: "s", host: "127.0.0.1", ports: { 8080: 1 } } } });
+      expect(down.problems).toContain("app-gra /health did not answer: fetch failed");
+    } finally {
+      await poller.close();
+    }
+  });
+});
