@@ -31,27 +31,22 @@ export type RecoveryTrace = { readonly t: number; readonly problems: readonly st
 
 async function waitSteady(
   topology: StartedTopology,
+  poller: FactsPoller,
   history: History,
   withinMs: number,
   tolerated: readonly RegExp[],
 ): Promise<{ at: number | null; problems: string[]; facts: Evidence["facts"]; trace: RecoveryTrace }> {
   const deadline = performance.now() + withinMs;
   const trace: RecoveryTrace = [];
-  // Taken after the heal (a restarted node has new host ports); the looks run on a worker thread, so the probes'
-  // timers on this one are not held up by the connections each look opens.
+  // Taken after the heal: a restarted node has new host ports.
   const snapshot = topology.factsSnapshot();
-  const poller = new FactsPoller();
-  try {
-    for (;;) {
-      const { facts, problems } = await poller.look(snapshot);
-      const left = problems.filter((p) => !tolerated.some((re) => re.test(p)));
-      if (JSON.stringify(trace.at(-1)?.problems) !== JSON.stringify(left)) trace.push({ t: Math.round(history.now()), problems: left });
-      if (left.length === 0) return { at: history.now(), problems: [], facts, trace };
-      if (performance.now() >= deadline) return { at: null, problems: left, facts, trace };
-      await hold(100);
-    }
-  } finally {
-    await poller.close();
+  for (;;) {
+    const { facts, problems } = await poller.look(snapshot);
+    const left = problems.filter((p) => !tolerated.some((re) => re.test(p)));
+    if (JSON.stringify(trace.at(-1)?.problems) !== JSON.stringify(left)) trace.push({ t: Math.round(history.now()), problems: left });
+    if (left.length === 0) return { at: history.now(), problems: [], facts, trace };
+    if (performance.now() >= deadline) return { at: null, problems: left, facts, trace };
+    await hold(100);
   }
 }
 
@@ -74,6 +69,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let scheduler: Scheduler | undefined;
   let closeWorkload: (() => void) | undefined;
   let faults: readonly ActiveFault[] = [];
+  // Recovery is watched from a worker thread, so the probes' timers on this one are not held up by the dozen
+  // connections each look opens; started (and loaded) now, so its start-up is not counted in recoveryMs.
+  const poller = new FactsPoller();
+  const pollerReady = poller.look({});
+  pollerReady.catch(() => undefined); // awaited (and reported) after the topology starts; never unhandled before
+
   const base = { name: scenario.name, repeat: options.repeat, artefacts };
   const finish = (partial: Omit<ScenarioResult, "name" | "repeat" | "artefacts" | "durationMs" | "harnessCpuMs" | "probeLatenessP99Ms">): ScenarioResult => {
     const cpu = process.cpuUsage(cpu0);
@@ -103,6 +104,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       hold,
       tag: `${scenario.name.replace(/[^a-z0-9]/g, "")}${String(options.repeat)}${Math.floor(seeded(options.seed)() * 1e6).toString(36)}`,
     };
+    await pollerReady;
     const workload = await scenario.workload(ctx);
     closeWorkload = workload.close;
     scheduler = new Scheduler(history, workload.probes, { intervalMs, timeoutMs: scenario.probeTimeoutMs ?? 2000 });
@@ -122,7 +124,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const heal = history.mark("heal");
 
     progress.phase("recovery");
-    const steadyAgain = await waitSteady(topology, history, scenario.phases.recoveryBoundMs * 3, scenario.tolerated ?? []);
+    const steadyAgain = await waitSteady(topology, poller, history, scenario.phases.recoveryBoundMs * 3, scenario.tolerated ?? []);
     if (steadyAgain.at !== null) history.mark("steady again");
 
     progress.phase("after");
@@ -175,6 +177,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     };
   } finally {
     progress.phase("teardown");
+    await poller.close();
     await http.close();
     await topology?.[Symbol.asyncDispose]();
   }
