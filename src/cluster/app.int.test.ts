@@ -143,6 +143,8 @@ describe("app: WebSocket signalling", () => {
       const moved = new SignallingClient({ url: `${topology.endpoints().apps.gra.replace("http", "ws")}/ws`, room: "standup", peer: "ann" });
       expect(await moved.start()).toMatchObject({ type: "joined", peers: ["ann"] });
       moved.close();
+      // Steady again (Caddy routes to gra once its active check passes) before the next test starts.
+      expect((await topology.verify({ withinMs: 10_000 })).problems).toEqual([]);
     } finally {
       client.close();
     }

@@ -25,10 +25,26 @@ export async function ensureChromium(log: (line: string) => void = (l) => proces
   return installed;
 }
 
-/** Headless Chromium on a page: its DOM after scripts ran, and a PNG screenshot. */
-export async function renderPage(chromium: string, url: string, screenshot: string, opts: { width?: number; height?: number; budgetMs?: number } = {}): Promise<string> {
-  const common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", `--window-size=${String(opts.width ?? 1400)},${String(opts.height ?? 900)}`, `--virtual-time-budget=${String(opts.budgetMs ?? 5000)}`];
-  const dom = await exec(chromium, [...common, "--dump-dom", url], { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
-  await exec(chromium, [...common, `--screenshot=${screenshot}`, url], { timeout: 60_000 });
-  return dom.stdout;
+/**
+ * Headless Chromium on a page: its DOM once `rendered(dom)` holds, then a PNG screenshot taken the same way.
+ * A busy machine renders a large page late, so each try gives the page more time, up to a deadline.
+ */
+export async function renderPage(
+  chromium: string,
+  url: string,
+  screenshot: string,
+  rendered: (dom: string) => boolean,
+  opts: { width?: number; height?: number; withinMs?: number } = {},
+): Promise<string> {
+  const deadline = performance.now() + (opts.withinMs ?? 90_000);
+  let dom = "";
+  for (let budgetMs = 5000; ; budgetMs *= 2) {
+    const common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", `--window-size=${String(opts.width ?? 1400)},${String(opts.height ?? 900)}`, `--virtual-time-budget=${String(budgetMs)}`];
+    dom = (await exec(chromium, [...common, "--dump-dom", url], { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 })).stdout;
+    if (rendered(dom)) {
+      await exec(chromium, [...common, `--screenshot=${screenshot}`, url], { timeout: 60_000 });
+      return dom;
+    }
+    if (performance.now() > deadline) return dom;
+  }
 }

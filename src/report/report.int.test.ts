@@ -45,7 +45,7 @@ describe("the Allure report, as a user sees it", () => {
     expect((await stat(index)).size).toBeGreaterThan(100_000);
     await mkdir("reports/screenshots", { recursive: true });
     const png = "reports/screenshots/allure-report.png";
-    const dom = await renderPage(chromium, pathToFileURL(index).href, png);
+    const dom = await renderPage(chromium, pathToFileURL(index).href, png, (d) => d.includes(">pg-primary-down<"));
     // Rendered, not just shipped: each scenario is an element's text once the app has read its embedded data.
     expect(dom).toMatch(/>pg-primary-down</);
     expect(dom).toMatch(/>redis-master-down</);
