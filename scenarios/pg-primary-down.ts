@@ -50,10 +50,10 @@ export function pgPrimaryDown(name: string, synchronous: boolean): Scenario {
       await ctx.hold(Math.max(0, this.phases.faultMs - OPERATOR_MS));
       return [kill, fence, promote];
     },
-    async heal(ctx) {
+    heal(ctx) {
       // Nothing comes back: the old primary is settled, not restarted.
       ctx.topology.settle("pg-primary");
-      await Promise.resolve();
+      return Promise.resolve();
     },
     checks(e) {
       const t = e.spec.timings;

@@ -1,5 +1,5 @@
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
-import { PORTS, nodeContainer } from "./containers.js";
+import { PORTS, getHealth, hostUrl, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
 import { MYSQL_CREDENTIALS } from "./mysql-pair.js";
 import { PG_CREDENTIALS } from "./postgres-pair.js";
@@ -74,7 +74,7 @@ export async function startAppSites(network: StartedNetwork, spec: TopologySpec)
 }
 
 export function appUrl(container: StartedTestContainer): string {
-  return `http://${container.getHost()}:${String(container.getMappedPort(PORTS.app))}`;
+  return hostUrl(container, PORTS.app);
 }
 
 export interface AppHealth {
@@ -83,8 +83,6 @@ export interface AppHealth {
 }
 
 /** One GET /health, bounded: the app bounds its own dependency calls, this bounds a hung app. */
-export async function appHealth(container: StartedTestContainer, timeoutMs = 2000): Promise<AppHealth> {
-  const res = await fetch(`${appUrl(container)}/health`, { signal: AbortSignal.timeout(timeoutMs) });
-  const body = (await res.json().catch(() => null)) as AppHealth["body"];
-  return { status: res.status, body };
+export async function appHealth(container: StartedTestContainer): Promise<AppHealth> {
+  return (await getHealth(appUrl(container))) as AppHealth;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
-import { PORTS, nodeContainer } from "./containers.js";
+import { PORTS, hostUrl, nodeContainer } from "./containers.js";
 import { render } from "./haproxy.js";
 import { runLabels } from "./labels.js";
 import type { TopologySpec } from "./topology.js";
@@ -22,12 +22,12 @@ export async function startCaddy(network: StartedNetwork, spec: TopologySpec): P
 }
 
 export function caddyUrl(container: StartedTestContainer): string {
-  return `http://${container.getHost()}:${String(container.getMappedPort(PORTS.caddyHttp))}`;
+  return hostUrl(container, PORTS.caddyHttp);
 }
 
 /**
  * Caddy's view of each upstream from its metrics (`caddy_reverse_proxy_upstreams_healthy`): its admin API shows
- * no active health state, the metric does.
+ * no active health state; the metric does, but Caddy 2.6 refreshes it only every few seconds (informational).
  */
 export function parseUpstreamHealth(metrics: string): Record<string, boolean> {
   const out: Record<string, boolean> = {};
@@ -38,7 +38,6 @@ export function parseUpstreamHealth(metrics: string): Record<string, boolean> {
 }
 
 export async function caddyUpstreams(container: StartedTestContainer, timeoutMs = 2000): Promise<Record<string, boolean>> {
-  const url = `http://${container.getHost()}:${String(container.getMappedPort(PORTS.caddyAdmin))}/metrics`;
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  const res = await fetch(`${hostUrl(container, PORTS.caddyAdmin)}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
   return parseUpstreamHealth(await res.text());
 }

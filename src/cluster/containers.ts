@@ -1,4 +1,4 @@
-import { GenericContainer, Wait, type WaitStrategy } from "testcontainers";
+import { GenericContainer, type StartedTestContainer, Wait, type WaitStrategy } from "testcontainers";
 import type { Role } from "../images/catalog.js";
 import { imageTag } from "../images/recipe-hash.js";
 import { runLabels } from "./labels.js";
@@ -58,6 +58,17 @@ const PRESETS: Record<ServerRole, Preset> = {
   // 200 means the site can serve: it reaches at least one of its dependencies and is not draining.
   app: { ports: [PORTS.app], wait: httpReady("/health", PORTS.app) },
 };
+
+/** The host's URL for one of a container's HTTP ports. */
+export function hostUrl(container: StartedTestContainer, port: number): string {
+  return `http://${container.getHost()}:${String(container.getMappedPort(port))}`;
+}
+
+/** One GET of a JSON health endpoint, bounded: the status, and the body when it is JSON. */
+export async function getHealth(baseUrl: string, timeoutMs = 2000): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+  return { status: res.status, body: await res.json().catch((): unknown => null) };
+}
 
 /**
  * A container of one of our images, labelled with the run and its role, with its ports exposed and the wait

@@ -14,11 +14,11 @@ export type HaproxyFrontend = keyof typeof HAPROXY_PORTS;
 
 const TEMPLATES = fileURLToPath(new URL("../../fixtures/haproxy/", import.meta.url));
 
-/** Fills {{name}} placeholders; a placeholder without a value is an error, never an empty string. */
+/** Fills {{name}} placeholders (HAProxy's and Caddy's templates); one without a value is an error, never "". */
 export function render(template: string, vars: Readonly<Record<string, string | number>>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
     const value = vars[name];
-    if (value === undefined) throw new Error(`haproxy template: no value for {{${name}}}`);
+    if (value === undefined) throw new Error(`config template: no value for {{${name}}}`);
     return String(value);
   });
 }

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { type StartedNetwork, type StartedTestContainer, Wait } from "testcontainers";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
+import { until } from "./until.js";
 import type { DetectionTimings } from "./topology.js";
 
 export const MASTER_NAME = "brownout";
@@ -45,15 +46,11 @@ function redisNode(network: StartedNetwork, alias: string, conf: string) {
     .withCommand(["redis-server", "/etc/brownout/redis.conf"]);
 }
 
-/** Deadline-bounded wait until a replica reports its link to the master up. */
+/** Waits until a replica reports its link to the master up. */
 async function replicaLinked(replica: StartedTestContainer, withinMs: number): Promise<void> {
-  const deadline = performance.now() + withinMs;
-  for (;;) {
-    const info = await withRedis(replica, PORTS.redis, (r) => r.info("replication")).catch(() => "");
-    if (/master_link_status:up/.test(info)) return;
-    if (performance.now() > deadline) throw new Error(`redis-2 did not sync with redis-1 within ${String(withinMs)} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await until("redis-2 in sync with redis-1", withinMs, async () =>
+    /master_link_status:up/.test(await withRedis(replica, PORTS.redis, (r) => r.info("replication"))) ? true : undefined,
+  50);
 }
 
 /**

@@ -6,7 +6,7 @@ import { type ActiveFault, FaultLedger, activeFault } from "../faults/fault.js";
 import { type ProxiedPath, partition } from "../faults/network.js";
 import { type ProcessFault, injectProcessFault } from "../faults/process.js";
 import { dockerClient } from "../images/engine.js";
-import { PORTS } from "./containers.js";
+import { PORTS, hostUrl } from "./containers.js";
 import { type AppSites, appUrl } from "./app-sites.js";
 import { caddyUrl } from "./caddy.js";
 import { type HaproxyNode, startHaproxy } from "./haproxy.js";
@@ -84,11 +84,10 @@ export class StartedTopology implements AsyncDisposable {
   endpoints(): Endpoints {
     const apps = this.#part("apps");
     const haproxy = this.haproxy.container;
-    const at = (c: StartedTestContainer, port: number) => `http://${c.getHost()}:${String(c.getMappedPort(port))}`;
     return {
       caddy: caddyUrl(this.#part("caddy")),
-      haproxyWeb: at(haproxy, PORTS.haproxyWeb),
-      haproxyStats: `${at(haproxy, PORTS.haproxyStats)}/stats`,
+      haproxyWeb: hostUrl(haproxy, PORTS.haproxyWeb),
+      haproxyStats: `${hostUrl(haproxy, PORTS.haproxyStats)}/stats`,
       apps: { gra: appUrl(apps.gra), sbg: appUrl(apps.sbg) },
     };
   }

@@ -1,6 +1,7 @@
 import type { StartedTestContainer } from "testcontainers";
 import { type AppHealth, type AppSites, appHealth } from "./app-sites.js";
 import { caddyUpstreams, caddyUrl } from "./caddy.js";
+import { getHealth } from "./containers.js";
 import { SITES, type Site } from "./topology.js";
 
 /** Which site Caddy sent a /health request to, and what it answered. */
@@ -23,10 +24,9 @@ export interface WebFacts {
 
 const why = (e: unknown) => ({ unreachable: e instanceof Error ? e.message : String(e) });
 
-async function caddyRoute(caddy: StartedTestContainer, timeoutMs = 2000): Promise<CaddyRoute> {
-  const res = await fetch(`${caddyUrl(caddy)}/health`, { signal: AbortSignal.timeout(timeoutMs) });
-  const body = (await res.json().catch(() => null)) as { site?: string } | null;
-  return { status: res.status, site: body?.site ?? null };
+async function caddyRoute(caddy: StartedTestContainer): Promise<CaddyRoute> {
+  const { status, body } = await getHealth(caddyUrl(caddy));
+  return { status, site: (body as { site?: string } | null)?.site ?? null };
 }
 
 export async function webFacts(apps: AppSites, caddy: StartedTestContainer): Promise<WebFacts> {

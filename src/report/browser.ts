@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { UserError } from "../cli/errors.js";
 import { aptInstall } from "../images/apt.js";
+import { readHostFacts } from "../images/engine.js";
 
 const exec = promisify(execFile);
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
@@ -14,8 +15,8 @@ const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 export async function ensureChromium(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<string> {
   const found = CANDIDATES.find((p) => existsSync(p));
   if (found) return found;
-  const root = process.getuid?.() === 0;
-  if (!root || !existsSync("/etc/debian_version")) {
+  const host = readHostFacts();
+  if (!host.isRoot || !host.debianLike) {
     throw new UserError("Chromium is not installed", { hint: "install Debian's chromium package (apt-get install chromium), or run as root on Debian and Brownout installs it" });
   }
   log("brownout: Chromium is not installed: installing Debian's chromium package (once) to render the report");

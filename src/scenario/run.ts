@@ -7,7 +7,7 @@ import type { ActiveFault } from "../faults/fault.js";
 import { timelineSvg } from "../report/timeline.js";
 import { History } from "../workload/history.js";
 import { HttpClient } from "../workload/http-client.js";
-import { completions } from "../workload/op.js";
+import { type Completed, completions } from "../workload/op.js";
 import { Scheduler } from "../workload/scheduler.js";
 import type { Evidence, FinalRead, RunContext, Scenario } from "./define.js";
 import { FactsPoller } from "./facts-poller.js";
@@ -153,7 +153,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     };
     const checks = scenario.checks(evidence);
     const verdict = compose(checks);
-    const logs = await writeArtefacts(artefacts, scenario, history, { from: fault, to: heal }, topology);
+    const logs = await writeArtefacts(artefacts, scenario, history, ops, { from: fault, to: heal }, topology);
     await writeFile(join(artefacts, "recovery.json"), `${JSON.stringify(steadyAgain.trace, null, 2)}\n`);
     return {
       history,
@@ -170,7 +170,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const message = e instanceof Error ? e.message : String(e);
     await scheduler?.stop();
     closeWorkload?.();
-    if (topology) await writeArtefacts(artefacts, scenario, history, null, topology).catch(() => undefined);
+    if (topology) await writeArtefacts(artefacts, scenario, history, completions(history.ops), null, topology).catch(() => undefined);
     return {
       history,
       result: finish({ status: "broken", valid: "unknown", topologyStartMs: null, checks: [result("run", "unknown", message)], error: message }),
@@ -183,9 +183,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   }
 }
 
-async function writeArtefacts(dir: string, scenario: Scenario, history: History, fault: { from: number; to: number } | null, topology: StartedTopology): Promise<string[]> {
+async function writeArtefacts(
+  dir: string,
+  scenario: Scenario,
+  history: History,
+  ops: readonly Completed[],
+  fault: { from: number; to: number } | null,
+  topology: StartedTopology,
+): Promise<string[]> {
   await writeFile(join(dir, "history.jsonl"), history.toJsonLines());
-  await writeFile(join(dir, "timeline.svg"), timelineSvg(completions(history.ops), history.marks, fault, `${scenario.name}: ${scenario.fault}`));
+  await writeFile(join(dir, "timeline.svg"), timelineSvg(ops, history.marks, fault, `${scenario.name}: ${scenario.fault}`));
   return topology.collectLogs(join(dir, "logs"));
 }
 

@@ -1,6 +1,7 @@
 import type { StartedTopology } from "../cluster/index.js";
 import { withMysql } from "../cluster/mysql-pair.js";
 import { withPg } from "../cluster/postgres-pair.js";
+import { until } from "../cluster/until.js";
 import { cookieHeader } from "../workload/http-client.js";
 import type { Target } from "../workload/probes.js";
 import type { RunContext } from "./define.js";
@@ -21,22 +22,6 @@ export function targets(topology: StartedTopology): Targets {
     gra: { url: e.apps.gra, via: "gra" },
     sbg: { url: e.apps.sbg, via: "sbg" },
   };
-}
-
-/** Deadline-bounded polling for set-up steps (never a fixed sleep). */
-export async function until<T>(what: string, withinMs: number, fn: () => Promise<T | undefined>): Promise<T> {
-  const deadline = performance.now() + withinMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (performance.now() >= deadline) throw new Error(`${what}: not within ${String(withinMs)} ms${last instanceof Error ? ` (${last.message})` : ""}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** Creates products through one site and waits until the replica serves each (so reads start from a known state). */

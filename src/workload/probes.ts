@@ -1,5 +1,5 @@
 import type { HttpClient, HttpResult } from "./http-client.js";
-import type { OpValue } from "./op.js";
+import type { OpF, OpValue } from "./op.js";
 import type { Probe, ProbeOutcome } from "./scheduler.js";
 import type { SignallingClient } from "./signalling-client.js";
 
@@ -71,39 +71,60 @@ export function sessionRead(http: HttpClient, target: Target, store: string, coo
   };
 }
 
-/** PUTs products in turn (key = seq mod keys): each acknowledged write has a version checks can compare reads with. */
-export function productWrite(http: HttpClient, target: Target, keys: readonly string[], name = `product-write@${target.via}`): Probe {
-  const key = (seq: number) => keys[seq % keys.length] ?? "";
+/** Keys taken in turn (op n touches keys[n mod length]), or a fresh key per op (`prefix-n`). */
+const inTurn = (keys: readonly string[]) => (seq: number) => keys[seq % keys.length] ?? "";
+const fresh = (prefix: string) => (seq: number) => `${prefix}-${String(seq)}`;
+
+/**
+ * A probe whose op n touches key(n): the key is in its invoke and in its completion whatever happened, and the
+ * answer is judged as a read or as a write (`onAck` sees each acknowledged write's key).
+ */
+function keyedProbe(
+  name: string,
+  f: OpF,
+  key: (seq: number) => string,
+  kind: "read" | "write",
+  request: (key: string, seq: number, signal: AbortSignal) => Promise<HttpResult>,
+  onAck?: (key: string) => void,
+): Probe {
+  const judge = kind === "write" ? writeOutcome : readOutcome;
   return {
     name,
-    f: "product-write",
+    f,
     invoke: (seq) => ({ key: key(seq) }),
-    run: (seq, signal) =>
-      guard(true, { key: key(seq) }, async () => writeOutcome(await http.call("PUT", `${target.url}/products/${key(seq)}`, { body: { name: `w${String(seq)}` }, signal }), { key: key(seq) }), signal),
+    run: (seq, signal) => {
+      const k = key(seq);
+      return guard(
+        kind === "write",
+        { key: k },
+        async () => {
+          const outcome = judge(await request(k, seq, signal), { key: k });
+          if (outcome.type === "ok") onAck?.(k);
+          return outcome;
+        },
+        signal,
+      );
+    },
   };
+}
+
+/** PUTs products in turn: each acknowledged write has a version checks can compare reads with. */
+export function productWrite(http: HttpClient, target: Target, keys: readonly string[], name = `product-write@${target.via}`): Probe {
+  return keyedProbe(name, "product-write", inTurn(keys), "write", (k, seq, signal) =>
+    http.call("PUT", `${target.url}/products/${k}`, { body: { name: `w${String(seq)}` }, signal }),
+  );
 }
 
 /** GETs products in turn: each read has a version and a source (cache, replica, primary). */
 export function productRead(http: HttpClient, target: Target, keys: readonly string[], name = `product-read@${target.via}`): Probe {
-  const key = (seq: number) => keys[seq % keys.length] ?? "";
-  return {
-    name,
-    f: "product-read",
-    invoke: (seq) => ({ key: key(seq) }),
-    run: (seq, signal) => guard(false, { key: key(seq) }, async () => readOutcome(await http.call("GET", `${target.url}/products/${key(seq)}`, { signal }), { key: key(seq) }), signal),
-  };
+  return keyedProbe(name, "product-read", inTurn(keys), "read", (k, _, signal) => http.call("GET", `${target.url}/products/${k}`, { signal }));
 }
 
 /** Inserts a new product per op (a unique id): the final read looks for every acknowledged one. */
 export function productInsert(http: HttpClient, target: Target, prefix: string): Probe {
-  const key = (seq: number) => `${prefix}-${String(seq)}`;
-  return {
-    name: `product-insert@${target.via}`,
-    f: "product-insert",
-    invoke: (seq) => ({ key: key(seq) }),
-    run: (seq, signal) =>
-      guard(true, { key: key(seq) }, async () => writeOutcome(await http.call("POST", `${target.url}/products`, { body: { id: key(seq), name: "insert", priceCents: seq }, signal }), { key: key(seq) }), signal),
-  };
+  return keyedProbe(`product-insert@${target.via}`, "product-insert", fresh(prefix), "write", (k, seq, signal) =>
+    http.call("POST", `${target.url}/products`, { body: { id: k, name: "insert", priceCents: seq }, signal }),
+  );
 }
 
 /** What one client last had acknowledged: its reader reads that key next (read-your-writes). */
@@ -113,18 +134,18 @@ export interface ClientMemory {
 
 /** Writes a new item per op on the MariaDB pair; remembers the last acknowledged key for the client's reader. */
 export function itemWrite(http: HttpClient, target: Target, prefix: string, name = `item-write@${target.via}`, memory?: ClientMemory): Probe {
-  const key = (seq: number) => `${prefix}-${String(seq)}`;
-  return {
+  return keyedProbe(
     name,
-    f: "item-write",
-    invoke: (seq) => ({ key: key(seq) }),
-    run: (seq, signal) =>
-      guard(true, { key: key(seq) }, async () => {
-        const outcome = writeOutcome(await http.call("POST", `${target.url}/items`, { body: { id: key(seq), value: `v${String(seq)}` }, signal }), { key: key(seq) });
-        if (outcome.type === "ok" && memory) memory.lastAcked = key(seq);
-        return outcome;
-      }, signal),
-  };
+    "item-write",
+    fresh(prefix),
+    "write",
+    (k, seq, signal) => http.call("POST", `${target.url}/items`, { body: { id: k, value: `v${String(seq)}` }, signal }),
+    memory
+      ? (k) => {
+          memory.lastAcked = k;
+        }
+      : undefined,
+  );
 }
 
 /** Reads the item its client last wrote: 404 there means the client's own acknowledged write is not visible. */
