@@ -2,12 +2,20 @@ import { GenericContainer, type StartedTestContainer, Wait, type WaitStrategy } 
 import type { Role } from "../images/catalog.js";
 import { imageTag } from "../images/recipe-hash.js";
 import { runLabels } from "./labels.js";
+import { RespPingWait } from "./resp-wait.js";
+import { engineStarts } from "./start-lane.js";
 
 /** Roles that run as a server (the others are build stages or benchmark baselines). */
 export type ServerRole = Extract<Role, "postgres" | "postgres-initdb" | "mysql" | "redis" | "haproxy" | "caddy" | "toxiproxy" | "ryuk" | "app">;
 
 interface Preset {
   readonly ports: readonly number[];
+  /**
+   * When a topology's containers queue for the engine (see start-lane.ts), lower first: the ones on the longest
+   * path to steady state. Postgres: primary ready, replica cloned through Toxiproxy, replica ready, then HAProxy's
+   * checks; MariaDB: both ready, then replication set up; the sites: Node's boot; Redis and Caddy serve at once.
+   */
+  readonly startRank: number;
   /** Why each wait: the first moment the server really serves, read from what the server itself says. */
   readonly wait: () => WaitStrategy;
 }
@@ -38,25 +46,25 @@ const postgresReady = () =>
 const httpReady = (path: string, port: number) => () => Wait.forHttp(path, port).forStatusCode(200).withReadTimeout(100);
 
 const PRESETS: Record<ServerRole, Preset> = {
-  postgres: { ports: [PORTS.postgres], wait: postgresReady },
-  "postgres-initdb": { ports: [PORTS.postgres], wait: postgresReady },
+  postgres: { startRank: 0, ports: [PORTS.postgres], wait: postgresReady },
+  "postgres-initdb": { startRank: 0, ports: [PORTS.postgres], wait: postgresReady },
   // MariaDB runs its --init-file before this line, so users and schemas exist when it appears.
-  mysql: { ports: [PORTS.mysql], wait: () => Wait.forLogMessage(/mariadbd: ready for connections/) },
-  // Asked, not read from the log: testcontainers reads a restarted container's log from its StartedAt, and Redis
-  // prints its ready line within milliseconds, sometimes stamped before that instant, so a heal would wait forever.
-  redis: { ports: [PORTS.redis], wait: () => Wait.forSuccessfulCommand(`redis-cli -p ${String(PORTS.redis)} ping | grep -q PONG`) },
+  mysql: { startRank: 1, ports: [PORTS.mysql], wait: () => Wait.forLogMessage(/mariadbd: ready for connections/) },
+  redis: { startRank: 3, ports: [PORTS.redis], wait: () => new RespPingWait(PORTS.redis) },
   haproxy: {
+    startRank: 1,
     ports: [PORTS.haproxyStats, PORTS.haproxyRuntime, PORTS.haproxyWeb],
     wait: httpReady("/health", PORTS.haproxyStats),
   },
   caddy: {
+    startRank: 3,
     ports: [PORTS.caddyHttp, PORTS.caddyAdmin],
     wait: httpReady("/config/", PORTS.caddyAdmin),
   },
-  toxiproxy: { ports: [PORTS.toxiproxyApi], wait: httpReady("/version", PORTS.toxiproxyApi) },
-  ryuk: { ports: [PORTS.ryuk], wait: () => Wait.forLogMessage(/Started/) },
+  toxiproxy: { startRank: 0, ports: [PORTS.toxiproxyApi], wait: httpReady("/version", PORTS.toxiproxyApi) },
+  ryuk: { startRank: 0, ports: [PORTS.ryuk], wait: () => Wait.forLogMessage(/Started/) },
   // 200 means the site can serve: it reaches at least one of its dependencies and is not draining.
-  app: { ports: [PORTS.app], wait: httpReady("/health", PORTS.app) },
+  app: { startRank: 2, ports: [PORTS.app], wait: httpReady("/health", PORTS.app) },
 };
 
 /** The host's URL for one of a container's HTTP ports. */
@@ -71,12 +79,60 @@ export async function getHealth(baseUrl: string, timeoutMs = 2000): Promise<{ st
 }
 
 /**
+ * testcontainers' GenericContainer, created the way a topology of many containers on two cores wants it:
+ * - on the run network only, its aliases given at create. testcontainers gives aliases by connecting the created
+ *   container to the network, which leaves it on Docker's default bridge as well: a second interface, twice the
+ *   network set-up at every start, and a path a partition would have to cut too.
+ * - without the image's HEALTHCHECK: Docker would exec it every second in every container, a steady CPU cost
+ *   that delays probes; the harness waits on what each server says (the presets below) and never reads it.
+ */
+class NodeContainer extends GenericContainer {
+  #release: (() => void) | undefined;
+
+  constructor(
+    image: string,
+    private readonly startRank: number,
+  ) {
+    super(image);
+  }
+
+  override async start(): Promise<StartedTestContainer> {
+    try {
+      return await super.start();
+    } finally {
+      this.#release?.();
+    }
+  }
+
+  /** Just before testcontainers asks the engine to start it: wait for a place in the engine's lane. */
+  protected override async containerCreated(): Promise<void> {
+    this.#release = await engineStarts.enter(this.startRank);
+  }
+
+  /** Started (and inspected): the next in line may go while this one's wait strategy runs. */
+  protected override async containerStarting(): Promise<void> {
+    this.#release?.();
+    return Promise.resolve();
+  }
+
+  protected override async beforeContainerCreated(): Promise<void> {
+    this.createOpts.Healthcheck = { Test: ["NONE"] };
+    if (this.networkMode !== undefined && this.networkAliases.length > 0) {
+      this.createOpts.NetworkingConfig = { EndpointsConfig: { [this.networkMode]: { Aliases: [...this.networkAliases] } } };
+      // Empty, testcontainers creates the container on networkMode and skips its own connect.
+      this.networkAliases = [];
+    }
+    return Promise.resolve();
+  }
+}
+
+/**
  * A container of one of our images, labelled with the run and its role, with its ports exposed and the wait
  * strategy that means "serving". Callers add environment, command, network and aliases.
  */
 export function nodeContainer(role: ServerRole, options: { image?: string; startupTimeoutMs?: number } = {}): GenericContainer {
   const preset = PRESETS[role];
-  return new GenericContainer(options.image ?? imageTag(role))
+  return new NodeContainer(options.image ?? imageTag(role), preset.startRank)
     .withLabels(runLabels(role))
     .withExposedPorts(...preset.ports)
     .withWaitStrategy(preset.wait())

@@ -5,8 +5,8 @@ import { resolveSpec } from "./topology.js";
 
 describe("haproxy config", () => {
   it("writes the spec's detection timings into the config", () => {
-    const cfg = renderHaproxyConfig(resolveSpec({ timings: { haproxy: { interMs: 250, fall: 3, rise: 1, checkTimeoutMs: 200 } } }));
-    expect(cfg).toMatch(/default-server .* inter 250ms .* fall 3 rise 1 /);
+    const cfg = renderHaproxyConfig(resolveSpec({ timings: { haproxy: { interMs: 250, downInterMs: 50, fall: 3, rise: 1, checkTimeoutMs: 200 } } }));
+    expect(cfg).toMatch(/default-server .* inter 250ms fastinter 250ms downinter 50ms fall 3 rise 1 /);
     expect(cfg).toContain("timeout check 200ms");
     expect(cfg).toContain("listen pg-write");
     expect(cfg).toContain("listen mysql");

@@ -25,7 +25,7 @@ export function render(template: string, vars: Readonly<Record<string, string | 
 
 export function renderHaproxyConfig(spec: TopologySpec): string {
   const t = spec.timings.haproxy;
-  const vars = { interMs: t.interMs, fall: t.fall, rise: t.rise, checkTimeoutMs: t.checkTimeoutMs };
+  const vars = { interMs: t.interMs, downInterMs: t.downInterMs, fall: t.fall, rise: t.rise, checkTimeoutMs: t.checkTimeoutMs };
   const sections = ["global", ...spec.slices.filter((s) => s !== "redis")];
   return sections.map((s) => render(readFileSync(`${TEMPLATES}${s}.cfg`, "utf8"), vars)).join("");
 }

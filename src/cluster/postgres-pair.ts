@@ -5,7 +5,7 @@ import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
 import type { DetectionTimings } from "./topology.js";
-import type { ToxiproxyNode } from "./toxiproxy.js";
+import { linkAddress } from "./toxiproxy.js";
 
 export const PG_CREDENTIALS = { user: "postgres", password: "brownout", database: "postgres" } as const;
 const REPL = { BROWNOUT_PG_REPL_USER: "replicator", BROWNOUT_PG_REPL_PASSWORD: "replicator" } as const;
@@ -38,20 +38,26 @@ export async function withPg<T>(container: StartedTestContainer, fn: (c: pg.Clie
   }
 }
 
-/** pg-primary, then pg-replica cloned from it and streaming through the Toxiproxy link `pg-replication`. */
-export async function startPostgresPair(network: StartedNetwork, toxiproxy: ToxiproxyNode, timings: DetectionTimings, synchronous = false): Promise<PostgresPair> {
-  const primary = await nodeContainer("postgres")
+/**
+ * pg-primary and pg-replica, started together. Both start from the image's pre-made cluster: the primary applies
+ * its settings and makes the replica's slot before it listens; the replica starts in standby mode from its own
+ * copy of that same cluster and streams through the Toxiproxy link `pg-replication` from there (see the image's
+ * entrypoint), so it neither waits for the primary nor copies it. The app's tables are made on the primary as soon
+ * as it serves and reach the replica by streaming; verify() waits for the replay to catch up.
+ */
+export async function startPostgresPair(network: StartedNetwork, timings: DetectionTimings, synchronous = false): Promise<PostgresPair> {
+  const link = linkAddress("pg-replication");
+  const primaryStarted = nodeContainer("postgres")
     .withLabels(runLabels("pg-primary"))
     .withNetwork(network)
     .withNetworkAliases("pg-primary")
-    .withEnvironment({ POSTGRES_PASSWORD: PG_CREDENTIALS.password, ...REPL })
-    .start();
-  await withPg(primary, async (c) => {
-    await c.query("SELECT pg_create_physical_replication_slot($1)", [SLOT]);
-    await c.query(readFileSync(SCHEMA, "utf8"));
-  });
-  const link = toxiproxy.address("pg-replication");
-  const replica = await nodeContainer("postgres")
+    .withEnvironment({ POSTGRES_PASSWORD: PG_CREDENTIALS.password, BROWNOUT_PG_SLOTS: SLOT, ...REPL })
+    .start()
+    .then(async (primary) => {
+      await withPg(primary, (c) => c.query(readFileSync(SCHEMA, "utf8")));
+      return primary;
+    });
+  const replicaStarted = nodeContainer("postgres")
     .withLabels(runLabels("pg-replica"))
     .withNetwork(network)
     .withNetworkAliases("pg-replica")
@@ -71,6 +77,11 @@ export async function startPostgresPair(network: StartedNetwork, toxiproxy: Toxi
       `wal_retrieve_retry_interval=${String(timings.postgres.walRetrieveRetryMs)}ms`,
     ])
     .start();
+  // Both settle before an error is thrown: the topology's clean-up then finds every container this made.
+  const [p, r] = await Promise.allSettled([primaryStarted, replicaStarted]);
+  if (p.status === "rejected") throw p.reason;
+  if (r.status === "rejected") throw r.reason;
+  const [primary, replica] = [p.value, r.value];
   if (synchronous) {
     // Set once the replica streams, so only the primary waits for it (a promoted replica waits for no one).
     await withPg(primary, async (c) => {

@@ -1,8 +1,9 @@
+import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
-import { type StartedNetwork, type StartedTestContainer, Wait } from "testcontainers";
+import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
-import { until } from "./until.js";
+import { RespPingWait } from "./resp-wait.js";
 import type { DetectionTimings } from "./topology.js";
 
 export const MASTER_NAME = "brownout";
@@ -23,6 +24,20 @@ function redisConf(alias: string, replicaOf?: string): string {
   ].join("\n");
 }
 
+const SENTINELS = ["sentinel-1", "sentinel-2", "sentinel-3"] as const;
+
+/** A Sentinel's fixed ID: its peers name it in their config before any of them has run. */
+function sentinelId(alias: string): string {
+  return createHash("sha1").update(`brownout ${alias}`).digest("hex");
+}
+
+/**
+ * Each Sentinel is told the whole set-up in its config: the master, the replica and its two peers (by alias and
+ * fixed ID). Left to discover them, a Sentinel learns the replica from the master's INFO (every 10 s) and its
+ * peers from their hello messages (every 2 s), so a new topology would not have a usable quorum for seconds.
+ * Sentinel 7 accepts names that do not resolve yet and resolves them again at each reconnect, so all five Redis
+ * containers can start at once.
+ */
 function sentinelConf(alias: string, t: DetectionTimings["sentinel"]): string {
   // resolve-hostnames must come before the monitor line that names a host.
   return [
@@ -30,10 +45,15 @@ function sentinelConf(alias: string, t: DetectionTimings["sentinel"]): string {
     "sentinel resolve-hostnames yes",
     "sentinel announce-hostnames yes",
     `sentinel announce-ip ${alias}`,
+    `sentinel myid ${sentinelId(alias)}`,
     `sentinel monitor ${MASTER_NAME} redis-1 ${PORTS.redis} ${t.quorum}`,
     `sentinel down-after-milliseconds ${MASTER_NAME} ${t.downAfterMs}`,
     `sentinel failover-timeout ${MASTER_NAME} ${t.failoverTimeoutMs}`,
     `sentinel parallel-syncs ${MASTER_NAME} 1`,
+    `sentinel known-replica ${MASTER_NAME} redis-2 ${PORTS.redis}`,
+    ...SENTINELS.filter((peer) => peer !== alias).map(
+      (peer) => `sentinel known-sentinel ${MASTER_NAME} ${peer} ${PORTS.sentinel} ${sentinelId(peer)}`,
+    ),
   ].join("\n");
 }
 
@@ -46,37 +66,27 @@ function redisNode(network: StartedNetwork, alias: string, conf: string) {
     .withCommand(["redis-server", "/etc/brownout/redis.conf"]);
 }
 
-/** Waits until a replica reports its link to the master up. */
-async function replicaLinked(replica: StartedTestContainer, withinMs: number): Promise<void> {
-  await until("redis-2 in sync with redis-1", withinMs, async () =>
-    /master_link_status:up/.test(await withRedis(replica, PORTS.redis, (r) => r.info("replication"))) ? true : undefined,
-  50);
-}
-
 /**
- * redis-1 (master), redis-2 (its replica), then three Sentinels watching them under one master name. The
- * Sentinels start once the replica is linked: they learn replicas from the master's INFO, which they poll
- * every 10 s, so starting earlier could leave them unaware of the only replica they could promote.
+ * redis-1 (master), redis-2 (its replica) and three Sentinels watching them under one master name, all started at
+ * once: the replica retries its master until it answers, and the Sentinels know every node from their config.
+ * verify() then waits for the replica's link and the Sentinels' quorum.
  */
 export async function startRedisSentinel(network: StartedNetwork, timings: DetectionTimings): Promise<RedisSentinel> {
-  const master = await redisNode(network, "redis-1", redisConf("redis-1")).start();
-  const replica = await redisNode(network, "redis-2", redisConf("redis-2", "redis-1")).start();
-  await replicaLinked(replica, 10_000);
-  const sentinels = await Promise.all(
-    [1, 2, 3].map((i) =>
+  const [master, replica, ...sentinels] = await Promise.all([
+    redisNode(network, "redis-1", redisConf("redis-1")).start(),
+    redisNode(network, "redis-2", redisConf("redis-2", "redis-1")).start(),
+    ...SENTINELS.map((alias) =>
       nodeContainer("redis")
-        .withLabels(runLabels(`sentinel-${String(i)}`))
+        .withLabels(runLabels(alias))
         .withNetwork(network)
-        .withNetworkAliases(`sentinel-${String(i)}`)
+        .withNetworkAliases(alias)
         .withExposedPorts(PORTS.sentinel)
-        .withCopyContentToContainer([{ content: `${sentinelConf(`sentinel-${String(i)}`, timings.sentinel)}\n`, target: "/etc/brownout/sentinel.conf" }])
+        .withCopyContentToContainer([{ content: `${sentinelConf(alias, timings.sentinel)}\n`, target: "/etc/brownout/sentinel.conf" }])
         .withCommand(["redis-sentinel", "/etc/brownout/sentinel.conf"])
-        // Serving and monitoring: it answers with the master's address (asked rather than read from the log,
-        // for the same reason as the Redis preset's wait).
-        .withWaitStrategy(Wait.forSuccessfulCommand(`redis-cli -p ${String(PORTS.sentinel)} sentinel get-master-addr-by-name ${MASTER_NAME} | grep -q .`))
+        .withWaitStrategy(new RespPingWait(PORTS.sentinel))
         .start(),
     ),
-  );
+  ]);
   return { redis: { "redis-1": master, "redis-2": replica }, sentinels };
 }
 

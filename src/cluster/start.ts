@@ -2,9 +2,10 @@ import { type AppSites, startAppSites } from "./app-sites.js";
 import { startCaddy } from "./caddy.js";
 import { type HaproxyNode, startHaproxy } from "./haproxy.js";
 import { type MysqlPair, startMysqlPair } from "./mysql-pair.js";
-import { startRunNetwork } from "./network.js";
+import { removeRunNetwork, startRunNetwork } from "./network.js";
 import { type PostgresPair, startPostgresPair } from "./postgres-pair.js";
 import { type RedisSentinel, startRedisSentinel } from "./redis-sentinel.js";
+import type { StartedTestContainer } from "testcontainers";
 import { type StartTimes, StartedTopology, type TopologyParts, type Writable } from "./started-topology.js";
 import { type Slice, type SpecOptions, type TopologySpec, hasHaproxy, resolveSpec } from "./topology.js";
 import { type ToxiproxyNode, linksOf, startToxiproxy } from "./toxiproxy.js";
@@ -16,71 +17,44 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 }
 
 /**
- * Starts a topology: the run network, Toxiproxy with the links the slices need, then the database slices (each
- * starts its primaries before its replicas), HAProxy, the app sites and Caddy all at once: HAProxy resolves its
- * servers through Docker's DNS and starts with them unresolved, the sites reach their dependencies when these
- * serve, and Caddy's active checks find the sites as they come up. If any part fails, everything started so far
- * is removed before the error is thrown.
+ * Starts a topology: the run network, then everything at once: Toxiproxy with the links the slices need, the
+ * database slices, HAProxy, the app sites and Caddy. Nothing waits for another part to be ready, because each
+ * part copes with one that is not yet: the Postgres replica and the Redis replica retry their primaries (through
+ * a link whose address is fixed before Toxiproxy runs), the Sentinels resolve names again at each reconnect,
+ * HAProxy starts with its servers unresolved, the sites retry their dependencies and answer /health 200 as soon
+ * as one serves (as a deployment must when it boots before its database), and Caddy's active checks find the
+ * sites as they come up. verify() then waits for all of it. If any part fails, everything started so far is
+ * removed before the error is thrown.
  */
 export async function startTopology(options: SpecOptions = {}): Promise<StartedTopology> {
   const spec: TopologySpec = resolveSpec(options);
   const network = await startRunNetwork();
   const startMs: StartTimes = {};
-  const links = linksOf(spec);
-  let toxiproxy: ToxiproxyNode;
-  try {
-    const t = await timed(() => startToxiproxy(network, links));
-    toxiproxy = t.value;
-    startMs.toxiproxy = t.ms;
-  } catch (error) {
-    await network.stop();
-    throw error;
-  }
-
-  const parts: Writable<TopologyParts> = { spec, network, toxiproxy, startMs };
-  const slice = async <T>(name: Slice, start: () => Promise<T>, keep: (value: T) => void) => {
-    if (!spec.slices.includes(name)) return;
+  const parts: Omit<Writable<TopologyParts>, "toxiproxy"> & { toxiproxy?: ToxiproxyNode } = { spec, network, startMs };
+  const part = async <T>(name: keyof StartTimes, start: () => Promise<T>, keep: (value: T) => void) => {
     const t = await timed(start);
     keep(t.value);
     startMs[name] = t.ms;
   };
-  const haproxy = hasHaproxy(spec)
-    ? timed<HaproxyNode>(() => startHaproxy(network, spec)).then((t) => {
-        parts.haproxy = t.value;
-        startMs.haproxy = t.ms;
-      })
-    : Promise.resolve();
-  const dependencies = [
-    slice<PostgresPair>("postgres", () => startPostgresPair(network, toxiproxy, spec.timings, spec.postgres.synchronous), (v) => (parts.postgres = v)),
+  const slice = <T>(name: Slice, start: () => Promise<T>, keep: (value: T) => void) =>
+    spec.slices.includes(name) ? part(name, start, keep) : Promise.resolve();
+  const results = await Promise.allSettled([
+    part<ToxiproxyNode>("toxiproxy", () => startToxiproxy(network, linksOf(spec)), (v) => (parts.toxiproxy = v)),
+    slice<PostgresPair>("postgres", () => startPostgresPair(network, spec.timings, spec.postgres.synchronous), (v) => (parts.postgres = v)),
     slice<RedisSentinel>("redis", () => startRedisSentinel(network, spec.timings), (v) => (parts.redis = v)),
     slice<MysqlPair>("mysql", () => startMysqlPair(network), (v) => (parts.mysql = v)),
-    haproxy,
-  ];
-  // The sites start beside the databases, not after them: the app retries its dependencies (Sentinel, pools)
-  // and answers /health 200 as soon as one of them serves, as a deployment must when it boots before its
-  // database; verify() then waits for all of them. Caddy needs nothing but the network.
-  const web = async () => {
-    if (!spec.slices.includes("web")) return;
-    await Promise.all([
-      timed(() => startCaddy(network, spec)).then((t) => {
-        parts.caddy = t.value;
-        startMs.caddy = t.ms;
-      }),
-      slice<AppSites>("web", () => startAppSites(network, spec), (v) => (parts.apps = v)),
-    ]);
-  };
-  const results = await Promise.allSettled([...dependencies, web()]);
+    hasHaproxy(spec) ? part<HaproxyNode>("haproxy", () => startHaproxy(network, spec), (v) => (parts.haproxy = v)) : Promise.resolve(),
+    slice<AppSites>("web", () => startAppSites(network, spec), (v) => (parts.apps = v)),
+    spec.slices.includes("web") ? part<StartedTestContainer>("caddy", () => startCaddy(network, spec), (v) => (parts.caddy = v)) : Promise.resolve(),
+  ]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
-  const topology = new StartedTopology(parts);
-  if (failure !== undefined) {
-    // The start's own error is the one to report; a failed clean-up is only added to it.
-    const cleanup = await topology[Symbol.asyncDispose]().then(
-      () => null,
-      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-    );
-    const error = failure instanceof Error ? failure : new Error("topology start failed", { cause: failure });
-    if (cleanup) error.message += ` (and removing what had started failed: ${cleanup.message})`;
-    throw error;
-  }
-  return topology;
+  if (failure === undefined && parts.toxiproxy) return new StartedTopology({ ...parts, toxiproxy: parts.toxiproxy });
+  // The start's own error is the one to report; a failed clean-up is only added to it.
+  const cleanup = await removeRunNetwork(network).then(
+    () => null,
+    (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+  );
+  const error = failure instanceof Error ? failure : new Error("topology start failed", { cause: failure });
+  if (cleanup) error.message += ` (and removing what had started failed: ${cleanup.message})`;
+  throw error;
 }

@@ -12,6 +12,7 @@ import { caddyUrl } from "./caddy.js";
 import { type HaproxyNode, startHaproxy } from "./haproxy.js";
 import { type FactsSnapshot, type SteadyStateFacts, gatherFacts, snapshotOf } from "./facts.js";
 import { MYSQL_ROLES, type MysqlPair } from "./mysql-pair.js";
+import { removeRunNetwork } from "./network.js";
 import { type PostgresPair, withPg } from "./postgres-pair.js";
 import { MASTER_NAME, type RedisSentinel, withRedis } from "./redis-sentinel.js";
 import { type NodeRole, SITES, type Site, type Slice, type TopologySpec, assertRole } from "./topology.js";
@@ -280,15 +281,7 @@ export class StartedTopology implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.#faults.healAll();
-    // One forced removal per container: it kills and removes in a single engine call, where stop-then-remove
-    // takes two; a graceful shutdown buys nothing for servers that are about to be deleted.
-    const docker = dockerClient();
-    await Promise.allSettled([...this.#nodes.values()].map((c) => docker.getContainer(c.getId()).remove({ force: true, v: true })));
-    // Whatever else is still attached (a node whose slice failed half-way through its start, a sidecar) goes too,
-    // or the network could not be removed.
-    const network = (await docker.getNetwork(this.#parts.network.getId()).inspect()) as { Containers?: Record<string, unknown> };
-    await Promise.allSettled(Object.keys(network.Containers ?? {}).map((id) => docker.getContainer(id).remove({ force: true, v: true })));
-    await this.#parts.network.stop();
+    await removeRunNetwork(this.#parts.network, [...this.#nodes.values()].map((c) => c.getId()));
   }
 }
 

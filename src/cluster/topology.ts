@@ -43,8 +43,17 @@ export interface DetectionTimings {
   readonly sentinel: { readonly downAfterMs: number; readonly failoverTimeoutMs: number; readonly quorum: number };
   /** How long a replica waits for its primary before it calls the link broken, and then between reconnects. */
   readonly postgres: { readonly walReceiverTimeoutMs: number; readonly walRetrieveRetryMs: number };
-  /** HAProxy checks: a server is down after `fall` failures `interMs` apart, up again after `rise` successes. */
-  readonly haproxy: { readonly interMs: number; readonly fall: number; readonly rise: number; readonly checkTimeoutMs: number };
+  /**
+   * HAProxy checks: a server is down after `fall` failures `interMs` apart, up again after `rise` successes. A
+   * server that is down is checked every `downInterMs`, so one that comes back is seen soon after.
+   */
+  readonly haproxy: {
+    readonly interMs: number;
+    readonly downInterMs: number;
+    readonly fall: number;
+    readonly rise: number;
+    readonly checkTimeoutMs: number;
+  };
   /**
    * Caddy: an upstream is out after one failed active check (Caddy 2.6 has no fail count) or one failed request
    * (passive, for failDurationMs); a request that finds its upstream dead is retried on the next for tryDurationMs.
@@ -89,7 +98,7 @@ export interface TopologySpec {
 export const DEFAULT_TIMINGS: DetectionTimings = {
   sentinel: { downAfterMs: 1000, failoverTimeoutMs: 5000, quorum: 2 },
   postgres: { walReceiverTimeoutMs: 5000, walRetrieveRetryMs: 500 },
-  haproxy: { interMs: 500, fall: 2, rise: 2, checkTimeoutMs: 400 },
+  haproxy: { interMs: 500, downInterMs: 100, fall: 2, rise: 2, checkTimeoutMs: 400 },
   caddy: { healthIntervalMs: 500, healthTimeoutMs: 400, failDurationMs: 2000, tryDurationMs: 1000, dialTimeoutMs: 300 },
   app: { depTimeoutMs: 800 },
 };

@@ -112,6 +112,14 @@ export function assertToxic(spec: { type: string }): ToxicSpec {
   return spec as ToxicSpec;
 }
 
+/**
+ * Where a node on the run network connects to go through a link: fixed by the link list, so a node can be told
+ * before Toxiproxy runs (it retries until the link answers, as it would for the server itself).
+ */
+export function linkAddress(link: LinkName): { host: string; port: number } {
+  return { host: "toxiproxy", port: LINKS[link].listenPort };
+}
+
 export class ToxiproxyNode {
   readonly container: StartedTestContainer;
   readonly client: Toxiproxy;
@@ -125,7 +133,7 @@ export class ToxiproxyNode {
 
   /** Where a node on the run network connects to go through the link. */
   address(link: LinkName): { host: string; port: number } {
-    return { host: "toxiproxy", port: LINKS[link].listenPort };
+    return linkAddress(link);
   }
 
   async createLinks(links: readonly LinkName[]): Promise<void> {
@@ -175,6 +183,9 @@ export async function startToxiproxy(network: StartedNetwork, links: readonly Li
     .withLabels(runLabels("toxiproxy"))
     .withNetwork(network)
     .withNetworkAliases("toxiproxy")
+    // Toxiproxy logs every chunk it forwards at debug and trace level: megabytes for one Postgres clone, and CPU
+    // taken from the servers. Info keeps what a report needs: proxies, toxics, clients accepted and lost.
+    .withEnvironment({ LOG_LEVEL: "info" })
     .start();
   const node = new ToxiproxyNode(container);
   await node.createLinks(links);
