@@ -7,6 +7,8 @@ import { Toxiproxy } from "toxiproxy-node-client";
 import { request } from "undici";
 import { describe, expect, it } from "vitest";
 import { PORTS, nodeContainer } from "../cluster/containers.js";
+import { until } from "../cluster/until.js";
+import { dockerClient } from "./engine.js";
 
 // Every image, started through testcontainers from our own tags, answering a real request.
 describe("images", () => {
@@ -54,35 +56,48 @@ describe("images", () => {
     }
   });
 
-  it("postgres: a replica clones the primary and streams its writes", async () => {
+  // Seeded: the replica starts from the image's own cluster and streams the primary's set-up; cloned: pg_basebackup.
+  it.each(["image", "clone"] as const)("postgres: a replica (from %s) streams the primary's writes through its slot", async (from) => {
     await using network = await new Network().start();
     const repl = { BROWNOUT_PG_REPL_USER: "replicator", BROWNOUT_PG_REPL_PASSWORD: "repl" };
     await using primary = await nodeContainer("postgres")
       .withNetwork(network)
       .withNetworkAliases("pg-primary")
-      .withEnvironment({ POSTGRES_PASSWORD: "pw", ...repl })
+      .withEnvironment({ POSTGRES_PASSWORD: "pw", BROWNOUT_PG_SLOTS: "r1", ...repl })
       .start();
     await using replica = await nodeContainer("postgres")
       .withNetwork(network)
-      .withEnvironment({ BROWNOUT_PG_ROLE: "replica", BROWNOUT_PG_PRIMARY_HOST: "pg-primary", BROWNOUT_PG_APP_NAME: "pg-replica", ...repl })
+      .withEnvironment({
+        BROWNOUT_PG_ROLE: "replica",
+        BROWNOUT_PG_PRIMARY_HOST: "pg-primary",
+        BROWNOUT_PG_APP_NAME: "pg-replica",
+        BROWNOUT_PG_SLOT: "r1",
+        BROWNOUT_PG_REPLICA_FROM: from,
+        ...repl,
+      })
       .start();
     const connect = async (port: number) => {
       const client = new pg.Client({ host: primary.getHost(), port, user: "postgres", password: "pw", database: "postgres" });
+      client.on("error", () => undefined);
       await client.connect();
       return client;
     };
     const p = await connect(primary.getMappedPort(PORTS.postgres));
-    const r = await connect(replica.getMappedPort(PORTS.postgres));
+    // Deadline-bounded: a seeded replica has the primary's password once it has replayed the primary's set-up.
+    const r = await until("the replica taking the primary's password", 10_000, () => connect(replica.getMappedPort(PORTS.postgres)));
     try {
       await p.query("CREATE TABLE t (id int); INSERT INTO t VALUES (42)");
-      const { rows: senders } = await p.query<{ application_name: string; state: string }>(
-        "SELECT application_name, state FROM pg_stat_replication",
-      );
+      const { rows: senders } = await p.query<{ application_name: string; state: string }>("SELECT application_name, state FROM pg_stat_replication");
       expect(senders).toEqual([{ application_name: "pg-replica", state: "streaming" }]);
+      const { rows: slots } = await p.query<{ slot_name: string; active: boolean }>("SELECT slot_name, active FROM pg_replication_slots");
+      expect(slots).toEqual([{ slot_name: "r1", active: true }]);
       expect((await r.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r).toBe(true);
       // Deadline-bounded: replay is asynchronous.
       await expect.poll(async () => (await r.query("SELECT id FROM t").catch(() => ({ rows: [] }))).rows, { timeout: 10_000, interval: 50 }).toEqual([{ id: 42 }]);
       await expect(r.query("INSERT INTO t VALUES (1)")).rejects.toThrow(/read-only transaction/);
+      // The entrypoint says which way the replica was made (frame headers aside, the engine's log is the text).
+      const logs = (await dockerClient().getContainer(replica.getId()).logs({ stdout: true, stderr: true })).toString("latin1");
+      expect(logs).toContain(from === "image" ? "from the image's cluster" : "cloning from pg-primary");
     } finally {
       await Promise.all([p.end(), r.end()]);
     }
