@@ -13,7 +13,8 @@ interface Preset {
   /**
    * When a topology's containers queue for the engine (see start-lane.ts), lower first: the ones on the longest
    * path to steady state. Postgres: primary ready, replica cloned through Toxiproxy, replica ready, then HAProxy's
-   * checks; MariaDB: both ready, then replication set up; the sites: Node's boot; Redis and Caddy serve at once.
+   * checks; MariaDB: both ready, then replication set up; the sites: Node's boot; Redis: its Sentinels start
+   * once it serves; Caddy serves at once.
    */
   readonly startRank: number;
   /** Why each wait: the first moment the server really serves, read from what the server itself says. */
@@ -50,7 +51,7 @@ const PRESETS: Record<ServerRole, Preset> = {
   "postgres-initdb": { startRank: 0, ports: [PORTS.postgres], wait: postgresReady },
   // MariaDB runs its --init-file before this line, so users and schemas exist when it appears.
   mysql: { startRank: 1, ports: [PORTS.mysql], wait: () => Wait.forLogMessage(/mariadbd: ready for connections/) },
-  redis: { startRank: 3, ports: [PORTS.redis], wait: () => new RespPingWait(PORTS.redis) },
+  redis: { startRank: 2, ports: [PORTS.redis], wait: () => new RespPingWait(PORTS.redis) },
   haproxy: {
     startRank: 1,
     ports: [PORTS.haproxyStats, PORTS.haproxyRuntime, PORTS.haproxyWeb],
@@ -130,9 +131,9 @@ class NodeContainer extends GenericContainer {
  * A container of one of our images, labelled with the run and its role, with its ports exposed and the wait
  * strategy that means "serving". Callers add environment, command, network and aliases.
  */
-export function nodeContainer(role: ServerRole, options: { image?: string; startupTimeoutMs?: number } = {}): GenericContainer {
+export function nodeContainer(role: ServerRole, options: { image?: string; startupTimeoutMs?: number; startRank?: number } = {}): GenericContainer {
   const preset = PRESETS[role];
-  return new NodeContainer(options.image ?? imageTag(role), preset.startRank)
+  return new NodeContainer(options.image ?? imageTag(role), options.startRank ?? preset.startRank)
     .withLabels(runLabels(role))
     .withExposedPorts(...preset.ports)
     .withWaitStrategy(preset.wait())

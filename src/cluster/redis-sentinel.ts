@@ -35,8 +35,8 @@ function sentinelId(alias: string): string {
  * Each Sentinel is told the whole set-up in its config: the master, the replica and its two peers (by alias and
  * fixed ID). Left to discover them, a Sentinel learns the replica from the master's INFO (every 10 s) and its
  * peers from their hello messages (every 2 s), so a new topology would not have a usable quorum for seconds.
- * Sentinel 7 accepts names that do not resolve yet and resolves them again at each reconnect, so all five Redis
- * containers can start at once.
+ * Sentinel 7 accepts a name that does not resolve yet (a peer whose container is still starting) and resolves it
+ * again at each reconnect.
  */
 function sentinelConf(alias: string, t: DetectionTimings["sentinel"]): string {
   // resolve-hostnames must come before the monitor line that names a host.
@@ -67,16 +67,20 @@ function redisNode(network: StartedNetwork, alias: string, conf: string) {
 }
 
 /**
- * redis-1 (master), redis-2 (its replica) and three Sentinels watching them under one master name, all started at
- * once: the replica retries its master until it answers, and the Sentinels know every node from their config.
+ * redis-1 (master) and redis-2 (its replica, retrying its master until it answers) together, then three Sentinels
+ * watching them under one master name, once both serve: a Sentinel counts `down-after-milliseconds` from its own
+ * start, so one that starts before the master serves would fail it over before the topology has even started.
  * verify() then waits for the replica's link and the Sentinels' quorum.
  */
 export async function startRedisSentinel(network: StartedNetwork, timings: DetectionTimings): Promise<RedisSentinel> {
-  const [master, replica, ...sentinels] = await Promise.all([
+  const [master, replica] = await Promise.all([
     redisNode(network, "redis-1", redisConf("redis-1")).start(),
     redisNode(network, "redis-2", redisConf("redis-2", "redis-1")).start(),
-    ...SENTINELS.map((alias) =>
-      nodeContainer("redis")
+  ]);
+  const sentinels = await Promise.all(
+    SENTINELS.map((alias) =>
+      // Ahead of anything still queued: nothing else waits on them, but the slice does.
+      nodeContainer("redis", { startRank: 0 })
         .withLabels(runLabels(alias))
         .withNetwork(network)
         .withNetworkAliases(alias)
@@ -86,7 +90,7 @@ export async function startRedisSentinel(network: StartedNetwork, timings: Detec
         .withWaitStrategy(new RespPingWait(PORTS.sentinel))
         .start(),
     ),
-  ]);
+  );
   return { redis: { "redis-1": master, "redis-2": replica }, sentinels };
 }
 
