@@ -5,7 +5,7 @@ import { MYSQL_CREDENTIALS } from "./mysql-pair.js";
 import { PG_CREDENTIALS } from "./postgres-pair.js";
 import { MASTER_NAME } from "./redis-sentinel.js";
 import { SITES, type Site, type TopologySpec, readPolicyOf } from "./topology.js";
-import { LINKS, type LinkName, appLink } from "./toxiproxy.js";
+import { type LinkName, appLink, linkAddress } from "./toxiproxy.js";
 
 export type AppSites = Readonly<Record<Site, StartedTestContainer>>;
 
@@ -13,7 +13,10 @@ export type AppSites = Readonly<Record<Site, StartedTestContainer>>;
 export const COOKIE_SECRET = "brownout-shared-cookie-secret";
 export const COOKIE_NAME = "brownout.sid";
 
-const through = (link: LinkName) => `toxiproxy:${String(LINKS[link].listenPort)}`;
+const through = (link: LinkName) => {
+  const { host, port } = linkAddress(link);
+  return `${host}:${String(port)}`;
+};
 
 /**
  * A site's environment: every dependency is reached through that site's own Toxiproxy link, so a fault can cut

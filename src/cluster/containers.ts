@@ -12,9 +12,9 @@ interface Preset {
   readonly ports: readonly number[];
   /**
    * When a topology's containers queue for the engine (see start-lane.ts), lower first: the ones on the longest
-   * path to steady state. Postgres: primary ready, replica cloned through Toxiproxy, replica ready, then HAProxy's
-   * checks; MariaDB: both ready, then replication set up; the sites: Node's boot; Redis: its Sentinels start
-   * once it serves; Caddy serves at once.
+   * path to steady state. Postgres: primary set up, replica streaming through Toxiproxy and replayed, then
+   * HAProxy's checks; MariaDB: both ready, then replication set up; the sites: Node's boot; Redis: its Sentinels
+   * start once it serves; Caddy serves at once.
    */
   readonly startRank: number;
   /** Why each wait: the first moment the server really serves, read from what the server itself says. */

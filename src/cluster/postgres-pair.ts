@@ -83,7 +83,8 @@ export async function startPostgresPair(network: StartedNetwork, timings: Detect
   if (r.status === "rejected") throw r.reason;
   const [primary, replica] = [p.value, r.value];
   if (synchronous) {
-    // Set once the replica streams, so only the primary waits for it (a promoted replica waits for no one).
+    // Set on the primary only, once both run: from here on its commits wait for pg-replica (until the replica
+    // streams, they wait for it to connect); a promoted replica waits for no one.
     await withPg(primary, async (c) => {
       await c.query(`ALTER SYSTEM SET synchronous_standby_names = '"pg-replica"'`);
       await c.query("SELECT pg_reload_conf()");

@@ -1,3 +1,4 @@
+import type { StartedTestContainer } from "testcontainers";
 import { type AppSites, startAppSites } from "./app-sites.js";
 import { startCaddy } from "./caddy.js";
 import { type HaproxyNode, startHaproxy } from "./haproxy.js";
@@ -5,7 +6,6 @@ import { type MysqlPair, startMysqlPair } from "./mysql-pair.js";
 import { removeRunNetwork, startRunNetwork } from "./network.js";
 import { type PostgresPair, startPostgresPair } from "./postgres-pair.js";
 import { type RedisSentinel, startRedisSentinel } from "./redis-sentinel.js";
-import type { StartedTestContainer } from "testcontainers";
 import { type StartTimes, StartedTopology, type TopologyParts, type Writable } from "./started-topology.js";
 import { type Slice, type SpecOptions, type TopologySpec, hasHaproxy, resolveSpec } from "./topology.js";
 import { type ToxiproxyNode, linksOf, startToxiproxy } from "./toxiproxy.js";
@@ -31,21 +31,22 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
   const network = await startRunNetwork();
   const startMs: StartTimes = {};
   const parts: Omit<Writable<TopologyParts>, "toxiproxy"> & { toxiproxy?: ToxiproxyNode } = { spec, network, startMs };
-  const part = async <T>(name: keyof StartTimes, start: () => Promise<T>, keep: (value: T) => void) => {
+  // Each part starts if the spec has it, and records how long it took.
+  const part = async <T>(name: keyof StartTimes, wanted: boolean, start: () => Promise<T>, keep: (value: T) => void) => {
+    if (!wanted) return;
     const t = await timed(start);
     keep(t.value);
     startMs[name] = t.ms;
   };
-  const slice = <T>(name: Slice, start: () => Promise<T>, keep: (value: T) => void) =>
-    spec.slices.includes(name) ? part(name, start, keep) : Promise.resolve();
+  const has = (slice: Slice) => spec.slices.includes(slice);
   const results = await Promise.allSettled([
-    part<ToxiproxyNode>("toxiproxy", () => startToxiproxy(network, linksOf(spec)), (v) => (parts.toxiproxy = v)),
-    slice<PostgresPair>("postgres", () => startPostgresPair(network, spec.timings, spec.postgres.synchronous), (v) => (parts.postgres = v)),
-    slice<RedisSentinel>("redis", () => startRedisSentinel(network, spec.timings), (v) => (parts.redis = v)),
-    slice<MysqlPair>("mysql", () => startMysqlPair(network), (v) => (parts.mysql = v)),
-    hasHaproxy(spec) ? part<HaproxyNode>("haproxy", () => startHaproxy(network, spec), (v) => (parts.haproxy = v)) : Promise.resolve(),
-    slice<AppSites>("web", () => startAppSites(network, spec), (v) => (parts.apps = v)),
-    spec.slices.includes("web") ? part<StartedTestContainer>("caddy", () => startCaddy(network, spec), (v) => (parts.caddy = v)) : Promise.resolve(),
+    part<ToxiproxyNode>("toxiproxy", true, () => startToxiproxy(network, linksOf(spec)), (v) => (parts.toxiproxy = v)),
+    part<PostgresPair>("postgres", has("postgres"), () => startPostgresPair(network, spec.timings, spec.postgres.synchronous), (v) => (parts.postgres = v)),
+    part<RedisSentinel>("redis", has("redis"), () => startRedisSentinel(network, spec.timings), (v) => (parts.redis = v)),
+    part<MysqlPair>("mysql", has("mysql"), () => startMysqlPair(network), (v) => (parts.mysql = v)),
+    part<HaproxyNode>("haproxy", hasHaproxy(spec), () => startHaproxy(network, spec), (v) => (parts.haproxy = v)),
+    part<AppSites>("web", has("web"), () => startAppSites(network, spec), (v) => (parts.apps = v)),
+    part<StartedTestContainer>("caddy", has("web"), () => startCaddy(network, spec), (v) => (parts.caddy = v)),
   ]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
   if (failure === undefined && parts.toxiproxy) return new StartedTopology({ ...parts, toxiproxy: parts.toxiproxy });

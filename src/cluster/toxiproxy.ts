@@ -131,11 +131,6 @@ export class ToxiproxyNode {
     this.client = new Toxiproxy(`http://${container.getHost()}:${container.getMappedPort(PORTS.toxiproxyApi)}`);
   }
 
-  /** Where a node on the run network connects to go through the link. */
-  address(link: LinkName): { host: string; port: number } {
-    return linkAddress(link);
-  }
-
   async createLinks(links: readonly LinkName[]): Promise<void> {
     // Toxiproxy's API takes one proxy at a time; creating them concurrently keeps a dozen links quick.
     await Promise.all(
