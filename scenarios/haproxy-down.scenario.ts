@@ -1,8 +1,9 @@
-import { result } from "../src/assertions/check.js";
+import { control, result } from "../src/assertions/check.js";
 import { lostWrites } from "../src/assertions/lost-writes.js";
 import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
 import { itemsOnEachNode, productsOnPrimary, targets, union } from "../src/scenario/workloads.js";
 import { healthProbe, healthStates, itemWrite, productInsert } from "../src/workload/probes.js";
+import { MUTANTS } from "./mutants.js";
 
 const PORTS = ["pg-write", "pg-read", "mysql"] as const;
 
@@ -12,13 +13,15 @@ const PHASES = { steadyMs: 2000, faultMs: 3000, afterMs: 1500, recoveryBoundMs: 
  * SIGKILL HAProxy, the one path from the apps to every database. Recovery is an operator recreating it from its
  * saved config (the same alias, so the apps' links find it). Nothing acknowledged may be lost, and the apps'
  * health checks must report each HAProxy port down, then up. Origin: a single load balancer as a known single
- * point of failure, recovered by redeploying its config.
+ * point of failure, recovered by redeploying its config (seed 002, HAProxy disaster recovery).
  */
 export default defineScenario({
   name: "haproxy-down",
   fault: "kill haproxy; recover by recreating it from its saved config",
   expected: "recoveryMs; no acknowledged write lost; a health check reports each port down then up",
   topology: { slices: ["postgres", "mysql", "web"] },
+  mechanisms: ["haproxy-checks", "pg-streaming", "mysql-replication", "app-settings"],
+  mutants: [MUTANTS.healthIgnoresDeps, MUTANTS.itemsNoCommit],
   phases: PHASES,
   timeline: faultThenHeal(PHASES, "kill", "haproxy", "recreate from saved config"),
   workload(ctx) {
@@ -42,7 +45,10 @@ export default defineScenario({
     const seen = (port: string, state: string, from: number, to: number) => health.some((o) => o.start >= from && o.start < to && healthStates(o.value?.note)[port] === state);
     const after = e.at.steadyAt ?? e.at.end;
     const ports = PORTS.map((p) => ({ p, down: seen(p, "down", e.at.fault, e.at.heal), up: seen(p, "up", after, e.at.end + 1) }));
+    const writes = (f: string) => e.ops.filter((o) => o.f === f && o.start >= e.at.fault && o.end <= e.at.heal);
+    const failedWrites = [...writes("product-insert"), ...writes("item-write")].filter((o) => o.type !== "ok").length;
     return [
+      control("the loss of HAProxy was felt: writes through it failed", failedWrites > 0, `${String(failedWrites)} product and item writes did not succeed while HAProxy was dead`),
       result("health reports each port down, then up", ports.every((x) => x.down && x.up), ports.map((x) => `${x.p}: ${x.down ? "down" : "never down"} → ${x.up ? "up" : "not up"}`).join("; ")),
       lostWrites(e.ops, { f: "product-insert", present: e.finalRead["product-insert"] ?? null }),
       lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }),

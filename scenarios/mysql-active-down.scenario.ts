@@ -1,23 +1,27 @@
 import { failover } from "../src/assertions/availability.js";
-import { result } from "../src/assertions/check.js";
+import { bound } from "../src/assertions/bound.js";
+import { control, result } from "../src/assertions/check.js";
 import { lostWrites } from "../src/assertions/lost-writes.js";
 import { sessions } from "../src/assertions/sessions.js";
-import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
+import { defineScenario, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
 import { itemsOnEachNode, login, targets, union } from "../src/scenario/workloads.js";
 import { itemWrite, sessionRead } from "../src/workload/probes.js";
+import { MUTANTS } from "./mutants.js";
 
 const PHASES = { steadyMs: 2000, faultMs: 5000, afterMs: 1000, recoveryBoundMs: 15_000 };
 
 /**
  * SIGKILL mysql-1, the active node behind HAProxy's `mysql` frontend; mysql-2 (backup) takes the connections once
  * mysql-1 fails its checks. Master-master replication with GTID resumes both ways when mysql-1 returns, and both
- * nodes end with the same rows. Origin: the MariaDB active/backup pair behind HAProxy TCP.
+ * nodes end with the same rows. Origin: the MySQL master-master pair behind HAProxy TCP (seed 000).
  */
 export default defineScenario({
   name: "mysql-active-down",
   fault: "kill mysql-1 (SIGKILL); restart it",
   expected: "HAProxy uses mysql-2; mysql-mode sessions and items kept; replication resumes both ways, no divergence",
   topology: { slices: ["mysql", "web"] },
+  mechanisms: ["haproxy-checks", "mysql-replication", "app-settings"],
+  mutants: [MUTANTS.mysqlActiveNoCheck, MUTANTS.itemsNoCommit],
   phases: PHASES,
   timeline: faultThenHeal(PHASES, "kill", "mysql-1", "start again"),
   async workload(ctx) {
@@ -39,14 +43,21 @@ export default defineScenario({
     const a = nodes["mysql-1"];
     const b = nodes["mysql-2"];
     observed.diverged = a && b ? [...a].filter((k) => !b.has(k)).length + [...b].filter((k) => !a.has(k)).length : null;
+    // Written while mysql-1 was dead, so only mysql-2 can have taken them: proof the backup served.
+    const [from, to] = [ctx.history.markAt("fault") ?? Infinity, ctx.history.markAt("heal") ?? -Infinity];
+    const faultWindow = ctx.history.ops.filter((o) => o.f === "item-write" && o.type === "ok" && o.t > from && o.t < to);
+    observed.writtenDuringFault = faultWindow.length;
   },
   checks(e) {
     const h = e.spec.timings.haproxy;
-    const bound = h.interMs * h.fall + h.checkTimeoutMs + e.spec.timings.app.depTimeoutMs + 1500;
+    // mysql-1 is marked down after `fall` failed checks `inter` apart, each given the check timeout; HAProxy then
+    // shuts its sessions (on-marked-down), and a query in flight on one meets the app's timeout at worst.
+    const b = bound(["inter", h.interMs, "fall", h.fall], ["check timeout", h.checkTimeoutMs], ["app dep timeout", e.spec.timings.app.depTimeoutMs], ...measurement(e.spec));
     const items = e.observed.items as { one: number | null; two: number | null };
     return [
-      failover(e.ops, { f: "item-write", faultAt: e.at.fault, boundMs: bound, resolutionMs: e.intervalMs }),
-      failover(e.ops, { f: "session-read", faultAt: e.at.fault, boundMs: bound, resolutionMs: e.intervalMs }),
+      control("writes were served by mysql-2 while mysql-1 was dead", Number(e.observed.writtenDuringFault) > 0, `${String(e.observed.writtenDuringFault)} item writes acknowledged between the kill and the restart`),
+      failover(e.ops, { f: "item-write", faultAt: e.at.fault, bound: b, resolutionMs: e.intervalMs }),
+      failover(e.ops, { f: "session-read", faultAt: e.at.fault, bound: b, resolutionMs: e.intervalMs }),
       sessions(e.ops, { from: e.at.fault, settledAt: e.at.steadyAt ?? e.at.end }),
       lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }),
       result("no divergence between mysql-1 and mysql-2", e.observed.diverged === 0, `items on mysql-1: ${String(items.one)}, on mysql-2: ${String(items.two)}, on one only: ${String(e.observed.diverged)}`),

@@ -1,24 +1,30 @@
 import { failover } from "../src/assertions/availability.js";
-import { result } from "../src/assertions/check.js";
+import { bound } from "../src/assertions/bound.js";
+import { control, result } from "../src/assertions/check.js";
 import { sessions } from "../src/assertions/sessions.js";
-import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
+import { defineScenario, faultInForceAt, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
 import { login, seedProducts, targets } from "../src/scenario/workloads.js";
 import { productRead, sessionRead, wsPing } from "../src/workload/probes.js";
 import { SignallingClient } from "../src/workload/signalling-client.js";
+import { MUTANTS } from "./mutants.js";
 
 const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 2000, recoveryBoundMs: 10_000 };
+/** The WebSocket client's reconnect wait and ping timeout (the probe's own settings, stated once). */
+const WS = { reconnectMs: 100, pingTimeoutMs: 500 };
 
 /**
  * SIGKILL the gra site. Caddy (`lb_policy first`, active checks on /health, one failed request takes a site out)
  * sends users to sbg; sessions live in Redis and MariaDB, so they survive; WebSocket clients reconnect and land on
  * sbg, where gra's rooms do not exist (rooms are not migrated, as the app documents). When gra is back, new
- * traffic returns to it. Origin: a two-site meeting deployment behind a failover proxy.
+ * traffic returns to it. Origin: the GRA/SBG meeting deployment behind Caddy (seed 003, "Test de failover").
  */
 export default defineScenario({
   name: "site-gra-down",
   fault: "kill app-gra (SIGKILL); restart it",
   expected: "Caddy fails over to sbg within its bound; sessions kept; WebSocket clients reconnect; gra's rooms lost as documented; new traffic returns to gra after restart",
   topology: { app: { cacheTtlS: 2 } },
+  mechanisms: ["caddy-failover", "app-settings"],
+  mutants: [MUTANTS.sharedSessionsInMemory, MUTANTS.caddyRandomPolicy],
   phases: PHASES,
   timeline: faultThenHeal(PHASES, "kill", "app-gra", "start again"),
   async workload(ctx) {
@@ -26,15 +32,15 @@ export default defineScenario({
     const keys = await seedProducts(ctx, t.gra, 4);
     const redis = await login(ctx, t.caddy, "redis", "site-redis");
     const mysql = await login(ctx, t.caddy, "mysql", "site-mysql");
-    const ws = new SignallingClient({ url: `${t.caddy.url.replace("http", "ws")}/ws`, room: `${ctx.tag}-room`, peer: "ann" });
+    const ws = new SignallingClient({ url: `${t.caddy.url.replace("http", "ws")}/ws`, room: `${ctx.tag}-room`, peer: "ann", reconnectMs: WS.reconnectMs });
     const joined = await ws.start();
-    if (joined.site !== "gra") throw new Error(`WebSocket joined on ${String(joined.site)}, expected gra (lb_policy first)`);
+    ctx.observed.joinedSite = joined.site;
     return {
       probes: [
         productRead(ctx.http, t.caddy, keys),
         sessionRead(ctx.http, t.caddy, "redis", () => redis),
         sessionRead(ctx.http, t.caddy, "mysql", () => mysql),
-        wsPing(ws, "caddy", 500),
+        wsPing(ws, "caddy", WS.pingTimeoutMs),
       ],
       close: () => {
         ws.close();
@@ -49,13 +55,27 @@ export default defineScenario({
   },
   checks(e) {
     const c = e.spec.timings.caddy;
-    const bound = c.healthIntervalMs + c.healthTimeoutMs + c.tryDurationMs + 1000;
+    // A request that finds gra dead waits one dial timeout, is marked failed (max_fails 1 takes gra out), and is
+    // tried again on sbg one try interval later; Caddy's active check takes gra out anyway within one interval
+    // plus its timeout, whichever comes first (the passive path here).
+    const b = bound(["dial timeout", c.dialTimeoutMs], ["lb try interval", c.tryIntervalMs], ...measurement(e.spec));
+    // A WebSocket lives on its one connection: it notices only when a ping goes unanswered, reconnects after its
+    // wait, and the upgrade then takes the same path as a request.
+    const ws = bound(["ping timeout", WS.pingTimeoutMs], ["client reconnect", WS.reconnectMs], ["dial timeout", c.dialTimeoutMs], ["lb try interval", c.tryIntervalMs], ...measurement(e.spec));
     const pings = e.ops.filter((o) => o.f === "ws-ping" && o.type === "ok" && o.start > e.at.fault && o.start < e.at.heal);
     const reads = e.ops.filter((o) => o.f === "product-read" && o.type === "ok");
+    const before = reads.filter((o) => o.end < e.at.fault);
+    const during = reads.filter((o) => o.start > faultInForceAt(e) && o.end < e.at.heal);
     const lastReads = reads.slice(-10);
     return [
-      failover(e.ops, { f: "product-read", faultAt: e.at.fault, boundMs: bound, resolutionMs: e.intervalMs }),
-      failover(e.ops, { f: "ws-ping", faultAt: e.at.fault, boundMs: bound + 1000, resolutionMs: e.intervalMs }),
+      // Felt and moved: gra served every user before the kill (lb_policy first), sbg during it.
+      control(
+        "traffic on gra before the kill, on sbg during it",
+        e.observed.joinedSite === "gra" && before.length > 0 && before.every((o) => o.value?.site === "gra") && during.length > 0 && during.every((o) => o.value?.site === "sbg"),
+        `WebSocket joined on ${String(e.observed.joinedSite)}; reads before by ${[...new Set(before.map((o) => o.value?.site))].join(", ") || "none"}, during by ${[...new Set(during.map((o) => o.value?.site))].join(", ") || "none"}`,
+      ),
+      failover(e.ops, { f: "product-read", faultAt: e.at.fault, bound: b, resolutionMs: e.intervalMs }),
+      failover(e.ops, { f: "ws-ping", faultAt: e.at.fault, bound: ws, resolutionMs: e.intervalMs }),
       sessions(e.ops, { from: e.at.fault, settledAt: e.at.steadyAt ?? e.at.end }),
       result("WebSocket clients reconnect to sbg", pings.some((p) => p.value?.site === "sbg"), `${String(pings.length)} pongs during the fault, sites: ${[...new Set(pings.map((p) => p.value?.site))].join(", ")}`),
       result("gra's rooms lost (not migrated, as documented)", e.observed.roomOnGra === 404, `GET /rooms on the restarted gra answered ${String(e.observed.roomOnGra)}`),

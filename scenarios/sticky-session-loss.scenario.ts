@@ -1,8 +1,11 @@
 import { failover } from "../src/assertions/availability.js";
+import { bound } from "../src/assertions/bound.js";
+import { control } from "../src/assertions/check.js";
 import { sessions } from "../src/assertions/sessions.js";
-import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
+import { defineScenario, faultInForceAt, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
 import { login, targets } from "../src/scenario/workloads.js";
 import { sessionRead } from "../src/workload/probes.js";
+import { MUTANTS } from "./mutants.js";
 
 const STORES = ["memory", "redis", "mysql"] as const;
 
@@ -11,13 +14,17 @@ const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 1500, recoveryBoundMs: 
 /**
  * Users pinned to gra by HAProxy's SRV cookie lose that site (SIGKILL). HAProxy redispatches them to sbg: sessions
  * kept in gra's memory are gone (the documented cost of the memory store), those in Redis or MariaDB are not.
- * Origin: HAProxy cookie stickiness in front of web servers with local or shared session stores.
+ * Origin: HAProxy cookie stickiness in front of web servers with local or DB sessions (seed 000).
  */
 export default defineScenario({
   name: "sticky-session-loss",
   fault: "kill app-gra, the site the SRV cookie pins; restart it",
   expected: "memory sessions lost (observed, as documented); redis and mysql sessions kept",
   topology: {},
+  mechanisms: ["haproxy-checks", "app-settings"],
+  mutants: [MUTANTS.sharedSessionsInMemory, MUTANTS.haproxyPersist],
+  // Memory sessions are lost for good with gra's process: after recovery they stay lost, as documented.
+  changedForGood: (o) => o.f === "session-read" && o.process.includes("memory"),
   phases: PHASES,
   timeline: faultThenHeal(PHASES, "kill", "app-gra", "start again"),
   async workload(ctx) {
@@ -35,10 +42,20 @@ export default defineScenario({
   inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.kill("app-gra")),
   checks(e) {
     const h = e.spec.timings.haproxy;
-    const bound = h.interMs * h.fall + h.checkTimeoutMs + 1500;
+    // Each request pinned to the dead gra is redispatched to sbg on its retry; whatever redispatch misses, gra's
+    // health check takes it out after `fall` failed checks.
+    const b = bound(["inter", h.interMs, "fall", h.fall], ["check timeout", h.checkTimeoutMs], ...measurement(e.spec));
+    const reads = e.ops.filter((o) => o.f === "session-read" && o.type === "ok");
+    const before = reads.filter((o) => o.end < e.at.fault);
+    const during = reads.filter((o) => o.start > faultInForceAt(e) && o.end < e.at.heal);
     return [
+      control(
+        "pinned to gra before the kill, served by sbg during it",
+        before.length > 0 && before.every((o) => o.value?.site === "gra") && during.length > 0 && during.every((o) => o.value?.site === "sbg"),
+        `sessions read before by ${[...new Set(before.map((o) => o.value?.site))].join(", ") || "none"}, during by ${[...new Set(during.map((o) => o.value?.site))].join(", ") || "none"}`,
+      ),
       sessions(e.ops, { from: e.at.fault, settledAt: e.at.steadyAt ?? e.at.end, mustLose: ["memory"] }),
-      failover(e.ops, { f: "session-read", faultAt: e.at.fault, boundMs: bound, resolutionMs: e.intervalMs, only: (p) => !p.includes("memory"), label: "(shared stores)" }),
+      failover(e.ops, { f: "session-read", faultAt: e.at.fault, bound: b, resolutionMs: e.intervalMs, only: (p) => !p.includes("memory"), label: "(shared stores)" }),
       recoveredInTime(e),
     ];
   },

@@ -10,6 +10,12 @@ describe("loadConfig", () => {
     expect(c.redis).toBeNull();
   });
 
+  it("reads test-only regressions and names the valid ones for an unknown one", () => {
+    expect(loadConfig(base).testBugs.size).toBe(0);
+    expect([...loadConfig({ ...base, APP_TEST_BUGS: "cache-no-ttl, no-dep-timeout" }).testBugs]).toEqual(["cache-no-ttl", "no-dep-timeout"]);
+    expect(() => loadConfig({ ...base, APP_TEST_BUGS: "cache-no-ttl,typo" })).toThrow(/'typo' is not one of: cache-errors-fail-requests, /);
+  });
+
   it("reads addresses, the Sentinel list and the NAT map", () => {
     const c = loadConfig({
       ...base,

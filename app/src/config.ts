@@ -1,4 +1,5 @@
 /** Everything the app reads from its environment, parsed once and typed. */
+import { TEST_BUGS, type TestBug, type TestBugs } from "./test-bugs.js";
 
 export const SITES = ["gra", "sbg"] as const;
 export type Site = (typeof SITES)[number];
@@ -30,6 +31,8 @@ export interface SqlConfig {
 }
 
 export interface AppConfig {
+  /** Test-only regressions (APP_TEST_BUGS); empty in any real deployment. */
+  readonly testBugs: TestBugs;
   readonly site: Site;
   readonly port: number;
   readonly sessionStore: SessionStoreMode;
@@ -101,7 +104,11 @@ export function loadConfig(env: Env): AppConfig {
   const sentinels = list(env, "APP_REDIS_SENTINELS").map((s) => parseHostPort(s, "APP_REDIS_SENTINELS"));
   const pgWrite = env.APP_PG_WRITE;
   const mysqlAddr = env.APP_MYSQL;
+  const bugs = list(env, "APP_TEST_BUGS");
+  const unknownBug = bugs.find((b) => !(TEST_BUGS as readonly string[]).includes(b));
+  if (unknownBug !== undefined) throw new ConfigError(`APP_TEST_BUGS: '${unknownBug}' is not one of: ${TEST_BUGS.join(", ")}`);
   const config: AppConfig = {
+    testBugs: new Set(bugs as TestBug[]),
     site,
     port: int(env, "APP_PORT", 8080, 1, 65535),
     sessionStore: oneOf(env, "APP_SESSION_STORE", SESSION_STORES, "redis"),

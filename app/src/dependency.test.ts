@@ -14,4 +14,9 @@ describe("call", () => {
     await expect(call("redis", 100, () => Promise.reject(new Error("ECONNREFUSED")))).rejects.toMatchObject({ status: 503, message: "redis: ECONNREFUSED" });
     await expect(call("mysql", 100, () => Promise.resolve(7))).resolves.toBe(7);
   });
+
+  it("leaves a call unbounded at 0 (the test-only no-dep-timeout regression)", async () => {
+    const slow = call("pg-write", 0, () => new Promise((resolve) => setTimeout(() => { resolve("late"); }, 150)));
+    await expect(slow).resolves.toBe("late");
+  });
 });

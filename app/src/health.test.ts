@@ -14,4 +14,9 @@ describe("checkHealth", () => {
     expect((await checkHealth({ redis: up }, true)).status).toBe("down");
     expect((await checkHealth({}, false)).status).toBe("ok");
   });
+
+  it("under the test-only health-requires-all-deps regression, one optional dependency down takes the site out", async () => {
+    expect((await checkHealth({ redis: down, mysql: up }, false, true)).status).toBe("down");
+    expect((await checkHealth({ redis: up, mysql: up }, false, true)).status).toBe("ok");
+  });
 });

@@ -14,7 +14,7 @@ export type Probe = () => Promise<void>;
  * (`ok`, or `degraded` with some dependency down) unless every dependency is down or it is draining: then
  * `down`, and /health answers 503 so Caddy and HAProxy send users to the other site.
  */
-export async function checkHealth(probes: Partial<Record<DependencyName, Probe>>, draining: boolean): Promise<HealthReport> {
+export async function checkHealth(probes: Partial<Record<DependencyName, Probe>>, draining: boolean, requireAll = false): Promise<HealthReport> {
   const entries = Object.entries(probes) as [DependencyName, Probe][];
   const results = await Promise.all(
     entries.map(async ([name, probe]) => {
@@ -28,6 +28,7 @@ export async function checkHealth(probes: Partial<Record<DependencyName, Probe>>
     }),
   );
   const down = results.filter(([, r]) => r.state === "down").length;
-  const status = draining || (entries.length > 0 && down === entries.length) ? "down" : down > 0 ? "degraded" : "ok";
+  // requireAll is the test-only `health-requires-all-deps` regression: an optional dependency takes the site out.
+  const status = draining || (entries.length > 0 && down === entries.length) || (requireAll && down > 0) ? "down" : down > 0 ? "degraded" : "ok";
   return { status, dependencies: Object.fromEntries(results) as HealthReport["dependencies"] };
 }

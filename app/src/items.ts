@@ -39,7 +39,7 @@ export class ItemService {
 
   /** Creates the item, or bumps its version when it exists (an upsert: probes may repeat an id after a timeout). */
   async put(id: string, value: string): Promise<Item> {
-    await this.#mysql.query(
+    await this.#mysql.write(
       "INSERT INTO items (id, value, version, updated_at) VALUES (?, ?, 1, UTC_TIMESTAMP(3)) " +
         "ON DUPLICATE KEY UPDATE value = VALUES(value), version = version + 1, updated_at = UTC_TIMESTAMP(3)",
       [id, value],

@@ -5,22 +5,26 @@ import { RedisDep } from "./deps/redis.js";
 import { ItemService } from "./items.js";
 import { ProductService } from "./products.js";
 import { createApp } from "./server.js";
+import type { TestBug } from "./test-bugs.js";
 import { MemorySessionStore, MysqlSessionStore, RedisSessionStore, type SessionStores } from "./sessions.js";
 
 function start(): void {
   const config = loadConfig(process.env);
-  const t = config.depTimeoutMs;
-  const redis = config.redis ? new RedisDep(config.redis, t) : null;
+  const bug = (b: TestBug) => config.testBugs.has(b);
+  if (config.testBugs.size > 0) process.stderr.write(`brownout app: TEST-ONLY regressions on: ${[...config.testBugs].join(", ")}\n`);
+  const t = bug("no-dep-timeout") ? 0 : config.depTimeoutMs;
+  const redis = config.redis ? new RedisDep(config.redis, t, { noTtl: bug("cache-no-ttl"), direct: bug("redis-without-sentinel") }) : null;
   const pgWrite = config.postgres ? new PostgresDep("pg-write", config.postgres.write, config.postgres, t) : null;
   const pgRead = config.postgres ? new PostgresDep("pg-read", config.postgres.read, config.postgres, t) : null;
-  const mysql = config.mysql ? new MysqlDep(config.mysql, t) : null;
+  const mysql = config.mysql ? new MysqlDep(config.mysql, t, bug("items-no-commit")) : null;
+  const sharedInMemory = bug("shared-sessions-in-memory");
   const sessions: SessionStores = {
     memory: new MemorySessionStore(),
-    ...(redis ? { redis: new RedisSessionStore(redis) } : {}),
-    ...(mysql ? { mysql: new MysqlSessionStore(mysql) } : {}),
+    ...(redis ? { redis: sharedInMemory ? new MemorySessionStore("redis") : new RedisSessionStore(redis) } : {}),
+    ...(mysql ? { mysql: sharedInMemory ? new MemorySessionStore("mysql") : new MysqlSessionStore(mysql) } : {}),
   };
   const app = createApp(config, {
-    products: pgWrite && pgRead ? new ProductService({ write: pgWrite, read: pgRead, redis }, config.readPolicy, config.cacheTtlS, config.site) : null,
+    products: pgWrite && pgRead ? new ProductService({ write: pgWrite, read: pgRead, redis }, config.readPolicy, config.cacheTtlS, config.site, config.testBugs) : null,
     items: mysql ? new ItemService(mysql) : null,
     sessions,
     probes: {

@@ -3,6 +3,7 @@ import { DependencyError } from "./deps/dependency.js";
 import type { PostgresDep } from "./deps/postgres.js";
 import type { RedisDep } from "./deps/redis.js";
 import { HttpError, notFound } from "./http.js";
+import type { TestBugs } from "./test-bugs.js";
 
 export type ReadSource = "cache" | "replica" | "primary";
 
@@ -50,7 +51,10 @@ export class ProductService {
   readonly #ttlS: number;
   readonly site: Site;
 
-  constructor(deps: ProductDeps, policy: ReadPolicy, ttlS: number, site: Site) {
+  readonly #bugs: TestBugs;
+
+  constructor(deps: ProductDeps, policy: ReadPolicy, ttlS: number, site: Site, bugs: TestBugs = new Set()) {
+    this.#bugs = bugs;
     this.#deps = deps;
     this.#policy = policy;
     this.#ttlS = ttlS;
@@ -96,7 +100,8 @@ export class ProductService {
       try {
         const cached = await redis.get(cacheKey(id));
         if (cached) return { product: JSON.parse(cached) as Product, source: "cache", degraded };
-      } catch {
+      } catch (e) {
+        if (this.#bugs.has("cache-errors-fail-requests")) throw e;
         degraded = true; // Redis down: serve from the database, slower but correct.
       }
     }
@@ -118,7 +123,8 @@ export class ProductService {
     try {
       return { row: (await this.#deps.read.query<ProductRow>(sql, [id]))[0], source: "replica" };
     } catch (e) {
-      if (this.#policy === "strict" || !(e instanceof DependencyError)) throw e;
+      const strict = this.#policy === "strict" && !this.#bugs.has("strict-reads-fall-back");
+      if (strict || !(e instanceof DependencyError)) throw e;
     }
     return { row: (await this.#deps.write.query<ProductRow>(sql, [id]))[0], source: "primary" };
   }

@@ -65,7 +65,7 @@ export function createApp(config: AppConfig, services: AppServices): App {
 
   const router = new Router()
     .add("GET", "/health", async () => {
-      const report = await checkHealth(services.probes, draining);
+      const report = await checkHealth(config.testBugs.has("health-ignores-deps") ? {} : services.probes, draining, config.testBugs.has("health-requires-all-deps"));
       return { status: report.status === "down" ? 503 : 200, body: { site, ...report } };
     })
     .add("POST", "/session", async (req) => {

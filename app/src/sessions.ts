@@ -21,8 +21,13 @@ export const SESSION_TTL_S = 86_400;
 
 /** Lives in this process: gone when the site goes, and invisible to the other site (sticky cookies needed). */
 export class MemorySessionStore implements SessionStore {
-  readonly mode = "memory";
+  readonly mode: SessionStoreMode;
   readonly #sessions = new Map<string, Session>();
+
+  /** `mode` other than memory only for the test-only `shared-sessions-in-memory` regression: it answers as that store. */
+  constructor(mode: SessionStoreMode = "memory") {
+    this.mode = mode;
+  }
 
   get(id: string): Promise<Session | null> {
     return Promise.resolve(this.#sessions.get(id) ?? null);

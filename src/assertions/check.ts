@@ -3,8 +3,17 @@ export type Validity = true | false | "unknown";
 
 export type Figure = number | string | boolean | null;
 
+/**
+ * `control`: a positive control (the fault was felt, the mechanism under test was in force); `check`: a claim
+ * about the stack. Both count toward the verdict; reports show them apart, because a green check beside a red
+ * control means the scenario proved nothing.
+ */
+export type CheckKind = "check" | "control";
+
 export interface CheckResult {
   readonly name: string;
+  /** Absent means `check`. */
+  readonly kind?: CheckKind;
   readonly valid: Validity;
   /** Why, in words: what was seen against what was expected. */
   readonly detail: string;
@@ -15,6 +24,14 @@ export interface CheckResult {
 export function result(name: string, valid: Validity, detail: string, figures?: Record<string, Figure>): CheckResult {
   return { name, valid, detail, ...(figures ? { figures } : {}) };
 }
+
+/** A positive control: the fault was felt, or the mechanism the scenario is about was in force. */
+export function control(name: string, valid: Validity, detail: string, figures?: Record<string, Figure>): CheckResult {
+  return { name, kind: "control", valid, detail, ...(figures ? { figures } : {}) };
+}
+
+/** The same result, marked as a positive control. */
+export const asControl = (r: CheckResult): CheckResult => ({ ...r, kind: "control" });
 
 /** A window of the history, in ms since its start: from `from` (inclusive) to `to` (exclusive). */
 export interface Span {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { History } from "../workload/history.js";
 import { completions } from "../workload/op.js";
 import { failover, measureFailover, noFailures, unavailability } from "./availability.js";
+import { bound } from "./bound.js";
 import { compose } from "./compose.js";
 import { lostWrites } from "./lost-writes.js";
 import { readYourWrites } from "./read-your-writes.js";
@@ -19,18 +20,18 @@ describe("availability", () => {
     const ops = outage(1000, 1800);
     expect(unavailability(ops, "product-read")).toEqual([{ from: 1000, to: 1800, ops: 16 }]);
     expect(measureFailover(ops, "product-read", 950, 3)).toMatchObject({ failoverMs: 800, firstFailureAt: 1000, recoveredAt: 1800 });
-    expect(failover(ops, { f: "product-read", faultAt: 950, boundMs: 1000, resolutionMs: 50 })).toMatchObject({ valid: true, figures: { failoverMs: 800 } });
+    expect(failover(ops, { f: "product-read", faultAt: 950, bound: 1000, resolutionMs: 50 })).toMatchObject({ valid: true, figures: { failoverMs: 800 } });
   });
 
   it("fails when the outage is longer than the bound", () => {
-    const r = failover(outage(1000, 2600), { f: "product-read", faultAt: 950, boundMs: 1000, resolutionMs: 50 });
+    const r = failover(outage(1000, 2600), { f: "product-read", faultAt: 950, bound: 1000, resolutionMs: 50 });
     expect(r.valid).toBe(false);
     expect(r.figures?.failoverMs).toBe(1600);
   });
 
   it("fails when service never comes back, and needs N successes in a row", () => {
     const never = outage(1000, 5000);
-    expect(failover(never, { f: "product-read", faultAt: 950, boundMs: 1000, resolutionMs: 50 }).valid).toBe(false);
+    expect(failover(never, { f: "product-read", faultAt: 950, bound: 1000, resolutionMs: 50 }).valid).toBe(false);
     // One lucky success inside the outage does not end it.
     const flappy = series("product-read", 0, 3000, 50, (t) => (t >= 1000 && t < 2000 && t !== 1200 ? "fail" : "ok"));
     expect(measureFailover(flappy, "product-read", 950, 3).recoveredAt).toBe(2000);
@@ -43,8 +44,25 @@ describe("availability", () => {
     expect(noFailures(ops, "product-read", undefined, "", { allowInfo: true }).valid).toBe(true);
   });
 
+  it("is false when the fault had no visible effect, unless the scenario says the mechanism hides it", () => {
+    const untouched = series("product-read", 0, 3000, 50, () => "ok");
+    const felt = failover(untouched, { f: "product-read", faultAt: 950, bound: 1000, resolutionMs: 50 });
+    expect(felt).toMatchObject({ valid: false, figures: { failoverMs: null } });
+    expect(felt.detail).toMatch(/no visible effect/);
+    expect(failover(untouched, { f: "product-read", faultAt: 950, bound: 1000, resolutionMs: 50, mustFeel: false }).valid).toBe(true);
+  });
+
+  it("states the bound's derivation in its detail", () => {
+    const b = bound(["inter", 500, "fall", 2], ["check timeout", 400], ["dep timeout", 800], ["probe interval", 50]);
+    expect(b).toEqual({ ms: 2250, derivation: "2250 ms = inter 500 × fall 2 + check timeout 400 + dep timeout 800 + probe interval 50" });
+    const r = failover(outage(1000, 2600), { f: "product-read", faultAt: 950, bound: b, resolutionMs: 50 });
+    expect(r).toMatchObject({ valid: true, figures: { failoverMs: 1600, boundMs: 2250 } });
+    expect(r.detail).toContain(b.derivation);
+    expect(failover(outage(1000, 3400), { f: "product-read", faultAt: 950, bound: b, resolutionMs: 50 }).valid).toBe(false);
+  });
+
   it("says unknown with no ops to judge", () => {
-    expect(failover([], { f: "ws-ping", faultAt: 0, boundMs: 1, resolutionMs: 50 }).valid).toBe("unknown");
+    expect(failover([], { f: "ws-ping", faultAt: 0, bound: 1, resolutionMs: 50 }).valid).toBe("unknown");
     expect(noFailures([], "ws-ping", undefined, "").valid).toBe("unknown");
   });
 });
@@ -78,19 +96,19 @@ describe("stale reads", () => {
 
   it("finds a read older than an acknowledged write, with its staleness", () => {
     const ops = [write(0, 1), read(100, 1), write(200, 2), read(300, 1), read(500, 2)];
-    const r = staleReads(ops, { boundMs: 1000 });
+    const r = staleReads(ops, { bound: 1000 });
     expect(r).toMatchObject({ valid: true, figures: { count: 1, maxStalenessMs: 90, maxStalenessVersions: 1 } });
   });
 
   it("fails past the bound, and where none may be", () => {
     const ops = [write(0, 1), write(200, 2), read(1500, 1)];
-    expect(staleReads(ops, { boundMs: 1000 }).valid).toBe(false);
-    expect(staleReads([write(0, 1), write(200, 2), read(300, 1)], { boundMs: 1000, noneIn: { from: 250, to: 400 } }).valid).toBe(false);
+    expect(staleReads(ops, { bound: 1000 }).valid).toBe(false);
+    expect(staleReads([write(0, 1), write(200, 2), read(300, 1)], { bound: 1000, noneIn: { from: 250, to: 400 } }).valid).toBe(false);
   });
 
   it("does not count a write that was not acknowledged before the read began", () => {
     const ops = [write(0, 1), op("product-write", "info", 100, { key: "p1", version: 2 }, "w"), write(290, 3), read(295, 1)];
-    expect(staleReads(ops, { boundMs: 0 }).figures?.count).toBe(0);
+    expect(staleReads(ops, { bound: 0 }).figures?.count).toBe(0);
   });
 });
 
@@ -120,7 +138,11 @@ describe("lost writes", () => {
 
   it("fails on an acknowledged write missing from the final read, unless the design allows it", () => {
     expect(lostWrites(writes, { f: "item-write", present: new Set(["i1"]) })).toMatchObject({ valid: false, figures: { lost: 1 } });
-    expect(lostWrites(writes, { f: "item-write", present: new Set(["i1"]), allowLost: true })).toMatchObject({ valid: true, figures: { lost: 1 } });
+    // i2 was acknowledged at 55 ms: inside a 100 ms lag window before a kill at 120 ms, outside one before 400.
+    expect(lostWrites(writes, { f: "item-write", present: new Set(["i1"]), allowLost: { at: 120, lagWindow: 100, lateMs: 10 } })).toMatchObject({ valid: true, figures: { lost: 1, lostWindowMs: 65 } });
+    const late = lostWrites(writes, { f: "item-write", present: new Set(["i1"]), allowLost: { at: 400, lagWindow: 100, lateMs: 10 } });
+    expect(late.valid).toBe(false);
+    expect(late.detail).toMatch(/1 lost outside the lag window/);
     expect(lostWrites(writes, { f: "item-write", present: null }).valid).toBe("unknown");
   });
 });
@@ -154,7 +176,7 @@ describe("history", () => {
     const ops = completions(h.ops);
     expect(ops).toEqual([
       { id: a, process: "p", f: "product-read", type: "ok", start: 0, end: 30, value: { key: "k", version: 2 } },
-      { id: b, process: "p", f: "product-read", type: "info", start: 10, end: 30, value: { key: "k" }, error: "never completed" },
+      { id: b, process: "p", f: "product-read", type: "info", start: 10, end: 30, value: { key: "k" }, error: "never completed", open: true },
     ]);
     expect(h.toJsonLines().split("\n")).toHaveLength(4);
   });

@@ -1,25 +1,55 @@
 import type { Completed, OpF } from "../workload/op.js";
-import { type CheckResult, result } from "./check.js";
+import { type Bound, asBound } from "./bound.js";
+import { type CheckResult, result, round } from "./check.js";
+
+/**
+ * Where asynchronous replication may lose acknowledged writes by design: those acknowledged within its lag window
+ * before the primary died (`lagWindow` before `at`, up to `at` plus the same lateness). A write lost from any
+ * other time is a real loss.
+ */
+export interface LossWindow {
+  /** When the primary died (ms in the history). */
+  readonly at: number;
+  /** How far before `at` an acknowledged write may still have been unreplicated, with its derivation. */
+  readonly lagWindow: Bound | number;
+  /** How long after `at` an acknowledgement already sent may still arrive (the probe's lateness). */
+  readonly lateMs: number;
+}
 
 export interface LostWriteOptions {
   readonly f: OpF;
   /** Keys the final read found (on the current primary, after heal and recovery); null when it could not read. */
   readonly present: ReadonlySet<string> | null;
-  /** Acknowledged writes the design may lose (asynchronous replication on failover): counted, not failed. */
-  readonly allowLost?: boolean;
+  /** Acknowledged writes the design may lose (asynchronous replication on failover): counted, not failed, inside this window only. */
+  readonly allowLost?: LossWindow;
 }
 
 /** Every acknowledged write must be in the final read; unknown (`info`) writes are never counted as lost. */
 export function lostWrites(ops: readonly Completed[], o: LostWriteOptions): CheckResult {
-  const acked = ops.filter((w) => w.f === o.f && w.type === "ok" && w.value?.key !== undefined).map((w) => w.value?.key ?? "");
+  const acked = ops.filter((w) => w.f === o.f && w.type === "ok" && w.value?.key !== undefined);
   const unknown = ops.filter((w) => w.f === o.f && w.type === "info").length;
   const name = `no lost ${o.f}`;
   if (!o.present) return result(name, "unknown", "the final read failed", { acknowledged: acked.length, lost: null });
   const present = o.present;
-  const lost = acked.filter((k) => !present.has(k));
-  const figures = { acknowledged: acked.length, lost: lost.length, unknown };
+  const lost = acked.filter((w) => !present.has(w.value?.key ?? ""));
+  const figures: Record<string, number | null> = { acknowledged: acked.length, lost: lost.length, unknown };
   if (acked.length === 0) return result(name, "unknown", `no acknowledged ${o.f}`, figures);
-  const detail = `${String(acked.length)} acknowledged, ${String(lost.length)} lost, ${String(unknown)} unknown${lost.length ? ` (first lost: ${lost.slice(0, 3).join(", ")})` : ""}`;
-  if (lost.length > 0 && o.allowLost) return result(name, true, `${detail}; allowed by design (asynchronous replication)`, figures);
-  return result(name, lost.length === 0, detail, figures);
+  const detail = `${String(acked.length)} acknowledged, ${String(lost.length)} lost, ${String(unknown)} unknown${lost.length ? ` (first lost: ${lost.slice(0, 3).map((w) => `${w.value?.key ?? ""} acked at ${String(round(w.end))} ms`).join(", ")})` : ""}`;
+  if (lost.length === 0 || !o.allowLost) return result(name, lost.length === 0, detail, figures);
+  const w = o.allowLost;
+  const lag = asBound(w.lagWindow);
+  const from = w.at - lag.ms;
+  const to = w.at + w.lateMs;
+  const outside = lost.filter((x) => x.end < from || x.end > to);
+  // How long before the kill the earliest lost write was acknowledged: the loss window actually observed.
+  figures.lostWindowMs = round(Math.max(0, w.at - Math.min(...lost.map((x) => x.end))));
+  figures.lagWindowMs = lag.ms;
+  return result(
+    name,
+    outside.length === 0,
+    outside.length === 0
+      ? `${detail}; allowed by design (asynchronous replication): each was acknowledged within the lag window, ${String(figures.lostWindowMs)} ms before the kill at most (window ${lag.derivation})`
+      : `${detail}; ${String(outside.length)} lost outside the lag window (${lag.derivation} before the kill, ${String(w.lateMs)} ms after), first acked at ${String(round(outside[0]?.end ?? 0))} ms`,
+    figures,
+  );
 }

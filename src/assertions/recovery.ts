@@ -1,3 +1,4 @@
+import { type Bound, asBound } from "./bound.js";
 import { type CheckResult, result, round } from "./check.js";
 
 export interface RecoveryFacts {
@@ -10,9 +11,10 @@ export interface RecoveryFacts {
 }
 
 /** verify() green again (replication caught up, proxies and sites healthy) within the bound after the heal. */
-export function recovery(facts: RecoveryFacts, boundMs: number): CheckResult {
+export function recovery(facts: RecoveryFacts, limit: Bound | number): CheckResult {
+  const b = asBound(limit);
   const ms = facts.steadyAt === null ? null : facts.steadyAt - facts.healedAt;
-  const figures = { recoveryMs: ms === null ? null : round(ms), boundMs };
+  const figures = { recoveryMs: ms === null ? null : round(ms), boundMs: b.ms };
   if (ms === null) return result("recovery", false, `not steady again: ${facts.problems.join("; ") || "no facts"}`, figures);
-  return result("recovery", ms <= boundMs, `steady ${round(ms)} ms after the heal; bound ${String(boundMs)} ms`, figures);
+  return result("recovery", ms <= b.ms, `steady ${round(ms)} ms after the heal; bound ${b.derivation}`, figures);
 }

@@ -1,4 +1,5 @@
 import type { Completed } from "../workload/op.js";
+import { type Bound, asBound } from "./bound.js";
 import { type CheckResult, type Span, result, round, within } from "./check.js";
 
 export interface StaleRead {
@@ -41,8 +42,8 @@ export function findStaleReads(ops: readonly Completed[], span?: Span, filter: (
 }
 
 export interface StaleReadOptions {
-  /** Max staleness allowed (ms); Infinity to only count. */
-  readonly boundMs: number;
+  /** Max staleness allowed, with its derivation (or ms; Infinity to only count). */
+  readonly bound: Bound | number;
   /** Where stale reads must not happen at all (after heal and catch-up)... */
   readonly noneIn?: Span;
   /** ...beyond this staleness: the ordinary lag of asynchronous replication (ms). Default 0. */
@@ -59,11 +60,12 @@ export function staleReads(ops: readonly Completed[], o: StaleReadOptions): Chec
   const max = stale.reduce((m, s) => Math.max(m, s.stalenessMs), 0);
   const maxVersions = stale.reduce((m, s) => Math.max(m, s.latestVersion - s.readVersion), 0);
   const late = o.noneIn ? stale.filter((s) => within(s.at, o.noneIn) && s.stalenessMs > (o.toleranceMs ?? 0)) : [];
-  const figures = { count: stale.length, maxStalenessMs: round(max), maxStalenessVersions: maxVersions, reads, boundMs: Number.isFinite(o.boundMs) ? o.boundMs : null };
+  const b = asBound(o.bound);
+  const figures = { count: stale.length, maxStalenessMs: round(max), maxStalenessVersions: maxVersions, reads, boundMs: Number.isFinite(b.ms) ? b.ms : null };
   if (reads === 0) return result("stale reads", "unknown", "no successful reads to judge", figures);
   const problems: string[] = [];
-  if (max > o.boundMs) problems.push(`max staleness ${round(max)} ms is over the ${String(o.boundMs)} ms bound`);
+  if (max > b.ms) problems.push(`max staleness ${round(max)} ms is over the bound ${b.derivation}`);
   if (late.length > 0) problems.push(`${String(late.length)} stale read(s) where none may be, first at ${round(late[0]?.at ?? 0)} ms (${late[0]?.key ?? ""} v${String(late[0]?.readVersion)} < v${String(late[0]?.latestVersion)})`);
   const detail = `${String(stale.length)} of ${String(reads)} reads stale, max ${round(max)} ms / ${String(maxVersions)} version(s) behind`;
-  return result("stale reads", problems.length === 0, problems.length ? `${problems.join("; ")}; ${detail}` : detail, figures);
+  return result("stale reads", problems.length === 0, problems.length ? `${problems.join("; ")}; ${detail}` : `${detail}; bound ${b.derivation}`, figures);
 }

@@ -1,9 +1,9 @@
-import type { Completed, OpF, OpType, OpValue } from "../workload/op.js";
+import type { AnyF, Completed, OpF, OpType, OpValue } from "../workload/op.js";
 
 let nextId = 0;
 
 /** A completed op for checker tests: `op("product-read", "ok", 100, { key: "p1", version: 2 })`. */
-export function op(f: OpF, type: Exclude<OpType, "invoke">, start: number, value?: OpValue, process = `${f}@test`, end = start + 5): Completed {
+export function op(f: AnyF, type: Exclude<OpType, "invoke">, start: number, value?: OpValue, process = `${f}@test`, end = start + 5): Completed {
   return { id: nextId++, process, f, type, start, end, ...(value ? { value } : {}) };
 }
 

@@ -9,16 +9,20 @@ export interface ChaosArgs {
   readonly repeat: number;
   readonly seed: number;
   readonly shard: Shard | null;
+  /** `--mutants` (all) or `--mutants=a,b`: mutation testing of the selected scenarios. */
+  readonly mutants: { readonly only: readonly string[] | null } | null;
 }
 
-export const CHAOS_USAGE = `usage: npm run chaos -- [<scenario>...] [--list] [--dry-run] [--repeat N] [--seed S] [--shard i/n]
+export const CHAOS_USAGE = `usage: npm run chaos -- [<scenario>...] [--list] [--dry-run] [--repeat N] [--seed S] [--shard i/n] [--mutants[=a,b]]
 
-  <scenario>   run only these (default: all, in registry order)
-  --list       print the scenario names, one per line
-  --dry-run    print each scenario's topology and fault timeline; start nothing
-  --repeat N   run each scenario N times (default 1)
-  --seed S     seed for ids and workload choices (default 1)
-  --shard i/n  run the i-th of n deterministic parts of the list (for a CI job matrix)
+  <scenario>       run only these (default: all, in registry order)
+  --list           print the scenario names, one per line (with --mutants: scenario and mutant pairs)
+  --dry-run        print each scenario's topology and fault timeline; start nothing
+  --repeat N       run each scenario N times (default 1)
+  --seed S         seed for ids and workload choices (default 1)
+  --shard i/n      run the i-th of n deterministic parts of the list (for a CI job matrix)
+  --mutants[=a,b]  mutation testing: run each selected scenario once per mutant it declares (or only the named
+                   mutants) and report the kill rate; a mutant under which the scenario stays green fails the run
 `;
 
 const usage = (message: string) => new UserError(message, { exitCode: EXIT_USAGE, hint: "npm run chaos -- --help" });
@@ -37,6 +41,7 @@ export function parseChaosArgs(argv: readonly string[]): ChaosArgs {
   let repeat = 1;
   let seed = 1;
   let shard: Shard | null = null;
+  let mutants: ChaosArgs["mutants"] = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -58,6 +63,13 @@ export function parseChaosArgs(argv: readonly string[]): ChaosArgs {
       case "--seed":
         seed = positiveInt("--seed", value(), 0);
         break;
+      case "--mutants": {
+        // Only the `=` form takes a value: a bare name after --mutants stays a scenario name.
+        const only = inline === undefined ? null : inline.split(",").map((m) => m.trim()).filter(Boolean);
+        if (only?.length === 0) throw usage("--mutants= needs mutant names, e.g. --mutants=cache-no-ttl,no-dep-timeout");
+        mutants = { only };
+        break;
+      }
       case "--shard": {
         const v = value();
         if (v === undefined) throw usage("--shard needs i/n");
@@ -73,5 +85,5 @@ export function parseChaosArgs(argv: readonly string[]): ChaosArgs {
         names.push(flag);
     }
   }
-  return { names, list, dryRun, help, repeat, seed, shard };
+  return { names, list, dryRun, help, repeat, seed, shard, mutants };
 }

@@ -4,12 +4,12 @@ import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { PORTS, hostUrl, nodeContainer } from "./containers.js";
 import { render } from "./haproxy.js";
 import { runLabels } from "./labels.js";
-import type { TopologySpec } from "./topology.js";
+import { type TopologySpec, applyPatches } from "./topology.js";
 
 const TEMPLATE = fileURLToPath(new URL("../../fixtures/caddy/Caddyfile", import.meta.url));
 
 export function renderCaddyfile(spec: TopologySpec): string {
-  return render(readFileSync(TEMPLATE, "utf8"), { ...spec.timings.caddy });
+  return applyPatches(render(readFileSync(TEMPLATE, "utf8"), { ...spec.timings.caddy }), spec.patches, "caddy");
 }
 
 export async function startCaddy(network: StartedNetwork, spec: TopologySpec): Promise<StartedTestContainer> {

@@ -6,7 +6,7 @@ import { UserError } from "../cli/errors.js";
 import { type ActiveFault, activeFault } from "../faults/fault.js";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
-import type { TopologySpec } from "./topology.js";
+import { type TopologySpec, applyPatches } from "./topology.js";
 
 /** HAProxy's frontends, by the port they listen on inside the run network. */
 export const HAPROXY_PORTS = { "pg-write": 5432, "pg-read": 5433, mysql: 3306, web: 8080 } as const;
@@ -27,7 +27,7 @@ export function renderHaproxyConfig(spec: TopologySpec): string {
   const t = spec.timings.haproxy;
   const vars = { interMs: t.interMs, downInterMs: t.downInterMs, fall: t.fall, rise: t.rise, checkTimeoutMs: t.checkTimeoutMs };
   const sections = ["global", ...spec.slices.filter((s) => s !== "redis")];
-  return sections.map((s) => render(readFileSync(`${TEMPLATES}${s}.cfg`, "utf8"), vars)).join("");
+  return applyPatches(sections.map((s) => render(readFileSync(`${TEMPLATES}${s}.cfg`, "utf8"), vars)).join(""), spec.patches, "haproxy");
 }
 
 export interface ServerState {

@@ -45,7 +45,12 @@ export async function withPg<T>(container: StartedTestContainer, fn: (c: pg.Clie
  * entrypoint), so it neither waits for the primary nor copies it. The app's tables are made on the primary as soon
  * as it serves and reach the replica by streaming; verify() waits for the replay to catch up.
  */
-export async function startPostgresPair(network: StartedNetwork, timings: DetectionTimings, synchronous = false): Promise<PostgresPair> {
+export async function startPostgresPair(
+  network: StartedNetwork,
+  timings: DetectionTimings,
+  synchronous = false,
+  replicaSettings: Readonly<Record<string, string>> = {},
+): Promise<PostgresPair> {
   const link = linkAddress("pg-replication");
   const primaryStarted = nodeContainer("postgres")
     .withLabels(runLabels("pg-primary"))
@@ -75,6 +80,7 @@ export async function startPostgresPair(network: StartedNetwork, timings: Detect
       `wal_receiver_timeout=${String(timings.postgres.walReceiverTimeoutMs)}ms`,
       "-c",
       `wal_retrieve_retry_interval=${String(timings.postgres.walRetrieveRetryMs)}ms`,
+      ...Object.entries(replicaSettings).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
     ])
     .start();
   // Both settle before an error is thrown: the topology's clean-up then finds every container this made.

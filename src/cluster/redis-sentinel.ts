@@ -8,6 +8,15 @@ import type { DetectionTimings } from "./topology.js";
 
 export const MASTER_NAME = "brownout";
 
+/**
+ * Sentinel's fixed periods (sentinel.c, not configurable), which bound a failover beside the configured
+ * down-after-milliseconds: other Sentinels are asked for their view of a master every ASK period before it is
+ * objectively down; a failover starts up to MAX_DESYNC after that (random, so Sentinels do not all stand for
+ * leader at once); during a failover the promoted replica's INFO is read every second, and the promotion is seen
+ * there.
+ */
+export const SENTINEL_PERIODS = { askMs: 1000, maxDesyncMs: 1000, failoverInfoMs: 1000 } as const;
+
 export interface RedisSentinel {
   readonly redis: { readonly "redis-1": StartedTestContainer; readonly "redis-2": StartedTestContainer };
   readonly sentinels: readonly StartedTestContainer[];

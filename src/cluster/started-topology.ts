@@ -11,6 +11,7 @@ import { type AppSites, appUrl } from "./app-sites.js";
 import { caddyUrl } from "./caddy.js";
 import { type HaproxyNode, startHaproxy } from "./haproxy.js";
 import { type FactsSnapshot, type SteadyStateFacts, gatherFacts, snapshotOf } from "./facts.js";
+import { type Mechanisms, demuxText, readMechanisms } from "./mechanisms.js";
 import { MYSQL_ROLES, type MysqlPair } from "./mysql-pair.js";
 import { removeRunNetwork } from "./network.js";
 import { type PostgresPair, withPg } from "./postgres-pair.js";
@@ -138,6 +139,11 @@ export class StartedTopology implements AsyncDisposable {
   /** Steady-state facts once, with what is off. */
   facts(): Promise<{ facts: SteadyStateFacts; problems: string[] }> {
     return gatherFacts(this.#parts);
+  }
+
+  /** The protective mechanisms as the running servers have them (for positive controls). */
+  mechanisms(): Promise<Mechanisms> {
+    return readMechanisms(this.#parts);
   }
 
   /** Where every node answers now, as plain data: enough to gather the facts from another thread. */
@@ -276,23 +282,11 @@ export class StartedTopology implements AsyncDisposable {
     const buffer = await dockerClient()
       .getContainer(this.node(role).getId())
       .logs({ stdout: true, stderr: true, follow: false, timestamps: true });
-    return demux(buffer);
+    return demuxText(buffer);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.#faults.healAll();
     await removeRunNetwork(this.#parts.network, [...this.#nodes.values()].map((c) => c.getId()));
   }
-}
-
-/** Docker multiplexes stdout and stderr of a non-TTY container in 8-byte-headed frames. */
-function demux(buffer: Buffer): string {
-  const out: Buffer[] = [];
-  let i = 0;
-  while (i + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(i + 4);
-    out.push(buffer.subarray(i + 8, i + 8 + size));
-    i += 8 + size;
-  }
-  return Buffer.concat(out).toString("utf8");
 }

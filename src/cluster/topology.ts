@@ -63,6 +63,8 @@ export interface DetectionTimings {
     readonly healthTimeoutMs: number;
     readonly failDurationMs: number;
     readonly tryDurationMs: number;
+    /** Wait between two tries within tryDurationMs. */
+    readonly tryIntervalMs: number;
     readonly dialTimeoutMs: number;
   };
   /** The app's bound on every dependency call (connect and query). */
@@ -75,8 +77,27 @@ export function readPolicyOf(app: AppSettings, site: Site): ReadPolicy {
   return typeof app.readPolicy === "string" ? app.readPolicy : app.readPolicy[site];
 }
 
+/**
+ * Test-only regressions of the app under test (its APP_TEST_BUGS, documented in app/src/test-bugs.ts): what a
+ * mutant switches on to prove a scenario goes red. Kept in step with the app's list by a unit test.
+ */
+export const APP_TEST_BUGS = [
+  "cache-errors-fail-requests",
+  "health-requires-all-deps",
+  "health-ignores-deps",
+  "cache-no-ttl",
+  "items-no-commit",
+  "shared-sessions-in-memory",
+  "strict-reads-fall-back",
+  "no-dep-timeout",
+  "redis-without-sentinel",
+] as const;
+export type AppTestBug = (typeof APP_TEST_BUGS)[number];
+
 /** How the app sites run: these decide what users see under a fault, so scenarios choose them. */
 export interface AppSettings {
+  /** Test-only regressions to switch on (mutants only); empty for a real run. */
+  readonly testBugs: readonly AppTestBug[];
   /** `strict`: a cache miss reads only the replica; `fallback`: then the primary. One for both sites, or one each. */
   readonly readPolicy: ReadPolicy | Readonly<Record<Site, ReadPolicy>>;
   /** Store for sessions made without naming one (clients may name memory, redis or mysql per session). */
@@ -84,14 +105,69 @@ export interface AppSettings {
   readonly cacheTtlS: number;
 }
 
-export const DEFAULT_APP: AppSettings = { readPolicy: "fallback", sessionStore: "redis", cacheTtlS: 60 };
+export const DEFAULT_APP: AppSettings = { readPolicy: "fallback", sessionStore: "redis", cacheTtlS: 60, testBugs: [] };
+
+/**
+ * Named margins: what a figure measured from probes carries besides the mechanism's own timings. They are part of
+ * the spec so that every bound is a sum of named, configured terms and no scenario file holds a slack literal.
+ */
+export interface Margins {
+  /** Probes fire this often per probe: a time measured from them is good to one interval. */
+  readonly probeIntervalMs: number;
+  /**
+   * How late the probe scheduler may fire on a loaded 2-core machine (summary.json probeLatenessP99Ms: median
+   * 11 ms, max 65 ms over a --repeat 3 run).
+   */
+  readonly schedulerLatenessMs: number;
+  /**
+   * Ordinary asynchronous replication lag on this machine, with no fault: a read a few ms after a write may miss
+   * it. A stale read within this is replication working, not a fault's trace.
+   */
+  readonly asyncLagMs: number;
+}
+
+export const DEFAULT_MARGINS: Margins = { probeIntervalMs: 50, schedulerLatenessMs: 100, asyncLagMs: 100 };
+
+/** The config files a patch can edit, as rendered from their templates. */
+export const PATCHABLE = ["haproxy", "caddy"] as const;
+export type Patchable = (typeof PATCHABLE)[number];
+
+/**
+ * A text edit of a rendered config: how a mutant states a config regression (a keyword removed, a line changed).
+ * `find` must match, or rendering fails: a mutant never silently turns into the unmutated stack.
+ */
+export interface ConfigPatch {
+  readonly file: Patchable;
+  readonly find: string | RegExp;
+  readonly replace: string;
+}
+
+/** Applies the patches meant for one file, in order; a patch whose text is not there is an error. */
+export function applyPatches(text: string, patches: readonly ConfigPatch[], file: Patchable): string {
+  let out = text;
+  for (const p of patches.filter((x) => x.file === file)) {
+    const found = typeof p.find === "string" ? out.includes(p.find) : new RegExp(p.find.source, p.find.flags.replace("g", "")).test(out);
+    if (!found) throw new Error(`config patch for ${file}: '${String(p.find)}' is not in the rendered config`);
+    out = typeof p.find === "string" ? out.split(p.find).join(p.replace) : out.replace(p.find, p.replace);
+  }
+  return out;
+}
+
+export interface PostgresSettings {
+  /** Synchronous replication: a commit on pg-primary waits until pg-replica has flushed it. */
+  readonly synchronous: boolean;
+  /** Extra server settings for pg-replica (`-c name=value`), e.g. a mutant's recovery_min_apply_delay. */
+  readonly replicaSettings: Readonly<Record<string, string>>;
+}
 
 export interface TopologySpec {
   readonly slices: readonly Slice[];
   readonly timings: DetectionTimings;
+  readonly margins: Margins;
   readonly app: AppSettings;
-  /** Synchronous replication: a commit on pg-primary waits until pg-replica has flushed it. */
-  readonly postgres: { readonly synchronous: boolean };
+  readonly postgres: PostgresSettings;
+  /** Edits of the rendered HAProxy and Caddy configs (mutants). */
+  readonly patches: readonly ConfigPatch[];
 }
 
 /** Fast defaults for tests: detection near one second. */
@@ -99,15 +175,39 @@ export const DEFAULT_TIMINGS: DetectionTimings = {
   sentinel: { downAfterMs: 1000, failoverTimeoutMs: 5000, quorum: 2 },
   postgres: { walReceiverTimeoutMs: 5000, walRetrieveRetryMs: 500 },
   haproxy: { interMs: 500, downInterMs: 100, fall: 2, rise: 2, checkTimeoutMs: 400 },
-  caddy: { healthIntervalMs: 500, healthTimeoutMs: 400, failDurationMs: 2000, tryDurationMs: 1000, dialTimeoutMs: 300 },
+  caddy: { healthIntervalMs: 500, healthTimeoutMs: 400, failDurationMs: 2000, tryDurationMs: 1000, tryIntervalMs: 100, dialTimeoutMs: 300 },
   app: { depTimeoutMs: 800 },
 };
 
+/** Any timing may be given alone: the rest of its group keeps its value. */
+export type TimingOptions = { readonly [K in keyof DetectionTimings]?: Partial<DetectionTimings[K]> };
+
 export interface SpecOptions {
   readonly slices?: readonly string[];
-  readonly timings?: Partial<DetectionTimings>;
+  readonly timings?: TimingOptions;
+  readonly margins?: Partial<Margins>;
   readonly app?: Partial<AppSettings>;
-  readonly postgres?: { readonly synchronous?: boolean };
+  readonly postgres?: Partial<PostgresSettings>;
+  readonly patches?: readonly ConfigPatch[];
+}
+
+function mergeTimings(base: TimingOptions | undefined, over: TimingOptions | undefined): TimingOptions {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over ?? {})) out[k] = { ...(base?.[k as keyof DetectionTimings] ?? {}), ...v };
+  return out;
+}
+
+/** `over` on top of `base`, field by field (timings within their group; patches added after base's). */
+export function mergeSpecOptions(base: SpecOptions, over: SpecOptions): SpecOptions {
+  return {
+    ...base,
+    ...over,
+    timings: mergeTimings(base.timings, over.timings),
+    margins: { ...base.margins, ...over.margins },
+    app: { ...base.app, ...over.app },
+    postgres: { ...base.postgres, ...over.postgres, replicaSettings: { ...base.postgres?.replicaSettings, ...over.postgres?.replicaSettings } },
+    patches: [...(base.patches ?? []), ...(over.patches ?? [])],
+  };
 }
 
 export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
@@ -116,7 +216,16 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
   if (unknown.length > 0) {
     throw new UserError(`unknown topology slice ${unknown.map((u) => `'${u}'`).join(", ")}; slices are: ${SLICES.join(", ")}`);
   }
-  return { slices: slices as Slice[], timings: { ...DEFAULT_TIMINGS, ...partial.timings }, app: { ...DEFAULT_APP, ...partial.app }, postgres: { synchronous: partial.postgres?.synchronous ?? false } };
+  const t = partial.timings ?? {};
+  const timings = Object.fromEntries(Object.entries(DEFAULT_TIMINGS).map(([k, v]) => [k, { ...v, ...t[k as keyof DetectionTimings] }])) as unknown as DetectionTimings;
+  return {
+    slices: slices as Slice[],
+    timings,
+    margins: { ...DEFAULT_MARGINS, ...partial.margins },
+    app: { ...DEFAULT_APP, ...partial.app },
+    postgres: { synchronous: partial.postgres?.synchronous ?? false, replicaSettings: partial.postgres?.replicaSettings ?? {} },
+    patches: partial.patches ?? [],
+  };
 }
 
 /** HAProxy fronts the databases and the sites: it runs whenever any slice but redis alone does. */

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { runId } from "../cluster/labels.js";
 import type { ScenarioResult } from "../scenario/result.js";
 import { readScenarioResults } from "./scenario-results.js";
-import { type Summary, countStatuses, summaryTable } from "./summary.js";
+import { type Summary, countStatuses, mutationScore, summaryTable } from "./summary.js";
 
 export const SUMMARY_PATH = "reports/summary.json";
 export const ALLURE_REPORT = "reports/allure-report";
@@ -31,12 +31,17 @@ export function generateAllure(resultsDirs: readonly string[], out = ALLURE_REPO
 export async function publish(options: { scenarioDirs: readonly string[]; allureDirs: readonly string[]; engine: string; startedAt: Date; out?: (s: string) => void }): Promise<ScenarioResult[]> {
   const out = options.out ?? ((s: string) => process.stdout.write(s));
   const results = await readScenarioResults(options.scenarioDirs);
-  const summary: Summary = { runId: runId(), startedAt: options.startedAt.toISOString(), engine: options.engine, scenarios: results };
+  const score = mutationScore(results);
+  const summary: Summary = { runId: runId(), startedAt: options.startedAt.toISOString(), engine: options.engine, scenarios: results, ...(score ? { mutants: score } : {}) };
   await mkdir(dirname(SUMMARY_PATH), { recursive: true });
   await writeFile(SUMMARY_PATH, `${JSON.stringify(summary, null, 2)}\n`);
   const allure = generateAllure(options.allureDirs);
   out(`\n${summaryTable(results)}\n\n`);
   const c = countStatuses(results);
+  if (score) {
+    out(`mutants: ${String(score.killed)} of ${String(score.total)} killed (kill rate ${String(Math.round(score.killRate * 100))}%)\n`);
+    for (const s of score.survived) out(`  SURVIVED: ${s}\n`);
+  }
   out(`${String(c.passed)} passed, ${String(c.failed)} failed, ${String(c.broken)} broken · ${SUMMARY_PATH}`);
   out(allure.ok ? ` · ${ALLURE_REPORT}/index.html\n` : `\nAllure report not generated:\n${allure.log.split("\n").slice(-20).join("\n")}\n`);
   return results;

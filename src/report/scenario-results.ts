@@ -1,10 +1,11 @@
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ScenarioResult } from "../scenario/result.js";
+import { runLabel } from "../scenario/run-label.js";
 
 export const scenarioTestName = (name: string, repeat: number): string => (repeat === 0 ? name : `${name} #${String(repeat + 1)}`);
 
-const fileOf = (r: Pick<ScenarioResult, "name" | "repeat">) => `${r.name}${r.repeat > 0 ? `-${String(r.repeat + 1)}` : ""}.json`;
+const fileOf = (r: Pick<ScenarioResult, "name" | "repeat" | "mutant">) => `${runLabel(r.name, r.repeat, r.mutant?.name)}.json`;
 
 /** One file per scenario run under reports/scenarios/results: shards write theirs, `npm run report` merges. */
 export async function writeScenarioResult(outDir: string, result: ScenarioResult): Promise<void> {

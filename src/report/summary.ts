@@ -5,17 +5,42 @@ export interface Summary {
   readonly startedAt: string;
   readonly engine: string;
   readonly scenarios: readonly ScenarioResult[];
+  /** Present when the run had mutant rows: how many were killed, and which survived. */
+  readonly mutants?: MutationScore;
+}
+
+export interface MutationScore {
+  readonly total: number;
+  readonly killed: number;
+  /** killed / total, 0 to 1. */
+  readonly killRate: number;
+  /** `<scenario> × <mutant>`, with the checks that stayed green... (all of them, for a survivor). */
+  readonly survived: readonly string[];
+}
+
+export function mutationScore(results: readonly ScenarioResult[]): MutationScore | null {
+  const rows = results.filter((r) => r.mutant);
+  if (rows.length === 0) return null;
+  const killed = rows.filter((r) => r.mutant?.killed).length;
+  return {
+    total: rows.length,
+    killed,
+    killRate: Math.round((killed / rows.length) * 1000) / 1000,
+    survived: rows.filter((r) => !r.mutant?.killed).map((r) => `${r.name} × ${r.mutant?.name ?? "?"} (${r.status}${r.error ? `: ${r.error}` : ""})`),
+  };
 }
 
 const cell = (v: number | null | undefined, unit = " ms") => (v === undefined ? "-" : v === null ? "never" : `${String(v)}${unit}`);
 
 /** The closing table: scenario, status, failover, recovery, stale reads, sessions kept/lost, writes lost. */
 export function summaryTable(results: readonly ScenarioResult[]): string {
-  const head = ["scenario", "status", "failover", "recovery", "stale reads", "sessions kept/lost", "writes lost"];
+  const mutants = results.some((r) => r.mutant);
+  const head = ["scenario", ...(mutants ? ["mutant", "killed by"] : []), "status", "failover (bound)", "recovery", "stale reads", "sessions kept/lost", "writes lost"];
   const rows = results.map((r) => [
     r.repeat > 0 ? `${r.name} #${String(r.repeat + 1)}` : r.name,
+    ...(mutants ? [r.mutant?.name ?? "-", r.mutant ? (r.mutant.killed ? r.mutant.by.slice(0, 2).join("; ") + (r.mutant.by.length > 2 ? ` (+${String(r.mutant.by.length - 2)})` : "") : "SURVIVED") : "-"] : []),
     r.status,
-    r.failoverMs === undefined ? "-" : `${cell(r.failoverMs)}${r.resolutionMs ? ` ±${String(r.resolutionMs)}` : ""}`,
+    r.failoverMs === undefined ? "-" : `${cell(r.failoverMs)}${r.resolutionMs ? ` ±${String(r.resolutionMs)}` : ""}${r.boundMs !== undefined ? ` (${String(r.boundMs)})` : ""}`,
     cell(r.recoveryMs),
     r.staleReads ? `${String(r.staleReads.count)} (max ${String(r.staleReads.maxStalenessMs)} ms)` : "-",
     r.sessions ? `${String(r.sessions.kept)}/${String(r.sessions.lost)}` : "-",

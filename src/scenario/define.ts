@@ -1,12 +1,16 @@
+import { type Bound, bound } from "../assertions/bound.js";
 import type { CheckResult } from "../assertions/check.js";
 import { recovery } from "../assertions/recovery.js";
 import type { StartedTopology, SteadyStateFacts } from "../cluster/index.js";
-import type { SpecOptions } from "../cluster/topology.js";
+import type { Mechanisms } from "../cluster/mechanisms.js";
+import type { SpecOptions, TopologySpec } from "../cluster/topology.js";
 import type { ActiveFault } from "../faults/fault.js";
 import type { History } from "../workload/history.js";
 import type { HttpClient } from "../workload/http-client.js";
 import type { Completed } from "../workload/op.js";
 import type { Probe } from "../workload/scheduler.js";
+import type { Mechanism } from "./controls.js";
+import type { JournalStep } from "./nemesis.js";
 
 /** One step of the fault method, as the dry run prints it: when (ms after the fault starts), what, on what. */
 export interface TimelineStep {
@@ -38,6 +42,8 @@ export interface RunContext {
   readonly hold: (ms: number) => Promise<void>;
   /** A per-run prefix for ids, so repeated runs never collide. */
   readonly tag: string;
+  /** What the scenario's steps observe (the same record `inject` and `observe` get), for its checks. */
+  readonly observed: Record<string, unknown>;
 }
 
 /** What the workload is: its probes, and how to read what survived once it is over. */
@@ -60,11 +66,32 @@ export interface Evidence {
   readonly finalRead: FinalRead;
   /** Facts of the last verify() after recovery. */
   readonly facts: SteadyStateFacts;
+  /** The mechanisms as the servers had them before the fault (read back from them). */
+  readonly mechanisms: Mechanisms;
+  /** The fault steps as they ran. */
+  readonly journal: readonly JournalStep[];
   /** Whatever the scenario's own steps observed (a room's status, a role), by name. */
   readonly observed: Readonly<Record<string, unknown>>;
-  readonly spec: StartedTopology["spec"];
+  /**
+   * The spec the stack is meant to run: its timings are what bounds derive from. Under a mutant the stack runs a
+   * regressed copy (`Mutant.deploy`), while bounds and controls still hold it to this one.
+   */
+  readonly spec: TopologySpec;
   readonly intervalMs: number;
   readonly phases: Phases;
+}
+
+/**
+ * A realistic regression of the stack under which the scenario must go red: a config value, a keyword removed, a
+ * test-only bug switched on in the app. Mutation testing of the stack: a mutant that survives (the scenario stays
+ * green) is a hole in the scenario.
+ */
+export interface Mutant {
+  readonly name: string;
+  /** The regression in a team's words: what someone changed, and why it is plausible. */
+  readonly regression: string;
+  /** Deployed on top of the scenario's topology; bounds and controls keep the scenario's own spec. */
+  readonly deploy: SpecOptions;
 }
 
 export interface Scenario {
@@ -74,6 +101,12 @@ export interface Scenario {
   /** What must be shown, and where the expectation comes from. */
   readonly expected: string;
   readonly topology: SpecOptions;
+  /** The protective mechanisms the scenario relies on: each is read back from the servers before the fault (a control). */
+  readonly mechanisms: readonly Mechanism[];
+  /** At least two regressions of the stack this scenario must turn red. */
+  readonly mutants: readonly Mutant[];
+  /** Ops the steady-state hypothesis after recovery leaves out: what the scenario documents as changed for good. */
+  readonly changedForGood?: (op: Completed) => boolean;
   readonly phases: Phases;
   /** Probe timeout: an op not answered by then is unknown. */
   readonly probeTimeoutMs?: number;
@@ -112,5 +145,24 @@ export function faultThenHeal(phases: Phases, action: string, target: string, he
 
 /** verify() green again within the scenario's recovery bound after the heal. */
 export function recoveredInTime(e: Evidence): CheckResult {
-  return recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recoveryBoundMs);
+  return recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, bound(["the scenario's recovery bound", e.phases.recoveryBoundMs]));
 }
+
+/**
+ * When the fault really took effect: the end of the first fault step in the journal (a kill is in force once the
+ * engine answered), not the mark set just before it was asked for. Ops started between the two are not the fault's.
+ */
+export function faultInForceAt(e: Evidence): number {
+  const first = e.journal.find((j) => j.phase === "fault" && j.outcome === "ok");
+  return first ? first.t + first.durationMs : e.at.fault;
+}
+
+/** The measurement terms every bound measured from probes carries: one probe interval and the scheduler's lateness. */
+export function measurement(spec: TopologySpec): readonly (readonly [string, number])[] {
+  return [
+    ["probe interval", spec.margins.probeIntervalMs],
+    ["scheduler lateness", spec.margins.schedulerLatenessMs],
+  ];
+}
+
+export type { Bound };

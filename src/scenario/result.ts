@@ -12,6 +12,8 @@ export interface ScenarioResult {
   readonly durationMs: number;
   readonly topologyStartMs: number | null;
   readonly failoverMs?: number | null;
+  /** The bound the failover was held to (the failover check's own, derived from the configured timings). */
+  readonly boundMs?: number;
   readonly resolutionMs?: number;
   readonly recoveryMs?: number | null;
   readonly staleReads?: { readonly count: number; readonly maxStalenessMs: number };
@@ -22,8 +24,15 @@ export interface ScenarioResult {
   /** How late the probe scheduler fired (p99, ms): the timing error of every figure. */
   readonly probeLatenessP99Ms: number | null;
   readonly checks: readonly CheckResult[];
-  /** Why it broke (topology did not start, a step threw), when status is broken. */
+  /** Why it broke (topology did not start, a step threw, not steady before the fault), when status is broken. */
   readonly error?: string;
+  /** Broken by the hypothesis gate: the stack was not steady (or a mechanism not in force) before the fault. */
+  readonly notSteady?: boolean;
+  /**
+   * Under a mutant: which regression ran, and whether the scenario went red for it (failed, or not steady before
+   * the fault), with the checks that were red. A run broken for any other reason kills nothing.
+   */
+  readonly mutant?: { readonly name: string; readonly regression: string; readonly killed: boolean; readonly by: readonly string[] };
   /** Where its history, timeline and logs were written. */
   readonly artefacts: string;
   /** Logs of the containers the fault touched, for the report. */
@@ -33,12 +42,16 @@ export interface ScenarioResult {
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
 /** The headline figures of a run, taken from its checks' figures. */
-export function headline(checks: readonly CheckResult[]): Pick<ScenarioResult, "failoverMs" | "resolutionMs" | "recoveryMs" | "staleReads" | "sessions" | "writes"> {
+export function headline(checks: readonly CheckResult[]): Pick<ScenarioResult, "failoverMs" | "boundMs" | "resolutionMs" | "recoveryMs" | "staleReads" | "sessions" | "writes"> {
   const out: { -readonly [K in keyof ReturnType<typeof headline>]: ReturnType<typeof headline>[K] } = {};
   const failovers = checks.filter((c) => c.name.startsWith("failover")).map((c) => c.figures ?? {});
   const measured = failovers.map((f) => num(f.failoverMs));
   if (failovers.length > 0) {
     out.failoverMs = measured.some((m) => m === null) ? null : Math.max(...(measured as number[]));
+    // The bound of the slowest failover (or of the first, when one never recovered): the pair a reader compares.
+    const slowest = failovers.reduce((a, b) => ((num(b.failoverMs) ?? Infinity) > (num(a.failoverMs) ?? Infinity) ? b : a));
+    const b = num(slowest.boundMs);
+    if (b !== null) out.boundMs = b;
     out.resolutionMs = num(failovers[0]?.resolutionMs) ?? 0;
   }
   const rec = checks.find((c) => c.name === "recovery");

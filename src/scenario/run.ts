@@ -3,25 +3,33 @@ import { basename, join } from "node:path";
 import { compose } from "../assertions/compose.js";
 import { result } from "../assertions/check.js";
 import { startTopology, type StartedTopology } from "../cluster/index.js";
+import { mergeSpecOptions, resolveSpec } from "../cluster/topology.js";
 import type { ActiveFault } from "../faults/fault.js";
 import { timelineSvg } from "../report/timeline.js";
 import { History } from "../workload/history.js";
 import { HttpClient } from "../workload/http-client.js";
 import { type Completed, completions } from "../workload/op.js";
 import { Scheduler } from "../workload/scheduler.js";
-import type { Evidence, FinalRead, RunContext, Scenario } from "./define.js";
+import { mechanismControls, stepsRanAsDeclared } from "./controls.js";
+import type { Evidence, FinalRead, Mutant, RunContext, Scenario } from "./define.js";
+import { steadyHypothesis } from "./hypothesis.js";
+import { Nemesis, recordingTopology } from "./nemesis.js";
 import { FactsPoller } from "./facts-poller.js";
 import { Progress } from "./progress.js";
 import { seeded } from "./random.js";
 import { type ScenarioResult, headline } from "./result.js";
+import { runLabel } from "./run-label.js";
 
 export interface RunOptions {
   readonly seed: number;
   readonly repeat: number;
   /** reports/scenarios */
   readonly outDir: string;
-  readonly intervalMs?: number;
+  /** Run the stack with this regression deployed: the scenario must go red. */
+  readonly mutant?: Mutant;
 }
+
+
 
 const hold = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -56,13 +64,18 @@ async function waitSteady(
  * disposal heals faults still injected).
  */
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<{ result: ScenarioResult; history: History }> {
-  const progress = new Progress(options.repeat > 0 ? `${scenario.name} #${String(options.repeat + 1)}` : scenario.name);
+  const mutant = options.mutant;
+  const progress = new Progress(`${scenario.name}${mutant ? ` [mutant ${mutant.name}]` : ""}${options.repeat > 0 ? ` #${String(options.repeat + 1)}` : ""}`);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const artefacts = join(options.outDir, options.repeat > 0 ? `${scenario.name}-${String(options.repeat + 1)}` : scenario.name);
+  const artefacts = join(options.outDir, runLabel(scenario.name, options.repeat, mutant?.name));
   await mkdir(artefacts, { recursive: true });
   const history = new History();
-  const intervalMs = options.intervalMs ?? 50;
+  // Bounds and controls hold the stack to the scenario's own spec; a mutant only changes what is deployed.
+  const intended = resolveSpec(scenario.topology);
+  const deployed = mutant ? mergeSpecOptions(scenario.topology, mutant.deploy) : scenario.topology;
+  const intervalMs = intended.margins.probeIntervalMs;
+  const nemesis = new Nemesis(history);
   const http = new HttpClient();
   const observed: Record<string, unknown> = {};
   let topology: StartedTopology | undefined;
@@ -76,12 +89,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   pollerReady.catch(() => undefined); // awaited (and reported) after the topology starts; never unhandled before
 
   const base = { name: scenario.name, repeat: options.repeat, artefacts };
-  const finish = (partial: Omit<ScenarioResult, "name" | "repeat" | "artefacts" | "durationMs" | "harnessCpuMs" | "probeLatenessP99Ms">): ScenarioResult => {
+  const finish = (partial: Omit<ScenarioResult, "name" | "repeat" | "artefacts" | "durationMs" | "harnessCpuMs" | "probeLatenessP99Ms" | "mutant">): ScenarioResult => {
     const cpu = process.cpuUsage(cpu0);
     const lateness = scheduler?.lateness();
+    // Red for the mutant's sake: a failed verdict, or a stack the gate found not steady. A run that broke for
+    // another reason (the engine, a step that threw) says nothing about the mutant.
+    const killed = partial.status === "failed" || partial.notSteady === true;
+    const by = partial.checks.filter((c) => c.valid === false).map((c) => c.name);
     return {
       ...base,
       ...partial,
+      ...(mutant ? { mutant: { name: mutant.name, regression: mutant.regression, killed, by } } : {}),
       durationMs: Math.round(performance.now() - t0),
       harnessCpuMs: Math.round((cpu.user + cpu.system) / 1000),
       probeLatenessP99Ms: lateness && lateness.count > 0 ? Math.round(lateness.p99 * 10) / 10 : null,
@@ -90,18 +108,23 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   try {
     progress.phase("topology");
     const started = performance.now();
-    topology = await startTopology(scenario.topology);
+    topology = await startTopology(deployed);
     const topologyStartMs = Math.round(performance.now() - started);
     const first = await topology.verify({ withinMs: 20_000 });
-    if (!first.ok) throw new Error(`topology not steady before the fault: ${first.problems.join("; ")}`);
+    if (!first.ok) {
+      const check = result("topology steady before the workload", false, first.problems.join("; "));
+      return { history, result: finish({ status: "broken", valid: false, topologyStartMs, checks: [check], error: `topology not steady before the fault: ${first.problems.join("; ")}`, notSteady: true }) };
+    }
 
     const ctx: RunContext = {
-      topology,
+      // Every fault method goes through the nemesis: the history and the journal show each step.
+      topology: recordingTopology(topology, nemesis),
       history,
       http,
       random: seeded(options.seed + options.repeat),
       intervalMs,
       hold,
+      observed,
       tag: `${scenario.name.replace(/[^a-z0-9]/g, "")}${String(options.repeat)}${Math.floor(seeded(options.seed)() * 1e6).toString(36)}`,
     };
     await pollerReady;
@@ -112,7 +135,24 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     progress.phase("steady state");
     const steady = history.mark("steady");
     scheduler.start();
-    await hold(scenario.phases.steadyMs);
+    // The mechanisms are read back while the steady window runs, so reading them shifts no phase.
+    const [mechanisms] = await Promise.all([topology.mechanisms(), hold(scenario.phases.steadyMs)]);
+
+    // The hypothesis gate: on a stack that is not steady, a fault proves nothing; it is not injected.
+    const gateAt = history.now();
+    const gate = [steadyHypothesis(completions(history.ops), { from: steady, to: gateAt }, "before the fault"), ...mechanismControls(mechanisms, intended, scenario.mechanisms)];
+    const notSteady = gate.filter((c) => c.valid === false);
+    // Under a mutant the method runs anyway, so the report shows every check the regression turns red, not only
+    // the gate's; the gate's controls are among the checks, so the run still ends red.
+    if (notSteady.length > 0 && !mutant) {
+      await scheduler.stop();
+      closeWorkload?.();
+      closeWorkload = undefined;
+      const reason = `not steady before the fault: ${notSteady.map((c) => `${c.name}: ${c.detail}`).join(" | ")}`;
+      await writeArtefacts(artefacts, scenario, history, completions(history.ops), null, topology);
+      await writeJournal(artefacts, scenario, mutant, nemesis, { gate, injected: false });
+      return { history, result: finish({ status: "broken", valid: false, topologyStartMs, checks: gate, error: reason, notSteady: true }) };
+    }
 
     progress.phase("fault", scenario.fault);
     const fault = history.mark("fault");
@@ -146,15 +186,25 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       recoveryProblems: steadyAgain.problems,
       finalRead,
       facts: steadyAgain.facts,
+      mechanisms,
+      journal: nemesis.journal,
       observed,
-      spec: topology.spec,
+      spec: intended,
       intervalMs,
       phases: scenario.phases,
     };
-    const checks = scenario.checks(evidence);
+    // After recovery the hypothesis must hold again; an op in flight when verify() turned green may still run
+    // into one dependency timeout, so the window starts one timeout later.
+    const afterFrom = steadyAgain.at === null ? null : steadyAgain.at + intended.timings.app.depTimeoutMs;
+    const hypothesisAfter =
+      afterFrom === null
+        ? result("steady-state hypothesis after recovery", false, "never steady again", {})
+        : steadyHypothesis(ops, { from: afterFrom, to: end }, "after recovery", scenario.changedForGood);
+    const checks = [...gate, stepsRanAsDeclared(scenario.timeline, nemesis.journal), ...scenario.checks(evidence), hypothesisAfter];
     const verdict = compose(checks);
     const logs = await writeArtefacts(artefacts, scenario, history, ops, { from: fault, to: heal }, topology);
     await writeFile(join(artefacts, "recovery.json"), `${JSON.stringify(steadyAgain.trace, null, 2)}\n`);
+    await writeJournal(artefacts, scenario, mutant, nemesis, { gate, injected: true });
     return {
       history,
       result: finish({
@@ -167,10 +217,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       }),
     };
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    const failedHeal = nemesis.journal.find((j) => j.phase === "heal" && j.outcome === "failed");
+    const message = failedHeal ? `heal failed: ${failedHeal.description}: ${failedHeal.error ?? ""}` : e instanceof Error ? e.message : String(e);
     await scheduler?.stop();
     closeWorkload?.();
     if (topology) await writeArtefacts(artefacts, scenario, history, completions(history.ops), null, topology).catch(() => undefined);
+    await writeJournal(artefacts, scenario, mutant, nemesis, { error: message }).catch(() => undefined);
     return {
       history,
       result: finish({ status: "broken", valid: "unknown", topologyStartMs: null, checks: [result("run", "unknown", message)], error: message }),
@@ -181,6 +233,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await http.close();
     await topology?.[Symbol.asyncDispose]();
   }
+}
+
+/** journal.json: what ran, step by step, errors included (Chaos Toolkit's journal). */
+async function writeJournal(dir: string, scenario: Scenario, mutant: Mutant | undefined, nemesis: Nemesis, extra: Record<string, unknown>): Promise<void> {
+  const journal = { scenario: scenario.name, ...(mutant ? { mutant } : {}), declared: scenario.timeline, steps: nemesis.journal, ...extra };
+  await writeFile(join(dir, "journal.json"), `${JSON.stringify(journal, (_, v: unknown) => (v instanceof RegExp ? String(v) : v), 2)}\n`);
 }
 
 async function writeArtefacts(

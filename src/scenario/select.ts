@@ -33,6 +33,21 @@ export interface Selection {
   readonly names: readonly string[];
   readonly repeat: number;
   readonly seed: number;
+  /**
+   * Mutation testing instead of the plain run: each selected scenario once per mutant it declares (all of them,
+   * or only these names). Absent: no mutant runs.
+   */
+  readonly mutants?: { readonly only: readonly string[] | null };
+}
+
+/** The (scenario, mutant) pairs a mutation run takes, in registry order; unknown mutant names list the valid ones. */
+export function selectMutants<T extends { readonly name: string; readonly mutants: readonly { readonly name: string }[] }>(scenarios: readonly T[], only: readonly string[] | null): { scenario: T; mutant: T["mutants"][number] }[] {
+  const all = [...new Set(scenarios.flatMap((s) => s.mutants.map((m) => m.name)))];
+  const unknown = (only ?? []).filter((n) => !all.includes(n));
+  if (unknown.length > 0) {
+    throw new UserError(`unknown mutant ${unknown.map((u) => `'${u}'`).join(", ")} for these scenarios; their mutants are:\n  ${all.join("\n  ")}`, { exitCode: EXIT_USAGE });
+  }
+  return scenarios.flatMap((scenario) => scenario.mutants.filter((m) => !only || only.includes(m.name)).map((mutant) => ({ scenario, mutant })));
 }
 
 export const SELECTION_ENV = "BROWNOUT_CHAOS_SELECTION";
@@ -41,5 +56,5 @@ export function selectionFromEnv(all: readonly string[], env: NodeJS.ProcessEnv 
   const raw = env[SELECTION_ENV];
   if (!raw) return { names: [...all], repeat: 1, seed: 1 };
   const parsed = JSON.parse(raw) as Selection;
-  return { names: selectScenarios(all, parsed.names), repeat: parsed.repeat, seed: parsed.seed };
+  return { names: selectScenarios(all, parsed.names), repeat: parsed.repeat, seed: parsed.seed, ...(parsed.mutants ? { mutants: parsed.mutants } : {}) };
 }

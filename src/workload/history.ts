@@ -1,4 +1,4 @@
-import type { Op, OpF, OpType, OpValue } from "./op.js";
+import type { AnyF, Op, OpType, OpValue } from "./op.js";
 
 /** Marks in a history's time line: phases and fault edges, so checks and charts know when things happened. */
 export interface Mark {
@@ -45,13 +45,13 @@ export class History {
     return this.#marks.find((m) => m.name === name)?.t;
   }
 
-  invoke(process: string, f: OpF, value?: OpValue): number {
+  invoke(process: string, f: AnyF, value?: OpValue): number {
     const id = this.#nextId++;
     this.#ops.push({ id, process, f, type: "invoke", t: this.now(), ...(value ? { value } : {}) });
     return id;
   }
 
-  complete(id: number, process: string, f: OpF, type: Exclude<OpType, "invoke">, value?: OpValue, error?: string): void {
+  complete(id: number, process: string, f: AnyF, type: Exclude<OpType, "invoke">, value?: OpValue, error?: string): void {
     this.#ops.push({ id, process, f, type, t: this.now(), ...(value ? { value } : {}), ...(error ? { error } : {}) });
   }
 

@@ -16,6 +16,19 @@ export type OpF =
   | "ws-ping"
   | "health";
 
+/**
+ * What the nemesis does: Jepsen's nemesis is a process of the history like any client, so every fault step
+ * (inject, operator action, heal) is an op with its own invoke and completion, read by checks and drawn on the
+ * timeline beside the probes it hit.
+ */
+export type NemesisF = "kill" | "stop" | "pause" | "restart" | "partition" | "toxic" | "promote" | "set-server" | "sentinel-failover" | "recreate" | "heal";
+
+/** The process name of fault steps in a history. */
+export const NEMESIS = "nemesis";
+
+/** Any op's kind: a probe's or the nemesis's. */
+export type AnyF = OpF | NemesisF;
+
 /** What the value of a completed op may say: the fields checks read (all optional: an op says what it knows). */
 export interface OpValue {
   /** The key the op touched (product or item id). */
@@ -31,6 +44,8 @@ export interface OpValue {
   readonly status?: number;
   /** Anything else worth keeping, for humans reading the history. */
   readonly note?: string;
+  /** A nemesis op's target: a role, a link, a backend/server. */
+  readonly target?: string;
 }
 
 export interface Op {
@@ -38,7 +53,7 @@ export interface Op {
   readonly id: number;
   /** Which client issued it: one probe's stream of operations. */
   readonly process: string;
-  readonly f: OpF;
+  readonly f: AnyF;
   readonly type: OpType;
   /** Milliseconds since the history's start (monotonic clock). */
   readonly t: number;
@@ -50,13 +65,15 @@ export interface Op {
 export interface Completed {
   readonly id: number;
   readonly process: string;
-  readonly f: OpF;
+  readonly f: AnyF;
   readonly type: Exclude<OpType, "invoke">;
   /** When it was invoked and when it completed, ms since the history's start. */
   readonly start: number;
   readonly end: number;
   readonly value?: OpValue;
   readonly error?: string;
+  /** Never completed (still in flight when the history was read): unknown, and not yet a failure of anything. */
+  readonly open?: true;
 }
 
 /** Invokes joined with their completions, in invoke order; an invoke that never completed counts as `info`. */
@@ -84,7 +101,7 @@ export function completions(ops: readonly Op[]): Completed[] {
   }
   const last = ops.length > 0 ? (ops[ops.length - 1]?.t ?? 0) : 0;
   for (const inv of invokes.values()) {
-    done.push({ id: inv.id, process: inv.process, f: inv.f, type: "info", start: inv.t, end: last, ...(inv.value ? { value: inv.value } : {}), error: "never completed" });
+    done.push({ id: inv.id, process: inv.process, f: inv.f, type: "info", start: inv.t, end: last, ...(inv.value ? { value: inv.value } : {}), error: "never completed", open: true });
   }
   return done.sort((a, b) => a.start - b.start || a.id - b.id);
 }

@@ -11,8 +11,11 @@ function valueOf(r: HttpResult, extra: OpValue = {}): OpValue {
   const source = str(b.source);
   const site = str(b.site);
   const version = num(b.version);
+  // A write's effect on the cache (invalidated, or stale when Redis could not be told), for the checks.
+  const cache = str(b.cache);
   return {
     ...extra,
+    ...(cache !== undefined ? { note: `cache:${cache}` } : {}),
     status: r.status,
     ...(site !== undefined ? { site } : {}),
     ...(version !== undefined ? { version } : {}),

@@ -24,13 +24,17 @@ class Timeout extends Error {
  */
 export async function call<T>(dependency: DependencyName, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new Timeout(timeoutMs));
-    }, timeoutMs);
-  });
+  // 0: unbounded (only the test-only `no-dep-timeout` regression asks for it).
+  const deadline =
+    timeoutMs > 0
+      ? new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            reject(new Timeout(timeoutMs));
+          }, timeoutMs);
+        })
+      : null;
   try {
-    return await Promise.race([fn(), deadline]);
+    return await (deadline ? Promise.race([fn(), deadline]) : fn());
   } catch (e) {
     if (e instanceof HttpError) throw e;
     throw new DependencyError(dependency, e, e instanceof Timeout);

@@ -18,9 +18,9 @@ export class PostgresDep {
       password: sql.password,
       database: sql.database,
       max: 8,
+      // 0 leaves each at the driver's default (no bound), as an app that never set them would run.
       connectionTimeoutMillis: timeoutMs,
-      query_timeout: timeoutMs,
-      statement_timeout: timeoutMs,
+      ...(timeoutMs > 0 ? { query_timeout: timeoutMs, statement_timeout: timeoutMs } : {}),
       idleTimeoutMillis: 10_000,
     });
     // An idle client whose server went away errors here; the pool drops it and the next query reconnects.

@@ -6,16 +6,25 @@ import { call } from "./dependency.js";
 export class RedisDep {
   readonly client: Redis;
   readonly #timeoutMs: number;
+  readonly #noTtl: boolean;
 
-  constructor(config: RedisConfig, timeoutMs: number) {
+  /**
+   * `noTtl` and `direct` are test-only regressions: entries written without their TTL, and the master reached at
+   * the first address the NAT map names (what an app configured with `host: redis-1` does) instead of through
+   * Sentinel.
+   */
+  constructor(config: RedisConfig, timeoutMs: number, options: { readonly noTtl?: boolean; readonly direct?: boolean } = {}) {
     this.#timeoutMs = timeoutMs;
+    this.#noTtl = options.noTtl ?? false;
+    const first = Object.values(config.natMap)[0];
+    const bounds = timeoutMs > 0 ? { connectTimeout: timeoutMs, commandTimeout: timeoutMs, sentinelCommandTimeout: timeoutMs } : {};
+    const where =
+      options.direct && first
+        ? { host: first.host, port: first.port }
+        : { sentinels: config.sentinels.map((s) => ({ host: s.host, port: s.port })), name: config.masterName, natMap: { ...config.natMap } };
     this.client = new Redis({
-      sentinels: config.sentinels.map((s) => ({ host: s.host, port: s.port })),
-      name: config.masterName,
-      natMap: { ...config.natMap },
-      connectTimeout: timeoutMs,
-      commandTimeout: timeoutMs,
-      sentinelCommandTimeout: timeoutMs,
+      ...where,
+      ...bounds,
       // Queueing while disconnected would turn an outage into slow answers; fail fast and let callers degrade.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -34,7 +43,7 @@ export class RedisDep {
   }
 
   async set(key: string, value: string, ttlS?: number): Promise<void> {
-    await call("redis", this.#timeoutMs, () => (ttlS ? this.client.set(key, value, "EX", ttlS) : this.client.set(key, value)));
+    await call("redis", this.#timeoutMs, () => (ttlS && !this.#noTtl ? this.client.set(key, value, "EX", ttlS) : this.client.set(key, value)));
   }
 
   async del(key: string): Promise<void> {

@@ -1,0 +1,80 @@
+import type { AppTestBug } from "../src/cluster/topology.js";
+import type { Mutant } from "../src/scenario/define.js";
+
+/**
+ * Realistic regressions of the meeting stack: what a team really gets wrong in its app, its HAProxy and Caddy
+ * configs, its Sentinel and Postgres settings. Each scenario names the ones it must catch (`npm run chaos --
+ * --mutants`). Config patches name the exact text they change: if a template changes under them, rendering fails
+ * instead of a mutant silently becoming the unmutated stack.
+ */
+const appBug = (bug: AppTestBug, regression: string): Mutant => ({ name: bug, regression, deploy: { app: { testBugs: [bug] } } });
+
+export const MUTANTS = {
+  cacheErrorsFailRequests: appBug("cache-errors-fail-requests", "the cache read is no longer wrapped in its try/catch: a Redis error becomes a 503 instead of a read from the database"),
+  healthRequiresAllDeps: appBug("health-requires-all-deps", "/health answers 503 when any dependency is down, the optional cache included: both sites leave the proxies when Redis does"),
+  healthIgnoresDeps: appBug("health-ignores-deps", "/health was simplified to a static 200: proxies keep sending users to a site that cannot reach its databases"),
+  cacheNoTtl: appBug("cache-no-ttl", "the cache write lost its EX argument: an entry whose invalidation was missed is served stale forever"),
+  itemsNoCommit: appBug("items-no-commit", "the pool was set to autocommit=0 and the item write never commits: the client is told OK, the row is gone"),
+  sharedSessionsInMemory: appBug("shared-sessions-in-memory", "the shared session stores fall back to process memory (a store that swallowed its connection error at start)"),
+  strictReadsFallBack: appBug("strict-reads-fall-back", "the strict read policy quietly falls back to the primary, so a read-only site loads the primary the runbook keeps free"),
+  noDepTimeout: appBug("no-dep-timeout", "the dependency timeout wrapper was removed: calls wait on the drivers' defaults, and a dead server hangs requests"),
+  redisWithoutSentinel: appBug("redis-without-sentinel", "the app names the Redis master's host instead of the Sentinels (the seed's 'Redis simple' option): a failover is never followed"),
+  sentinelDownAfter30s: {
+    name: "sentinel-down-after-30s",
+    regression: "Sentinel's down-after-milliseconds left at Redis's default 30000 in a stack whose runbook promises one-second detection",
+    deploy: { timings: { sentinel: { downAfterMs: 30_000 } } },
+  },
+  asyncReplication: {
+    name: "replication-async",
+    regression: "synchronous_standby_names lost in a config reload: commits no longer wait for the replica",
+    deploy: { postgres: { synchronous: false } },
+  },
+  replicaApplyDelay: {
+    name: "replica-apply-delay-3s",
+    regression: "recovery_min_apply_delay = 3s copied from the delayed backup standby's config onto the hot standby that serves reads",
+    deploy: { postgres: { replicaSettings: { recovery_min_apply_delay: "3000" } } },
+  },
+  pgReadToPrimary: {
+    name: "pg-read-to-primary",
+    regression: "HAProxy's pg-read backend pointed at the primary (a quick fix during an incident that stayed): the reads the app thinks are replica reads are not",
+    deploy: {
+      patches: [
+        {
+          file: "haproxy",
+          find: "option httpchk GET /replica\n  http-check expect status 200\n  server pg-replica pg-replica:5432 check port 8008",
+          replace: "option httpchk GET /primary\n  http-check expect status 200\n  server pg-primary pg-primary:5432 check port 8008",
+        },
+      ],
+    },
+  },
+  pgWriteTcpCheck: {
+    name: "haproxy-pg-write-tcp-check",
+    regression: "pg-write's `option httpchk GET /primary` replaced by a plain TCP `check` (as the seed stacks write it): HAProxy sends writes to whichever node accepts a connection, the read-only standby included",
+    deploy: { patches: [{ file: "haproxy", find: "option httpchk GET /primary\n  http-check expect status 200\n", replace: "" }] },
+  },
+  bothSitesStrict: {
+    name: "both-sites-strict",
+    regression: "APP_READ_POLICY=strict set in the shared config for both sites, so no site falls back to the primary",
+    deploy: { app: { readPolicy: "strict" } },
+  },
+  mysqlActiveNoCheck: {
+    name: "haproxy-mysql-1-no-check",
+    regression: "the `check` keyword dropped from mysql-1's server line: HAProxy never marks it down and never uses the backup",
+    deploy: { patches: [{ file: "haproxy", find: "server mysql-1 mysql-1:3306 check ", replace: "server mysql-1 mysql-1:3306 " }] },
+  },
+  haproxyPersist: {
+    name: "haproxy-persist-not-redispatch",
+    regression: "`option redispatch` replaced by `option persist` (to keep carts on one server): users pinned to a dead site stay pinned",
+    deploy: { patches: [{ file: "haproxy", find: "option redispatch", replace: "option persist" }] },
+  },
+  caddyRandomPolicy: {
+    name: "caddy-lb-policy-random",
+    regression: "`lb_policy first` removed from the Caddyfile: Caddy's default spreads users over both sites at random",
+    deploy: { patches: [{ file: "caddy", find: "lb_policy first", replace: "lb_policy random" }] },
+  },
+  cacheTtl30s: {
+    name: "cache-ttl-30s",
+    regression: "APP_CACHE_TTL_S raised to 30 for hit rate, with the invalidation path untested",
+    deploy: { app: { cacheTtlS: 30 } },
+  },
+} satisfies Record<string, Mutant>;

@@ -1,0 +1,26 @@
+/**
+ * A bound with its derivation: every limit a check applies is a sum of configured timings and named margins,
+ * and the report shows the sum (`bound 1850 ms = inter 500 × fall 2 + timeout 400 + dep timeout 800 + interval 50`)
+ * so a reader can tell which setting a failure is about.
+ */
+export interface Bound {
+  readonly ms: number;
+  /** `1850 ms = inter 500 × fall 2 + ...`: how the number was made. */
+  readonly derivation: string;
+}
+
+/** One term: a timing (`["dep timeout", 800]`) or a timing times a count (`["inter", 500, "fall", 2]`). */
+export type Term = readonly [label: string, ms: number] | readonly [label: string, ms: number, countLabel: string, count: number];
+
+const termMs = (t: Term): number => (t.length === 4 ? t[1] * t[3] : t[1]);
+const termText = (t: Term): string => (t.length === 4 ? `${t[0]} ${String(t[1])} × ${t[2]} ${String(t[3])}` : `${t[0]} ${String(t[1])}`);
+
+export function bound(...terms: readonly Term[]): Bound {
+  const ms = Math.round(terms.reduce((sum, t) => sum + termMs(t), 0));
+  return { ms, derivation: `${String(ms)} ms = ${terms.map(termText).join(" + ")}` };
+}
+
+/** A bound given as a plain number (tests, or a user's own SLO): its derivation says so. */
+export function asBound(b: Bound | number): Bound {
+  return typeof b === "number" ? { ms: b, derivation: `${String(b)} ms (given)` } : b;
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { op, series } from "../assertions/testing.js";
+import type { Mechanisms } from "../cluster/mechanisms.js";
+import { resolveSpec } from "../cluster/topology.js";
+import { activeFault } from "../faults/fault.js";
+import { History } from "../workload/history.js";
+import { NEMESIS, completions } from "../workload/op.js";
+import { mechanismControls, stepsRanAsDeclared } from "./controls.js";
+import { steadyHypothesis } from "./hypothesis.js";
+import { Nemesis } from "./nemesis.js";
+
+const spec = resolveSpec({ postgres: { synchronous: true } });
+const sentinel = (s: string, downAfterMs = 1000) => ({ sentinel: s, master: "redis-1", downAfterMs, failoverTimeoutMs: 5000, quorum: 2, replicas: 1, otherSentinels: 2 });
+const postgres = { walReceiverTimeoutMs: 5000, recoveryMinApplyDelayMs: 0, synchronousStandbyNames: '"pg-replica"', replication: { state: "streaming", syncState: "sync" } };
+const caddy = { policy: "first", upstreams: ["app-gra:8080", "app-sbg:8080"], healthUri: "/health", healthIntervalMs: 500, healthTimeoutMs: 400, failDurationMs: 2000, maxFails: 1, tryDurationMs: 1000, dialTimeoutMs: 300 };
+const good: Mechanisms = {
+  sentinels: [sentinel("sentinel-1"), sentinel("sentinel-2"), sentinel("sentinel-3")],
+  haproxy: {
+    servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "L7OK" }],
+    config: "inter 500ms fastinter 500ms downinter 100ms fall 2 rise 2\n  timeout check 400ms\n",
+  },
+  postgres,
+  caddy,
+  apps: {
+    gra: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback" },
+    sbg: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback" },
+  },
+  mysql: { "mysql-1": { io: "Yes", sql: "Yes", secondsBehind: 0, lastError: "", gtidCurrentPos: "" }, "mysql-2": { io: "Yes", sql: "Yes", secondsBehind: 0, lastError: "", gtidCurrentPos: "" } },
+};
+const ALL = ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication"] as const;
+
+describe("mechanism controls", () => {
+  it("hold when the running servers have what the spec says", () => {
+    const results = mechanismControls(good, spec, ALL);
+    expect(results.map((r) => [r.name, r.valid, r.kind])).toEqual(ALL.map((_, i) => [results[i]?.name, true, "control"]));
+  });
+
+  it("fail on each kind of drift, naming the setting", () => {
+    const drifted: Mechanisms = {
+      sentinels: [sentinel("sentinel-1", 30_000), sentinel("sentinel-2"), sentinel("sentinel-3")],
+      haproxy: { servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "" }], config: "inter 500ms\n" },
+      postgres: { ...postgres, replication: { state: "streaming", syncState: "async" } },
+      caddy: { ...caddy, policy: "random" },
+      apps: { gra: { APP_DEP_TIMEOUT_MS: "5000", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback" }, sbg: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback" } },
+      mysql: { "mysql-1": { io: "No", sql: "Yes", secondsBehind: null, lastError: "connecting", gtidCurrentPos: "" }, "mysql-2": { unreachable: "refused" } },
+    };
+    const r = mechanismControls(drifted, spec, ALL);
+    expect(r.map((x) => x.valid)).toEqual([false, false, false, false, false, false]);
+    expect(r[0]?.detail).toMatch(/sentinel-1 down-after-milliseconds 30000 ≠ spec 1000/);
+    expect(r[1]?.detail).toMatch(/mysql\/mysql-1 has no health check; .*no 'downinter 100ms'/);
+    expect(r[2]?.detail).toMatch(/sync_state async ≠ spec sync/);
+    expect(r[3]?.detail).toMatch(/lb_policy random ≠ spec first/);
+    expect(r[4]?.detail).toMatch(/gra APP_DEP_TIMEOUT_MS 5000 ≠ spec 800/);
+    expect(r[5]?.detail).toMatch(/mysql-1 IO No.*mysql-2 unreachable/);
+  });
+
+  it("fail when a mechanism could not be read, and say unknown when the topology has none", () => {
+    expect(mechanismControls({ sentinels: { error: "timeout" } }, spec, ["sentinel"])[0]).toMatchObject({ valid: false, detail: expect.stringMatching(/timeout/) as unknown });
+    expect(mechanismControls({}, spec, ["caddy-failover"])[0]?.valid).toBe("unknown");
+  });
+});
+
+describe("steady-state hypothesis", () => {
+  it("holds when every probe served in the window and fails on one failure, naming it", () => {
+    const ok = series("product-read", 0, 2000, 50, () => "ok");
+    expect(steadyHypothesis(ok, { from: 0, to: 2000 }, "before the fault")).toMatchObject({ valid: true, kind: "control" });
+    const broken = [...ok, op("session-read", "fail", 500, { status: 401 })];
+    const r = steadyHypothesis(broken, { from: 0, to: 2000 }, "before the fault");
+    expect(r.valid).toBe(false);
+    expect(r.detail).toMatch(/session-read 0\/1 ok \(first failure at 500 ms: 401\)/);
+    // Ops the scenario says changed for good are left out; nemesis ops never count.
+    expect(steadyHypothesis(broken, { from: 0, to: 2000 }, "after", (o) => o.f === "session-read").valid).toBe(true);
+    expect(steadyHypothesis([op("kill", "info", 10, {}, NEMESIS)], { from: 0, to: 2000 }, "x").valid).toBe("unknown");
+  });
+});
+
+describe("nemesis", () => {
+  it("records each step as a nemesis op and a journal line, its heal too, and a failed heal as failed", async () => {
+    let now = 0;
+    const history = new History(() => now);
+    const nemesis = new Nemesis(history);
+    const fault = await nemesis.step("fault", "kill", "redis-1", "kill redis-1", () => {
+      now = 20;
+      return Promise.resolve(activeFault("kill redis-1", () => Promise.reject(new Error("container gone")), "redis-1"));
+    });
+    const recorded = nemesis.recordHeal(fault, "redis-1");
+    await expect(recorded.heal()).rejects.toThrow(/container gone/);
+    const ops = completions(history.ops).filter((o) => o.process === NEMESIS);
+    expect(ops.map((o) => [o.f, o.type, o.value?.target])).toEqual([
+      ["kill", "ok", "redis-1"],
+      ["heal", "info", "redis-1"],
+    ]);
+    expect(nemesis.journal.map((j) => [j.phase, j.f, j.outcome, j.durationMs])).toEqual([
+      ["fault", "kill", "ok", 20],
+      ["heal", "heal", "failed", 0],
+    ]);
+    expect(nemesis.journal[1]?.error).toBe("container gone");
+  });
+
+  it("the declared fault steps must have run, and run without failure", () => {
+    const declared = [{ atMs: 0, action: "kill", target: "redis-1" }, { atMs: 4000, action: "heal: start again", target: "redis-1" }];
+    const step = (target: string, outcome: "ok" | "failed") => ({ phase: "fault" as const, f: "kill" as const, target, description: `kill ${target}`, t: 2000, durationMs: 5, at: "", outcome });
+    expect(stepsRanAsDeclared(declared, [step("redis-1", "ok")]).valid).toBe(true);
+    expect(stepsRanAsDeclared(declared, [step("redis-2", "ok")])).toMatchObject({ valid: false, detail: expect.stringMatching(/declared but not run: kill on redis-1/) as unknown });
+    expect(stepsRanAsDeclared(declared, [step("redis-1", "failed")]).valid).toBe(false);
+    expect(stepsRanAsDeclared(declared, []).valid).toBe(false);
+  });
+});

@@ -1,0 +1,172 @@
+import { type CheckResult, control } from "../assertions/check.js";
+import type { Mechanisms, SentinelView } from "../cluster/mechanisms.js";
+import { SITES, type TopologySpec, readPolicyOf } from "../cluster/topology.js";
+import { NEMESIS } from "../workload/op.js";
+import type { Completed } from "../workload/op.js";
+import type { TimelineStep } from "./define.js";
+import type { JournalStep } from "./nemesis.js";
+
+/** The protective mechanisms a scenario relies on; each one's positive control reads it back from the servers. */
+export const MECHANISMS = ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication"] as const;
+export type Mechanism = (typeof MECHANISMS)[number];
+
+const isError = (v: object): v is { readonly error: string } => !Array.isArray(v) && "error" in v;
+
+/** Differences between what runs and what the spec says, as `name: running ≠ spec` lines. */
+function diff(pairs: readonly (readonly [string, unknown, unknown])[]): string[] {
+  return pairs.filter(([, running, wanted]) => running !== wanted).map(([name, running, wanted]) => `${name} ${String(running)} ≠ spec ${String(wanted)}`);
+}
+
+function sentinel(m: Mechanisms, spec: TopologySpec): CheckResult {
+  const name = "mechanism: Sentinel as configured";
+  const views = m.sentinels;
+  if (!views) return control(name, "unknown", "no Sentinels in this topology");
+  if (isError(views)) return control(name, false, `could not read SENTINEL MASTER: ${views.error}`);
+  const list: readonly SentinelView[] = views;
+  const t = spec.timings.sentinel;
+  const off = list.flatMap((v) =>
+    diff([
+      [`${v.sentinel} down-after-milliseconds`, v.downAfterMs, t.downAfterMs],
+      [`${v.sentinel} failover-timeout`, v.failoverTimeoutMs, t.failoverTimeoutMs],
+      [`${v.sentinel} quorum`, v.quorum, t.quorum],
+      [`${v.sentinel} replicas known`, v.replicas, 1],
+      [`${v.sentinel} other Sentinels known`, v.otherSentinels, list.length - 1],
+    ]),
+  );
+  const masters = [...new Set(list.map((v) => v.master))];
+  if (masters.length !== 1) off.push(`Sentinels disagree on the master: ${masters.join(", ")}`);
+  return control(
+    name,
+    list.length > 0 && off.length === 0,
+    off.length
+      ? off.join("; ")
+      : `${String(list.length)} Sentinels watch ${masters[0] ?? "?"}: down-after ${String(t.downAfterMs)} ms, failover-timeout ${String(t.failoverTimeoutMs)} ms, quorum ${String(t.quorum)}, 1 replica and ${String(list.length - 1)} peers each`,
+  );
+}
+
+function haproxyChecks(m: Mechanisms, spec: TopologySpec): CheckResult {
+  const name = "mechanism: HAProxy health checks as configured";
+  const v = m.haproxy;
+  if (!v) return control(name, "unknown", "no HAProxy in this topology");
+  if (isError(v)) return control(name, false, `could not read HAProxy: ${v.error}`);
+  const h = spec.timings.haproxy;
+  const off = v.servers.flatMap((s) =>
+    s.checkStatus === "" ? [`${s.backend}/${s.server} has no health check`] : diff([[`${s.backend}/${s.server} rise`, s.rise, h.rise], [`${s.backend}/${s.server} fall`, s.fall, h.fall]]),
+  );
+  for (const line of [`inter ${String(h.interMs)}ms`, `downinter ${String(h.downInterMs)}ms`, `timeout check ${String(h.checkTimeoutMs)}ms`]) {
+    if (!v.config.includes(line)) off.push(`the running config has no '${line}'`);
+  }
+  return control(
+    name,
+    v.servers.length > 0 && off.length === 0,
+    off.length ? off.join("; ") : `${String(v.servers.length)} servers checked (${v.servers.map((s) => `${s.server} ${s.checkStatus}`).join(", ")}): inter ${String(h.interMs)} ms, fall ${String(h.fall)}, rise ${String(h.rise)}, timeout ${String(h.checkTimeoutMs)} ms`,
+  );
+}
+
+function pgStreaming(m: Mechanisms, spec: TopologySpec): CheckResult {
+  const name = "mechanism: Postgres streaming replication as configured";
+  const v = m.postgres;
+  if (!v) return control(name, "unknown", "no Postgres pair in this topology");
+  if (isError(v)) return control(name, false, `could not read Postgres: ${v.error}`);
+  const sync = spec.postgres.synchronous;
+  const off = diff([
+    ["replication state", v.replication?.state ?? "absent", "streaming"],
+    ["sync_state", v.replication?.syncState ?? "absent", sync ? "sync" : "async"],
+    ["wal_receiver_timeout (ms)", v.walReceiverTimeoutMs, spec.timings.postgres.walReceiverTimeoutMs],
+    ["recovery_min_apply_delay (ms)", v.recoveryMinApplyDelayMs, Number(spec.postgres.replicaSettings.recovery_min_apply_delay ?? 0)],
+  ]);
+  return control(
+    name,
+    off.length === 0,
+    off.length ? off.join("; ") : `pg-replica streaming (${sync ? "sync" : "async"}${sync ? `, synchronous_standby_names ${v.synchronousStandbyNames}` : ""}), wal_receiver_timeout ${String(v.walReceiverTimeoutMs)} ms, no apply delay`,
+  );
+}
+
+function caddyFailover(m: Mechanisms, spec: TopologySpec): CheckResult {
+  const name = "mechanism: Caddy failover as configured";
+  const v = m.caddy;
+  if (!v) return control(name, "unknown", "no Caddy in this topology");
+  if (isError(v)) return control(name, false, `could not read Caddy's config: ${v.error}`);
+  const c = spec.timings.caddy;
+  const off = diff([
+    ["lb_policy", v.policy, "first"],
+    ["upstreams", v.upstreams.join(" "), SITES.map((s) => `app-${s}:8080`).join(" ")],
+    ["health_uri", v.healthUri, "/health"],
+    ["health_interval (ms)", v.healthIntervalMs, c.healthIntervalMs],
+    ["health_timeout (ms)", v.healthTimeoutMs, c.healthTimeoutMs],
+    ["fail_duration (ms)", v.failDurationMs, c.failDurationMs],
+    ["lb_try_duration (ms)", v.tryDurationMs, c.tryDurationMs],
+    ["dial_timeout (ms)", v.dialTimeoutMs, c.dialTimeoutMs],
+  ]);
+  return control(
+    name,
+    off.length === 0,
+    off.length ? off.join("; ") : `lb_policy first over ${v.upstreams.join(", ")}; active /health every ${String(c.healthIntervalMs)} ms (timeout ${String(c.healthTimeoutMs)} ms); passive fail_duration ${String(c.failDurationMs)} ms, max_fails ${String(v.maxFails)}; lb_try_duration ${String(c.tryDurationMs)} ms; dial_timeout ${String(c.dialTimeoutMs)} ms`,
+  );
+}
+
+function appSettings(m: Mechanisms, spec: TopologySpec): CheckResult {
+  const name = "mechanism: app sites run the configured timeouts and policies";
+  const v = m.apps;
+  if (!v) return control(name, "unknown", "no app sites in this topology");
+  if (isError(v)) return control(name, false, `could not read the sites' environment: ${v.error}`);
+  const off = SITES.flatMap((site) =>
+    diff([
+      [`${site} APP_DEP_TIMEOUT_MS`, v[site].APP_DEP_TIMEOUT_MS, String(spec.timings.app.depTimeoutMs)],
+      [`${site} APP_CACHE_TTL_S`, v[site].APP_CACHE_TTL_S, String(spec.app.cacheTtlS)],
+      [`${site} APP_READ_POLICY`, v[site].APP_READ_POLICY, readPolicyOf(spec.app, site)],
+    ]),
+  );
+  return control(
+    name,
+    off.length === 0,
+    off.length ? off.join("; ") : `both sites: dependency timeout ${String(spec.timings.app.depTimeoutMs)} ms, cache TTL ${String(spec.app.cacheTtlS)} s, read policy gra ${readPolicyOf(spec.app, "gra")} / sbg ${readPolicyOf(spec.app, "sbg")}`,
+  );
+}
+
+function mysqlReplication(m: Mechanisms): CheckResult {
+  const name = "mechanism: MariaDB replication both ways";
+  const v = m.mysql;
+  if (!v) return control(name, "unknown", "no MariaDB pair in this topology");
+  const off = Object.entries(v).flatMap(([role, n]) =>
+    "unreachable" in n ? [`${role} unreachable: ${n.unreachable}`] : n.io === "Yes" && n.sql === "Yes" ? [] : [`${role} IO ${n.io}, SQL ${n.sql}${n.lastError ? ` (${n.lastError})` : ""}`],
+  );
+  return control(name, off.length === 0, off.length ? off.join("; ") : "mysql-1 and mysql-2 each replicate the other (IO and SQL threads running)");
+}
+
+/** Positive controls for the mechanisms a scenario relies on, read back before the fault, against the spec. */
+export function mechanismControls(m: Mechanisms, spec: TopologySpec, wanted: readonly Mechanism[]): CheckResult[] {
+  const one: Record<Mechanism, () => CheckResult> = {
+    sentinel: () => sentinel(m, spec),
+    "haproxy-checks": () => haproxyChecks(m, spec),
+    "pg-streaming": () => pgStreaming(m, spec),
+    "caddy-failover": () => caddyFailover(m, spec),
+    "app-settings": () => appSettings(m, spec),
+    "mysql-replication": () => mysqlReplication(m),
+  };
+  return wanted.map((w) => one[w]());
+}
+
+/**
+ * The fault steps the scenario declares were the ones that ran: every declared target (but a heal's) appears in
+ * the journal, and every journal step worked. A method that silently skipped its fault is caught here.
+ */
+export function stepsRanAsDeclared(declared: readonly TimelineStep[], journal: readonly JournalStep[]): CheckResult {
+  const name = "fault steps ran as declared";
+  const wanted = declared.filter((s) => !s.action.startsWith("heal") && s.target !== "-" && s.action !== "nothing");
+  const missing = wanted.filter((s) => !journal.some((j) => j.phase !== "heal" && j.target === s.target));
+  const failed = journal.filter((j) => j.outcome === "failed");
+  const ran = journal.map((j) => `${String(j.t)} ms ${j.description} (${String(j.durationMs)} ms${j.outcome === "failed" ? `, FAILED: ${j.error ?? ""}` : ""})`);
+  if (wanted.length === 0 && journal.length === 0) return control(name, true, "no fault declared, none ran");
+  return control(
+    name,
+    missing.length === 0 && failed.length === 0 && journal.length > 0,
+    `${missing.length ? `declared but not run: ${missing.map((s) => `${s.action} on ${s.target}`).join("; ")}. ` : ""}ran: ${ran.join("; ") || "nothing"}`,
+    { steps: journal.length, failed: failed.length },
+  );
+}
+
+/** The nemesis's own ops, for checks that need to know when a step finished (say, the operator's promotion). */
+export function nemesisOps(ops: readonly Completed[]): Completed[] {
+  return ops.filter((o) => o.process === NEMESIS);
+}
