@@ -1,5 +1,6 @@
 import { defineConfig } from "vitest/config";
 import { runId } from "./src/cluster/labels.js";
+import { reportPaths } from "./src/report/paths.js";
 import { testcontainersEnv } from "./src/images/testcontainers-env.js";
 
 // testcontainers reads its environment once, when it is first imported: it must be in every worker's
@@ -17,8 +18,8 @@ export default defineConfig({
     reporters: [
       "default",
       // .ci/run reads the real pass/fail counts from here (one file per run it makes).
-      ["json", { outputFile: process.env.BROWNOUT_VITEST_JSON ?? "reports/vitest/results.json" }],
-      ["allure-vitest/reporter", { resultsDir: "reports/allure-results" }],
+      ["json", { outputFile: process.env.BROWNOUT_VITEST_JSON ?? reportPaths().vitestJson("results.json") }],
+      ["allure-vitest/reporter", { resultsDir: reportPaths().allureResults }],
     ],
     projects: [
       {

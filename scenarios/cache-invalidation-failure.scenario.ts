@@ -19,7 +19,7 @@ export default defineScenario({
   fault: "Redis cut from the writing site (app-sbg-redis down) during PUTs; restored",
   expected: "stale cache served at most one TTL, never longer",
   topology: { slices: ["postgres", "redis", "web"], app: { cacheTtlS: 2 } },
-  mechanisms: ["app-settings", "pg-streaming"],
+  mechanisms: ["app-settings", "pg-streaming", "cache-ttl"],
   mutants: [MUTANTS.cacheNoTtl, MUTANTS.cacheTtl30s],
   phases: PHASES,
   timeline: faultThenHeal(PHASES, "toxic down", "app-sbg-redis", "proxies enabled"),

@@ -19,7 +19,7 @@ export default defineScenario({
   fault: "apps cut from all Redis (Toxiproxy down on app-redis), then restored",
   expected: "product reads keep succeeding from the replica; cache hits resume after heal",
   topology: { slices: ["postgres", "redis", "web"], app: { cacheTtlS: 2 } },
-  mechanisms: ["pg-streaming", "caddy-failover", "app-settings"],
+  mechanisms: ["pg-streaming", "caddy-failover", "app-settings", "cache-ttl"],
   mutants: [MUTANTS.cacheErrorsFailRequests, MUTANTS.healthRequiresAllDeps],
   phases: PHASES,
   timeline: faultThenHeal(PHASES, "toxic down", "app-redis", "proxies enabled"),

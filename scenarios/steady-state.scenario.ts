@@ -20,7 +20,7 @@ export default defineScenario({
   fault: "none",
   expected: "every check valid under the workload; baseline figures",
   topology: { app: { cacheTtlS: 2 } },
-  mechanisms: ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication"],
+  mechanisms: ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication", "cache-ttl"],
   mutants: [MUTANTS.cacheNoTtl, MUTANTS.itemsNoCommit],
   phases: { steadyMs: 2000, faultMs: 3000, afterMs: 1000, recoveryBoundMs: 5000 },
   timeline: [{ atMs: 0, action: "nothing", target: "-" }],

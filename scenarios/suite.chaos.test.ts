@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as allure from "allure-js-commons";
@@ -5,6 +6,8 @@ import type { StepContext } from "allure-js-commons";
 import { describe, expect, it } from "vitest";
 import { scenarioByName, SCENARIO_NAMES } from "../src/scenario/registry.js";
 import { runScenario } from "../src/scenario/run.js";
+import { reportPaths } from "../src/report/paths.js";
+import { interruptSignal } from "../src/scenario/interrupt.js";
 import { selectMutants, selectionFromEnv } from "../src/scenario/select.js";
 import type { Mutant, Scenario } from "../src/scenario/define.js";
 import type { ScenarioResult } from "../src/scenario/result.js";
@@ -13,7 +16,9 @@ import { scenarioTestName, writeScenarioResult } from "../src/report/scenario-re
 // The chaos suite: one test per scenario (and per repeat), on real containers. `npm test` runs it, so a team's
 // test command is its resilience gate; `npm run chaos` runs it by name, with repeats and shards.
 const selection = selectionFromEnv(SCENARIO_NAMES);
-const OUT = "reports/scenarios";
+const OUT = reportPaths().scenarios;
+// Ctrl-C on `npm run chaos` (or its process dying): the running scenario heals and tears down, the rest are skipped.
+const interrupt = interruptSignal();
 
 /** Reports one run to Allure: its fault, expectation, figures, checks (controls apart) and artefacts. */
 async function reportRun(scenario: Scenario, result: ScenarioResult, mutant?: Mutant): Promise<void> {
@@ -48,7 +53,7 @@ async function reportRun(scenario: Scenario, result: ScenarioResult, mutant?: Mu
   }
   // The runner wrote them (unless the topology never started: then there is nothing to attach).
   for (const [file, type] of [["timeline.svg", "image/svg+xml"], ["history.jsonl", "application/x-ndjson"], ["journal.json", "application/json"]] as const) {
-    await allure.attachmentPath(file, join(result.artefacts, file), type).then(undefined, () => undefined);
+    if (existsSync(join(result.artefacts, file))) await allure.attachmentPath(file, join(result.artefacts, file), type);
   }
   await allure.attachment("checks.json", JSON.stringify(result.checks, null, 2), "application/json");
   await writeFile(join(result.artefacts, "result.json"), JSON.stringify(result, null, 2));
@@ -63,8 +68,9 @@ describe("chaos", () => {
     for (const { scenario, mutant } of selectMutants(scenarios, selection.mutants.only)) {
       for (let repeat = 0; repeat < selection.repeat; repeat++) {
         // Green when the mutant is killed: the scenario went red under the regression.
-        it(`${scenarioTestName(scenario.name, repeat)} × mutant ${mutant.name}`, async () => {
-          const { result } = await runScenario(scenario, { seed: selection.seed, repeat, outDir: OUT, mutant });
+        it(`${scenarioTestName(scenario.name, repeat)} × mutant ${mutant.name}`, async (ctx) => {
+          if (interrupt.aborted) ctx.skip();
+          const { result } = await runScenario(scenario, { seed: selection.seed, repeat, outDir: OUT, mutant, signal: interrupt });
           await reportRun(scenario, result, mutant);
           expect(result.mutant?.killed, `${scenario.name} × ${mutant.name}: the mutant survived (${result.status}${result.error ? `: ${result.error}` : ""}); every check stayed green:\n${result.checks.map((c) => `${c.name}: ${String(c.valid)}`).join("\n")}`).toBe(true);
         });
@@ -76,8 +82,9 @@ describe("chaos", () => {
     const scenario = scenarioByName(name);
     if (!scenario) continue;
     for (let repeat = 0; repeat < selection.repeat; repeat++) {
-      it(scenarioTestName(name, repeat), async () => {
-        const { result } = await runScenario(scenario, { seed: selection.seed, repeat, outDir: OUT });
+      it(scenarioTestName(name, repeat), async (ctx) => {
+        if (interrupt.aborted) ctx.skip();
+        const { result } = await runScenario(scenario, { seed: selection.seed, repeat, outDir: OUT, signal: interrupt });
         await reportRun(scenario, result);
         expect(result.status, `${name}: ${result.error ?? failingOf(result).join("\n")}`).toBe("passed");
       });

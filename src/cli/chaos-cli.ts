@@ -1,29 +1,61 @@
 import "../images/testcontainers-setup.js";
 import { spawn } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { ensureEngine } from "../images/engine.js";
+import { reportPaths } from "../report/paths.js";
 import { publish } from "../report/publish.js";
 import { describeScenario } from "../scenario/dry-run.js";
+import { INTERRUPT_FILE_ENV, PARENT_PID_ENV } from "../scenario/interrupt.js";
 import { SCENARIO_NAMES, scenarioByName } from "../scenario/registry.js";
 import { SELECTION_ENV, type Selection, selectMutants, selectScenarios, shardOf } from "../scenario/select.js";
 import { CHAOS_USAGE, parseChaosArgs } from "./chaos-args.js";
 import { runCli } from "./errors.js";
 
-const SCENARIO_DIR = "reports/scenarios";
-const ALLURE_RESULTS = "reports/allure-results";
+const PATHS = reportPaths();
 
-/** Runs the chaos project of the test runner with the selection in its environment; resolves with its exit code. */
-function runVitest(selection: Selection): Promise<number> {
+/**
+ * Runs the chaos project of the test runner with the selection in its environment; resolves with its exit code
+ * and whether the run was interrupted. The runner gets a process group of its own, so a terminal's Ctrl-C reaches
+ * this process only: the first Ctrl-C (or SIGTERM) asks the run to stop through the interrupt file (the running
+ * scenario heals and removes its topology, the rest are skipped), the second kills the group at once (Ryuk reaps).
+ */
+async function runVitest(selection: Selection): Promise<{ code: number; interrupted: boolean }> {
   const require = createRequire(import.meta.url);
   const vitest = join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
+  const interruptFile = join(tmpdir(), `brownout-interrupt-${String(process.pid)}-${String(Date.now())}`);
   const child = spawn(process.execPath, [vitest, "run", "--project", "chaos"], {
     stdio: "inherit",
-    env: { ...process.env, [SELECTION_ENV]: JSON.stringify(selection), BROWNOUT_VITEST_JSON: "reports/vitest/chaos.json" },
+    detached: true,
+    env: {
+      ...process.env,
+      [SELECTION_ENV]: JSON.stringify(selection),
+      BROWNOUT_VITEST_JSON: PATHS.vitestJson("chaos.json"),
+      [INTERRUPT_FILE_ENV]: interruptFile,
+      [PARENT_PID_ENV]: String(process.pid),
+    },
   });
-  // Ctrl-C reaches the child through the terminal's process group; its teardown (and Ryuk) removes the containers.
-  return new Promise((resolve) => child.on("exit", (code, signal) => { resolve(code ?? (signal ? 130 : 1)); }));
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      process.stderr.write(`\nbrownout: ${signal} again: stopping at once (Ryuk removes what is left)\n`);
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+      process.exit(130);
+    }
+    interrupted = true;
+    process.stderr.write(`\nbrownout: ${signal}: healing the faults in force, removing the topology, writing the partial report (Ctrl-C again to stop at once)\n`);
+    writeFileSync(interruptFile, `${signal}\n`);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const code = await new Promise<number>((resolve) => child.on("exit", (c, signal) => { resolve(c ?? (signal ? 130 : 1)); }));
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  rmSync(interruptFile, { force: true });
+  return { code, interrupted };
 }
 
 // `npm run chaos -- [names] [--list] [--dry-run] [--repeat N] [--seed S] [--shard i/n]`
@@ -56,14 +88,16 @@ await runCli(async () => {
   const startedAt = new Date();
   const engine = await ensureEngine();
   // This run's results only: earlier runs' files would mix into the summary and the report.
-  await Promise.all([rm(join(SCENARIO_DIR, "results"), { recursive: true, force: true }), rm(ALLURE_RESULTS, { recursive: true, force: true })]);
-  const code = await runVitest({ names, repeat: args.repeat, seed: args.seed, ...(args.mutants ? { mutants: args.mutants } : {}) });
+  await Promise.all([rm(join(PATHS.scenarios, "results"), { recursive: true, force: true }), rm(PATHS.allureResults, { recursive: true, force: true })]);
+  const { code, interrupted } = await runVitest({ names, repeat: args.repeat, seed: args.seed, ...(args.mutants ? { mutants: args.mutants } : {}) });
   const results = await publish({
-    scenarioDirs: [SCENARIO_DIR],
-    allureDirs: [ALLURE_RESULTS],
+    scenarioDirs: [PATHS.scenarios],
+    allureDirs: [PATHS.allureResults],
     engine: `Docker ${engine.serverVersion} (API ${engine.apiVersion})`,
     startedAt,
   });
+  // Interrupted: the partial summary and report are written above; the exit code says it was cut short.
+  if (interrupted) return 130;
   const expected = (pairs ? pairs.length : names.length) * args.repeat;
   if (results.length < expected) process.stderr.write(`brownout: only ${String(results.length)} of ${String(expected)} scenario runs reported a result\n`);
   // A mutation run succeeds when every mutant was killed (its scenario went red); a plain run when all passed.

@@ -1,7 +1,8 @@
 import { GenericContainer, type StartedTestContainer, Wait, type WaitStrategy } from "testcontainers";
 import type { Role } from "../images/catalog.js";
 import { imageTag } from "../images/recipe-hash.js";
-import { runLabels } from "./labels.js";
+import { publishAddress } from "../images/testcontainers-env.js";
+import { ROLE_LABEL, runLabels } from "./labels.js";
 import { RespPingWait } from "./resp-wait.js";
 import { engineStarts } from "./start-lane.js";
 
@@ -118,6 +119,13 @@ class NodeContainer extends GenericContainer {
 
   protected override async beforeContainerCreated(): Promise<void> {
     this.createOpts.Healthcheck = { Test: ["NONE"] };
+    // Published on the bind address only (loopback for a local engine), never on every interface.
+    const bindings = this.hostConfig.PortBindings as Record<string, { HostIp?: string; HostPort?: string }[]> | undefined;
+    for (const list of Object.values(bindings ?? {})) for (const b of list) b.HostIp = publishAddress();
+    // A readable name: the run network's name (brownout-<run>-<topology>) and the role, so `docker ps` and
+    // `docker logs` tell the parts apart.
+    const role = this.createOpts.Labels?.[ROLE_LABEL];
+    if (this.networkMode?.startsWith("brownout-") && role && this.createOpts.name === undefined) this.createOpts.name = `${this.networkMode}-${role}`;
     if (this.networkMode !== undefined && this.networkAliases.length > 0) {
       this.createOpts.NetworkingConfig = { EndpointsConfig: { [this.networkMode]: { Aliases: [...this.networkAliases] } } };
       // Empty, testcontainers creates the container on networkMode and skips its own connect.

@@ -22,6 +22,17 @@ export interface Mechanisms {
   readonly caddy?: CaddyView | { readonly error: string };
   readonly apps?: Readonly<Record<Site, Readonly<Record<string, string>>>> | { readonly error: string };
   readonly mysql?: MysqlFacts;
+  /** The app's cache entries (`product:*`) on the Redis master and their expiry. */
+  readonly cache?: CacheView | { readonly error: string };
+}
+
+export interface CacheView {
+  readonly master: string;
+  readonly entries: number;
+  /** Entries with no expiry at all (TTL -1): a missed invalidation would serve them forever. */
+  readonly withoutTtl: number;
+  /** The longest time to live left on any entry, s. */
+  readonly maxTtlS: number | null;
 }
 
 export interface SentinelView {
@@ -238,10 +249,33 @@ async function appEnvironments(apps: AppSites): Promise<Record<Site, Record<stri
   return { gra: gra ?? {}, sbg: sbg ?? {} };
 }
 
+/** The cache-aside entries on whichever Redis node is master now: how many, and whether each expires. */
+async function cacheView(rs: RedisSentinel): Promise<CacheView> {
+  for (const [alias, node] of Object.entries(rs.redis)) {
+    const view = await withRedis(node, PORTS.redis, async (r) => {
+      if (!(await r.info("replication")).includes("role:master")) return null;
+      // The keyspace is a handful of entries: one bounded SCAN pass finds them all.
+      const keys: string[] = [];
+      let cursor = "0";
+      do {
+        const [next, batch] = await r.scan(cursor, "MATCH", "product:*", "COUNT", 1000);
+        keys.push(...batch);
+        cursor = next;
+      } while (cursor !== "0" && keys.length < 10_000);
+      const ttls = await Promise.all(keys.map((k) => r.ttl(k)));
+      const live = ttls.filter((t) => t !== -2);
+      return { master: alias, entries: live.length, withoutTtl: live.filter((t) => t === -1).length, maxTtlS: live.length ? Math.max(...live) : null };
+    }).catch(() => null);
+    if (view) return view;
+  }
+  throw new Error("no Redis node answers as master");
+}
+
 /** Reads every mechanism the topology has, each independently: one that cannot be read is an error, not a throw. */
 export async function readMechanisms(parts: MechanismParts): Promise<Mechanisms> {
-  const [sentinels, haproxy, postgres, caddy, apps, mysql] = await Promise.all([
+  const [sentinels, cache, haproxy, postgres, caddy, apps, mysql] = await Promise.all([
     parts.redis ? sentinelViews(parts.redis).catch(failed) : undefined,
+    parts.redis ? cacheView(parts.redis).catch(failed) : undefined,
     parts.haproxy
       ? Promise.all([parts.haproxy.runtime("show stat"), readContainerFile(parts.haproxy.container, "/usr/local/etc/haproxy/haproxy.cfg")])
           .then(([csv, config]) => ({ servers: haproxyServerViews(csv), config }))
@@ -263,5 +297,6 @@ export async function readMechanisms(parts: MechanismParts): Promise<Mechanisms>
     ...(caddy ? { caddy } : {}),
     ...(apps ? { apps } : {}),
     ...(mysql ? { mysql } : {}),
+    ...(cache ? { cache } : {}),
   };
 }

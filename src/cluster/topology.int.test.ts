@@ -10,6 +10,9 @@ import { MYSQL_CREDENTIALS, withMysql } from "./mysql-pair.js";
 import { withPg } from "./postgres-pair.js";
 import { MASTER_NAME, withRedis } from "./redis-sentinel.js";
 import { type StartedTopology, startTopology } from "./index.js";
+import { dockerClient } from "../images/engine.js";
+import { mechanismControls } from "../scenario/controls.js";
+import { runId } from "./labels.js";
 
 // One topology for the file; the tests run in order and each leaves it healed and steady.
 let topology: StartedTopology;
@@ -204,6 +207,25 @@ describe("topology", () => {
     } finally {
       await client.end();
     }
+  });
+
+  it("names each container after its run and role, and publishes every port on loopback only", async () => {
+    for (const role of ["pg-primary", "haproxy", "toxiproxy", "caddy", "redis-1"]) {
+      const info = (await dockerClient().getContainer(topology.node(role).getId()).inspect()) as {
+        Name: string;
+        HostConfig: { PortBindings: Record<string, { HostIp: string }[]> };
+      };
+      expect(info.Name).toMatch(new RegExp(`^/brownout-${runId()}-[0-9a-f]{6}-${role}$`));
+      const ips = Object.values(info.HostConfig.PortBindings).flat().map((b) => b.HostIp);
+      expect(ips.length, role).toBeGreaterThan(0);
+      expect(new Set(ips), role).toEqual(new Set(["127.0.0.1"]));
+    }
+  });
+
+  it("reads the mechanisms back from the running servers as the spec configured them", async () => {
+    const m = await topology.mechanisms();
+    const controls = mechanismControls(m, topology.spec, ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication"]);
+    expect(controls.filter((c) => c.valid !== true).map((c) => `${c.name}: ${c.detail}`)).toEqual([]);
   });
 
   it("collects every container's log for a report", async () => {

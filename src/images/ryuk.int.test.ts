@@ -79,4 +79,28 @@ describe("ryuk", () => {
     child.kill("SIGKILL");
     await expect.poll(() => containersLabelled(`brownout.run=${run}`), { timeout: 30_000, interval: 200 }).toEqual([]);
   });
+
+  it("reaps a killed runner's whole topology: containers, its network and volumes", { timeout: 120_000 }, async () => {
+    const run = `killed-topology-${randomUUID().slice(0, 8)}`;
+    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../../test/fixtures/topology-runner.ts", import.meta.url))], {
+      env: { ...process.env, BROWNOUT_RUN_ID: run, TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT: "1s" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (d: Buffer) => {
+        if (d.toString().includes("started")) resolve();
+      });
+      child.once("exit", (code) => { reject(new Error(`topology runner exited with ${String(code)} before starting`)); });
+    });
+    const label = `brownout.run=${run}`;
+    expect((await docker.listNetworks({ filters: { label: [label] } })).length).toBe(1);
+    // The run's volumes are anonymous (no label to filter on): named from the containers' mounts before the kill.
+    const mounted = (await docker.listContainers({ all: true, filters: { label: [label] } })).flatMap((c) => (c.Mounts as { Type: string; Name?: string }[]).filter((m) => m.Type === "volume" && m.Name).map((m) => m.Name ?? ""));
+    child.kill("SIGKILL");
+    await expect.poll(() => containersLabelled(label), { timeout: 60_000, interval: 250 }).toEqual([]);
+    await expect.poll(async () => (await docker.listNetworks({ filters: { label: [label] } })).map((n) => n.Name), { timeout: 30_000, interval: 250 }).toEqual([]);
+    await expect.poll(async () => (await docker.listVolumes({ filters: { label: [label] } })).Volumes.length, { timeout: 30_000, interval: 250 }).toBe(0);
+    const names = new Set((await docker.listVolumes()).Volumes.map((v) => v.Name));
+    expect(mounted.filter((m) => names.has(m))).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { imageTag } from "./recipe-hash.js";
-import { testcontainersEnv } from "./testcontainers-env.js";
+import { publishAddress, testcontainersEnv } from "./testcontainers-env.js";
 
 describe("testcontainers environment", () => {
   it("points Ryuk at our image and a local engine's ports at loopback", () => {
@@ -13,5 +13,12 @@ describe("testcontainers environment", () => {
       RYUK_CONTAINER_IMAGE: "mine:1",
       TESTCONTAINERS_HOST_OVERRIDE: "::1",
     });
+  });
+
+  it("publishes ports on loopback for a local engine; a remote engine's bind address is the user's to set", () => {
+    expect(publishAddress({})).toBe("127.0.0.1");
+    expect(publishAddress({ DOCKER_HOST: "unix:///run/user/1000/docker.sock" })).toBe("127.0.0.1");
+    expect(publishAddress({ DOCKER_HOST: "tcp://127.0.0.1:2375" })).toBe("0.0.0.0");
+    expect(publishAddress({ DOCKER_HOST: "tcp://127.0.0.1:2375", BROWNOUT_BIND_ADDRESS: "127.0.0.1" })).toBe("127.0.0.1");
   });
 });

@@ -15,3 +15,15 @@ export function testcontainersEnv(env: NodeJS.ProcessEnv = process.env): Record<
   if (override) out.TESTCONTAINERS_HOST_OVERRIDE = override;
   return out;
 }
+
+/**
+ * Where published ports listen on the engine's host. A local engine (a unix socket): 127.0.0.1, so no service of a
+ * run (HAProxy's runtime API, Toxiproxy's API, Caddy's admin API, Redis without a password) is reachable from
+ * outside the machine. A remote engine (DOCKER_HOST=tcp://...): the harness must reach its ports over the network,
+ * so BROWNOUT_BIND_ADDRESS names the engine host's address to publish on (default 0.0.0.0: put the engine on a
+ * private network, see README).
+ */
+export function publishAddress(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.BROWNOUT_BIND_ADDRESS) return env.BROWNOUT_BIND_ADDRESS;
+  return engineEndpoint(env).startsWith("unix://") ? "127.0.0.1" : "0.0.0.0";
+}

@@ -5,11 +5,13 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runId } from "../cluster/labels.js";
 import type { ScenarioResult } from "../scenario/result.js";
+import { reportPaths } from "./paths.js";
 import { readScenarioResults } from "./scenario-results.js";
 import { type Summary, countStatuses, mutationScore, summaryTable } from "./summary.js";
 
-export const SUMMARY_PATH = "reports/summary.json";
-export const ALLURE_REPORT = "reports/allure-report";
+const PATHS = reportPaths();
+export const SUMMARY_PATH = PATHS.summary;
+export const ALLURE_REPORT = PATHS.allureReport;
 
 /** Allure 3's CLI, from the project's own dependency (its package exports no paths, so found by location). */
 function allureCli(): string {

@@ -26,8 +26,9 @@ const good: Mechanisms = {
     sbg: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback" },
   },
   mysql: { "mysql-1": { io: "Yes", sql: "Yes", secondsBehind: 0, lastError: "", gtidCurrentPos: "" }, "mysql-2": { io: "Yes", sql: "Yes", secondsBehind: 0, lastError: "", gtidCurrentPos: "" } },
+  cache: { master: "redis-1", entries: 2, withoutTtl: 0, maxTtlS: 58 },
 };
-const ALL = ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication"] as const;
+const ALL = ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication", "cache-ttl"] as const;
 
 describe("mechanism controls", () => {
   it("hold when the running servers have what the spec says", () => {
@@ -43,9 +44,11 @@ describe("mechanism controls", () => {
       caddy: { ...caddy, policy: "random" },
       apps: { gra: { APP_DEP_TIMEOUT_MS: "5000", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback" }, sbg: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback" } },
       mysql: { "mysql-1": { io: "No", sql: "Yes", secondsBehind: null, lastError: "connecting", gtidCurrentPos: "" }, "mysql-2": { unreachable: "refused" } },
+      cache: { master: "redis-1", entries: 2, withoutTtl: 1, maxTtlS: 58 },
     };
     const r = mechanismControls(drifted, spec, ALL);
-    expect(r.map((x) => x.valid)).toEqual([false, false, false, false, false, false]);
+    expect(r.map((x) => x.valid)).toEqual([false, false, false, false, false, false, false]);
+    expect(r[6]?.detail).toMatch(/2 entries on redis-1: 1 without expiry/);
     expect(r[0]?.detail).toMatch(/sentinel-1 down-after-milliseconds 30000 ≠ spec 1000/);
     expect(r[1]?.detail).toMatch(/mysql\/mysql-1 has no health check; .*no 'downinter 100ms'/);
     expect(r[2]?.detail).toMatch(/sync_state async ≠ spec sync/);

@@ -7,7 +7,7 @@ import type { TimelineStep } from "./define.js";
 import type { JournalStep } from "./nemesis.js";
 
 /** The protective mechanisms a scenario relies on; each one's positive control reads it back from the servers. */
-export const MECHANISMS = ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication"] as const;
+export const MECHANISMS = ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication", "cache-ttl"] as const;
 export type Mechanism = (typeof MECHANISMS)[number];
 
 const isError = (v: object): v is { readonly error: string } => !Array.isArray(v) && "error" in v;
@@ -134,6 +134,22 @@ function mysqlReplication(m: Mechanisms): CheckResult {
   return control(name, off.length === 0, off.length ? off.join("; ") : "mysql-1 and mysql-2 each replicate the other (IO and SQL threads running)");
 }
 
+/** Cache-aside bounds staleness by expiry: every cached entry must expire within the configured TTL. */
+function cacheTtl(m: Mechanisms, spec: TopologySpec): CheckResult {
+  const name = "mechanism: cache entries expire within the TTL";
+  const v = m.cache;
+  if (!v) return control(name, "unknown", "no Redis in this topology");
+  if (isError(v)) return control(name, false, `could not read the cache: ${v.error}`);
+  if (v.entries === 0) return control(name, "unknown", `no cache entry on ${v.master} during the steady window`);
+  const ttl = spec.app.cacheTtlS;
+  return control(
+    name,
+    v.withoutTtl === 0 && (v.maxTtlS ?? 0) <= ttl,
+    `${String(v.entries)} entries on ${v.master}: ${String(v.withoutTtl)} without expiry, longest TTL left ${String(v.maxTtlS)} s (configured ${String(ttl)} s)`,
+    { entries: v.entries, withoutTtl: v.withoutTtl },
+  );
+}
+
 /** Positive controls for the mechanisms a scenario relies on, read back before the fault, against the spec. */
 export function mechanismControls(m: Mechanisms, spec: TopologySpec, wanted: readonly Mechanism[]): CheckResult[] {
   const one: Record<Mechanism, () => CheckResult> = {
@@ -143,6 +159,7 @@ export function mechanismControls(m: Mechanisms, spec: TopologySpec, wanted: rea
     "caddy-failover": () => caddyFailover(m, spec),
     "app-settings": () => appSettings(m, spec),
     "mysql-replication": () => mysqlReplication(m),
+    "cache-ttl": () => cacheTtl(m, spec),
   };
   return wanted.map((w) => one[w]());
 }

@@ -27,11 +27,31 @@ export interface RunOptions {
   readonly outDir: string;
   /** Run the stack with this regression deployed: the scenario must go red. */
   readonly mutant?: Mutant;
+  /** Stops the run between steps (Ctrl-C): faults are healed, the topology removed, the run reported broken. */
+  readonly signal?: AbortSignal;
+}
+
+/** A sleep for fault timing that an interrupt cuts short. */
+function holdUnless(signal: AbortSignal | undefined): (ms: number) => Promise<void> {
+  return (ms) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) {
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      }
+      signal?.addEventListener("abort", done, { once: true });
+    });
 }
 
 
 
-const hold = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls verify() until green (tolerating what the scenario changed on purpose) or the deadline. */
 /** What kept the topology from steady state after the heal, each time it changed: why a recovery took long. */
@@ -43,6 +63,7 @@ async function waitSteady(
   history: History,
   withinMs: number,
   tolerated: readonly RegExp[],
+  signal: AbortSignal | undefined,
 ): Promise<{ at: number | null; problems: string[]; facts: Evidence["facts"]; trace: RecoveryTrace }> {
   const deadline = performance.now() + withinMs;
   const trace: RecoveryTrace = [];
@@ -53,8 +74,8 @@ async function waitSteady(
     const left = problems.filter((p) => !tolerated.some((re) => re.test(p)));
     if (JSON.stringify(trace.at(-1)?.problems) !== JSON.stringify(left)) trace.push({ t: Math.round(history.now()), problems: left });
     if (left.length === 0) return { at: history.now(), problems: [], facts, trace };
-    if (performance.now() >= deadline) return { at: null, problems: left, facts, trace };
-    await hold(100);
+    if (performance.now() >= deadline || signal?.aborted) return { at: null, problems: left, facts, trace };
+    await pause(100);
   }
 }
 
@@ -106,13 +127,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     };
   };
   try {
+    // Between steps: an interrupt stops the run here (the catch below reports it, finally removes the topology).
+    const checkpoint = () => {
+      if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error("interrupted");
+    };
+    const hold = holdUnless(options.signal);
     progress.phase("topology");
     const started = performance.now();
+    checkpoint();
     topology = await startTopology(deployed);
     const topologyStartMs = Math.round(performance.now() - started);
     const first = await topology.verify({ withinMs: 20_000 });
     if (!first.ok) {
       const check = result("topology steady before the workload", false, first.problems.join("; "));
+      await writeArtefacts(artefacts, scenario, history, [], null, topology);
+      await writeJournal(artefacts, scenario, mutant, nemesis, { gate: [check], injected: false });
       return { history, result: finish({ status: "broken", valid: false, topologyStartMs, checks: [check], error: `topology not steady before the fault: ${first.problems.join("; ")}`, notSteady: true }) };
     }
 
@@ -132,6 +161,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     closeWorkload = workload.close;
     scheduler = new Scheduler(history, workload.probes, { intervalMs, timeoutMs: scenario.probeTimeoutMs ?? 2000 });
 
+    checkpoint();
     progress.phase("steady state");
     const steady = history.mark("steady");
     scheduler.start();
@@ -154,19 +184,22 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       return { history, result: finish({ status: "broken", valid: false, topologyStartMs, checks: gate, error: reason, notSteady: true }) };
     }
 
+    checkpoint();
     progress.phase("fault", scenario.fault);
     const fault = history.mark("fault");
     faults = await scenario.inject(ctx, observed);
 
+    checkpoint();
     progress.phase("heal");
     if (scenario.heal) await scenario.heal(ctx, faults, observed);
     else for (const f of faults) await f.heal();
     const heal = history.mark("heal");
 
     progress.phase("recovery");
-    const steadyAgain = await waitSteady(topology, poller, history, scenario.phases.recoveryBoundMs * 3, scenario.tolerated ?? []);
+    const steadyAgain = await waitSteady(topology, poller, history, scenario.phases.recoveryBoundMs * 3, scenario.tolerated ?? [], options.signal);
     if (steadyAgain.at !== null) history.mark("steady again");
 
+    checkpoint();
     progress.phase("after");
     await hold(scenario.phases.afterMs);
     await scheduler.stop();
@@ -174,6 +207,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     closeWorkload = undefined;
     const end = history.mark("end");
 
+    checkpoint();
     progress.phase("final reads");
     const finalRead: FinalRead = workload.finalRead ? await workload.finalRead() : {};
     await scenario.observe?.(ctx, observed);
