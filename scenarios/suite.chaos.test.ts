@@ -63,21 +63,7 @@ async function reportRun(scenario: Scenario, result: ScenarioResult, mutant?: Mu
 const failingOf = (r: ScenarioResult) => r.checks.filter((c) => c.valid !== true).map((c) => `${c.name}: ${c.detail}`);
 
 describe("chaos", () => {
-  if (selection.mutants) {
-    const scenarios = selection.names.flatMap((n) => scenarioByName(n) ?? []);
-    for (const { scenario, mutant } of selectMutants(scenarios, selection.mutants.only)) {
-      for (let repeat = 0; repeat < selection.repeat; repeat++) {
-        // Green when the mutant is killed: the scenario went red under the regression.
-        it(`${scenarioTestName(scenario.name, repeat)} × mutant ${mutant.name}`, async (ctx) => {
-          if (interrupt.aborted) ctx.skip();
-          const { result } = await runScenario(scenario, { seed: selection.seed, repeat, outDir: OUT, mutant, signal: interrupt });
-          await reportRun(scenario, result, mutant);
-          expect(result.mutant?.killed, `${scenario.name} × ${mutant.name}: the mutant survived (${result.status}${result.error ? `: ${result.error}` : ""}); every check stayed green:\n${result.checks.map((c) => `${c.name}: ${String(c.valid)}`).join("\n")}`).toBe(true);
-        });
-      }
-    }
-    return;
-  }
+  if (selection.plain === false) return;
   for (const name of selection.names) {
     const scenario = scenarioByName(name);
     if (!scenario) continue;
@@ -87,6 +73,23 @@ describe("chaos", () => {
         const { result } = await runScenario(scenario, { seed: selection.seed, repeat, outDir: OUT, signal: interrupt });
         await reportRun(scenario, result);
         expect(result.status, `${name}: ${result.error ?? failingOf(result).join("\n")}`).toBe("passed");
+      });
+    }
+  }
+});
+
+// Mutation testing of the stack: each scenario once per mutant it declares; a test is green when its mutant is
+// killed (the scenario went red under the regression).
+describe("mutants", () => {
+  if (!selection.mutants) return;
+  const scenarios = selection.names.flatMap((n) => scenarioByName(n) ?? []);
+  for (const { scenario, mutant } of selectMutants(scenarios, selection.mutants.only)) {
+    for (let repeat = 0; repeat < selection.repeat; repeat++) {
+      it(`${scenarioTestName(scenario.name, repeat)} × mutant ${mutant.name}`, async (ctx) => {
+        if (interrupt.aborted) ctx.skip();
+        const { result } = await runScenario(scenario, { seed: selection.seed, repeat, outDir: OUT, mutant, signal: interrupt });
+        await reportRun(scenario, result, mutant);
+        expect(result.mutant?.killed, `${scenario.name} × ${mutant.name}: the mutant survived (${result.status}${result.error ? `: ${result.error}` : ""}); every check stayed green:\n${result.checks.map((c) => `${c.name}: ${String(c.valid)}`).join("\n")}`).toBe(true);
       });
     }
   }

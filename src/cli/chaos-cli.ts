@@ -89,7 +89,7 @@ await runCli(async () => {
   const engine = await ensureEngine();
   // This run's results only: earlier runs' files would mix into the summary and the report.
   await Promise.all([rm(join(PATHS.scenarios, "results"), { recursive: true, force: true }), rm(PATHS.allureResults, { recursive: true, force: true })]);
-  const { code, interrupted } = await runVitest({ names, repeat: args.repeat, seed: args.seed, ...(args.mutants ? { mutants: args.mutants } : {}) });
+  const { code, interrupted } = await runVitest({ names, repeat: args.repeat, seed: args.seed, plain: !args.mutants, ...(args.mutants ? { mutants: args.mutants } : {}) });
   const results = await publish({
     scenarioDirs: [PATHS.scenarios],
     allureDirs: [PATHS.allureResults],

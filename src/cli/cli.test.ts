@@ -40,6 +40,16 @@ describe("npm run chaos", { timeout: 60_000 }, () => {
     expect(r.stdout).toMatch(/nothing started/);
   });
 
+  it("--mutants lists scenario × mutant pairs; an unknown mutant names the valid ones, exit 2, before any engine", () => {
+    const pairs = cli("src/cli/chaos-cli.ts", ["--list", "--mutants", "redis-down"]).stdout.trim().split("\n");
+    expect(pairs.length).toBeGreaterThanOrEqual(2);
+    for (const p of pairs) expect(p).toMatch(/^redis-down × [a-z0-9-]+$/);
+    const r = cli("src/cli/chaos-cli.ts", ["--mutants=no-such-mutant"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown mutant 'no-such-mutant' for these scenarios; their mutants are:\n {2}cache-no-ttl/);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
   it("bad flags are usage errors, exit 2", () => {
     expect(cli("src/cli/chaos-cli.ts", ["--repeat", "0"])).toMatchObject({ code: 2 });
     expect(cli("src/cli/chaos-cli.ts", ["--shard", "3/2"])).toMatchObject({ code: 2 });

@@ -16,5 +16,6 @@ await runCli(async () => {
     engine,
     startedAt: new Date(),
   });
-  return results.some((r) => r.status !== "passed") ? 1 : 0;
+  // A scenario row must pass; a mutant row must have been killed (its scenario went red under the regression).
+  return results.some((r) => (r.mutant ? !r.mutant.killed : r.status !== "passed")) ? 1 : 0;
 });

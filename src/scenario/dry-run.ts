@@ -18,6 +18,8 @@ export function describeScenario(s: Scenario): string {
   lines.push(
     `  +${((p.steadyMs + p.faultMs) / 1000).toFixed(1)} s`.padEnd(13) + `recovery: verify() green within ${String(p.recoveryBoundMs / 1000)} s`,
     `  then        ${String(p.afterMs / 1000)} s more workload, final reads, checks`,
+    `  controls:   mechanisms read back before the fault: ${s.mechanisms.join(", ") || "none"}`,
+    ...s.mutants.map((m, i) => `${i === 0 ? "  mutants:    " : "              "}${m.name}: ${m.regression}`),
   );
   return lines.join("\n");
 }

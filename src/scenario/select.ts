@@ -38,6 +38,8 @@ export interface Selection {
    * or only these names). Absent: no mutant runs.
    */
   readonly mutants?: { readonly only: readonly string[] | null };
+  /** Run the scenarios themselves (default true; `--mutants` runs only the mutants). */
+  readonly plain?: boolean;
 }
 
 /** The (scenario, mutant) pairs a mutation run takes, in registry order; unknown mutant names list the valid ones. */
@@ -54,7 +56,8 @@ export const SELECTION_ENV = "BROWNOUT_CHAOS_SELECTION";
 
 export function selectionFromEnv(all: readonly string[], env: NodeJS.ProcessEnv = process.env): Selection {
   const raw = env[SELECTION_ENV];
-  if (!raw) return { names: [...all], repeat: 1, seed: 1 };
+  // `npm test`: the whole gate, every scenario and then every mutant, so each run proves the suite can go red.
+  if (!raw) return { names: [...all], repeat: 1, seed: 1, plain: true, mutants: { only: null } };
   const parsed = JSON.parse(raw) as Selection;
-  return { names: selectScenarios(all, parsed.names), repeat: parsed.repeat, seed: parsed.seed, ...(parsed.mutants ? { mutants: parsed.mutants } : {}) };
+  return { names: selectScenarios(all, parsed.names), repeat: parsed.repeat, seed: parsed.seed, plain: parsed.plain ?? !parsed.mutants, ...(parsed.mutants ? { mutants: parsed.mutants } : {}) };
 }
