@@ -22,13 +22,13 @@ export default defineScenario({
   mechanisms: ["app-settings", "pg-streaming", "cache-ttl"],
   mutants: [MUTANTS.cacheNoTtl, MUTANTS.cacheTtl30s],
   phases: PHASES,
-  timeline: faultThenHeal(PHASES, "toxic down", "app-sbg-redis", "proxies enabled"),
+  timeline: faultThenHeal("toxic down", "app-sbg-redis", "proxies enabled"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const keys = await seedProducts(ctx, t.gra, 3);
     return { probes: [productWrite(ctx.http, t.sbg, keys), productRead(ctx.http, t.gra, keys)] };
   },
-  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.toxic("app-sbg-redis", { type: "down" })),
+  inject: (ctx) => holdFault(ctx, () => ctx.topology.toxic("app-sbg-redis", { type: "down" })),
   checks(e) {
     const staleFromCache = findStaleReads(e.ops, { from: e.at.fault, to: e.at.heal }, (r) => r.value?.source === "cache");
     const missed = e.ops.filter((o) => o.f === "product-write" && o.type === "ok" && o.value?.note === "cache:stale").length;

@@ -1,13 +1,12 @@
 import { control, result } from "../src/assertions/check.js";
 import { lostWrites } from "../src/assertions/lost-writes.js";
-import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
+import { OBSERVE_MS, defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
 import { itemsOnEachNode, productsOnPrimary, targets, union } from "../src/scenario/workloads.js";
 import { healthProbe, healthStates, itemWrite, productInsert } from "../src/workload/probes.js";
 import { MUTANTS } from "./mutants.js";
 
 const PORTS = ["pg-write", "pg-read", "mysql"] as const;
 
-const PHASES = { steadyMs: 2000, faultMs: 3000, afterMs: 1500, recoveryBoundMs: 10_000 };
 
 /**
  * SIGKILL HAProxy, the one path from the apps to every database. Recovery is an operator recreating it from its
@@ -22,8 +21,10 @@ export default defineScenario({
   topology: { slices: ["postgres", "mysql", "web"] },
   mechanisms: ["haproxy-checks", "pg-streaming", "mysql-replication", "app-settings"],
   mutants: [MUTANTS.healthIgnoresDeps, MUTANTS.itemsNoCommit],
-  phases: PHASES,
-  timeline: faultThenHeal(PHASES, "kill", "haproxy", "recreate from saved config"),
+  // Held until a /health started after the kill has answered (its dependency calls end within the app's timeout),
+  // then watched.
+  phases: (spec) => ({ steadyMs: 2000, faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 10_000 }),
+  timeline: faultThenHeal("kill", "haproxy", "recreate from saved config"),
   workload(ctx) {
     const t = targets(ctx.topology);
     const products = `${ctx.tag}-ins`;
@@ -36,7 +37,7 @@ export default defineScenario({
       },
     });
   },
-  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.kill("haproxy")),
+  inject: (ctx) => holdFault(ctx, () => ctx.topology.kill("haproxy")),
   async heal(ctx) {
     await ctx.topology.recreateHaproxy();
   },

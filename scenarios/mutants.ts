@@ -52,6 +52,11 @@ export const MUTANTS = {
     regression: "pg-write's `option httpchk GET /primary` replaced by a plain TCP `check` (as the seed stacks write it): HAProxy sends writes to whichever node accepts a connection, the read-only standby included",
     deploy: { patches: [{ file: "haproxy", find: "option httpchk GET /primary\n  http-check expect status 200\n", replace: "" }] },
   },
+  haproxyWebTcpCheck: {
+    name: "haproxy-web-tcp-check",
+    regression: "the web backend's `option httpchk GET /health` dropped for a plain `check` (as the seed stacks write it): HAProxy only sees the port open, not that the site cannot serve",
+    deploy: { patches: [{ file: "haproxy", find: "option httpchk GET /health\n  http-check expect status 200\n", replace: "" }] },
+  },
   bothSitesStrict: {
     name: "both-sites-strict",
     regression: "APP_READ_POLICY=strict set in the shared config for both sites, so no site falls back to the primary",

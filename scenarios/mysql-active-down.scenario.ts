@@ -1,14 +1,22 @@
 import { failover } from "../src/assertions/availability.js";
-import { bound } from "../src/assertions/bound.js";
+import { type Bound, bound } from "../src/assertions/bound.js";
 import { control, result } from "../src/assertions/check.js";
 import { lostWrites } from "../src/assertions/lost-writes.js";
 import { sessions } from "../src/assertions/sessions.js";
-import { defineScenario, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
+import type { TopologySpec } from "../src/cluster/topology.js";
+import { OBSERVE_MS, defineScenario, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
 import { itemsOnEachNode, login, targets, union } from "../src/scenario/workloads.js";
 import { itemWrite, sessionRead } from "../src/workload/probes.js";
 import { MUTANTS } from "./mutants.js";
 
-const PHASES = { steadyMs: 2000, faultMs: 5000, afterMs: 1000, recoveryBoundMs: 15_000 };
+/**
+ * mysql-1 is marked down after `fall` failed checks `inter` apart, each given the check timeout; HAProxy then
+ * shuts its sessions (on-marked-down), and a query in flight on one meets the app's timeout at worst.
+ */
+function failoverBound(spec: TopologySpec): Bound {
+  const h = spec.timings.haproxy;
+  return bound(["inter", h.interMs, "fall", h.fall], ["check timeout", h.checkTimeoutMs], ["app dep timeout", spec.timings.app.depTimeoutMs], ...measurement(spec));
+}
 
 /**
  * SIGKILL mysql-1, the active node behind HAProxy's `mysql` frontend; mysql-2 (backup) takes the connections once
@@ -22,8 +30,9 @@ export default defineScenario({
   topology: { slices: ["mysql", "web"] },
   mechanisms: ["haproxy-checks", "mysql-replication", "app-settings"],
   mutants: [MUTANTS.mysqlActiveNoCheck, MUTANTS.itemsNoCommit],
-  phases: PHASES,
-  timeline: faultThenHeal(PHASES, "kill", "mysql-1", "start again"),
+  // Held past the failover bound, then mysql-2 is watched serving.
+  phases: (spec) => ({ steadyMs: 2000, faultMs: failoverBound(spec).ms + OBSERVE_MS, afterMs: 1000, recoveryBoundMs: 15_000 }),
+  timeline: faultThenHeal("kill", "mysql-1", "start again"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const cookies = [await login(ctx, t.caddy, "mysql", "m1"), await login(ctx, t.caddy, "mysql", "m2")];
@@ -36,7 +45,7 @@ export default defineScenario({
       },
     };
   },
-  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.kill("mysql-1")),
+  inject: (ctx) => holdFault(ctx, () => ctx.topology.kill("mysql-1")),
   async observe(ctx, observed) {
     const nodes = await itemsOnEachNode(ctx.topology, `${ctx.tag}-i`);
     observed.items = { one: nodes["mysql-1"]?.size ?? null, two: nodes["mysql-2"]?.size ?? null };
@@ -49,10 +58,7 @@ export default defineScenario({
     observed.writtenDuringFault = faultWindow.length;
   },
   checks(e) {
-    const h = e.spec.timings.haproxy;
-    // mysql-1 is marked down after `fall` failed checks `inter` apart, each given the check timeout; HAProxy then
-    // shuts its sessions (on-marked-down), and a query in flight on one meets the app's timeout at worst.
-    const b = bound(["inter", h.interMs, "fall", h.fall], ["check timeout", h.checkTimeoutMs], ["app dep timeout", e.spec.timings.app.depTimeoutMs], ...measurement(e.spec));
+    const b = failoverBound(e.spec);
     const items = e.observed.items as { one: number | null; two: number | null };
     return [
       control("writes were served by mysql-2 while mysql-1 was dead", Number(e.observed.writtenDuringFault) > 0, `${String(e.observed.writtenDuringFault)} item writes acknowledged between the kill and the restart`),

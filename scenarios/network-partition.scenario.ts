@@ -43,7 +43,7 @@ export default defineScenario({
   mechanisms: ["pg-streaming", "haproxy-checks", "app-settings"],
   mutants: [MUTANTS.replicaApplyDelay, MUTANTS.pgReadToPrimary],
   phases: PHASES,
-  timeline: faultThenHeal(PHASES, "partition", "pg-replica, pg-primary", "rules removed"),
+  timeline: faultThenHeal("partition", "pg-replica, pg-primary", "rules removed"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const keys = await seedProducts(ctx, t.gra, 4);
@@ -60,7 +60,7 @@ export default defineScenario({
       },
     };
   },
-  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.partition("pg-replica", "pg-primary")),
+  inject: (ctx) => holdFault(ctx, () => ctx.topology.partition("pg-replica", "pg-primary")),
   checks(e) {
     const roles = e.ops.filter((o) => o.f === "pg-role" && o.type === "ok");
     const primaries = new Set(roles.filter((o) => o.value?.note === "primary").map((o) => o.value?.site));

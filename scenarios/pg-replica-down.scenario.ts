@@ -1,12 +1,11 @@
 import { noFailures } from "../src/assertions/availability.js";
 import { control, result } from "../src/assertions/check.js";
 import { lostWrites } from "../src/assertions/lost-writes.js";
-import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
+import { OBSERVE_MS, defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
 import { productsOnPrimary, seedProducts, targets } from "../src/scenario/workloads.js";
 import { productInsert, productRead } from "../src/workload/probes.js";
 import { MUTANTS } from "./mutants.js";
 
-const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 1500, recoveryBoundMs: 10_000 };
 
 /**
  * SIGKILL pg-replica, restart it. gra reads with the `strict` policy (replica only), sbg with `fallback` (then the
@@ -20,9 +19,13 @@ export default defineScenario({
   topology: { slices: ["postgres", "redis", "web"], app: { readPolicy: { gra: "strict", sbg: "fallback" }, cacheTtlS: 1 } },
   mechanisms: ["pg-streaming", "haproxy-checks", "app-settings"],
   mutants: [MUTANTS.strictReadsFallBack, MUTANTS.bothSitesStrict],
-  phases: PHASES,
-  probeTimeoutMs: 2500,
-  timeline: faultThenHeal(PHASES, "kill", "pg-replica", "start again"),
+  // Held until HAProxy has marked the replica down (fall checks, inter apart) and a fallback read (a replica
+  // attempt, then the primary, each bounded by the app's timeout) has had time to finish, then watched.
+  phases: (spec) => {
+    const h = spec.timings.haproxy;
+    return { steadyMs: 2000, faultMs: h.interMs * h.fall + h.checkTimeoutMs + 2 * spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 10_000 };
+  },
+  timeline: faultThenHeal("kill", "pg-replica", "start again"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const keys = await seedProducts(ctx, t.gra, 6);
@@ -32,7 +35,7 @@ export default defineScenario({
       finalRead: async () => ({ "product-insert": await productsOnPrimary(ctx.topology, prefix) }),
     };
   },
-  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.kill("pg-replica")),
+  inject: (ctx) => holdFault(ctx, () => ctx.topology.kill("pg-replica")),
   checks(e) {
     // From one probe interval after the kill (a read already answered by the replica is not the fault's).
     const fault = { from: e.at.fault + e.intervalMs, to: e.at.heal };

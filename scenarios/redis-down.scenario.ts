@@ -22,7 +22,7 @@ export default defineScenario({
   mechanisms: ["pg-streaming", "caddy-failover", "app-settings", "cache-ttl"],
   mutants: [MUTANTS.cacheErrorsFailRequests, MUTANTS.healthRequiresAllDeps],
   phases: PHASES,
-  timeline: faultThenHeal(PHASES, "toxic down", "app-redis", "proxies enabled"),
+  timeline: faultThenHeal("toxic down", "app-redis", "proxies enabled"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const keys = await seedProducts(ctx, t.gra, 4);
@@ -30,7 +30,7 @@ export default defineScenario({
     // replica, which is what shows cache hits stopping and resuming.
     return { probes: [productRead(ctx.http, t.caddy, keys), productWrite(ctx.http, t.caddy, keys.slice(0, 2))] };
   },
-  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.toxic("app-redis", { type: "down" })),
+  inject: (ctx) => holdFault(ctx, () => ctx.topology.toxic("app-redis", { type: "down" })),
   checks(e) {
     const reads = e.ops.filter((o) => o.f === "product-read" && o.type === "ok");
     // One dependency timeout after the cut, every read has met it (a read in flight may still be answered by Redis).

@@ -25,13 +25,13 @@ export default defineScenario({
   mechanisms: ["pg-streaming", "haproxy-checks", "app-settings"],
   mutants: [MUTANTS.replicaApplyDelay, MUTANTS.pgReadToPrimary],
   phases: PHASES,
-  timeline: faultThenHeal(PHASES, `toxic latency ${String(LAG_MS)} ms`, "pg-replication", "toxic removed"),
+  timeline: faultThenHeal(`toxic latency ${String(LAG_MS)} ms`, "pg-replication", "toxic removed"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const keys = await seedProducts(ctx, t.gra, 4);
     return { probes: [productWrite(ctx.http, t.gra, keys), productRead(ctx.http, t.gra, keys)] };
   },
-  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.toxic("pg-replication", { type: "latency", latencyMs: LAG_MS })),
+  inject: (ctx) => holdFault(ctx, () => ctx.topology.toxic("pg-replication", { type: "latency", latencyMs: LAG_MS })),
   checks(e) {
     const during = findStaleReads(e.ops, { from: e.at.fault, to: e.at.heal }, (r) => r.value?.source === "replica");
     const after = e.at.steadyAt === null ? undefined : { from: e.at.steadyAt, to: e.at.end + 1 };

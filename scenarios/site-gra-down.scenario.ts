@@ -1,16 +1,32 @@
 import { failover } from "../src/assertions/availability.js";
-import { bound } from "../src/assertions/bound.js";
+import { type Bound, bound } from "../src/assertions/bound.js";
 import { control, result } from "../src/assertions/check.js";
 import { sessions } from "../src/assertions/sessions.js";
-import { defineScenario, faultInForceAt, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
+import type { TopologySpec } from "../src/cluster/topology.js";
+import { OBSERVE_MS, defineScenario, faultInForceAt, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
 import { login, seedProducts, targets } from "../src/scenario/workloads.js";
 import { productRead, sessionRead, wsPing } from "../src/workload/probes.js";
 import { SignallingClient } from "../src/workload/signalling-client.js";
 import { MUTANTS } from "./mutants.js";
 
-const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 2000, recoveryBoundMs: 10_000 };
 /** The WebSocket client's reconnect wait and ping timeout (the probe's own settings, stated once). */
 const WS = { reconnectMs: 100, pingTimeoutMs: 500 };
+
+/**
+ * Until Caddy takes gra out: a request to the dead gra fails after one dial timeout, and passive health takes gra
+ * out once max_fails requests have failed (at worst one after another); with lb_try_duration a failed dial is
+ * retried on sbg one try interval later (the fast templates: users may see nothing at all).
+ */
+function caddyBound(spec: TopologySpec): Bound {
+  const c = spec.timings.caddy;
+  return bound(["dial timeout", c.dialTimeoutMs, "max_fails", c.maxFails], ["lb try interval", c.tryIntervalMs], ...measurement(spec));
+}
+
+/** A WebSocket lives on its one connection: it notices only when a ping goes unanswered, then reconnects. */
+function wsBound(spec: TopologySpec): Bound {
+  const c = spec.timings.caddy;
+  return bound(["ping timeout", WS.pingTimeoutMs], ["client reconnect", WS.reconnectMs], ["dial timeout", c.dialTimeoutMs, "max_fails", c.maxFails], ["lb try interval", c.tryIntervalMs], ...measurement(spec));
+}
 
 /**
  * SIGKILL the gra site. Caddy (`lb_policy first`, active checks on /health, one failed request takes a site out)
@@ -25,8 +41,19 @@ export default defineScenario({
   topology: { app: { cacheTtlS: 2 } },
   mechanisms: ["caddy-failover", "app-settings"],
   mutants: [MUTANTS.sharedSessionsInMemory, MUTANTS.caddyRandomPolicy],
-  phases: PHASES,
-  timeline: faultThenHeal(PHASES, "kill", "app-gra", "start again"),
+  // The kill is held past the WebSocket's bound (the longer), then sbg is watched. Traffic returns to gra only
+  // when passive failures have aged out (fail_duration) and an active check has passed: the after window covers
+  // both, and so does the recovery bound (verify() waits for Caddy to route to gra).
+  phases: (spec) => {
+    const c = spec.timings.caddy;
+    return {
+      steadyMs: 2000,
+      faultMs: wsBound(spec).ms + OBSERVE_MS,
+      afterMs: c.failDurationMs + c.healthIntervalMs + OBSERVE_MS,
+      recoveryBoundMs: c.failDurationMs + c.healthIntervalMs + c.healthTimeoutMs,
+    };
+  },
+  timeline: faultThenHeal("kill", "app-gra", "start again"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const keys = await seedProducts(ctx, t.gra, 4);
@@ -47,21 +74,15 @@ export default defineScenario({
       },
     };
   },
-  inject: (ctx) => holdFault(ctx, PHASES, () => ctx.topology.kill("app-gra")),
+  inject: (ctx) => holdFault(ctx, () => ctx.topology.kill("app-gra")),
   async observe(ctx, observed) {
     // The client's room lived on gra; gra restarted empty and the client now lives on sbg.
     const room = await ctx.http.call("GET", `${ctx.topology.endpoints().apps.gra}/rooms/${ctx.tag}-room`);
     observed.roomOnGra = room.status;
   },
   checks(e) {
-    const c = e.spec.timings.caddy;
-    // A request that finds gra dead waits one dial timeout, is marked failed (max_fails 1 takes gra out), and is
-    // tried again on sbg one try interval later; Caddy's active check takes gra out anyway within one interval
-    // plus its timeout, whichever comes first (the passive path here).
-    const b = bound(["dial timeout", c.dialTimeoutMs], ["lb try interval", c.tryIntervalMs], ...measurement(e.spec));
-    // A WebSocket lives on its one connection: it notices only when a ping goes unanswered, reconnects after its
-    // wait, and the upgrade then takes the same path as a request.
-    const ws = bound(["ping timeout", WS.pingTimeoutMs], ["client reconnect", WS.reconnectMs], ["dial timeout", c.dialTimeoutMs], ["lb try interval", c.tryIntervalMs], ...measurement(e.spec));
+    const b = caddyBound(e.spec);
+    const ws = wsBound(e.spec);
     const pings = e.ops.filter((o) => o.f === "ws-ping" && o.type === "ok" && o.start > e.at.fault && o.start < e.at.heal);
     const reads = e.ops.filter((o) => o.f === "product-read" && o.type === "ok");
     const before = reads.filter((o) => o.end < e.at.fault);
@@ -76,7 +97,8 @@ export default defineScenario({
       ),
       // lb_try_duration retries a read whose dial to gra failed on sbg, so users may see no failure at all: the
       // kill is proven by the traffic moving (the control above) and by the WebSocket, which must reconnect.
-      failover(e.ops, { f: "product-read", faultAt: e.at.fault, bound: b, resolutionMs: e.intervalMs, mustFeel: false }),
+      // Without it (the seed's own block) reads do fail, and must recover within the bound.
+      failover(e.ops, { f: "product-read", faultAt: e.at.fault, bound: b, resolutionMs: e.intervalMs, mustFeel: e.spec.timings.caddy.tryDurationMs === 0 }),
       failover(e.ops, { f: "ws-ping", faultAt: e.at.fault, bound: ws, resolutionMs: e.intervalMs }),
       sessions(e.ops, { from: e.at.fault, settledAt: e.at.steadyAt ?? e.at.end }),
       result("WebSocket clients reconnect to sbg", pings.some((p) => p.value?.site === "sbg"), `${String(pings.length)} pongs during the fault, sites: ${[...new Set(pings.map((p) => p.value?.site))].join(", ")}`),

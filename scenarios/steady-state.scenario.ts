@@ -48,7 +48,7 @@ export default defineScenario({
     };
   },
   async inject(ctx) {
-    await ctx.hold(this.phases.faultMs);
+    await ctx.hold(ctx.phases.faultMs);
     return [];
   },
   checks(e) {

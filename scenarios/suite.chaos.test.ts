@@ -6,6 +6,7 @@ import type { StepContext } from "allure-js-commons";
 import { describe, expect, it } from "vitest";
 import { scenarioByName, SCENARIO_NAMES } from "../src/scenario/registry.js";
 import { runScenario } from "../src/scenario/run.js";
+import { profileByName } from "../src/cluster/profiles.js";
 import { reportPaths } from "../src/report/paths.js";
 import { interruptSignal } from "../src/scenario/interrupt.js";
 import { selectMutants, selectionFromEnv } from "../src/scenario/select.js";
@@ -19,9 +20,14 @@ const selection = selectionFromEnv(SCENARIO_NAMES);
 const OUT = reportPaths().scenarios;
 // Ctrl-C on `npm run chaos` (or its process dying): the running scenario heals and tears down, the rest are skipped.
 const interrupt = interruptSignal();
+const profile = profileByName(selection.profile ?? "fast");
 
 /** Reports one run to Allure: its fault, expectation, figures, checks (controls apart) and artefacts. */
 async function reportRun(scenario: Scenario, result: ScenarioResult, mutant?: Mutant): Promise<void> {
+  // Grouped by stack and profile, then scenario (not by test file): meeting stack > production > site-gra-down.
+  await allure.parentSuite("meeting stack");
+  await allure.suite(`profile: ${profile.name}`);
+  await allure.subSuite(mutant ? "mutants" : "scenarios");
   await allure.epic("chaos");
   await allure.feature(scenario.name);
   await allure.description(`**Fault:** ${scenario.fault}\n\n**Expected:** ${scenario.expected}${mutant ? `\n\n**Mutant:** ${mutant.name}: ${mutant.regression}` : ""}`);
@@ -36,6 +42,7 @@ async function reportRun(scenario: Scenario, result: ScenarioResult, mutant?: Mu
     sessions: result.sessions ? `${String(result.sessions.kept)} kept / ${String(result.sessions.lost)} lost` : undefined,
     writes: result.writes ? `${String(result.writes.acknowledged)} acknowledged / ${String(result.writes.lost)} lost` : undefined,
     mutant: mutant ? `${mutant.name} (${result.mutant?.killed ? "killed" : "SURVIVED"})` : undefined,
+    profile: profile.name,
     seed: selection.seed,
   })) {
     if (v !== undefined) await allure.parameter(k, String(v));
@@ -70,7 +77,7 @@ describe("chaos", () => {
     for (let repeat = 0; repeat < selection.repeat; repeat++) {
       it(scenarioTestName(name, repeat), async (ctx) => {
         if (interrupt.aborted) ctx.skip();
-        const { result } = await runScenario(scenario, { seed: selection.seed, repeat, outDir: OUT, signal: interrupt });
+        const { result } = await runScenario(scenario, { seed: selection.seed, repeat, outDir: OUT, signal: interrupt, profile });
         await reportRun(scenario, result);
         expect(result.status, `${name}: ${result.error ?? failingOf(result).join("\n")}`).toBe("passed");
       });
@@ -87,7 +94,7 @@ describe("mutants", () => {
     for (let repeat = 0; repeat < selection.repeat; repeat++) {
       it(`${scenarioTestName(scenario.name, repeat)} × mutant ${mutant.name}`, async (ctx) => {
         if (interrupt.aborted) ctx.skip();
-        const { result } = await runScenario(scenario, { seed: selection.seed, repeat, outDir: OUT, mutant, signal: interrupt });
+        const { result } = await runScenario(scenario, { seed: selection.seed, repeat, outDir: OUT, mutant, signal: interrupt, profile });
         await reportRun(scenario, result, mutant);
         expect(result.mutant?.killed, `${scenario.name} × ${mutant.name}: the mutant survived (${result.status}${result.error ? `: ${result.error}` : ""}); every check stayed green:\n${result.checks.map((c) => `${c.name}: ${String(c.valid)}`).join("\n")}`).toBe(true);
       });

@@ -1,3 +1,4 @@
+import { PROFILE_NAMES } from "../cluster/profiles.js";
 import { EXIT_USAGE, UserError } from "./errors.js";
 import { type Shard, parseShard } from "../scenario/select.js";
 
@@ -11,9 +12,11 @@ export interface ChaosArgs {
   readonly shard: Shard | null;
   /** `--mutants` (all) or `--mutants=a,b`: mutation testing of the selected scenarios. */
   readonly mutants: { readonly only: readonly string[] | null } | null;
+  /** `--profile fast|production`: the timing profile (default fast). */
+  readonly profile: string;
 }
 
-export const CHAOS_USAGE = `usage: npm run chaos -- [<scenario>...] [--list] [--dry-run] [--repeat N] [--seed S] [--shard i/n] [--mutants[=a,b]]
+export const CHAOS_USAGE = `usage: npm run chaos -- [<scenario>...] [--list] [--dry-run] [--repeat N] [--seed S] [--shard i/n] [--profile P] [--mutants[=a,b]]
 
   <scenario>       run only these (default: all, in registry order)
   --list           print the scenario names, one per line (with --mutants: scenario and mutant pairs)
@@ -21,6 +24,8 @@ export const CHAOS_USAGE = `usage: npm run chaos -- [<scenario>...] [--list] [--
   --repeat N       run each scenario N times (default 1)
   --seed S         seed for ids and workload choices (default 1)
   --shard i/n      run the i-th of n deterministic parts of the list (for a CI job matrix)
+  --profile P      timing profile: fast (default, detection near one second) or production (the seed stacks'
+                   own settings: Caddy's GRA/SBG block, HAProxy's defaults, Sentinel's 30 s down-after, ...)
   --mutants[=a,b]  mutation testing: run each selected scenario once per mutant it declares (or only the named
                    mutants) and report the kill rate; a mutant under which the scenario stays green fails the run
 `;
@@ -42,6 +47,7 @@ export function parseChaosArgs(argv: readonly string[]): ChaosArgs {
   let seed = 1;
   let shard: Shard | null = null;
   let mutants: ChaosArgs["mutants"] = null;
+  let profile = "fast";
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -63,6 +69,13 @@ export function parseChaosArgs(argv: readonly string[]): ChaosArgs {
       case "--seed":
         seed = positiveInt("--seed", value(), 0);
         break;
+      case "--profile": {
+        const v = value();
+        if (v === undefined) throw usage(`--profile needs a name: ${PROFILE_NAMES.join(", ")}`);
+        if (!(PROFILE_NAMES as readonly string[]).includes(v)) throw usage(`unknown profile '${v}'; profiles are: ${PROFILE_NAMES.join(", ")}`);
+        profile = v;
+        break;
+      }
       case "--mutants": {
         // Only the `=` form takes a value: a bare name after --mutants stays a scenario name.
         const only = inline === undefined ? null : inline.split(",").map((m) => m.trim()).filter(Boolean);
@@ -85,5 +98,5 @@ export function parseChaosArgs(argv: readonly string[]): ChaosArgs {
         names.push(flag);
     }
   }
-  return { names, list, dryRun, help, repeat, seed, shard, mutants };
+  return { names, list, dryRun, help, repeat, seed, shard, mutants, profile };
 }

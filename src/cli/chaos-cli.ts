@@ -5,6 +5,7 @@ import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { profileByName } from "../cluster/profiles.js";
 import { ensureEngine } from "../images/engine.js";
 import { reportPaths } from "../report/paths.js";
 import { publish } from "../report/publish.js";
@@ -76,9 +77,9 @@ await runCli(async () => {
   if (args.dryRun) {
     for (const name of names) {
       const s = scenarioByName(name);
-      if (s) process.stdout.write(`${describeScenario(s)}\n\n`);
+      if (s) process.stdout.write(`${describeScenario(s, profileByName(args.profile))}\n\n`);
     }
-    process.stdout.write(`${String(names.length)} scenario(s) × ${String(args.repeat)}, seed ${String(args.seed)}${args.shard ? `, shard ${String(args.shard.index)}/${String(args.shard.count)}` : ""}; nothing started\n`);
+    process.stdout.write(`${String(names.length)} scenario(s) × ${String(args.repeat)}, profile ${args.profile}, seed ${String(args.seed)}${args.shard ? `, shard ${String(args.shard.index)}/${String(args.shard.count)}` : ""}; nothing started\n`);
     return 0;
   }
   if (names.length === 0 || pairs?.length === 0) {
@@ -89,7 +90,7 @@ await runCli(async () => {
   const engine = await ensureEngine();
   // This run's results only: earlier runs' files would mix into the summary and the report.
   await Promise.all([rm(join(PATHS.scenarios, "results"), { recursive: true, force: true }), rm(PATHS.allureResults, { recursive: true, force: true })]);
-  const { code, interrupted } = await runVitest({ names, repeat: args.repeat, seed: args.seed, plain: !args.mutants, ...(args.mutants ? { mutants: args.mutants } : {}) });
+  const { code, interrupted } = await runVitest({ names, repeat: args.repeat, seed: args.seed, plain: !args.mutants, profile: args.profile, ...(args.mutants ? { mutants: args.mutants } : {}) });
   const results = await publish({
     scenarioDirs: [PATHS.scenarios],
     allureDirs: [PATHS.allureResults],

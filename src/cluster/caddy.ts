@@ -6,10 +6,11 @@ import { render } from "./haproxy.js";
 import { runLabels } from "./labels.js";
 import { type TopologySpec, applyPatches } from "./topology.js";
 
-const TEMPLATE = fileURLToPath(new URL("../../fixtures/caddy/Caddyfile", import.meta.url));
+const TEMPLATES = fileURLToPath(new URL("../../fixtures/caddy/", import.meta.url));
 
+/** The spec's Caddyfile template with its timings filled in, then any mutant's patches. */
 export function renderCaddyfile(spec: TopologySpec): string {
-  return applyPatches(render(readFileSync(TEMPLATE, "utf8"), { ...spec.timings.caddy }), spec.patches, "caddy");
+  return applyPatches(render(readFileSync(`${TEMPLATES}${spec.caddyfile}`, "utf8"), { ...spec.timings.caddy }), spec.patches, "caddy");
 }
 
 export async function startCaddy(network: StartedNetwork, spec: TopologySpec): Promise<StartedTestContainer> {

@@ -55,16 +55,19 @@ export interface DetectionTimings {
     readonly checkTimeoutMs: number;
   };
   /**
-   * Caddy: an upstream is out after one failed active check (Caddy 2.6 has no fail count) or one failed request
-   * (passive, for failDurationMs); a request that finds its upstream dead is retried on the next for tryDurationMs.
+   * Caddy: an upstream is out after one failed active check (Caddy 2.6 has no fail count) or `maxFails` failed
+   * requests (passive, for failDurationMs); a request that finds its upstream dead is retried on the next for
+   * tryDurationMs (0: not written, no retry, Caddy's default).
    */
   readonly caddy: {
     readonly healthIntervalMs: number;
     readonly healthTimeoutMs: number;
     readonly failDurationMs: number;
+    readonly maxFails: number;
     readonly tryDurationMs: number;
     /** Wait between two tries within tryDurationMs. */
     readonly tryIntervalMs: number;
+    /** The dial timeout in force (a template that does not write it runs Caddy's default, 3 s). */
     readonly dialTimeoutMs: number;
   };
   /** The app's bound on every dependency call (connect and query). */
@@ -168,6 +171,10 @@ export interface TopologySpec {
   readonly postgres: PostgresSettings;
   /** Edits of the rendered HAProxy and Caddy configs (mutants). */
   readonly patches: readonly ConfigPatch[];
+  /** Which Caddyfile template under fixtures/caddy/ (the harness's, or a stack's own, such as `Caddyfile.seed-003`). */
+  readonly caddyfile: string;
+  /** The timing profile the spec was resolved with (`fast`, `production`, ...), for reports. */
+  readonly profile: string;
 }
 
 /** Fast defaults for tests: detection near one second. */
@@ -175,7 +182,7 @@ export const DEFAULT_TIMINGS: DetectionTimings = {
   sentinel: { downAfterMs: 1000, failoverTimeoutMs: 5000, quorum: 2 },
   postgres: { walReceiverTimeoutMs: 5000, walRetrieveRetryMs: 500 },
   haproxy: { interMs: 500, downInterMs: 100, fall: 2, rise: 2, checkTimeoutMs: 400 },
-  caddy: { healthIntervalMs: 500, healthTimeoutMs: 400, failDurationMs: 2000, tryDurationMs: 1000, tryIntervalMs: 100, dialTimeoutMs: 300 },
+  caddy: { healthIntervalMs: 500, healthTimeoutMs: 400, failDurationMs: 2000, maxFails: 1, tryDurationMs: 1000, tryIntervalMs: 100, dialTimeoutMs: 300 },
   app: { depTimeoutMs: 800 },
 };
 
@@ -189,6 +196,8 @@ export interface SpecOptions {
   readonly app?: Partial<AppSettings>;
   readonly postgres?: Partial<PostgresSettings>;
   readonly patches?: readonly ConfigPatch[];
+  readonly caddyfile?: string;
+  readonly profile?: string;
 }
 
 function mergeTimings(base: TimingOptions | undefined, over: TimingOptions | undefined): TimingOptions {
@@ -225,6 +234,8 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
     app: { ...DEFAULT_APP, ...partial.app },
     postgres: { synchronous: partial.postgres?.synchronous ?? false, replicaSettings: partial.postgres?.replicaSettings ?? {} },
     patches: partial.patches ?? [],
+    caddyfile: partial.caddyfile ?? "Caddyfile",
+    profile: partial.profile ?? "fast",
   };
 }
 

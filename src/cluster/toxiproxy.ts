@@ -45,10 +45,12 @@ export const LINKS: Readonly<Record<LinkName, Link>> = declareLinks();
 
 /**
  * Names for several links cut together: `app-<site>-redis` is both Redis nodes as that site sees them (Sentinel
- * may send it to either), `app-redis` is every site's Redis.
+ * may send it to either), `app-redis` is every site's Redis, `app-<site>-deps` is every dependency of one site
+ * (the site still answers, it cannot serve).
  */
 export const LINK_GROUPS: Readonly<Record<string, readonly LinkName[]>> = {
   ...Object.fromEntries(SITES.map((site) => [`app-${site}-redis`, [appLink(site, "redis-1"), appLink(site, "redis-2")]])),
+  ...Object.fromEntries(SITES.map((site) => [`app-${site}-deps`, (["redis-1", "redis-2", "pg-write", "pg-read", "mysql"] as const).map((d) => appLink(site, d))])),
   "app-redis": SITES.flatMap((site) => [appLink(site, "redis-1"), appLink(site, "redis-2")]),
 };
 

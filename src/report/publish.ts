@@ -34,11 +34,12 @@ export async function publish(options: { scenarioDirs: readonly string[]; allure
   const out = options.out ?? ((s: string) => process.stdout.write(s));
   const results = await readScenarioResults(options.scenarioDirs);
   const score = mutationScore(results);
-  const summary: Summary = { runId: runId(), startedAt: options.startedAt.toISOString(), engine: options.engine, scenarios: results, ...(score ? { mutants: score } : {}) };
+  const profile = [...new Set(results.map((r) => r.profile ?? "fast"))].join("+") || "fast";
+  const summary: Summary = { runId: runId(), startedAt: options.startedAt.toISOString(), engine: options.engine, profile, scenarios: results, ...(score ? { mutants: score } : {}) };
   await mkdir(dirname(SUMMARY_PATH), { recursive: true });
   await writeFile(SUMMARY_PATH, `${JSON.stringify(summary, null, 2)}\n`);
   const allure = generateAllure(options.allureDirs);
-  out(`\n${summaryTable(results)}\n\n`);
+  out(`\nprofile: ${profile}\n${summaryTable(results)}\n\n`);
   const c = countStatuses(results);
   if (score) {
     out(`mutants: ${String(score.killed)} of ${String(score.total)} killed (kill rate ${String(Math.round(score.killRate * 100))}%)\n`);

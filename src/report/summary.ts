@@ -4,6 +4,8 @@ export interface Summary {
   readonly runId: string;
   readonly startedAt: string;
   readonly engine: string;
+  /** The timing profile(s) the runs used: one name, or several joined by "+" when shards differ. */
+  readonly profile: string;
   readonly scenarios: readonly ScenarioResult[];
   /** Present when the run had mutant rows: how many were killed, and which survived. */
   readonly mutants?: MutationScore;

@@ -14,4 +14,11 @@ describe("timelineSvg", () => {
     expect(svg.match(/fill="#ef6c00"\/>/g)).toHaveLength(1);
     expect(svg).toMatch(/<rect [^>]*fill="#ffcdd2"[^>]*><title>fault 900–1800 ms<\/title>/);
   });
+
+  it("labels the nemesis's steps with what they did and to what", () => {
+    const kill = op("kill", "ok", 900, { target: "redis-1", note: "kill redis-1 (SIGKILL)" }, "nemesis", 930);
+    const svg = timelineSvg([op("product-read", "ok", 0, undefined, "reads"), kill], [], null, "t");
+    expect(svg).toContain("<title>kill redis-1: kill redis-1 (SIGKILL) (30 ms, ok)</title>");
+    expect(svg).toMatch(/<text [^>]*>kill redis-1<\/text>/);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Completed } from "../workload/op.js";
+import { type Completed, NEMESIS } from "../workload/op.js";
 
 const COLORS = { ok: "#2e7d32", fail: "#c62828", info: "#ef6c00" } as const;
 
@@ -37,7 +37,11 @@ export function timelineSvg(ops: readonly Completed[], marks: readonly { name: s
     for (const o of ops) {
       if (o.process !== p) continue;
       const w = Math.max(1.5, x(o.end) - x(o.start));
-      parts.push(`<rect x="${x(o.start).toFixed(1)}" y="${String(y + 2)}" width="${w.toFixed(1)}" height="${String(row - 6)}" fill="${COLORS[o.type]}"/>`);
+      // The nemesis's steps are labelled (what, on what, how long): the fault timeline as it ran, from the history.
+      const label = p === NEMESIS ? `${o.f} ${o.value?.target ?? ""}` : "";
+      const rect = `<rect x="${x(o.start).toFixed(1)}" y="${String(y + 2)}" width="${w.toFixed(1)}" height="${String(row - 6)}" fill="${label ? "#5e35b1" : COLORS[o.type]}"`;
+      parts.push(label ? `${rect}><title>${esc(`${label}: ${o.value?.note ?? ""} (${String(Math.round(o.end - o.start))} ms, ${o.type})`)}</title></rect>` : `${rect}/>`);
+      if (label) parts.push(`<text x="${(x(o.start) + 2).toFixed(1)}" y="${String(y + row + 8)}" fill="#5e35b1" font-size="9">${esc(label)}</text>`);
     }
   });
   const axisY = height - 20;

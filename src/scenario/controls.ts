@@ -10,6 +10,9 @@ import type { JournalStep } from "./nemesis.js";
 export const MECHANISMS = ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication", "cache-ttl"] as const;
 export type Mechanism = (typeof MECHANISMS)[number];
 
+/** Caddy's dial timeout when the config names none (Caddy 2.5 and later). */
+const CADDY_DEFAULT_DIAL_TIMEOUT_MS = 3000;
+
 const isError = (v: object): v is { readonly error: string } => !Array.isArray(v) && "error" in v;
 
 /** Differences between what runs and what the spec says, as `name: running ≠ spec` lines. */
@@ -88,6 +91,7 @@ function caddyFailover(m: Mechanisms, spec: TopologySpec): CheckResult {
   if (!v) return control(name, "unknown", "no Caddy in this topology");
   if (isError(v)) return control(name, false, `could not read Caddy's config: ${v.error}`);
   const c = spec.timings.caddy;
+  // A directive the config leaves out runs Caddy's default: no retry, a 3 s dial timeout.
   const off = diff([
     ["lb_policy", v.policy, "first"],
     ["upstreams", v.upstreams.join(" "), SITES.map((s) => `app-${s}:8080`).join(" ")],
@@ -95,8 +99,9 @@ function caddyFailover(m: Mechanisms, spec: TopologySpec): CheckResult {
     ["health_interval (ms)", v.healthIntervalMs, c.healthIntervalMs],
     ["health_timeout (ms)", v.healthTimeoutMs, c.healthTimeoutMs],
     ["fail_duration (ms)", v.failDurationMs, c.failDurationMs],
-    ["lb_try_duration (ms)", v.tryDurationMs, c.tryDurationMs],
-    ["dial_timeout (ms)", v.dialTimeoutMs, c.dialTimeoutMs],
+    ["max_fails", v.maxFails, c.maxFails],
+    ["lb_try_duration (ms)", v.tryDurationMs ?? 0, c.tryDurationMs],
+    ["dial_timeout (ms)", v.dialTimeoutMs ?? CADDY_DEFAULT_DIAL_TIMEOUT_MS, c.dialTimeoutMs],
   ]);
   return control(
     name,

@@ -14,7 +14,8 @@ import type { JournalStep } from "./nemesis.js";
 
 /** One step of the fault method, as the dry run prints it: when (ms after the fault starts), what, on what. */
 export interface TimelineStep {
-  readonly atMs: number;
+  /** ms after the fault starts, or "end": at the end of the fault phase (whatever the profile makes it). */
+  readonly atMs: number | "end";
   readonly action: string;
   readonly target: string;
 }
@@ -40,6 +41,8 @@ export interface RunContext {
   readonly intervalMs: number;
   /** Sleeps for fault timing only (never to wait for readiness). */
   readonly hold: (ms: number) => Promise<void>;
+  /** The phases of this run, resolved for its profile's timings. */
+  readonly phases: Phases;
   /** A per-run prefix for ids, so repeated runs never collide. */
   readonly tag: string;
   /** What the scenario's steps observe (the same record `inject` and `observe` get), for its checks. */
@@ -107,8 +110,12 @@ export interface Scenario {
   readonly mutants: readonly Mutant[];
   /** Ops the steady-state hypothesis after recovery leaves out: what the scenario documents as changed for good. */
   readonly changedForGood?: (op: Completed) => boolean;
-  readonly phases: Phases;
-  /** Probe timeout: an op not answered by then is unknown. */
+  /**
+   * Fixed, or derived from the spec's timings, so that under a slower profile a fault is still held longer than
+   * its detection and the after window still sees service return.
+   */
+  readonly phases: Phases | ((spec: TopologySpec) => Phases);
+  /** Probe timeout: an op not answered by then is unknown (default: `probeTimeout(spec)`). */
   readonly probeTimeoutMs?: number;
   readonly timeline: readonly TimelineStep[];
   /** Prepares data and clients on the steady topology; returns the probes. */
@@ -128,18 +135,37 @@ export function defineScenario(s: Scenario): Scenario {
   return s;
 }
 
+/** A scenario's phases for one spec. */
+export function phasesFor(s: Pick<Scenario, "phases">, spec: TopologySpec): Phases {
+  return typeof s.phases === "function" ? s.phases(spec) : s.phases;
+}
+
+/**
+ * How long the new state is watched once the mechanism has had its time to act (service on the new master, on
+ * sbg, on mysql-2): a phase length, so that checks see the outcome, not a bound.
+ */
+export const OBSERVE_MS = 2000;
+
+/**
+ * The default probe timeout: a read that falls back makes two dependency calls, each bounded by the app's
+ * timeout, behind a proxy that may retry for its try duration; the scheduler may fire it late.
+ */
+export function probeTimeout(spec: TopologySpec): number {
+  return 2 * spec.timings.app.depTimeoutMs + spec.timings.caddy.tryDurationMs + spec.margins.schedulerLatenessMs;
+}
+
 /** The common method: inject one fault, hold it for the fault phase, hand it back to be healed. */
-export async function holdFault(ctx: RunContext, phases: Phases, inject: () => Promise<ActiveFault>): Promise<readonly ActiveFault[]> {
+export async function holdFault(ctx: RunContext, inject: () => Promise<ActiveFault>): Promise<readonly ActiveFault[]> {
   const fault = await inject();
-  await ctx.hold(phases.faultMs);
+  await ctx.hold(ctx.phases.faultMs);
   return [fault];
 }
 
-/** A timeline of one fault at the start of the fault phase and its heal at the end. */
-export function faultThenHeal(phases: Phases, action: string, target: string, heal: string): TimelineStep[] {
+/** A timeline of one fault at the start of the fault phase and its heal at the end (`faultMs` as a number or "end"). */
+export function faultThenHeal(action: string, target: string, heal: string): TimelineStep[] {
   return [
     { atMs: 0, action, target },
-    { atMs: phases.faultMs, action: `heal: ${heal}`, target },
+    { atMs: "end", action: `heal: ${heal}`, target },
   ];
 }
 

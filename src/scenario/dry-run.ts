@@ -1,19 +1,21 @@
-import { rolesOf, resolveSpec } from "../cluster/topology.js";
-import type { Scenario } from "./define.js";
+import { PROFILES, type Profile } from "../cluster/profiles.js";
+import { mergeSpecOptions, rolesOf, resolveSpec } from "../cluster/topology.js";
+import { type Scenario, phasesFor } from "./define.js";
 
-/** The plan of one scenario in words: topology, phases with absolute times, fault steps and targets. */
-export function describeScenario(s: Scenario): string {
-  const spec = resolveSpec(s.topology);
-  const p = s.phases;
+/** The plan of one scenario in words, for a profile: topology, phases with absolute times, fault steps and targets. */
+export function describeScenario(s: Scenario, profile: Profile = PROFILES.fast): string {
+  const spec = resolveSpec(mergeSpecOptions(profile.options, s.topology));
+  const p = phasesFor(s, spec);
   const lines = [
     `${s.name}: ${s.fault}`,
     `  expected: ${s.expected}`,
-    `  topology: ${spec.slices.join(", ")} (${rolesOf(spec).join(", ")})`,
+    `  topology: ${spec.slices.join(", ")} (${rolesOf(spec).join(", ")}); profile ${spec.profile}`,
     `  0.0 s      topology start, verify`,
     `  +0.0 s     steady state, workload on (${String(p.steadyMs / 1000)} s)`,
   ];
   for (const step of s.timeline) {
-    lines.push(`  +${((p.steadyMs + step.atMs) / 1000).toFixed(1)} s`.padEnd(13) + `${step.action} → ${step.target}`);
+    const at = step.atMs === "end" ? p.faultMs : step.atMs;
+    lines.push(`  +${((p.steadyMs + at) / 1000).toFixed(1)} s`.padEnd(13) + `${step.action} → ${step.target}`);
   }
   lines.push(
     `  +${((p.steadyMs + p.faultMs) / 1000).toFixed(1)} s`.padEnd(13) + `recovery: verify() green within ${String(p.recoveryBoundMs / 1000)} s`,

@@ -4,6 +4,9 @@ import mysqlActiveDown from "../../scenarios/mysql-active-down.scenario.js";
 import networkPartition from "../../scenarios/network-partition.scenario.js";
 import pgPrimaryDownSync from "../../scenarios/pg-primary-down-sync.scenario.js";
 import pgPrimaryDown from "../../scenarios/pg-primary-down.scenario.js";
+import pgPrimaryFrozen from "../../scenarios/pg-primary-frozen.scenario.js";
+import redisMasterFrozen from "../../scenarios/redis-master-frozen.scenario.js";
+import siteGraCutOff from "../../scenarios/site-gra-cut-off.scenario.js";
 import pgReplicaDown from "../../scenarios/pg-replica-down.scenario.js";
 import redisDown from "../../scenarios/redis-down.scenario.js";
 import redisMasterDown from "../../scenarios/redis-master-down.scenario.js";
@@ -28,6 +31,9 @@ export const SCENARIOS: readonly Scenario[] = [
   cacheInvalidationFailure,
   haproxyDown,
   networkPartition,
+  pgPrimaryFrozen,
+  redisMasterFrozen,
+  siteGraCutOff,
 ];
 
 export const SCENARIO_NAMES: readonly string[] = SCENARIOS.map((s) => s.name);

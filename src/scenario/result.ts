@@ -7,6 +7,8 @@ export interface ScenarioResult {
   readonly name: string;
   /** 0 for the first run; >0 under --repeat. */
   readonly repeat: number;
+  /** The timing profile it ran with (fast, production, ...). */
+  readonly profile?: string;
   readonly status: ScenarioStatus;
   readonly valid: Validity;
   readonly durationMs: number;

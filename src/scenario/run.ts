@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import { compose } from "../assertions/compose.js";
 import { result } from "../assertions/check.js";
 import { startTopology, type StartedTopology } from "../cluster/index.js";
+import { PROFILES, type Profile } from "../cluster/profiles.js";
 import { mergeSpecOptions, resolveSpec } from "../cluster/topology.js";
 import type { ActiveFault } from "../faults/fault.js";
 import { timelineSvg } from "../report/timeline.js";
@@ -11,7 +12,7 @@ import { HttpClient } from "../workload/http-client.js";
 import { type Completed, completions } from "../workload/op.js";
 import { Scheduler } from "../workload/scheduler.js";
 import { mechanismControls, stepsRanAsDeclared } from "./controls.js";
-import type { Evidence, FinalRead, Mutant, RunContext, Scenario } from "./define.js";
+import { type Evidence, type FinalRead, type Mutant, type RunContext, type Scenario, phasesFor, probeTimeout } from "./define.js";
 import { steadyHypothesis } from "./hypothesis.js";
 import { Nemesis, recordingTopology } from "./nemesis.js";
 import { FactsPoller } from "./facts-poller.js";
@@ -29,6 +30,8 @@ export interface RunOptions {
   readonly mutant?: Mutant;
   /** Stops the run between steps (Ctrl-C): faults are healed, the topology removed, the run reported broken. */
   readonly signal?: AbortSignal;
+  /** The timing profile (default fast): its timings and templates under the scenario's own settings. */
+  readonly profile?: Profile;
 }
 
 /** A sleep for fault timing that an interrupt cuts short. */
@@ -93,8 +96,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   await mkdir(artefacts, { recursive: true });
   const history = new History();
   // Bounds and controls hold the stack to the scenario's own spec; a mutant only changes what is deployed.
-  const intended = resolveSpec(scenario.topology);
-  const deployed = mutant ? mergeSpecOptions(scenario.topology, mutant.deploy) : scenario.topology;
+  const wanted = mergeSpecOptions((options.profile ?? PROFILES.fast).options, scenario.topology);
+  const intended = resolveSpec(wanted);
+  const deployed = mutant ? mergeSpecOptions(wanted, mutant.deploy) : wanted;
+  const phases = phasesFor(scenario, intended);
   const intervalMs = intended.margins.probeIntervalMs;
   const nemesis = new Nemesis(history);
   const http = new HttpClient();
@@ -109,7 +114,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const pollerReady = poller.look({});
   pollerReady.catch(() => undefined); // awaited (and reported) after the topology starts; never unhandled before
 
-  const base = { name: scenario.name, repeat: options.repeat, artefacts };
+  const base = { name: scenario.name, repeat: options.repeat, artefacts, profile: intended.profile };
   const finish = (partial: Omit<ScenarioResult, "name" | "repeat" | "artefacts" | "durationMs" | "harnessCpuMs" | "probeLatenessP99Ms" | "mutant">): ScenarioResult => {
     const cpu = process.cpuUsage(cpu0);
     const lateness = scheduler?.lateness();
@@ -153,20 +158,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       random: seeded(options.seed + options.repeat),
       intervalMs,
       hold,
+      phases,
       observed,
       tag: `${scenario.name.replace(/[^a-z0-9]/g, "")}${String(options.repeat)}${Math.floor(seeded(options.seed)() * 1e6).toString(36)}`,
     };
     await pollerReady;
     const workload = await scenario.workload(ctx);
     closeWorkload = workload.close;
-    scheduler = new Scheduler(history, workload.probes, { intervalMs, timeoutMs: scenario.probeTimeoutMs ?? 2000 });
+    scheduler = new Scheduler(history, workload.probes, { intervalMs, timeoutMs: scenario.probeTimeoutMs ?? probeTimeout(intended) });
 
     checkpoint();
     progress.phase("steady state");
     const steady = history.mark("steady");
     scheduler.start();
     // The mechanisms are read back while the steady window runs, so reading them shifts no phase.
-    const [mechanisms] = await Promise.all([topology.mechanisms(), hold(scenario.phases.steadyMs)]);
+    const [mechanisms] = await Promise.all([topology.mechanisms(), hold(phases.steadyMs)]);
 
     // The hypothesis gate: on a stack that is not steady, a fault proves nothing; it is not injected.
     const gateAt = history.now();
@@ -196,12 +202,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const heal = history.mark("heal");
 
     progress.phase("recovery");
-    const steadyAgain = await waitSteady(topology, poller, history, scenario.phases.recoveryBoundMs * 3, scenario.tolerated ?? [], options.signal);
+    const steadyAgain = await waitSteady(topology, poller, history, phases.recoveryBoundMs * 3, scenario.tolerated ?? [], options.signal);
     if (steadyAgain.at !== null) history.mark("steady again");
 
     checkpoint();
     progress.phase("after");
-    await hold(scenario.phases.afterMs);
+    await hold(phases.afterMs);
     await scheduler.stop();
     closeWorkload?.();
     closeWorkload = undefined;
@@ -225,7 +231,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       observed,
       spec: intended,
       intervalMs,
-      phases: scenario.phases,
+      phases,
     };
     // After recovery the hypothesis must hold again; an op in flight when verify() turned green may still run
     // into one dependency timeout, so the window starts one timeout later.

@@ -4,12 +4,14 @@ import { UserError } from "../cli/errors.js";
 import { mutationScore, summaryTable } from "../report/summary.js";
 import { describeScenario } from "./dry-run.js";
 import { seeded } from "./random.js";
-import { SCENARIOS, SCENARIO_NAMES } from "./registry.js";
+import { SCENARIOS, SCENARIO_NAMES, scenarioByName } from "./registry.js";
 import { headline } from "./result.js";
 import { parseShard, selectMutants, selectScenarios, shardOf } from "./select.js";
 import { renderCaddyfile } from "../cluster/caddy.js";
 import { renderHaproxyConfig } from "../cluster/haproxy.js";
 import { mergeSpecOptions, resolveSpec } from "../cluster/topology.js";
+import { PROFILES } from "../cluster/profiles.js";
+import { phasesFor } from "./define.js";
 
 describe("scenario selection", () => {
   it("registers named scenarios, names unique, each with a timeline, its mechanisms and at least two mutants", () => {
@@ -75,9 +77,33 @@ describe("scenario selection", () => {
     expect(seeded(1)()).not.toBe(seeded(2)());
   });
 
+  it("parses --profile and names the valid ones on a typo", () => {
+    expect(parseChaosArgs([]).profile).toBe("fast");
+    expect(parseChaosArgs(["--profile", "production"]).profile).toBe("production");
+    expect(() => parseChaosArgs(["--profile", "prod"])).toThrow(/unknown profile 'prod'; profiles are: fast, production/);
+  });
+
+  it("the production profile renders the seed stack's own Caddy block, timings substituted, and scales the phases", () => {
+    const spec = resolveSpec(mergeSpecOptions(PROFILES.production.options, {}));
+    const caddy = renderCaddyfile(spec);
+    for (const line of ["lb_policy first", "health_uri /health", "health_interval 10000ms", "health_timeout 5000ms", "health_status 200", "fail_duration 30000ms", "max_fails 3"]) expect(caddy).toContain(line);
+    expect(caddy.split("\n").filter((l) => !l.trim().startsWith("#")).join("\n")).not.toMatch(/lb_try_duration|dial_timeout/);
+    expect(renderHaproxyConfig(spec)).toContain("inter 2000ms fastinter 2000ms downinter 2000ms fall 3 rise 2");
+    const site = scenarioByName("site-gra-down");
+    if (!site) throw new Error("site-gra-down is not registered");
+    const fast = phasesFor(site, resolveSpec(site.topology));
+    const prod = phasesFor(site, resolveSpec(mergeSpecOptions(PROFILES.production.options, site.topology)));
+    // Held past Caddy's slower detection, watched until fail_duration has aged out.
+    expect(prod.faultMs).toBeGreaterThan(fast.faultMs);
+    expect(prod.afterMs).toBeGreaterThanOrEqual(spec.timings.caddy.failDurationMs + spec.timings.caddy.healthIntervalMs);
+    expect(describeScenario(site, PROFILES.production)).toMatch(/profile production/);
+  });
+
   it("describes a scenario's plan for the dry run", () => {
     const text = describeScenario(SCENARIOS.find((s) => s.name === "pg-primary-down") ?? (SCENARIOS[0] as never));
     expect(text).toMatch(/\+3\.0 s\s+pg_promote\(\) → pg-replica/);
+    // The heal at the end of the fault phase, whatever the profile makes it.
+    expect(text).toMatch(/\+6\.4 s\s+heal: none/);
   });
 });
 

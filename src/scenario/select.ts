@@ -40,6 +40,8 @@ export interface Selection {
   readonly mutants?: { readonly only: readonly string[] | null };
   /** Run the scenarios themselves (default true; `--mutants` runs only the mutants). */
   readonly plain?: boolean;
+  /** The timing profile (default fast). */
+  readonly profile?: string;
 }
 
 /** The (scenario, mutant) pairs a mutation run takes, in registry order; unknown mutant names list the valid ones. */
@@ -59,5 +61,12 @@ export function selectionFromEnv(all: readonly string[], env: NodeJS.ProcessEnv 
   // `npm test`: the whole gate, every scenario and then every mutant, so each run proves the suite can go red.
   if (!raw) return { names: [...all], repeat: 1, seed: 1, plain: true, mutants: { only: null } };
   const parsed = JSON.parse(raw) as Selection;
-  return { names: selectScenarios(all, parsed.names), repeat: parsed.repeat, seed: parsed.seed, plain: parsed.plain ?? !parsed.mutants, ...(parsed.mutants ? { mutants: parsed.mutants } : {}) };
+  return {
+    names: selectScenarios(all, parsed.names),
+    repeat: parsed.repeat,
+    seed: parsed.seed,
+    plain: parsed.plain ?? !parsed.mutants,
+    profile: parsed.profile ?? "fast",
+    ...(parsed.mutants ? { mutants: parsed.mutants } : {}),
+  };
 }

@@ -1,10 +1,16 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { History } from "./history.js";
 import { completions } from "./op.js";
 import { Scheduler } from "./scheduler.js";
 
 describe("Scheduler (open model)", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("keeps its rate while ops are slow, and records an op past its timeout as unknown", async () => {
+    // Fake clocks (timers and performance.now): the counts below are exact, whatever the machine's load.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "performance", "Date"] });
     const history = new History();
     const scheduler = new Scheduler(
       history,
@@ -24,15 +30,19 @@ describe("Scheduler (open model)", () => {
       { intervalMs: 50, timeoutMs: 80 },
     );
     scheduler.start();
-    await new Promise((r) => setTimeout(r, 400));
-    await scheduler.stop();
+    await vi.advanceTimersByTimeAsync(399);
+    const stopped = scheduler.stop();
+    await vi.runAllTimersAsync();
+    await stopped;
     const ops = completions(history.ops);
     const slow = ops.filter((o) => o.process === "slow");
-    expect(slow.length).toBeGreaterThanOrEqual(7);
-    expect(slow.length).toBeLessThanOrEqual(9);
-    // 120 ms ops with an 80 ms timeout: unknown, aborted.
-    expect(slow.every((o) => o.type === "info")).toBe(true);
-    expect(ops.filter((o) => o.process === "hung").every((o) => o.type === "info" && o.end - o.start < 200)).toBe(true);
-    expect(scheduler.lateness().count).toBeGreaterThan(10);
+    const hung = ops.filter((o) => o.process === "hung");
+    // Fired at 0, 50, ..., 350 ms: eight each, never held back by the 120 ms answers.
+    expect(slow).toHaveLength(8);
+    expect(hung).toHaveLength(8);
+    // 120 ms ops with an 80 ms timeout: unknown, aborted at the timeout.
+    expect(slow.every((o) => o.type === "info" && o.end - o.start === 80)).toBe(true);
+    expect(hung.every((o) => o.type === "info" && o.end - o.start === 80)).toBe(true);
+    expect(scheduler.lateness().count).toBe(16);
   });
 });

@@ -1,0 +1,33 @@
+import { type Bound, bound } from "../src/assertions/bound.js";
+import { SENTINEL_PERIODS } from "../src/cluster/redis-sentinel.js";
+import type { TopologySpec } from "../src/cluster/topology.js";
+import { measurement } from "../src/scenario/define.js";
+
+/**
+ * How long a Redis master may be unusable before the apps are served by the promoted replica: what a failover
+ * needs, not what caps a slow one. The master is subjectively down after down-after; the other Sentinels are
+ * asked within one ASK period; the failover starts within MAX_DESYNC; the promotion is seen on the replica's next
+ * INFO (every second during a failover); the apps' commands in flight to the old master fail within their
+ * timeout. failover-timeout only limits an attempt that stalls, so it is no part of the bound.
+ */
+export function sentinelFailoverBound(spec: TopologySpec): Bound {
+  return bound(
+    ["down-after", spec.timings.sentinel.downAfterMs],
+    ["Sentinel ask period", SENTINEL_PERIODS.askMs],
+    ["Sentinel max desync", SENTINEL_PERIODS.maxDesyncMs],
+    ["Sentinel failover INFO period", SENTINEL_PERIODS.failoverInfoMs],
+    ["app dep timeout", spec.timings.app.depTimeoutMs],
+    ...measurement(spec),
+  );
+}
+
+/** A request that meets a dead or frozen dependency is answered within the app's bound, seen one lateness late. */
+export function failFastBound(spec: TopologySpec): Bound {
+  return bound(["app dep timeout", spec.timings.app.depTimeoutMs], ["scheduler lateness", spec.margins.schedulerLatenessMs]);
+}
+
+/** HAProxy marks a server down after `fall` failed checks `inter` apart, each given the check timeout. */
+export function haproxyDetection(spec: TopologySpec): Bound {
+  const h = spec.timings.haproxy;
+  return bound(["inter", h.interMs, "fall", h.fall], ["check timeout", h.checkTimeoutMs], ...measurement(spec));
+}

@@ -1,0 +1,65 @@
+import { failover } from "../src/assertions/availability.js";
+import { bound } from "../src/assertions/bound.js";
+import { control, result } from "../src/assertions/check.js";
+import { OBSERVE_MS, defineScenario, faultInForceAt, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
+import { login, seedProducts, targets } from "../src/scenario/workloads.js";
+import { productRead, sessionRead } from "../src/workload/probes.js";
+import { haproxyDetection } from "./bounds.js";
+import { MUTANTS } from "./mutants.js";
+
+/**
+ * A gray failure of a whole site: gra's process is up and answers, but it is cut from every dependency (Redis,
+ * both Postgres frontends, MariaDB), so it cannot serve. Nothing refuses a connection to gra, so only health
+ * checks can take it out: its /health answers 503 when no dependency answers, Caddy's active check and HAProxy's
+ * httpchk must then send users to sbg within their bounds, and gra must take traffic again once its
+ * dependencies return. Origin: the GRA/SBG deployment (seed 003) losing one site's network to its data stores.
+ */
+export default defineScenario({
+  name: "site-gra-cut-off",
+  fault: "cut app-gra from all its dependencies (Toxiproxy down on app-gra-deps); restored",
+  expected: "gra's /health says 503; Caddy and HAProxy send users to sbg within their check bounds; traffic returns to gra",
+  topology: { app: { cacheTtlS: 2 } },
+  mechanisms: ["caddy-failover", "haproxy-checks", "app-settings"],
+  mutants: [MUTANTS.healthIgnoresDeps, MUTANTS.haproxyWebTcpCheck],
+  // Held past the slower of the two proxies' detection, then watched; traffic returns to gra on Caddy's next
+  // active check and after HAProxy's `rise` checks.
+  phases: (spec) => {
+    const c = spec.timings.caddy;
+    const h = spec.timings.haproxy;
+    return {
+      steadyMs: 2000,
+      faultMs: Math.max(c.healthIntervalMs + c.healthTimeoutMs, haproxyDetection(spec).ms) + OBSERVE_MS,
+      afterMs: Math.max(c.healthIntervalMs, h.interMs * h.rise) + OBSERVE_MS,
+      recoveryBoundMs: 10_000,
+    };
+  },
+  timeline: faultThenHeal("toxic down", "app-gra-deps", "proxies enabled"),
+  async workload(ctx) {
+    const t = targets(ctx.topology);
+    const keys = await seedProducts(ctx, t.gra, 4);
+    // Pinned to gra (SRV cookie): every session read goes there until HAProxy takes gra out.
+    const cookie = await login(ctx, t.haproxy, "redis", "cut-off", "SRV=gra");
+    return {
+      probes: [productRead(ctx.http, t.caddy, keys), sessionRead(ctx.http, t.haproxy, "redis", () => cookie)],
+    };
+  },
+  inject: (ctx) => holdFault(ctx, () => ctx.topology.toxic("app-gra-deps", { type: "down" })),
+  checks(e) {
+    const c = e.spec.timings.caddy;
+    const from = faultInForceAt(e);
+    // Caddy retries only a failed dial, not a 503: users see gra's 503s until an active check takes gra out.
+    const caddy = bound(["health interval", c.healthIntervalMs], ["health timeout", c.healthTimeoutMs], ...measurement(e.spec));
+    const reads = e.ops.filter((o) => o.f === "product-read");
+    const fromGra = reads.filter((o) => o.start >= from && o.start < e.at.heal && o.value?.site === "gra" && o.type !== "ok");
+    const servedBySbg = reads.filter((o) => o.start >= from && o.end < e.at.heal && o.type === "ok" && o.value?.site === "sbg").length;
+    const lastReads = reads.filter((o) => o.type === "ok").slice(-10);
+    return [
+      control("gra answered but could not serve (503s from gra)", fromGra.length > 0, `${String(fromGra.length)} reads answered by gra without success during the cut (statuses ${[...new Set(fromGra.map((o) => o.value?.status))].join(", ")})`),
+      control("traffic moved to sbg", servedBySbg > 0, `${String(servedBySbg)} reads served by sbg during the cut`),
+      failover(e.ops, { f: "product-read", faultAt: e.at.fault, bound: caddy, resolutionMs: e.intervalMs, label: "(Caddy)" }),
+      failover(e.ops, { f: "session-read", faultAt: e.at.fault, bound: haproxyDetection(e.spec), resolutionMs: e.intervalMs, label: "(HAProxy)" }),
+      result("traffic returns to gra", lastReads.length > 0 && lastReads.every((o) => o.value?.site === "gra"), `last ${String(lastReads.length)} reads served by: ${lastReads.map((o) => o.value?.site ?? "?").join(",")}`),
+      recoveredInTime(e),
+    ];
+  },
+});
