@@ -57,6 +57,11 @@ export const MUTANTS = {
     regression: "the web backend's `option httpchk GET /health` dropped for a plain `check` (as the seed stacks write it): HAProxy only sees the port open, not that the site cannot serve",
     deploy: { patches: [{ file: "haproxy", find: "option httpchk GET /health\n  http-check expect status 200\n", replace: "" }] },
   },
+  healthTimeoutAsDepTimeout: {
+    name: "health-timeout-as-dep-timeout",
+    regression: "APP_HEALTH_TIMEOUT_MS dropped, so /health waits the full dependency timeout: longer than the proxies' check timeouts, a hung dependency takes every site out",
+    deploy: { timings: { app: { healthTimeoutMs: 800 } } },
+  },
   bothSitesStrict: {
     name: "both-sites-strict",
     regression: "APP_READ_POLICY=strict set in the shared config for both sites, so no site falls back to the primary",

@@ -45,6 +45,8 @@ export default defineScenario({
     const slowestHealth = health.reduce((m, o) => Math.max(m, o.end - o.start), 0);
     const saidDown = health.filter((o) => healthStates(o.value?.note)["pg-write"] === "down").length;
     const limit = failFastBound(e.spec);
+    // /health probes each dependency under its own, shorter bound, so it answers inside the proxies' checks.
+    const healthLimit = bound(["app health timeout", e.spec.timings.app.healthTimeoutMs], ["scheduler lateness", e.spec.margins.schedulerLatenessMs]);
     // Writes resume within one write timeout of the thaw (a write in flight when it thawed may still time out).
     const resume = bound(["frozen for", Math.round(e.at.heal - from)], ["app dep timeout", e.spec.timings.app.depTimeoutMs], ...measurement(e.spec));
     const pg = e.facts.postgres;
@@ -52,7 +54,7 @@ export default defineScenario({
       control("the freeze was felt: writes failed", failedWrites.length > 0, `${String(failedWrites.length)} of ${String(during("product-insert").length)} writes did not succeed while pg-primary was frozen`),
       control("health said pg-write down during the freeze", saidDown > 0, `${String(saidDown)} of ${String(health.length)} /health answers from gra reported pg-write down`),
       result("writes fail within the app's timeout (no hang)", slowestWrite <= limit.ms, `the slowest failed write answered in ${String(Math.round(slowestWrite))} ms (limit ${limit.derivation})`, { slowestFailedWriteMs: Math.round(slowestWrite), limitMs: limit.ms }),
-      result("/health stays bounded", health.length > 0 && slowestHealth <= limit.ms, `${String(health.length)} /health answers during the freeze, the slowest in ${String(Math.round(slowestHealth))} ms (limit ${limit.derivation})`, { slowestHealthMs: Math.round(slowestHealth) }),
+      result("/health stays bounded", health.length > 0 && slowestHealth <= healthLimit.ms, `${String(health.length)} /health answers during the freeze, the slowest in ${String(Math.round(slowestHealth))} ms (limit ${healthLimit.derivation})`, { slowestHealthMs: Math.round(slowestHealth) }),
       noFailures(e.ops, "product-read", undefined, "(the replica serves reads)"),
       failover(e.ops, { f: "product-insert", faultAt: e.at.fault, bound: resume, resolutionMs: e.intervalMs, label: "(resumed after the thaw)" }),
       result("no failover (none configured): the thawed primary is the primary again", pg !== undefined && !pg.primaryInRecovery && pg.replicaInRecovery, `pg-primary in recovery: ${String(pg?.primaryInRecovery)}, pg-replica in recovery: ${String(pg?.replicaInRecovery)}`),

@@ -20,7 +20,7 @@ export default defineScenario({
   expected: "requests needing Redis fail within the app's timeout (no hang); Sentinel promotes within its bound; sessions kept; the thawed master rejoins as replica",
   topology: { slices: ["postgres", "redis", "web"], app: { cacheTtlS: 2 } },
   mechanisms: ["sentinel", "caddy-failover", "app-settings"],
-  mutants: [MUTANTS.redisWithoutSentinel, MUTANTS.sentinelDownAfter30s],
+  mutants: [MUTANTS.redisWithoutSentinel, MUTANTS.sentinelDownAfter30s, MUTANTS.healthTimeoutAsDepTimeout],
   // As redis-master-down: held past the failover bound, then watched; recovery waits for Sentinel's INFO poll.
   phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 15_000 }),
   timeline: faultThenHeal("pause (SIGSTOP)", "redis-1", "unpause (SIGCONT)"),

@@ -6,7 +6,8 @@ const base = { APP_COOKIE_SECRET: "a-secret-of-sixteen+", APP_SESSION_STORE: "me
 describe("loadConfig", () => {
   it("has defaults for every setting but the secret", () => {
     const c = loadConfig(base);
-    expect(c).toMatchObject({ site: "gra", port: 8080, readPolicy: "fallback", cacheTtlS: 60, depTimeoutMs: 800, bodyLimitBytes: 65536 });
+    expect(c).toMatchObject({ site: "gra", port: 8080, readPolicy: "fallback", cacheTtlS: 60, depTimeoutMs: 800, healthTimeoutMs: 800, bodyLimitBytes: 65536 });
+    expect(loadConfig({ ...base, APP_DEP_TIMEOUT_MS: "5000", APP_HEALTH_TIMEOUT_MS: "1000" })).toMatchObject({ depTimeoutMs: 5000, healthTimeoutMs: 1000 });
     expect(c.redis).toBeNull();
   });
 

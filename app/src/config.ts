@@ -40,6 +40,11 @@ export interface AppConfig {
   readonly cacheTtlS: number;
   /** Bound on every dependency call (connect and query), so nothing waits on a dead server for long. */
   readonly depTimeoutMs: number;
+  /**
+   * Bound on each dependency probe of /health, so that /health answers before the proxies' own check timeouts
+   * even when a dependency hangs: a /health slower than the check takes a healthy site out. Default: depTimeoutMs.
+   */
+  readonly healthTimeoutMs: number;
   readonly bodyLimitBytes: number;
   readonly cookieName: string;
   readonly cookieSecret: string;
@@ -115,6 +120,7 @@ export function loadConfig(env: Env): AppConfig {
     readPolicy: oneOf(env, "APP_READ_POLICY", READ_POLICIES, "fallback"),
     cacheTtlS: int(env, "APP_CACHE_TTL_S", 60, 1, 86_400),
     depTimeoutMs: int(env, "APP_DEP_TIMEOUT_MS", 800, 50, 30_000),
+    healthTimeoutMs: int(env, "APP_HEALTH_TIMEOUT_MS", int(env, "APP_DEP_TIMEOUT_MS", 800, 50, 30_000), 50, 30_000),
     bodyLimitBytes: int(env, "APP_BODY_LIMIT_BYTES", 64 * 1024, 256, 16 * 1024 * 1024),
     cookieName: env.APP_COOKIE_NAME ?? "brownout.sid",
     cookieSecret: secret,

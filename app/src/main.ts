@@ -13,6 +13,7 @@ function start(): void {
   const bug = (b: TestBug) => config.testBugs.has(b);
   if (config.testBugs.size > 0) process.stderr.write(`brownout app: TEST-ONLY regressions on: ${[...config.testBugs].join(", ")}\n`);
   const t = bug("no-dep-timeout") ? 0 : config.depTimeoutMs;
+  const h = bug("no-dep-timeout") ? 0 : config.healthTimeoutMs;
   const redis = config.redis ? new RedisDep(config.redis, t, { noTtl: bug("cache-no-ttl"), direct: bug("redis-without-sentinel") }) : null;
   const pgWrite = config.postgres ? new PostgresDep("pg-write", config.postgres.write, config.postgres, t) : null;
   const pgRead = config.postgres ? new PostgresDep("pg-read", config.postgres.read, config.postgres, t) : null;
@@ -28,10 +29,10 @@ function start(): void {
     items: mysql ? new ItemService(mysql) : null,
     sessions,
     probes: {
-      ...(redis ? { redis: () => redis.ping() } : {}),
-      ...(pgWrite ? { "pg-write": () => pgWrite.ping() } : {}),
-      ...(pgRead ? { "pg-read": () => pgRead.ping() } : {}),
-      ...(mysql ? { mysql: () => mysql.ping() } : {}),
+      ...(redis ? { redis: () => redis.ping(h) } : {}),
+      ...(pgWrite ? { "pg-write": () => pgWrite.ping(h) } : {}),
+      ...(pgRead ? { "pg-read": () => pgRead.ping(h) } : {}),
+      ...(mysql ? { mysql: () => mysql.ping(h) } : {}),
     },
   });
   app.server.listen(config.port, () => {

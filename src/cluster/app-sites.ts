@@ -35,6 +35,7 @@ export function appEnvironment(spec: TopologySpec, site: Site): Record<string, s
     APP_SESSION_STORE: redis || spec.app.sessionStore !== "redis" ? spec.app.sessionStore : "memory",
     APP_CACHE_TTL_S: String(spec.app.cacheTtlS),
     APP_DEP_TIMEOUT_MS: String(spec.timings.app.depTimeoutMs),
+    APP_HEALTH_TIMEOUT_MS: String(spec.timings.app.healthTimeoutMs),
     ...(spec.app.testBugs.length > 0 ? { APP_TEST_BUGS: spec.app.testBugs.join(",") } : {}),
     ...(redis
       ? {

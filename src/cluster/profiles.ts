@@ -33,7 +33,8 @@ export const PROFILES = {
         sentinel: { downAfterMs: 30_000, failoverTimeoutMs: 180_000 },
         // PostgreSQL's defaults.
         postgres: { walReceiverTimeoutMs: 60_000, walRetrieveRetryMs: 5000 },
-        app: { depTimeoutMs: 5000 },
+        // The app's own settings (no seed names them): /health bounded well inside HAProxy's 2 s check.
+        app: { depTimeoutMs: 5000, healthTimeoutMs: 1000 },
       },
     },
   },

@@ -70,8 +70,11 @@ export interface DetectionTimings {
     /** The dial timeout in force (a template that does not write it runs Caddy's default, 3 s). */
     readonly dialTimeoutMs: number;
   };
-  /** The app's bound on every dependency call (connect and query). */
-  readonly app: { readonly depTimeoutMs: number };
+  /**
+   * The app's bound on every dependency call (connect and query), and on each dependency probe of /health: the
+   * latter must be shorter than the proxies' check timeouts, or a hung dependency takes healthy sites out.
+   */
+  readonly app: { readonly depTimeoutMs: number; readonly healthTimeoutMs: number };
 }
 
 export type ReadPolicy = "strict" | "fallback";
@@ -183,7 +186,7 @@ export const DEFAULT_TIMINGS: DetectionTimings = {
   postgres: { walReceiverTimeoutMs: 5000, walRetrieveRetryMs: 500 },
   haproxy: { interMs: 500, downInterMs: 100, fall: 2, rise: 2, checkTimeoutMs: 400 },
   caddy: { healthIntervalMs: 500, healthTimeoutMs: 400, failDurationMs: 2000, maxFails: 1, tryDurationMs: 1000, tryIntervalMs: 100, dialTimeoutMs: 300 },
-  app: { depTimeoutMs: 800 },
+  app: { depTimeoutMs: 800, healthTimeoutMs: 300 },
 };
 
 /** Any timing may be given alone: the rest of its group keeps its value. */

@@ -22,8 +22,8 @@ const good: Mechanisms = {
   postgres,
   caddy,
   apps: {
-    gra: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback" },
-    sbg: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback" },
+    gra: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" },
+    sbg: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" },
   },
   mysql: { "mysql-1": { io: "Yes", sql: "Yes", secondsBehind: 0, lastError: "", gtidCurrentPos: "" }, "mysql-2": { io: "Yes", sql: "Yes", secondsBehind: 0, lastError: "", gtidCurrentPos: "" } },
   cache: { master: "redis-1", entries: 2, withoutTtl: 0, maxTtlS: 58 },
@@ -42,7 +42,7 @@ describe("mechanism controls", () => {
       haproxy: { servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "" }], config: "inter 500ms\n" },
       postgres: { ...postgres, replication: { state: "streaming", syncState: "async" } },
       caddy: { ...caddy, policy: "random" },
-      apps: { gra: { APP_DEP_TIMEOUT_MS: "5000", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback" }, sbg: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback" } },
+      apps: { gra: { APP_DEP_TIMEOUT_MS: "5000", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" }, sbg: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" } },
       mysql: { "mysql-1": { io: "No", sql: "Yes", secondsBehind: null, lastError: "connecting", gtidCurrentPos: "" }, "mysql-2": { unreachable: "refused" } },
       cache: { master: "redis-1", entries: 2, withoutTtl: 1, maxTtlS: 58 },
     };
@@ -55,6 +55,14 @@ describe("mechanism controls", () => {
     expect(r[3]?.detail).toMatch(/lb_policy random ≠ spec first/);
     expect(r[4]?.detail).toMatch(/gra APP_DEP_TIMEOUT_MS 5000 ≠ spec 800/);
     expect(r[5]?.detail).toMatch(/mysql-1 IO No.*mysql-2 unreachable/);
+  });
+
+  it("fail when /health could outlast the proxies' checks", () => {
+    const slowHealth = resolveSpec({ postgres: { synchronous: true }, timings: { app: { healthTimeoutMs: 800 } } });
+    const apps = { gra: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "800" }, sbg: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "800" } };
+    const r = mechanismControls({ apps }, slowHealth, ["app-settings"])[0];
+    expect(r?.valid).toBe(false);
+    expect(r?.detail).toMatch(/health timeout 800 ms is not below the proxies' check timeouts \(Caddy 400 ms, HAProxy 400 ms\)/);
   });
 
   it("fail when a mechanism could not be read, and say unknown when the topology has none", () => {

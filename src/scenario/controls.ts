@@ -120,12 +120,17 @@ function appSettings(m: Mechanisms, spec: TopologySpec): CheckResult {
       [`${site} APP_DEP_TIMEOUT_MS`, v[site].APP_DEP_TIMEOUT_MS, String(spec.timings.app.depTimeoutMs)],
       [`${site} APP_CACHE_TTL_S`, v[site].APP_CACHE_TTL_S, String(spec.app.cacheTtlS)],
       [`${site} APP_READ_POLICY`, v[site].APP_READ_POLICY, readPolicyOf(spec.app, site)],
+      [`${site} APP_HEALTH_TIMEOUT_MS`, v[site].APP_HEALTH_TIMEOUT_MS, String(spec.timings.app.healthTimeoutMs)],
     ]),
   );
+  // /health must answer before the proxies give up on it, or a hung dependency takes a healthy site out of both.
+  const health = spec.timings.app.healthTimeoutMs;
+  const checks = Math.min(spec.timings.caddy.healthTimeoutMs, spec.timings.haproxy.checkTimeoutMs);
+  if (health >= checks) off.push(`health timeout ${String(health)} ms is not below the proxies' check timeouts (Caddy ${String(spec.timings.caddy.healthTimeoutMs)} ms, HAProxy ${String(spec.timings.haproxy.checkTimeoutMs)} ms)`);
   return control(
     name,
     off.length === 0,
-    off.length ? off.join("; ") : `both sites: dependency timeout ${String(spec.timings.app.depTimeoutMs)} ms, cache TTL ${String(spec.app.cacheTtlS)} s, read policy gra ${readPolicyOf(spec.app, "gra")} / sbg ${readPolicyOf(spec.app, "sbg")}`,
+    off.length ? off.join("; ") : `both sites: dependency timeout ${String(spec.timings.app.depTimeoutMs)} ms, health probes ${String(health)} ms (under the proxies' ${String(checks)} ms), cache TTL ${String(spec.app.cacheTtlS)} s, read policy gra ${readPolicyOf(spec.app, "gra")} / sbg ${readPolicyOf(spec.app, "sbg")}`,
   );
 }
 

@@ -52,8 +52,9 @@ export class MysqlDep {
     });
   }
 
-  async ping(): Promise<void> {
-    await this.query("SELECT 1");
+  /** A health probe, bounded by its own timeout (health must answer before the proxies' checks give up). */
+  async ping(timeoutMs: number = this.#timeoutMs): Promise<void> {
+    await call("mysql", timeoutMs, () => this.#pool.query({ sql: "SELECT 1", ...(timeoutMs > 0 ? { timeout: timeoutMs } : {}) }));
   }
 
   async close(): Promise<void> {

@@ -32,8 +32,9 @@ export class PostgresDep {
     return result.rows;
   }
 
-  async ping(): Promise<void> {
-    await this.query("SELECT 1");
+  /** A health probe, bounded by its own timeout (health must answer before the proxies' checks give up). */
+  async ping(timeoutMs: number = this.#timeoutMs): Promise<void> {
+    await call(this.name, timeoutMs, () => this.#pool.query("SELECT 1"));
   }
 
   async close(): Promise<void> {

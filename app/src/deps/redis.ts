@@ -50,8 +50,9 @@ export class RedisDep {
     await call("redis", this.#timeoutMs, () => this.client.del(key));
   }
 
-  async ping(): Promise<void> {
-    await call("redis", this.#timeoutMs, () => this.client.ping());
+  /** A health probe, bounded by its own timeout (health must answer before the proxies' checks give up). */
+  async ping(timeoutMs: number = this.#timeoutMs): Promise<void> {
+    await call("redis", timeoutMs, () => this.client.ping());
   }
 
   close(): void {
