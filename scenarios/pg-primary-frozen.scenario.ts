@@ -47,8 +47,10 @@ export default defineScenario({
     const limit = failFastBound(e.spec);
     // /health probes each dependency under its own, shorter bound, so it answers inside the proxies' checks.
     const healthLimit = bound(["app health timeout", e.spec.timings.app.healthTimeoutMs], ["scheduler lateness", e.spec.margins.schedulerLatenessMs]);
-    // Writes resume within one write timeout of the thaw (a write in flight when it thawed may still time out).
-    const resume = bound(["frozen for", Math.round(e.at.heal - from)], ["app dep timeout", e.spec.timings.app.depTimeoutMs], ...measurement(e.spec));
+    // Writes resume once HAProxy has seen the thawed primary pass `rise` checks (a DOWN server is checked every
+    // downinter), and a write in flight when it thawed has met its timeout.
+    const h = e.spec.timings.haproxy;
+    const resume = bound(["frozen for", Math.round(e.at.heal - from)], ["downinter", h.downInterMs, "rise", h.rise], ["app dep timeout", e.spec.timings.app.depTimeoutMs], ...measurement(e.spec));
     const pg = e.facts.postgres;
     return [
       control("the freeze was felt: writes failed", failedWrites.length > 0, `${String(failedWrites.length)} of ${String(during("product-insert").length)} writes did not succeed while pg-primary was frozen`),

@@ -8,13 +8,17 @@ export interface HttpResult {
 
 /**
  * One undici agent for a workload: keep-alive connections, a short connect timeout (a dead address fails fast),
- * and one call that returns status and JSON whatever the status.
+ * and one call that returns status and JSON whatever the status. No cap on connections per origin: probes fire
+ * at a fixed rate whatever the latency (the open model), and a cap would queue them in the client when answers
+ * slow down, adding the queue to their measured latency and delaying ops behind others (coordinated omission:
+ * seen as 800 ms timeouts measured at 1345 ms while Redis was frozen). The scheduler bounds what is in flight:
+ * every op is aborted at its timeout.
  */
 export class HttpClient {
   readonly #agent: Agent;
 
   constructor(options: { connectTimeoutMs?: number } = {}) {
-    this.#agent = new Agent({ connect: { timeout: options.connectTimeoutMs ?? 500 }, keepAliveTimeout: 10_000, connections: 32 });
+    this.#agent = new Agent({ connect: { timeout: options.connectTimeoutMs ?? 500 }, keepAliveTimeout: 10_000, connections: null });
   }
 
   async call(
