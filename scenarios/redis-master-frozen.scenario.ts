@@ -2,10 +2,9 @@ import { failover, noFailures } from "../src/assertions/availability.js";
 import { control, result } from "../src/assertions/check.js";
 import { sessions } from "../src/assertions/sessions.js";
 import { OBSERVE_MS, defineScenario, faultInForceAt, faultThenHeal, recoveredInTime } from "../src/scenario/define.js";
-import { login, seedProducts, targets } from "../src/scenario/workloads.js";
-import { productRead, sessionRead } from "../src/workload/probes.js";
 import { failFastBound, sentinelFailoverBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
+import { onCurrentMaster, redisMasterWorkload, sentinelOutcome } from "./redis-master.js";
 
 /**
  * A gray failure: the Redis master is frozen (SIGSTOP): connections stay open and nothing answers. Sentinel's
@@ -24,29 +23,10 @@ export default defineScenario({
   // As redis-master-down: held past the failover bound, then watched; recovery waits for Sentinel's INFO poll.
   phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 15_000 }),
   timeline: faultThenHeal("pause (SIGSTOP)", "redis-1", "unpause (SIGCONT)"),
-  async workload(ctx) {
-    const t = targets(ctx.topology);
-    const keys = await seedProducts(ctx, t.gra, 4);
-    const cookies = [await login(ctx, t.caddy, "redis", "f1"), await login(ctx, t.caddy, "redis", "f2")];
-    return {
-      probes: [
-        ...cookies.map((c, i) => ({ ...sessionRead(ctx.http, t.caddy, "redis", () => c), name: `session-redis-${String(i)}@caddy` })),
-        productRead(ctx.http, t.caddy, keys),
-      ],
-    };
-  },
-  async inject(ctx, observed) {
-    const { facts } = await ctx.topology.facts();
-    const master = facts.redis?.sentinelMasters[0] ?? "redis-1";
-    observed.oldMaster = master;
-    const frozen = await ctx.topology.pause(master);
-    await ctx.hold(ctx.phases.faultMs);
-    return [frozen];
-  },
+  workload: (ctx) => redisMasterWorkload(ctx, "f"),
+  inject: (ctx, observed) => onCurrentMaster(ctx, observed, (master) => ctx.topology.pause(master)),
   checks(e) {
     const old = String(e.observed.oldMaster);
-    const now = e.facts.redis;
-    const masters = new Set(now?.sentinelMasters ?? []);
     const from = faultInForceAt(e);
     const failed = e.ops.filter((o) => o.f === "session-read" && o.type !== "ok" && o.start >= from && o.start < e.at.heal);
     const slowest = failed.reduce((m, o) => Math.max(m, o.end - o.start), 0);
@@ -57,8 +37,7 @@ export default defineScenario({
       failover(e.ops, { f: "session-read", faultAt: e.at.fault, bound: sentinelFailoverBound(e.spec), resolutionMs: e.intervalMs }),
       sessions(e.ops, { from: e.at.fault, settledAt: e.at.steadyAt ?? e.at.end }),
       noFailures(e.ops, "product-read", undefined, "(cache optional)"),
-      result("Sentinel promoted the replica", masters.size === 1 && !masters.has(old), `Sentinels report ${[...masters].join(", ") || "nothing"}; the frozen master was ${old}`),
-      result("the thawed master rejoined as replica", now?.nodes[old]?.role === "slave" && now.nodes[old]?.linkUp === true, `${old} is ${now?.nodes[old]?.role ?? "unknown"} (link ${String(now?.nodes[old]?.linkUp)})`),
+      ...sentinelOutcome(e, "thawed"),
       recoveredInTime(e),
     ];
   },

@@ -1,9 +1,9 @@
 import type { StartedTestContainer } from "testcontainers";
 import { dockerClient } from "../images/engine.js";
 import type { AppSites } from "./app-sites.js";
+import type { FactParts } from "./facts.js";
 import { PORTS, hostUrl } from "./containers.js";
-import type { HaproxyNode } from "./haproxy.js";
-import { type MysqlFacts, type MysqlPair, mysqlFacts } from "./mysql-pair.js";
+import { type MysqlFacts, mysqlFacts } from "./mysql-pair.js";
 import { type PostgresPair, withPg } from "./postgres-pair.js";
 import { MASTER_NAME, type RedisSentinel, withRedis } from "./redis-sentinel.js";
 import { SITES, type Site } from "./topology.js";
@@ -80,14 +80,8 @@ export interface CaddyView {
   readonly dialTimeoutMs: number | null;
 }
 
-export interface MechanismParts {
-  readonly postgres?: PostgresPair | undefined;
-  readonly redis?: RedisSentinel | undefined;
-  readonly mysql?: MysqlPair | undefined;
-  readonly haproxy?: HaproxyNode | undefined;
-  readonly apps?: AppSites | undefined;
-  readonly caddy?: StartedTestContainer | undefined;
-}
+/** The parts mechanisms are read from: the same the steady-state facts come from. */
+export type MechanismParts = FactParts;
 
 const failed = (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) });
 
