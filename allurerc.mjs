@@ -12,7 +12,8 @@ export default defineConfig({
   historyPath: join(reports, "allure-history.jsonl"),
   plugins: {
     awesome: {
-      options: { singleFile: true, reportName: "Brownout chaos suite", reportLanguage: "en" },
+      // Grouped by stack, then profile, then scenarios or mutants (labels the chaos suite sets), not by test file.
+      options: { singleFile: true, reportName: "Brownout chaos suite", reportLanguage: "en", groupBy: ["stack", "profile", "kind"] },
     },
   },
 });

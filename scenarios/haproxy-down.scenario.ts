@@ -23,7 +23,17 @@ export default defineScenario({
   mutants: [MUTANTS.healthIgnoresDeps, MUTANTS.itemsNoCommit],
   // Held until a /health started after the kill has answered (its dependency calls end within the app's timeout),
   // then watched.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 10_000 }),
+  // Recovery: the new HAProxy takes every server as up until its checks say otherwise, so the standby leaves
+  // pg-write only after `fall` checks; a site's /health meets its timeout on a connection the old one left hung.
+  phases: (spec) => {
+    const h = spec.timings.haproxy;
+    return {
+      steadyMs: 2000,
+      faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS,
+      afterMs: 1500,
+      recoveryBoundMs: h.interMs * h.fall + h.checkTimeoutMs + spec.timings.app.depTimeoutMs + spec.margins.probeIntervalMs + spec.margins.schedulerLatenessMs,
+    };
+  },
   timeline: faultThenHeal("kill", "haproxy", "recreate from saved config"),
   workload(ctx) {
     const t = targets(ctx.topology);

@@ -30,7 +30,8 @@ export default defineScenario({
       steadyMs: 2000,
       faultMs: Math.max(c.healthIntervalMs + c.healthTimeoutMs, haproxyDetection(spec).ms) + OBSERVE_MS,
       afterMs: Math.max(c.healthIntervalMs, h.interMs * h.rise) + OBSERVE_MS,
-      recoveryBoundMs: 10_000,
+      // Steady again when both proxies route to gra: Caddy's next active check, HAProxy's `rise` checks.
+      recoveryBoundMs: Math.max(c.healthIntervalMs + c.healthTimeoutMs, h.downInterMs * h.rise + h.checkTimeoutMs) + spec.margins.probeIntervalMs + spec.margins.schedulerLatenessMs,
     };
   },
   timeline: faultThenHeal("toxic down", "app-gra-deps", "proxies enabled"),

@@ -24,10 +24,10 @@ const profile = profileByName(selection.profile ?? "fast");
 
 /** Reports one run to Allure: its fault, expectation, figures, checks (controls apart) and artefacts. */
 async function reportRun(scenario: Scenario, result: ScenarioResult, mutant?: Mutant): Promise<void> {
-  // Grouped by stack and profile, then scenario (not by test file): meeting stack > production > site-gra-down.
-  await allure.parentSuite("meeting stack");
-  await allure.suite(`profile: ${profile.name}`);
-  await allure.subSuite(mutant ? "mutants" : "scenarios");
+  // Grouped by stack and profile, then scenario (not by test file): meeting stack > production > scenarios.
+  await allure.label("stack", "meeting stack");
+  await allure.label("profile", `profile: ${profile.name}`);
+  await allure.label("kind", mutant ? "mutants" : "scenarios");
   await allure.epic("chaos");
   await allure.feature(scenario.name);
   await allure.description(`**Fault:** ${scenario.fault}\n\n**Expected:** ${scenario.expected}${mutant ? `\n\n**Mutant:** ${mutant.name}: ${mutant.regression}` : ""}`);

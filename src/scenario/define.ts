@@ -135,9 +135,14 @@ export function defineScenario(s: Scenario): Scenario {
   return s;
 }
 
-/** A scenario's phases for one spec. */
+/**
+ * A scenario's phases for one spec. The after phase lasts at least one dependency timeout plus the observation
+ * time: the steady-state hypothesis after recovery is checked from one timeout after steady (an op in flight then
+ * may still time out), and under a slow profile a short after phase would leave it nothing to judge.
+ */
 export function phasesFor(s: Pick<Scenario, "phases">, spec: TopologySpec): Phases {
-  return typeof s.phases === "function" ? s.phases(spec) : s.phases;
+  const p = typeof s.phases === "function" ? s.phases(spec) : s.phases;
+  return { ...p, afterMs: Math.max(p.afterMs, spec.timings.app.depTimeoutMs + OBSERVE_MS) };
 }
 
 /**
