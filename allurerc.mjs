@@ -2,6 +2,7 @@
 // file, so the report opens from disk or a CI artifact without a web server. Each report appends to a history
 // file, so failover and recovery figures trend from run to run (the nightly workflow carries it forward).
 import { join } from "node:path";
+import process from "node:process";
 import { defineConfig } from "allure";
 
 const reports = process.env.BROWNOUT_REPORTS_DIR ?? "reports";
