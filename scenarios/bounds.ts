@@ -26,6 +26,14 @@ export function failFastBound(spec: TopologySpec): Bound {
   return bound(["app dep timeout", spec.timings.app.depTimeoutMs], ["scheduler lateness", spec.margins.schedulerLatenessMs]);
 }
 
+/**
+ * How stale a cached entry may be: it lives one TTL from when it was filled, which is no earlier than the write it
+ * missed (cache-aside's race, or a lost invalidation), seen by probes one interval apart.
+ */
+export function cacheTtlBound(spec: TopologySpec): Bound {
+  return bound(["cache TTL", spec.app.cacheTtlS * 1000], ...measurement(spec));
+}
+
 /** HAProxy marks a server down after `fall` failed checks `inter` apart, each given the check timeout. */
 export function haproxyDetection(spec: TopologySpec): Bound {
   const h = spec.timings.haproxy;

@@ -1,10 +1,10 @@
 import { noFailures } from "../src/assertions/availability.js";
-import { bound } from "../src/assertions/bound.js";
 import { control } from "../src/assertions/check.js";
 import { findStaleReads, staleReads } from "../src/assertions/stale-reads.js";
-import { defineScenario, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
+import { defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
 import { seedProducts, targets } from "../src/scenario/workloads.js";
 import { productRead, productWrite } from "../src/workload/probes.js";
+import { cacheTtlBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
 const PHASES = { steadyMs: 2000, faultMs: 5000, afterMs: 2000, recoveryBoundMs: 5000 };
@@ -32,8 +32,7 @@ export default defineScenario({
   checks(e) {
     const staleFromCache = findStaleReads(e.ops, { from: e.at.fault, to: e.at.heal }, (r) => r.value?.source === "cache");
     const missed = e.ops.filter((o) => o.f === "product-write" && o.type === "ok" && o.value?.note === "cache:stale").length;
-    // An entry lives one TTL from when it was filled, which is no earlier than the write it missed.
-    const b = bound(["cache TTL", e.spec.app.cacheTtlS * 1000], ...measurement(e.spec));
+    const b = cacheTtlBound(e.spec);
     return [
       control("invalidation failed and stale entries were served", staleFromCache.length > 0, `${String(staleFromCache.length)} stale reads from the cache during the cut; ${String(missed)} writes answered cache: stale`, { count: staleFromCache.length }),
       staleReads(e.ops, { bound: b, sources: ["cache"] }),

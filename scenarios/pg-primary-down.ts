@@ -5,6 +5,7 @@ import { lostWrites } from "../src/assertions/lost-writes.js";
 import { OBSERVE_MS, type Scenario, defineScenario, measurement } from "../src/scenario/define.js";
 import { productsOnPrimary, seedProducts, targets } from "../src/scenario/workloads.js";
 import { productInsert, productRead } from "../src/workload/probes.js";
+import { failFastBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
 /** How long the operator takes to act after the primary dies (detection by a human or a script). */
@@ -84,9 +85,7 @@ export function pgPrimaryDown(name: string, synchronous: boolean): Scenario {
       );
       const writesDuringFault = e.ops.filter((o) => o.f === "product-insert" && o.type !== "ok" && o.start >= e.at.fault && o.start < e.at.heal);
       const slowest = writesDuringFault.reduce((m, o) => Math.max(m, o.end - o.start), 0);
-      // A failed write answers within the app's bound on a dependency call; the probe sees it up to one
-      // scheduler lateness later.
-      const limit = bound(["app dep timeout", t.app.depTimeoutMs], ["scheduler lateness", e.spec.margins.schedulerLatenessMs]);
+      const limit = failFastBound(e.spec);
       const states = e.facts.haproxy ?? [];
       const writeUp = states.filter((s) => s.backend === "pg-write" && s.status.startsWith("UP")).map((s) => s.server);
       return [

@@ -1,10 +1,10 @@
 import { noFailures } from "../src/assertions/availability.js";
-import { bound } from "../src/assertions/bound.js";
 import { control, result } from "../src/assertions/check.js";
 import { staleReads } from "../src/assertions/stale-reads.js";
-import { OBSERVE_MS, defineScenario, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
+import { OBSERVE_MS, defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
 import { seedProducts, targets } from "../src/scenario/workloads.js";
 import { productRead, productWrite } from "../src/workload/probes.js";
+import { cacheTtlBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
 
@@ -47,7 +47,7 @@ export default defineScenario({
       noFailures(e.ops, "product-read", undefined, "during the whole run"),
       noFailures(e.ops, "product-write", undefined, "during the whole run"),
       result("cache hits resume after heal", cacheAfter > 0, `${String(cacheAfter)} of ${String(afterHeal.length)} reads after recovery came from the cache`, { cacheHits: cacheAfter }),
-      staleReads(e.ops, { bound: bound(["cache TTL", e.spec.app.cacheTtlS * 1000], ...measurement(e.spec)) }),
+      staleReads(e.ops, { bound: cacheTtlBound(e.spec) }),
       recoveredInTime(e),
     ];
   },

@@ -1,13 +1,13 @@
 import { noFailures } from "../src/assertions/availability.js";
-import { bound } from "../src/assertions/bound.js";
 import { control } from "../src/assertions/check.js";
 import { lostWrites } from "../src/assertions/lost-writes.js";
 import { readYourWrites } from "../src/assertions/read-your-writes.js";
 import { sessions } from "../src/assertions/sessions.js";
 import { staleReads } from "../src/assertions/stale-reads.js";
-import { defineScenario, measurement, recoveredInTime } from "../src/scenario/define.js";
+import { defineScenario, recoveredInTime } from "../src/scenario/define.js";
 import { itemsOnEachNode, login, seedProducts, targets, union } from "../src/scenario/workloads.js";
 import { type ClientMemory, itemRead, itemWrite, productRead, productWrite, sessionRead } from "../src/workload/probes.js";
+import { cacheTtlBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
 /**
@@ -66,7 +66,7 @@ export default defineScenario({
       sessions(e.ops, { from: e.at.steady, settledAt: e.at.heal }),
       // The cache-aside race (a miss reads the replica, a write invalidates, the miss then fills the cache with
       // what it read) leaves an entry at most one TTL old.
-      staleReads(e.ops, { bound: bound(["cache TTL", e.spec.app.cacheTtlS * 1000], ...measurement(e.spec)) }),
+      staleReads(e.ops, { bound: cacheTtlBound(e.spec) }),
       readYourWrites(e.ops, { write: "item-write", read: "item-read" }),
       lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }),
       recoveredInTime(e),

@@ -1,23 +1,13 @@
 import { failover } from "../src/assertions/availability.js";
-import { type Bound, bound } from "../src/assertions/bound.js";
 import { control } from "../src/assertions/check.js";
 import { sessions } from "../src/assertions/sessions.js";
-import type { TopologySpec } from "../src/cluster/topology.js";
-import { OBSERVE_MS, defineScenario, faultInForceAt, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
+import { OBSERVE_MS, defineScenario, faultInForceAt, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
 import { login, targets } from "../src/scenario/workloads.js";
 import { sessionRead } from "../src/workload/probes.js";
+import { haproxyDetection } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
 const STORES = ["memory", "redis", "mysql"] as const;
-
-/**
- * Each request pinned to the dead gra is redispatched to sbg on its retry; whatever redispatch misses, gra's
- * health check takes it out after `fall` failed checks.
- */
-function failoverBound(spec: TopologySpec): Bound {
-  const h = spec.timings.haproxy;
-  return bound(["inter", h.interMs, "fall", h.fall], ["check timeout", h.checkTimeoutMs], ...measurement(spec));
-}
 
 /**
  * Users pinned to gra by HAProxy's SRV cookie lose that site (SIGKILL). HAProxy redispatches them to sbg: sessions
@@ -34,7 +24,7 @@ export default defineScenario({
   // Memory sessions are lost for good with gra's process: after recovery they stay lost, as documented.
   changedForGood: (o) => o.f === "session-read" && o.process.includes("memory"),
   // Held past the failover bound, then sbg is watched serving the shared sessions.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: failoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 10_000 }),
+  phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 10_000 }),
   timeline: faultThenHeal("kill", "app-gra", "start again"),
   async workload(ctx) {
     const t = targets(ctx.topology);
@@ -50,7 +40,9 @@ export default defineScenario({
   },
   inject: (ctx) => holdFault(ctx, () => ctx.topology.kill("app-gra")),
   checks(e) {
-    const b = failoverBound(e.spec);
+    // Each request pinned to the dead gra is redispatched to sbg on its retry; whatever redispatch misses, gra's
+    // health check takes it out after `fall` failed checks.
+    const b = haproxyDetection(e.spec);
     const reads = e.ops.filter((o) => o.f === "session-read" && o.type === "ok");
     const before = reads.filter((o) => o.end < e.at.fault);
     const during = reads.filter((o) => o.start > faultInForceAt(e) && o.end < e.at.heal);

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { compose } from "../assertions/compose.js";
-import { result } from "../assertions/check.js";
+import { type CheckResult, control, result } from "../assertions/check.js";
 import { startTopology, type StartedTopology } from "../cluster/index.js";
 import { PROFILES, type Profile } from "../cluster/profiles.js";
 import { mergeSpecOptions, resolveSpec } from "../cluster/topology.js";
@@ -52,10 +52,6 @@ function holdUnless(signal: AbortSignal | undefined): (ms: number) => Promise<vo
     });
 }
 
-
-
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Polls verify() until green (tolerating what the scenario changed on purpose) or the deadline. */
 /** What kept the topology from steady state after the heal, each time it changed: why a recovery took long. */
 export type RecoveryTrace = { readonly t: number; readonly problems: readonly string[] }[];
@@ -69,6 +65,7 @@ async function waitSteady(
   signal: AbortSignal | undefined,
 ): Promise<{ at: number | null; problems: string[]; facts: Evidence["facts"]; trace: RecoveryTrace }> {
   const deadline = performance.now() + withinMs;
+  const pause = holdUnless(signal);
   const trace: RecoveryTrace = [];
   // Taken after the heal: a restarted node has new host ports.
   const snapshot = topology.factsSnapshot();
@@ -141,14 +138,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const started = performance.now();
     checkpoint();
     topology = await startTopology(deployed);
+    const running = topology;
     const topologyStartMs = Math.round(performance.now() - started);
     const first = await topology.verify({ withinMs: 20_000 });
-    if (!first.ok) {
-      const check = result("topology steady before the workload", false, first.problems.join("; "));
-      await writeArtefacts(artefacts, scenario, history, [], null, topology);
-      await writeJournal(artefacts, scenario, mutant, nemesis, { gate: [check], injected: false });
-      return { history, result: finish({ status: "broken", valid: false, topologyStartMs, checks: [check], error: `topology not steady before the fault: ${first.problems.join("; ")}`, notSteady: true }) };
-    }
+    // Broken before any fault: what was not steady, with the artefacts and journal so far (no fault injected).
+    const notSteadyRun = async (checks: CheckResult[]) => {
+      await scheduler?.stop();
+      closeWorkload?.();
+      closeWorkload = undefined;
+      const reason = checks.filter((c) => c.valid === false).map((c) => `${c.name}: ${c.detail}`).join(" | ");
+      await writeArtefacts(artefacts, scenario, history, completions(history.ops), null, running);
+      await writeJournal(artefacts, scenario, mutant, nemesis, { gate: checks, injected: false });
+      return { history, result: finish({ status: "broken", valid: false, topologyStartMs, checks, error: `not steady before the fault: ${reason}`, notSteady: true }) };
+    };
+    if (!first.ok) return await notSteadyRun([result("topology steady before the workload", false, first.problems.join("; "))]);
 
     const ctx: RunContext = {
       // Every fault method goes through the nemesis: the history and the journal show each step.
@@ -180,15 +183,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const notSteady = gate.filter((c) => c.valid === false);
     // Under a mutant the method runs anyway, so the report shows every check the regression turns red, not only
     // the gate's; the gate's controls are among the checks, so the run still ends red.
-    if (notSteady.length > 0 && !mutant) {
-      await scheduler.stop();
-      closeWorkload?.();
-      closeWorkload = undefined;
-      const reason = `not steady before the fault: ${notSteady.map((c) => `${c.name}: ${c.detail}`).join(" | ")}`;
-      await writeArtefacts(artefacts, scenario, history, completions(history.ops), null, topology);
-      await writeJournal(artefacts, scenario, mutant, nemesis, { gate, injected: false });
-      return { history, result: finish({ status: "broken", valid: false, topologyStartMs, checks: gate, error: reason, notSteady: true }) };
-    }
+    if (notSteady.length > 0 && !mutant) return await notSteadyRun(gate);
 
     checkpoint();
     progress.phase("fault", scenario.fault);
@@ -238,7 +233,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const afterFrom = steadyAgain.at === null ? null : steadyAgain.at + intended.timings.app.depTimeoutMs;
     const hypothesisAfter =
       afterFrom === null
-        ? result("steady-state hypothesis after recovery", false, "never steady again", {})
+        ? control("steady-state hypothesis after recovery", false, "never steady again")
         : steadyHypothesis(ops, { from: afterFrom, to: end }, "after recovery", scenario.changedForGood);
     const checks = [...gate, stepsRanAsDeclared(scenario.timeline, nemesis.journal), ...scenario.checks(evidence), hypothesisAfter];
     const verdict = compose(checks);
