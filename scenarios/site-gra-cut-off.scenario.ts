@@ -3,7 +3,7 @@ import { bound } from "../src/assertions/bound.js";
 import { control, result } from "../src/assertions/check.js";
 import { OBSERVE_MS, defineScenario, faultInForceAt, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
 import { login, seedProducts, targets } from "../src/scenario/workloads.js";
-import { productRead, sessionRead } from "../src/workload/probes.js";
+import { healthProbe, productRead, sessionRead } from "../src/workload/probes.js";
 import { haproxyDetection } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
@@ -40,8 +40,9 @@ export default defineScenario({
     const keys = await seedProducts(ctx, t.gra, 4);
     // Pinned to gra (SRV cookie): every session read goes there until HAProxy takes gra out.
     const cookie = await login(ctx, t.haproxy, "redis", "cut-off", "SRV=gra");
+    // gra's own /health, asked directly: the proof that the site is up and cannot serve, whichever proxy wins.
     return {
-      probes: [productRead(ctx.http, t.caddy, keys), sessionRead(ctx.http, t.haproxy, "redis", () => cookie)],
+      probes: [productRead(ctx.http, t.caddy, keys), sessionRead(ctx.http, t.haproxy, "redis", () => cookie), healthProbe(ctx.http, t.gra)],
     };
   },
   inject: (ctx) => holdFault(ctx, () => ctx.topology.toxic("app-gra-deps", { type: "down" })),
@@ -51,13 +52,16 @@ export default defineScenario({
     // Caddy retries only a failed dial, not a 503: users see gra's 503s until an active check takes gra out.
     const caddy = bound(["health interval", c.healthIntervalMs], ["health timeout", c.healthTimeoutMs], ...measurement(e.spec));
     const reads = e.ops.filter((o) => o.f === "product-read");
-    const fromGra = reads.filter((o) => o.start >= from && o.start < e.at.heal && o.value?.site === "gra" && o.type !== "ok");
+    const health = e.ops.filter((o) => o.f === "health" && o.start >= from && o.end < e.at.heal);
+    const said503 = health.filter((o) => o.value?.status === 503).length;
     const servedBySbg = reads.filter((o) => o.start >= from && o.end < e.at.heal && o.type === "ok" && o.value?.site === "sbg").length;
     const lastReads = reads.filter((o) => o.type === "ok").slice(-10);
     return [
-      control("gra answered but could not serve (503s from gra)", fromGra.length > 0, `${String(fromGra.length)} reads answered by gra without success during the cut (statuses ${[...new Set(fromGra.map((o) => o.value?.status))].join(", ")})`),
+      control("gra answered but could not serve (its /health said 503)", said503 > 0, `${String(said503)} of ${String(health.length)} answers of gra's /health during the cut were 503`),
       control("traffic moved to sbg", servedBySbg > 0, `${String(servedBySbg)} reads served by sbg during the cut`),
-      failover(e.ops, { f: "product-read", faultAt: e.at.fault, bound: caddy, resolutionMs: e.intervalMs, label: "(Caddy)" }),
+      // Caddy's active check may take gra out before any read reaches it (it did, 29 ms after the cut, in one CI
+      // run): users may see nothing. Reads that do fail must recover within the bound; the cut is proven above.
+      failover(e.ops, { f: "product-read", faultAt: e.at.fault, bound: caddy, resolutionMs: e.intervalMs, label: "(Caddy)", mustFeel: false }),
       failover(e.ops, { f: "session-read", faultAt: e.at.fault, bound: haproxyDetection(e.spec), resolutionMs: e.intervalMs, label: "(HAProxy)" }),
       result("traffic returns to gra", lastReads.length > 0 && lastReads.every((o) => o.value?.site === "gra"), `last ${String(lastReads.length)} reads served by: ${lastReads.map((o) => o.value?.site ?? "?").join(",")}`),
       recoveredInTime(e),
