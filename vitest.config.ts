@@ -14,20 +14,18 @@ Object.assign(process.env, env);
 export default defineConfig({
   test: {
     env,
-    setupFiles: ["allure-vitest/setup"],
     reporters: [
       "default",
       // .ci/run reads the real pass/fail counts from here (one file per run it makes).
       ["json", { outputFile: process.env.BROWNOUT_VITEST_JSON ?? reportPaths().vitestJson("results.json") }],
-      ["allure-vitest/reporter", { resultsDir: reportPaths().allureResults }],
     ],
     projects: [
       {
         extends: true,
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts", "bench/**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "node_modules/**"],
+          include: ["src/**/*.test.ts", "bench/**/*.test.ts", "test/**/*.test.ts", "scenarios/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/*.chaos.test.ts", "node_modules/**"],
         },
       },
       {
@@ -42,7 +40,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["src/**/*.int.test.ts"],
+          include: ["src/**/*.int.test.ts", "test/**/*.int.test.ts"],
           // After the engine-free projects, before the chaos suite: never beside it (see below).
           sequence: { groupOrder: 1 },
           // Starts the engine and builds missing images once, before any test file runs.

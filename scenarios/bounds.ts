@@ -1,7 +1,4 @@
-import { type Bound, bound } from "../src/assertions/bound.js";
-import { SENTINEL_PERIODS } from "../src/cluster/redis-sentinel.js";
-import type { TopologySpec } from "../src/cluster/topology.js";
-import { measurement } from "../src/scenario/define.js";
+import { type Bound, bound, measurement, SENTINEL_PERIODS, type TopologySpec } from "../src/index.js";
 
 /**
  * How long a Redis master may be unusable before the apps are served by the promoted replica: what a failover

@@ -1,8 +1,4 @@
-import { control, result } from "../src/assertions/check.js";
-import { lostWrites } from "../src/assertions/lost-writes.js";
-import { OBSERVE_MS, defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
-import { itemsOnEachNode, productsOnPrimary, targets, union } from "../src/scenario/workloads.js";
-import { healthProbe, healthStates, itemWrite, productInsert } from "../src/workload/probes.js";
+import { control, defineScenario, faultThenHeal, healthProbe, healthStates, holdFault, itemsOnEachNode, itemWrite, lostWrites, OBSERVE_MS, productInsert, productsOnPrimary, recoveredInTime, result, targets, union } from "../src/index.js";
 import { MUTANTS } from "./mutants.js";
 
 const PORTS = ["pg-write", "pg-read", "mysql"] as const;

@@ -1,5 +1,4 @@
-import type { AppTestBug } from "../src/cluster/topology.js";
-import type { Mutant } from "../src/scenario/define.js";
+import type { AppTestBug, Mutant } from "../src/index.js";
 
 /**
  * Realistic regressions of the meeting stack: what a team really gets wrong in its app, its HAProxy and Caddy

@@ -1,12 +1,4 @@
-import { failover } from "../src/assertions/availability.js";
-import { type Bound, bound } from "../src/assertions/bound.js";
-import { control, result } from "../src/assertions/check.js";
-import { lostWrites } from "../src/assertions/lost-writes.js";
-import { sessions } from "../src/assertions/sessions.js";
-import type { TopologySpec } from "../src/cluster/topology.js";
-import { OBSERVE_MS, defineScenario, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
-import { itemsOnEachNode, login, targets, union } from "../src/scenario/workloads.js";
-import { itemWrite, sessionRead } from "../src/workload/probes.js";
+import { type Bound, bound, control, defineScenario, failover, faultThenHeal, holdFault, itemsOnEachNode, itemWrite, login, lostWrites, measurement, OBSERVE_MS, recoveredInTime, result, sessionRead, sessions, targets, type TopologySpec, union } from "../src/index.js";
 import { MUTANTS } from "./mutants.js";
 
 /**

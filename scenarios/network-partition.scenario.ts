@@ -1,12 +1,5 @@
-import { bound } from "../src/assertions/bound.js";
-import { control, result } from "../src/assertions/check.js";
-import { findStaleReads, staleReads } from "../src/assertions/stale-reads.js";
+import { bound, control, defineScenario, faultThenHeal, findStaleReads, holdFault, measurement, pgConnection, type Probe, productRead, productWrite, recoveredInTime, result, seedProducts, staleReads, targets } from "../src/index.js";
 import pg from "pg";
-import { pgConnection } from "../src/cluster/postgres-pair.js";
-import { defineScenario, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
-import { seedProducts, targets } from "../src/scenario/workloads.js";
-import type { Probe } from "../src/workload/scheduler.js";
-import { productRead, productWrite } from "../src/workload/probes.js";
 import type { StartedTestContainer } from "testcontainers";
 import { MUTANTS } from "./mutants.js";
 

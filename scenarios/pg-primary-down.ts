@@ -1,10 +1,4 @@
-import { failover } from "../src/assertions/availability.js";
-import { bound } from "../src/assertions/bound.js";
-import { result } from "../src/assertions/check.js";
-import { lostWrites } from "../src/assertions/lost-writes.js";
-import { OBSERVE_MS, type Scenario, defineScenario, measurement } from "../src/scenario/define.js";
-import { productsOnPrimary, seedProducts, targets } from "../src/scenario/workloads.js";
-import { productInsert, productRead } from "../src/workload/probes.js";
+import { bound, defineScenario, failover, lostWrites, measurement, OBSERVE_MS, productInsert, productRead, productsOnPrimary, result, type Scenario, seedProducts, targets } from "../src/index.js";
 import { failFastBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 

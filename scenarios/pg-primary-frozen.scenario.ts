@@ -1,10 +1,4 @@
-import { failover, noFailures } from "../src/assertions/availability.js";
-import { bound } from "../src/assertions/bound.js";
-import { control, result } from "../src/assertions/check.js";
-import { lostWrites } from "../src/assertions/lost-writes.js";
-import { OBSERVE_MS, defineScenario, faultInForceAt, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
-import { productsOnPrimary, seedProducts, targets } from "../src/scenario/workloads.js";
-import { healthProbe, healthStates, productInsert, productRead } from "../src/workload/probes.js";
+import { bound, control, defineScenario, failover, faultInForceAt, faultThenHeal, healthProbe, healthStates, holdFault, lostWrites, measurement, noFailures, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, result, seedProducts, targets } from "../src/index.js";
 import { failFastBound, haproxyDetection } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 

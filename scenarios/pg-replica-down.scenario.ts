@@ -1,9 +1,4 @@
-import { noFailures } from "../src/assertions/availability.js";
-import { control, result } from "../src/assertions/check.js";
-import { lostWrites } from "../src/assertions/lost-writes.js";
-import { OBSERVE_MS, defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
-import { productsOnPrimary, seedProducts, targets } from "../src/scenario/workloads.js";
-import { productInsert, productRead } from "../src/workload/probes.js";
+import { control, defineScenario, faultThenHeal, holdFault, lostWrites, noFailures, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, result, seedProducts, targets } from "../src/index.js";
 import { MUTANTS } from "./mutants.js";
 
 

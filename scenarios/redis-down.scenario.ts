@@ -1,9 +1,4 @@
-import { noFailures } from "../src/assertions/availability.js";
-import { control, result } from "../src/assertions/check.js";
-import { staleReads } from "../src/assertions/stale-reads.js";
-import { OBSERVE_MS, defineScenario, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
-import { seedProducts, targets } from "../src/scenario/workloads.js";
-import { productRead, productWrite } from "../src/workload/probes.js";
+import { control, defineScenario, faultThenHeal, holdFault, noFailures, OBSERVE_MS, productRead, productWrite, recoveredInTime, result, seedProducts, staleReads, targets } from "../src/index.js";
 import { cacheTtlBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 

@@ -1,6 +1,4 @@
-import { failover, noFailures } from "../src/assertions/availability.js";
-import { sessions } from "../src/assertions/sessions.js";
-import { OBSERVE_MS, defineScenario, faultThenHeal, recoveredInTime } from "../src/scenario/define.js";
+import { defineScenario, failover, faultThenHeal, noFailures, OBSERVE_MS, recoveredInTime, sessions } from "../src/index.js";
 import { sentinelFailoverBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 import { onCurrentMaster, redisMasterWorkload, sentinelOutcome } from "./redis-master.js";

@@ -1,7 +1,4 @@
-import { failover, noFailures } from "../src/assertions/availability.js";
-import { control, result } from "../src/assertions/check.js";
-import { sessions } from "../src/assertions/sessions.js";
-import { OBSERVE_MS, defineScenario, faultInForceAt, faultThenHeal, recoveredInTime } from "../src/scenario/define.js";
+import { control, defineScenario, failover, faultInForceAt, faultThenHeal, noFailures, OBSERVE_MS, recoveredInTime, result, sessions } from "../src/index.js";
 import { failFastBound, sentinelFailoverBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 import { onCurrentMaster, redisMasterWorkload, sentinelOutcome } from "./redis-master.js";

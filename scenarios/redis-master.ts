@@ -1,8 +1,4 @@
-import { type CheckResult, result } from "../src/assertions/check.js";
-import type { ActiveFault } from "../src/faults/fault.js";
-import type { Evidence, RunContext, Workload } from "../src/scenario/define.js";
-import { login, seedProducts, targets } from "../src/scenario/workloads.js";
-import { productRead, sessionRead } from "../src/workload/probes.js";
+import { type ActiveFault, type CheckResult, type Evidence, login, productRead, result, type RunContext, seedProducts, sessionRead, targets, type Workload } from "../src/index.js";
 
 /** Two Redis sessions and product reads through Caddy: what a Redis master fault hits, and what must survive it. */
 export async function redisMasterWorkload(ctx: RunContext, sessionPrefix: string): Promise<Workload> {

@@ -1,10 +1,4 @@
-import { noFailures } from "../src/assertions/availability.js";
-import { bound } from "../src/assertions/bound.js";
-import { control } from "../src/assertions/check.js";
-import { findStaleReads, staleReads } from "../src/assertions/stale-reads.js";
-import { defineScenario, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
-import { seedProducts, targets } from "../src/scenario/workloads.js";
-import { productRead, productWrite } from "../src/workload/probes.js";
+import { bound, control, defineScenario, faultThenHeal, findStaleReads, holdFault, measurement, noFailures, productRead, productWrite, recoveredInTime, seedProducts, staleReads, targets } from "../src/index.js";
 import { MUTANTS } from "./mutants.js";
 
 /** The latency the toxic adds to the WAL stream: the fault itself, not a bound. */

@@ -1,9 +1,4 @@
-import { failover } from "../src/assertions/availability.js";
-import { bound } from "../src/assertions/bound.js";
-import { control, result } from "../src/assertions/check.js";
-import { OBSERVE_MS, defineScenario, faultInForceAt, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
-import { login, seedProducts, targets } from "../src/scenario/workloads.js";
-import { healthProbe, productRead, sessionRead } from "../src/workload/probes.js";
+import { bound, control, defineScenario, failover, faultInForceAt, faultThenHeal, healthProbe, holdFault, login, measurement, OBSERVE_MS, productRead, recoveredInTime, result, seedProducts, sessionRead, targets } from "../src/index.js";
 import { haproxyDetection } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 

@@ -1,12 +1,4 @@
-import { failover } from "../src/assertions/availability.js";
-import { type Bound, bound } from "../src/assertions/bound.js";
-import { control, result } from "../src/assertions/check.js";
-import { sessions } from "../src/assertions/sessions.js";
-import type { TopologySpec } from "../src/cluster/topology.js";
-import { OBSERVE_MS, defineScenario, faultInForceAt, faultThenHeal, holdFault, measurement, recoveredInTime } from "../src/scenario/define.js";
-import { login, seedProducts, targets } from "../src/scenario/workloads.js";
-import { productRead, sessionRead, wsPing } from "../src/workload/probes.js";
-import { SignallingClient } from "../src/workload/signalling-client.js";
+import { type Bound, bound, control, defineScenario, failover, faultInForceAt, faultThenHeal, holdFault, login, measurement, OBSERVE_MS, productRead, recoveredInTime, result, seedProducts, sessionRead, sessions, SignallingClient, targets, type TopologySpec, wsPing } from "../src/index.js";
 import { MUTANTS } from "./mutants.js";
 
 /** The WebSocket client's reconnect wait and ping timeout (the probe's own settings, stated once). */

@@ -1,12 +1,4 @@
-import { noFailures } from "../src/assertions/availability.js";
-import { control } from "../src/assertions/check.js";
-import { lostWrites } from "../src/assertions/lost-writes.js";
-import { readYourWrites } from "../src/assertions/read-your-writes.js";
-import { sessions } from "../src/assertions/sessions.js";
-import { staleReads } from "../src/assertions/stale-reads.js";
-import { defineScenario, recoveredInTime } from "../src/scenario/define.js";
-import { itemsOnEachNode, login, seedProducts, targets, union } from "../src/scenario/workloads.js";
-import { type ClientMemory, itemRead, itemWrite, productRead, productWrite, sessionRead } from "../src/workload/probes.js";
+import { type ClientMemory, control, defineScenario, itemRead, itemsOnEachNode, itemWrite, login, lostWrites, noFailures, productRead, productWrite, readYourWrites, recoveredInTime, seedProducts, sessionRead, sessions, staleReads, targets, union } from "../src/index.js";
 import { cacheTtlBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 

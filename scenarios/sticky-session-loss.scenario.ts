@@ -1,9 +1,4 @@
-import { failover } from "../src/assertions/availability.js";
-import { control } from "../src/assertions/check.js";
-import { sessions } from "../src/assertions/sessions.js";
-import { OBSERVE_MS, defineScenario, faultInForceAt, faultThenHeal, holdFault, recoveredInTime } from "../src/scenario/define.js";
-import { login, targets } from "../src/scenario/workloads.js";
-import { sessionRead } from "../src/workload/probes.js";
+import { control, defineScenario, failover, faultInForceAt, faultThenHeal, holdFault, login, OBSERVE_MS, recoveredInTime, sessionRead, sessions, targets } from "../src/index.js";
 import { haproxyDetection } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 

@@ -27,7 +27,7 @@ describe("Ctrl-C during npm run chaos", () => {
   it("heals, removes the topology, writes the partial summary and exits 130", { timeout: 180_000 }, async () => {
     const run = `interrupt-${randomBytes(3).toString("hex")}`;
     const reports = await mkdtemp(join(tmpdir(), "brownout-interrupt-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/chaos-cli.ts", "redis-down", "pg-replica-down"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "chaos", "redis-down", "pg-replica-down"], {
       cwd: root,
       env: { ...process.env, BROWNOUT_RUN_ID: run, BROWNOUT_REPORTS_DIR: reports },
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,16 +1,15 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { PORTS, hostUrl, nodeContainer } from "./containers.js";
 import { render } from "./haproxy.js";
 import { runLabels } from "./labels.js";
+import { templateFile } from "./templates.js";
 import { type TopologySpec, applyPatches } from "./topology.js";
 
-const TEMPLATES = fileURLToPath(new URL("../../fixtures/caddy/", import.meta.url));
 
 /** The spec's Caddyfile template with its timings filled in, then any mutant's patches. */
 export function renderCaddyfile(spec: TopologySpec): string {
-  return applyPatches(render(readFileSync(`${TEMPLATES}${spec.caddyfile}`, "utf8"), { ...spec.timings.caddy }), spec.patches, "caddy");
+  return applyPatches(render(readFileSync(templateFile("caddy", spec.caddyfile, spec.files.caddyDir), "utf8"), { ...spec.timings.caddy }), spec.patches, "caddy");
 }
 
 export async function startCaddy(network: StartedNetwork, spec: TopologySpec): Promise<StartedTestContainer> {

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
-import { fileURLToPath } from "node:url";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
+import { templateFile } from "./templates.js";
 import { type ActiveFault, activeFault } from "../faults/fault.js";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
@@ -12,7 +12,6 @@ import { type TopologySpec, applyPatches } from "./topology.js";
 export const HAPROXY_PORTS = { "pg-write": 5432, "pg-read": 5433, mysql: 3306, web: 8080 } as const;
 export type HaproxyFrontend = keyof typeof HAPROXY_PORTS;
 
-const TEMPLATES = fileURLToPath(new URL("../../fixtures/haproxy/", import.meta.url));
 
 /** Fills {{name}} placeholders (HAProxy's and Caddy's templates); one without a value is an error, never "". */
 export function render(template: string, vars: Readonly<Record<string, string | number>>): string {
@@ -27,7 +26,7 @@ export function renderHaproxyConfig(spec: TopologySpec): string {
   const t = spec.timings.haproxy;
   const vars = { interMs: t.interMs, downInterMs: t.downInterMs, fall: t.fall, rise: t.rise, checkTimeoutMs: t.checkTimeoutMs };
   const sections = ["global", ...spec.slices.filter((s) => s !== "redis")];
-  return applyPatches(sections.map((s) => render(readFileSync(`${TEMPLATES}${s}.cfg`, "utf8"), vars)).join(""), spec.patches, "haproxy");
+  return applyPatches(sections.map((s) => render(readFileSync(templateFile("haproxy", `${s}.cfg`, spec.files.haproxyDir), "utf8"), vars)).join(""), spec.patches, "haproxy");
 }
 
 export interface ServerState {

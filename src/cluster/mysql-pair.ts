@@ -1,11 +1,10 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fixture } from "../paths.js";
 import mysql from "mysql2/promise";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
 
-const SCHEMA = fileURLToPath(new URL("../../fixtures/sql/mysql.sql", import.meta.url));
 
 export const MYSQL_CREDENTIALS = { user: "root", password: "brownout" } as const;
 const REPL = { user: "replicator", password: "replicator" } as const;
@@ -64,12 +63,12 @@ async function replicateFrom(container: StartedTestContainer, source: MysqlRole)
 }
 
 /** mysql-1 and mysql-2, each a master and each a replica of the other. */
-export async function startMysqlPair(network: StartedNetwork): Promise<MysqlPair> {
+export async function startMysqlPair(network: StartedNetwork, schema: string = fixture("sql", "mysql.sql")): Promise<MysqlPair> {
   const [one, two] = await Promise.all([node(network, "mysql-1", 1).start(), node(network, "mysql-2", 2).start()]);
   await Promise.all([replicateFrom(one, "mysql-2"), replicateFrom(two, "mysql-1")]);
   // The app's tables, made on mysql-1 once replication runs, so mysql-2 gets them through its binlog.
   await withMysql(one, async (c) => {
-    for (const statement of readFileSync(SCHEMA, "utf8").split(/;\s*$/m)) {
+    for (const statement of readFileSync(schema, "utf8").split(/;\s*$/m)) {
       const sql = statement.replace(/^--.*$/gm, "").trim();
       if (sql) await c.query(sql);
     }

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fixture } from "../paths.js";
 import pg from "pg";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { PORTS, nodeContainer } from "./containers.js";
@@ -10,7 +10,6 @@ import { linkAddress } from "./toxiproxy.js";
 export const PG_CREDENTIALS = { user: "postgres", password: "brownout", database: "postgres" } as const;
 const REPL = { BROWNOUT_PG_REPL_USER: "replicator", BROWNOUT_PG_REPL_PASSWORD: "replicator" } as const;
 /** The app's tables, made on the primary before the replica clones it. */
-const SCHEMA = fileURLToPath(new URL("../../fixtures/sql/postgres.sql", import.meta.url));
 /** A physical slot keeps the WAL a cut-off replica still needs, so it can catch up after a partition heals. */
 const SLOT = "pg_replica";
 
@@ -50,6 +49,7 @@ export async function startPostgresPair(
   timings: DetectionTimings,
   synchronous = false,
   replicaSettings: Readonly<Record<string, string>> = {},
+  schema: string = fixture("sql", "postgres.sql"),
 ): Promise<PostgresPair> {
   const link = linkAddress("pg-replication");
   const primaryStarted = nodeContainer("postgres")
@@ -59,7 +59,7 @@ export async function startPostgresPair(
     .withEnvironment({ POSTGRES_PASSWORD: PG_CREDENTIALS.password, BROWNOUT_PG_SLOTS: SLOT, ...REPL })
     .start()
     .then(async (primary) => {
-      await withPg(primary, (c) => c.query(readFileSync(SCHEMA, "utf8")));
+      await withPg(primary, (c) => c.query(readFileSync(schema, "utf8")));
       return primary;
     });
   const replicaStarted = nodeContainer("postgres")

@@ -1,5 +1,5 @@
-import { UserError } from "../cli/errors.js";
-import { EXIT_USAGE } from "../cli/errors.js";
+import { UserError } from "../errors.js";
+import { EXIT_USAGE } from "../errors.js";
 import type { SpecOptions } from "./topology.js";
 
 /**

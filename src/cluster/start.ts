@@ -41,9 +41,9 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
   const has = (slice: Slice) => spec.slices.includes(slice);
   const results = await Promise.allSettled([
     part<ToxiproxyNode>("toxiproxy", true, () => startToxiproxy(network, linksOf(spec)), (v) => (parts.toxiproxy = v)),
-    part<PostgresPair>("postgres", has("postgres"), () => startPostgresPair(network, spec.timings, spec.postgres.synchronous, spec.postgres.replicaSettings), (v) => (parts.postgres = v)),
+    part<PostgresPair>("postgres", has("postgres"), () => startPostgresPair(network, spec.timings, spec.postgres.synchronous, spec.postgres.replicaSettings, spec.files.postgresSchema), (v) => (parts.postgres = v)),
     part<RedisSentinel>("redis", has("redis"), () => startRedisSentinel(network, spec.timings), (v) => (parts.redis = v)),
-    part<MysqlPair>("mysql", has("mysql"), () => startMysqlPair(network), (v) => (parts.mysql = v)),
+    part<MysqlPair>("mysql", has("mysql"), () => startMysqlPair(network, spec.files.mysqlSchema), (v) => (parts.mysql = v)),
     part<HaproxyNode>("haproxy", hasHaproxy(spec), () => startHaproxy(network, spec), (v) => (parts.haproxy = v)),
     part<AppSites>("web", has("web"), () => startAppSites(network, spec), (v) => (parts.apps = v)),
     part<StartedTestContainer>("caddy", has("web"), () => startCaddy(network, spec), (v) => (parts.caddy = v)),

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 import { type ActiveFault, FaultLedger, activeFault } from "../faults/fault.js";
 import { type ProxiedPath, partition } from "../faults/network.js";
 import { type ProcessFault, injectProcessFault } from "../faults/process.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 import { DEFAULT_TIMINGS, assertRole, resolveSpec, rolesOf } from "./topology.js";
 import { assertLink, assertToxic } from "./toxiproxy.js";
 

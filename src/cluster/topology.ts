@@ -1,4 +1,4 @@
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 
 /** Every node a topology can run, by the name checks and faults use. */
 export const NODE_ROLES = [
@@ -166,8 +166,26 @@ export interface PostgresSettings {
   readonly replicaSettings: Readonly<Record<string, string>>;
 }
 
+/**
+ * A stack's own config files, each falling back to the built-in one. Templates are filled with {{name}}
+ * placeholders (documented in docs/api.md): HAProxy's sections ({{interMs}}, {{downInterMs}}, {{fall}}, {{rise}},
+ * {{checkTimeoutMs}}), Caddyfiles (every `timings.caddy` field, e.g. {{healthIntervalMs}}), Sentinel's directives
+ * ({{downAfterMs}}, {{failoverTimeoutMs}}, {{quorum}}). Paths are absolute (the config loader resolves them).
+ */
+export interface StackFiles {
+  /** A folder of HAProxy sections (`global.cfg`, `postgres.cfg`, `mysql.cfg`, `web.cfg`); a missing one is the built-in. */
+  readonly haproxyDir?: string;
+  /** A folder of Caddyfile templates: `caddyfile` (and a profile's) is looked up here first. */
+  readonly caddyDir?: string;
+  /** The schema run on the Postgres primary once it is up. */
+  readonly postgresSchema?: string;
+  /** The schema run on both MariaDB nodes. */
+  readonly mysqlSchema?: string;
+}
+
 export interface TopologySpec {
   readonly slices: readonly Slice[];
+  readonly files: StackFiles;
   readonly timings: DetectionTimings;
   readonly margins: Margins;
   readonly app: AppSettings;
@@ -201,6 +219,7 @@ export interface SpecOptions {
   readonly patches?: readonly ConfigPatch[];
   readonly caddyfile?: string;
   readonly profile?: string;
+  readonly files?: StackFiles;
 }
 
 function mergeTimings(base: TimingOptions | undefined, over: TimingOptions | undefined): TimingOptions {
@@ -219,6 +238,7 @@ export function mergeSpecOptions(base: SpecOptions, over: SpecOptions): SpecOpti
     app: { ...base.app, ...over.app },
     postgres: { ...base.postgres, ...over.postgres, replicaSettings: { ...base.postgres?.replicaSettings, ...over.postgres?.replicaSettings } },
     patches: [...(base.patches ?? []), ...(over.patches ?? [])],
+    files: { ...base.files, ...over.files },
   };
 }
 
@@ -232,6 +252,7 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
   const timings = Object.fromEntries(Object.entries(DEFAULT_TIMINGS).map(([k, v]) => [k, { ...v, ...t[k as keyof DetectionTimings] }])) as unknown as DetectionTimings;
   return {
     slices: slices as Slice[],
+    files: partial.files ?? {},
     timings,
     margins: { ...DEFAULT_MARGINS, ...partial.margins },
     app: { ...DEFAULT_APP, ...partial.app },

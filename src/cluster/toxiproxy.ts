@@ -1,6 +1,6 @@
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { Toxiproxy } from "toxiproxy-node-client";
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 import { type ActiveFault, activeFault } from "../faults/fault.js";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";

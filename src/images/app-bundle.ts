@@ -1,18 +1,30 @@
-import { buildSync } from "esbuild";
-import { fileURLToPath } from "node:url";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { packageRoot, runsFromBuild } from "../paths.js";
 
-const ENTRY = fileURLToPath(new URL("../../app/src/main.ts", import.meta.url));
+/** Where `npm run build` writes the bundle, so the built package needs neither esbuild nor the app's sources. */
+export const PREBUILT_APP = "dist/app/main.cjs";
 
 let bundled: Buffer | undefined;
 
 /**
  * The app and its dependencies as one CommonJS file for the image's Node (Debian's, 18): the image then needs no
- * npm and no registry, and the bytes of this file are what the app image's content hash covers.
+ * npm and no registry, and the bytes of this file are what the app image's content hash covers. From the sources
+ * it is bundled with esbuild (a dev dependency); the built package carries it ready made.
  */
 export function appBundle(): Buffer {
   if (bundled) return bundled;
+  const prebuilt = join(packageRoot(), PREBUILT_APP);
+  if (runsFromBuild() && existsSync(prebuilt)) return (bundled = readFileSync(prebuilt));
+  return (bundled = bundleApp());
+}
+
+/** esbuild over app/src/main.ts; loaded on demand, so the built package does not need it. */
+export function bundleApp(): Buffer {
+  const { buildSync } = createRequire(import.meta.url)("esbuild") as typeof import("esbuild");
   const result = buildSync({
-    entryPoints: [ENTRY],
+    entryPoints: [join(packageRoot(), "app", "src", "main.ts")],
     bundle: true,
     platform: "node",
     target: "node18",
@@ -26,6 +38,5 @@ export function appBundle(): Buffer {
   });
   const file = result.outputFiles[0];
   if (!file) throw new Error("esbuild produced no output for the app");
-  bundled = Buffer.from(file.contents);
-  return bundled;
+  return Buffer.from(file.contents);
 }

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 
 const exec = promisify(execFile);
 

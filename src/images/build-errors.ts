@@ -1,4 +1,4 @@
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 
 /** What went wrong in a build, as far as the log tells. */
 export type BuildCause = "disk-full" | "apt-mirror" | "go-proxy" | "build-step";

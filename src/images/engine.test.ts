@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 import { type EngineStatus, type HostFacts, engineEndpoint, ensureEngine, probeEngine } from "./engine.js";
 
 // Port 1 on loopback: nothing listens there, so the connection is refused at once.

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, closeSync, unlinkSync } from "node:fs";
 import Docker from "dockerode";
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 import { aptInstall } from "./apt.js";
 
 export const DEFAULT_SOCKET = "/var/run/docker.sock";

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fixture } from "../paths.js";
 import { type Role, recipe } from "./catalog.js";
 import { PINS } from "./pins.js";
 
-export const FIXTURES_DIR = fileURLToPath(new URL("../../fixtures/images/", import.meta.url));
+export const FIXTURES_DIR = fixture("images");
 
 export function recipeDir(role: Role): string {
   return join(FIXTURES_DIR, recipe(role).dir);

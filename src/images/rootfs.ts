@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import type Docker from "dockerode";
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 import { BuildFailure } from "./build-errors.js";
 import type { HostSources } from "./host-config.js";
 import { PINS } from "./pins.js";

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 import { aptInstall } from "../images/apt.js";
 import { readHostFacts } from "../images/engine.js";
 

@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join, sep } from "node:path";
+import { createRequire } from "node:module";
 import { runId } from "../cluster/labels.js";
 import type { ScenarioResult } from "../scenario/result.js";
 import { reportPaths } from "./paths.js";
@@ -13,9 +13,13 @@ const PATHS = reportPaths();
 export const SUMMARY_PATH = PATHS.summary;
 export const ALLURE_REPORT = PATHS.allureReport;
 
-/** Allure 3's CLI, from the project's own dependency (its package exports no paths, so found by location). */
+/**
+ * Allure 3's CLI, a runtime dependency. Its package exports no paths, so it is found by location: beside the main
+ * entry Node resolves for it (hoisted or nested, wherever npm put it).
+ */
 function allureCli(): string {
-  return fileURLToPath(new URL("../../node_modules/allure/cli.js", import.meta.url));
+  const main = createRequire(import.meta.url).resolve("allure");
+  return join(main.slice(0, main.lastIndexOf(`${sep}dist${sep}`)), "cli.js");
 }
 
 /** Builds the Allure HTML report from one or more results folders; returns the log when it fails. */
@@ -30,22 +34,31 @@ export function generateAllure(resultsDirs: readonly string[], out = ALLURE_REPO
  * Merges the scenario results of one or more runs (shards) into reports/summary.json and the Allure report,
  * prints the closing table, and returns the results.
  */
-export async function publish(options: { scenarioDirs: readonly string[]; allureDirs: readonly string[]; engine: string; startedAt: Date; out?: (s: string) => void }): Promise<ScenarioResult[]> {
+export async function publish(options: {
+  scenarioDirs: readonly string[];
+  allureDirs: readonly string[];
+  engine: string;
+  startedAt: Date;
+  out?: (s: string) => void;
+  /** Where the summary and the Allure report go (default: reports/ or BROWNOUT_REPORTS_DIR). */
+  paths?: ReturnType<typeof reportPaths>;
+}): Promise<ScenarioResult[]> {
+  const paths = options.paths ?? PATHS;
   const out = options.out ?? ((s: string) => process.stdout.write(s));
   const results = await readScenarioResults(options.scenarioDirs);
   const score = mutationScore(results);
   const profile = [...new Set(results.map((r) => r.profile ?? "fast"))].join("+") || "fast";
   const summary: Summary = { runId: runId(), startedAt: options.startedAt.toISOString(), engine: options.engine, profile, scenarios: results, ...(score ? { mutants: score } : {}) };
-  await mkdir(dirname(SUMMARY_PATH), { recursive: true });
-  await writeFile(SUMMARY_PATH, `${JSON.stringify(summary, null, 2)}\n`);
-  const allure = generateAllure(options.allureDirs);
+  await mkdir(dirname(paths.summary), { recursive: true });
+  await writeFile(paths.summary, `${JSON.stringify(summary, null, 2)}\n`);
+  const allure = generateAllure(options.allureDirs, paths.allureReport);
   out(`\nprofile: ${profile}\n${summaryTable(results)}\n\n`);
   const c = countStatuses(results);
   if (score) {
     out(`mutants: ${String(score.killed)} of ${String(score.total)} killed (kill rate ${String(Math.round(score.killRate * 100))}%)\n`);
     for (const s of score.survived) out(`  SURVIVED: ${s}\n`);
   }
-  out(`${String(c.passed)} passed, ${String(c.failed)} failed, ${String(c.broken)} broken · ${SUMMARY_PATH}`);
-  out(allure.ok ? ` · ${ALLURE_REPORT}/index.html\n` : `\nAllure report not generated:\n${allure.log.split("\n").slice(-20).join("\n")}\n`);
+  out(`${String(c.passed)} passed, ${String(c.failed)} failed, ${String(c.broken)} broken · ${paths.summary}`);
+  out(allure.ok ? ` · ${paths.allureReport}/index.html\n` : `\nAllure report not generated:\n${allure.log.split("\n").slice(-20).join("\n")}\n`);
   return results;
 }

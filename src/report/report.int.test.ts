@@ -1,30 +1,17 @@
-import { mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ensureChromium, renderPage } from "./browser.js";
+import type { ScenarioResult } from "../scenario/result.js";
+import { writeAllureResult } from "./allure-writer.js";
 import { generateAllure } from "./publish.js";
 
-/** An Allure result as allure-vitest writes one: enough for the report to list a scenario with its figures. */
-function allureResult(name: string, status: "passed" | "failed", start: number) {
-  return {
-    uuid: `${name}-uuid`,
-    historyId: name,
-    name,
-    fullName: `scenarios/suite.chaos.test.ts#chaos ${name}`,
-    status,
-    stage: "finished",
-    start,
-    stop: start + 20_000,
-    labels: [
-      { name: "epic", value: "chaos" },
-      { name: "feature", value: name },
-    ],
-    parameters: [{ name: "failoverMs", value: "1350" }],
-    steps: [],
-    attachments: [],
-  };
+/** A scenario run's result, as the runner reports one: enough for the report to list it with its figures. */
+function scenarioResult(name: string, status: "passed" | "failed", artefacts: string): ScenarioResult {
+  const checks = [{ name: "failover session-read", valid: status === "passed" ? (true as const) : (false as const), detail: "1350 ms", figures: { failoverMs: 1350 } }];
+  return { name, repeat: 0, status, valid: status === "passed", durationMs: 20_000, topologyStartMs: 3000, harnessCpuMs: 1, probeLatenessP99Ms: 1, checks, artefacts, failoverMs: 1350 };
 }
 
 describe("the Allure report, as a user sees it", () => {
@@ -33,9 +20,9 @@ describe("the Allure report, as a user sees it", () => {
     const dir = await mkdtemp(join(tmpdir(), "brownout-report-"));
     const results = join(dir, "allure-results");
     await mkdir(results);
-    const now = Date.now();
+    // Written by the same writer `brownout chaos` and the vitest suite use.
     for (const [name, status] of [["redis-master-down", "passed"], ["pg-primary-down", "failed"]] as const) {
-      await writeFile(join(results, `${name}-result.json`), JSON.stringify(allureResult(name, status, now)));
+      writeAllureResult(results, { name, fault: "a fault", expected: "an outcome" }, scenarioResult(name, status, dir), { stack: "meeting stack", profile: "fast", seed: 1 });
     }
     const out = join(dir, "allure-report");
     const generated = generateAllure([results], out);

@@ -4,7 +4,7 @@ import { compose } from "../assertions/compose.js";
 import { type CheckResult, control, result } from "../assertions/check.js";
 import { startTopology, type StartedTopology } from "../cluster/index.js";
 import { PROFILES, type Profile } from "../cluster/profiles.js";
-import { mergeSpecOptions, resolveSpec } from "../cluster/topology.js";
+import { type SpecOptions, mergeSpecOptions, resolveSpec } from "../cluster/topology.js";
 import type { ActiveFault } from "../faults/fault.js";
 import { timelineSvg } from "../report/timeline.js";
 import { History } from "../workload/history.js";
@@ -32,6 +32,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** The timing profile (default fast): its timings and templates under the scenario's own settings. */
   readonly profile?: Profile;
+  /** The config's stack settings, under the profile's and the scenario's own. */
+  readonly stack?: SpecOptions;
 }
 
 /** A sleep for fault timing that an interrupt cuts short. */
@@ -93,7 +95,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   await mkdir(artefacts, { recursive: true });
   const history = new History();
   // Bounds and controls hold the stack to the scenario's own spec; a mutant only changes what is deployed.
-  const wanted = mergeSpecOptions((options.profile ?? PROFILES.fast).options, scenario.topology);
+  const wanted = mergeSpecOptions(mergeSpecOptions(options.stack ?? {}, (options.profile ?? PROFILES.fast).options), scenario.topology);
   const intended = resolveSpec(wanted);
   const deployed = mutant ? mergeSpecOptions(wanted, mutant.deploy) : wanted;
   const phases = phasesFor(scenario, intended);

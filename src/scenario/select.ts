@@ -1,4 +1,4 @@
-import { EXIT_USAGE, UserError } from "../cli/errors.js";
+import { EXIT_USAGE, UserError } from "../errors.js";
 
 export interface Shard {
   readonly index: number;

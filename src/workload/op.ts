@@ -4,8 +4,8 @@
  */
 export type OpType = "invoke" | "ok" | "fail" | "info";
 
-/** What a probe does: the operation kinds checks look for. */
-export type OpF =
+/** The op kinds of the built-in meeting stack's probes. */
+export type BuiltinOpF =
   | "session-read"
   | "product-write"
   | "product-read"
@@ -15,6 +15,12 @@ export type OpF =
   | "pg-role"
   | "ws-ping"
   | "health";
+
+/**
+ * What a probe does: the operation kinds checks look for. Open: a team's probes name their own kinds, and the
+ * checkers take the kinds they judge as parameters (the built-in names are only their defaults).
+ */
+export type OpF = BuiltinOpF | (string & {});
 
 /**
  * What the nemesis does: Jepsen's nemesis is a process of the history like any client, so every fault step

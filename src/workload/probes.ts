@@ -1,61 +1,8 @@
 import type { HttpClient, HttpResult } from "./http-client.js";
-import type { OpF, OpValue } from "./op.js";
-import type { Probe, ProbeOutcome } from "./scheduler.js";
+import { guard, readOutcome, writeOutcome } from "./http-probe.js";
+import type { OpF } from "./op.js";
+import type { Probe } from "./scheduler.js";
 import type { SignallingClient } from "./signalling-client.js";
-
-const num = (v: unknown) => (typeof v === "number" ? v : undefined);
-const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-
-function valueOf(r: HttpResult, extra: OpValue = {}): OpValue {
-  const b = r.body;
-  const source = str(b.source);
-  const site = str(b.site);
-  const version = num(b.version);
-  // A write's effect on the cache (invalidated, or stale when Redis could not be told), for the checks.
-  const cache = str(b.cache);
-  return {
-    ...extra,
-    ...(cache !== undefined ? { note: `cache:${cache}` } : {}),
-    status: r.status,
-    ...(site !== undefined ? { site } : {}),
-    ...(version !== undefined ? { version } : {}),
-    ...(source === "cache" || source === "replica" || source === "primary" ? { source } : {}),
-  };
-}
-
-const errorOf = (r: HttpResult) => `${String(r.status)} ${str(r.body.error) ?? ""} ${str(r.body.message) ?? str(r.body.raw) ?? ""}`.trim();
-
-/** A read either happened or did not: any answer but 2xx is a failure. */
-function readOutcome(r: HttpResult, extra?: OpValue): ProbeOutcome {
-  return r.status >= 200 && r.status < 300 ? { type: "ok", value: valueOf(r, extra) } : { type: "fail", value: valueOf(r, extra), error: errorOf(r) };
-}
-
-/**
- * A write refused with 4xx certainly did not happen; a 5xx may have committed before the error (a connection lost
- * after COMMIT, a proxy that gave up on a slow answer): unknown, so never counted as lost.
- */
-function writeOutcome(r: HttpResult, extra?: OpValue): ProbeOutcome {
-  if (r.status >= 200 && r.status < 300) return { type: "ok", value: valueOf(r, extra) };
-  return { type: r.status >= 500 ? "info" : "fail", value: valueOf(r, extra), error: errorOf(r) };
-}
-
-/** Errors before any answer: a refused connection did nothing; anything else may have. */
-function thrownOutcome(e: unknown, write: boolean, extra?: OpValue): ProbeOutcome {
-  const code = (e as { code?: string }).code ?? "";
-  const message = e instanceof Error ? `${code} ${e.message}`.trim() : String(e);
-  const refused = code === "ECONNREFUSED" || code === "UND_ERR_CONNECT_TIMEOUT" || code === "ENOTFOUND" || code === "EAI_AGAIN";
-  return { type: refused || !write ? "fail" : "info", ...(extra ? { value: extra } : {}), error: message };
-}
-
-async function guard(write: boolean, extra: OpValue | undefined, fn: () => Promise<ProbeOutcome>, signal: AbortSignal): Promise<ProbeOutcome> {
-  try {
-    return await fn();
-  } catch (e) {
-    // A timeout is unknown for reads too: the answer may still have been on its way.
-    if (signal.aborted) return { type: "info", ...(extra ? { value: extra } : {}), error: (signal.reason as Error | undefined)?.message ?? "aborted" };
-    return thrownOutcome(e, write, extra);
-  }
-}
 
 export interface Target {
   /** Where the probe sends: Caddy, HAProxy web or one site, e.g. http://127.0.0.1:32768 */

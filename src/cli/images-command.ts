@@ -1,23 +1,24 @@
-import { EXIT_USAGE, UserError, runCli } from "../cli/errors.js";
-import { DEFAULT_ROLES, ROLES, type Role, isRole } from "./catalog.js";
-import { ensureEngine } from "./engine.js";
-import { ensureImages } from "./ensure-images.js";
-import { plainProgress, resultTable, ttyProgress } from "./progress.js";
+import { EXIT_USAGE, UserError } from "../errors.js";
+import { DEFAULT_ROLES, ROLES, type Role, isRole } from "../images/catalog.js";
+import { ensureEngine } from "../images/engine.js";
+import { ensureImages } from "../images/ensure-images.js";
+import { plainProgress, resultTable, ttyProgress } from "../images/progress.js";
 
-const USAGE = `usage: npm run images -- [role...] [--list]
+export const IMAGES_USAGE = `usage: brownout images [role...] [--list]
 Builds the images of the given roles (default: every role but benchmark baselines) that are missing.`;
 
-// `npm run images`: build whatever is missing, with progress, then a table of what there is.
-await runCli(async () => {
-  const args = process.argv.slice(2);
+/** `brownout images`: build whatever is missing, with progress, then a table of what there is. */
+export async function imagesCommand(args: readonly string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${IMAGES_USAGE}\n`);
     return 0;
   }
   if (args.includes("--list")) {
     process.stdout.write(`${ROLES.join("\n")}\n`);
     return 0;
   }
+  const flag = args.find((a) => a.startsWith("-"));
+  if (flag) throw new UserError(`unknown option '${flag}'; options are: --list, --help`, { exitCode: EXIT_USAGE, hint: "brownout images --help" });
   const unknown = args.filter((a) => !isRole(a));
   if (unknown.length > 0) {
     throw new UserError(`unknown role${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `'${u}'`).join(", ")}; roles are: ${ROLES.join(", ")}`, {
@@ -41,4 +42,4 @@ await runCli(async () => {
   } finally {
     live?.stop();
   }
-});
+}

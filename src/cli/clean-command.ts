@@ -1,24 +1,19 @@
-import { parseArgs } from "node:util";
-import { EXIT_USAGE, UserError, runCli } from "../cli/errors.js";
-import { clean } from "./clean.js";
-import { dockerClient, probeEngine } from "./engine.js";
+import { parseOrUsage } from "./chaos-args.js";
+import { clean } from "../images/clean.js";
+import { dockerClient, probeEngine } from "../images/engine.js";
 
-const USAGE = `usage: npm run clean -- [--run <id>] [--images | --all-images]
+export const CLEAN_USAGE = `usage: brownout clean [--run <id>] [--images | --all-images]
 Removes the containers, networks and volumes labelled brownout.run (every run's, or one run's with --run).
 --images also removes Brownout images older than the current recipes; --all-images removes every one.`;
 
-// `npm run clean`: what an older or killed run left behind.
-await runCli(async () => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: { run: { type: "string" }, images: { type: "boolean" }, "all-images": { type: "boolean" }, help: { type: "boolean", short: "h" } },
-    }));
-  } catch (error) {
-    throw new UserError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, { exitCode: EXIT_USAGE });
-  }
+/** `brownout clean`: what an older or killed run left behind. */
+export async function cleanCommand(args: readonly string[]): Promise<number> {
+  const { values } = parseOrUsage(
+    { args: [...args], options: { run: { type: "string" }, images: { type: "boolean" }, "all-images": { type: "boolean" }, help: { type: "boolean", short: "h" } } } as const,
+    "brownout clean --help",
+  );
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${CLEAN_USAGE}\n`);
     return 0;
   }
   const status = await probeEngine();
@@ -35,4 +30,4 @@ await runCli(async () => {
     `removed ${result.containers} container(s), ${result.networks} network(s), ${result.volumes} volume(s), ${result.images} image(s)\n`,
   );
   return 0;
-});
+}

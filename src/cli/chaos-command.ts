@@ -1,0 +1,106 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { type LoadedConfig, loadConfig } from "../config/load.js";
+import { EXIT_USAGE, UserError } from "../errors.js";
+import { ensureEngine } from "../images/engine.js";
+import { ensureImages } from "../images/ensure-images.js";
+import { plainProgress } from "../images/progress.js";
+import { reportPaths, reportsDir } from "../report/paths.js";
+import { publish } from "../report/publish.js";
+import { runSucceeded, runSuite, suiteRuns } from "../runner/suite.js";
+import type { Profile } from "../cluster/profiles.js";
+import { describeScenario } from "../scenario/dry-run.js";
+import { selectScenarios, shardOf } from "../scenario/select.js";
+import { CHAOS_USAGE, type ChaosArgs, parseChaosArgs } from "./chaos-args.js";
+
+function profileOf(config: LoadedConfig, name: string): Profile {
+  const p = config.profiles[name];
+  if (!p) throw new UserError(`unknown profile '${name}'; profiles are: ${Object.keys(config.profiles).join(", ")}`, { exitCode: EXIT_USAGE });
+  return p;
+}
+
+/**
+ * Ctrl-C and SIGTERM while a suite runs: the first aborts (the running scenario heals, removes its topology and
+ * reports itself broken; the partial summary and report are written), the second stops at once (Ryuk reaps).
+ */
+function interruptOnSignals(): { signal: AbortSignal; dispose: () => void; interrupted: () => boolean } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`\nbrownout: ${signal} again: stopping at once (Ryuk removes what is left)\n`);
+      process.exit(130);
+    }
+    process.stderr.write(`\nbrownout: ${signal}: healing the faults in force, removing the topology, writing the partial report (Ctrl-C again to stop at once)\n`);
+    controller.abort(new Error(`interrupted (${signal})`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    interrupted: () => controller.signal.aborted,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+export type ChaosMode = "chaos" | "list" | "dry-run";
+
+/** `brownout chaos|list|dry-run [<scenario>...] [flags]`: selection and checks happen before any engine is touched. */
+export async function chaosCommand(argv: readonly string[], mode: ChaosMode = "chaos"): Promise<number> {
+  const parsed = parseChaosArgs(argv);
+  const args: ChaosArgs = { ...parsed, list: parsed.list || mode === "list", dryRun: parsed.dryRun || mode === "dry-run" };
+  if (args.help) {
+    process.stdout.write(CHAOS_USAGE);
+    return 0;
+  }
+  const config = await loadConfig(args.config === undefined ? {} : { file: args.config });
+  const profile = profileOf(config, args.profile);
+  const names = shardOf(selectScenarios(config.registry.names, args.names), args.shard);
+  // Unknown mutant names are a usage error naming the valid ones, raised here, before any engine.
+  const runs = suiteRuns({ config, names, repeat: 1, plain: !args.mutants, mutants: args.mutants });
+  if (args.list) {
+    process.stdout.write(runs.length > 0 ? `${runs.map((r) => (r.mutant ? `${r.scenario.name} × ${r.mutant.name}` : r.scenario.name)).join("\n")}\n` : "");
+    return 0;
+  }
+  if (args.dryRun) {
+    for (const name of names) {
+      const s = config.registry.byName(name);
+      if (s) process.stdout.write(`${describeScenario(s, profile, config.stack)}\n\n`);
+    }
+    process.stdout.write(`${String(names.length)} scenario(s) × ${String(args.repeat)}, profile ${profile.name}, seed ${String(args.seed)}${args.shard ? `, shard ${String(args.shard.index)}/${String(args.shard.count)}` : ""}; nothing started\n`);
+    return 0;
+  }
+  if (runs.length === 0) {
+    process.stdout.write(args.mutants ? "no mutant for these scenarios\n" : "no scenario in this shard\n");
+    return 0;
+  }
+  const startedAt = new Date();
+  const engine = await ensureEngine();
+  await ensureImages({ onEvent: plainProgress((text) => process.stderr.write(text)) });
+  const paths = reportPaths(process.env.BROWNOUT_REPORTS_DIR ?? config.reportsDir ?? reportsDir());
+  // This run's results only: earlier runs' files would mix into the summary and the report.
+  await Promise.all([rm(join(paths.scenarios, "results"), { recursive: true, force: true }), rm(paths.allureResults, { recursive: true, force: true })]);
+  const stop = interruptOnSignals();
+  let failures = 0;
+  try {
+    await runSuite({ config, names, repeat: args.repeat, seed: args.seed, profile, plain: !args.mutants, mutants: args.mutants, paths, signal: stop.signal }, (run, result) => {
+      if (!runSucceeded(run, result)) failures++;
+    });
+  } finally {
+    stop.dispose();
+  }
+  const results = await publish({
+    scenarioDirs: [paths.scenarios],
+    allureDirs: [paths.allureResults],
+    engine: `Docker ${engine.serverVersion} (API ${engine.apiVersion})`,
+    startedAt,
+    paths,
+  });
+  // Interrupted: the partial summary and report are written above; the exit code says it was cut short.
+  if (stop.interrupted()) return 130;
+  const expected = suiteRuns({ config, names, repeat: args.repeat, plain: !args.mutants, mutants: args.mutants }).length;
+  if (results.length < expected) process.stderr.write(`brownout: only ${String(results.length)} of ${String(expected)} scenario runs reported a result\n`);
+  return failures > 0 || results.length < expected ? 1 : 0;
+}

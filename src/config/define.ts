@@ -1,0 +1,33 @@
+import type { Profile } from "../cluster/profiles.js";
+import type { SpecOptions, StackFiles } from "../cluster/topology.js";
+import type { Scenario } from "../scenario/define.js";
+
+/**
+ * What a team writes in `brownout.config.ts`: its stack (the parts that run and their settings), its own config
+ * files, its timing profiles, and where its scenarios are. Paths are relative to the config file.
+ */
+export interface BrownoutConfig {
+  /** The stack's name in reports (Allure groups results by it). */
+  readonly name: string;
+  /**
+   * The scenarios, in the order a full run takes them: scenario objects, or files and globs of files whose
+   * default export is a scenario (or an array of them), e.g. `"scenarios/*.scenario.ts"`.
+   */
+  readonly scenarios: readonly (Scenario | string)[];
+  /** Settings every scenario's topology starts from (a scenario's own `topology` goes on top). */
+  readonly stack?: Omit<SpecOptions, "files" | "profile">;
+  /** The stack's own HAProxy sections, Caddyfiles and SQL schemas; each missing one is the built-in. */
+  readonly files?: StackFiles;
+  /** Timing profiles beside the built-in `fast` and `production` (a name given twice replaces the built-in). */
+  readonly profiles?: Readonly<Record<string, Omit<Profile, "name">>>;
+  /** Where reports go (default `reports/` in the working directory; BROWNOUT_REPORTS_DIR wins). */
+  readonly reportsDir?: string;
+}
+
+/** The keys a config may have: an unknown one is an error naming these. */
+export const CONFIG_KEYS = ["name", "scenarios", "stack", "files", "profiles", "reportsDir"] as const satisfies readonly (keyof BrownoutConfig)[];
+
+/** Types a config (as Vitest's and Playwright's `defineConfig` do): returns it unchanged. */
+export function defineConfig(config: BrownoutConfig): BrownoutConfig {
+  return config;
+}

@@ -1,0 +1,110 @@
+// Brownout's public API: what a team's config and scenario files import (`from "brownout"`). Everything else under
+// src/ is internal and may change; what is exported here may not break.
+
+// Config: the stack, its files, profiles and scenarios.
+export { defineConfig, CONFIG_KEYS, type BrownoutConfig } from "./config/define.js";
+export { loadConfig, findConfig, CONFIG_FILES, type LoadedConfig } from "./config/load.js";
+export { UserError } from "./errors.js";
+
+// Topology: its parts, their options and timings, the started stack.
+export {
+  DEFAULT_TIMINGS,
+  DEFAULT_MARGINS,
+  DEFAULT_APP,
+  NODE_ROLES,
+  SLICES,
+  SLICE_ROLES,
+  SITES,
+  APP_TEST_BUGS,
+  PATCHABLE,
+  resolveSpec,
+  mergeSpecOptions,
+  rolesOf,
+  type AppSettings,
+  type AppTestBug,
+  type ConfigPatch,
+  type DetectionTimings,
+  type Margins,
+  type NodeRole,
+  type Patchable,
+  type PostgresSettings,
+  type ReadPolicy,
+  type Site,
+  type Slice,
+  type SpecOptions,
+  type StackFiles,
+  type TimingOptions,
+  type TopologySpec,
+} from "./cluster/topology.js";
+export { PROFILES, PROFILE_NAMES, type Profile } from "./cluster/profiles.js";
+export { startTopology, StartedTopology, type VerifyResult, type FactsSnapshot, type SteadyStateFacts } from "./cluster/index.js";
+export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./cluster/toxiproxy.js";
+export { HAPROXY_PORTS, type HaproxyFrontend, type ServerChange, type ServerState } from "./cluster/haproxy.js";
+export { MASTER_NAME, SENTINEL_PERIODS, withRedis } from "./cluster/redis-sentinel.js";
+export { PG_CREDENTIALS, pgConnection, pgClient, withPg } from "./cluster/postgres-pair.js";
+export { MYSQL_CREDENTIALS, withMysql } from "./cluster/mysql-pair.js";
+export type { Mechanisms } from "./cluster/mechanisms.js";
+
+// Faults: what inject returns, so the runner heals it.
+export { activeFault, type ActiveFault } from "./faults/fault.js";
+
+// Workload: the history, clients and probes.
+export { History, type Mark } from "./workload/history.js";
+export { HttpClient, cookieHeader, type HttpResult } from "./workload/http-client.js";
+export { Scheduler, type Probe, type ProbeOutcome } from "./workload/scheduler.js";
+export { NEMESIS, completions, type Op, type OpType, type OpF, type OpValue, type Completed } from "./workload/op.js";
+export { SignallingClient } from "./workload/signalling-client.js";
+export { httpProbe, classifyHttp, type HttpProbeOptions, type HttpClassification } from "./workload/http-probe.js";
+export {
+  sessionRead,
+  productWrite,
+  productRead,
+  productInsert,
+  itemWrite,
+  itemRead,
+  wsPing,
+  healthProbe,
+  healthStates,
+  type ClientMemory,
+  type Target,
+} from "./workload/probes.js";
+
+// Checks: pure functions of the history, each with a reason; controls; bounds from the configured timings.
+export { result, control, asControl, within, round, type CheckResult, type CheckKind, type Validity, type Figure, type Span } from "./assertions/check.js";
+export { bound, asBound, type Bound, type Term } from "./assertions/bound.js";
+export { compose } from "./assertions/compose.js";
+export { failover, noFailures, measureFailover, unavailability, type FailoverOptions, type FailoverMeasure, type Window } from "./assertions/availability.js";
+export { lostWrites, type LostWriteOptions, type LossWindow } from "./assertions/lost-writes.js";
+export { readYourWrites, clientOf, type RywOptions } from "./assertions/read-your-writes.js";
+export { recovery, type RecoveryFacts } from "./assertions/recovery.js";
+export { sessions, countSessions, type SessionOptions, type SessionCount } from "./assertions/sessions.js";
+export { staleReads, findStaleReads, type StaleRead, type StaleReadOptions } from "./assertions/stale-reads.js";
+
+// Scenarios: defining one, its phases and helpers, running it.
+export {
+  defineScenario,
+  phasesFor,
+  probeTimeout,
+  holdFault,
+  faultThenHeal,
+  recoveredInTime,
+  faultInForceAt,
+  measurement,
+  OBSERVE_MS,
+  type Scenario,
+  type Mutant,
+  type Phases,
+  type RunContext,
+  type Workload,
+  type FinalRead,
+  type Evidence,
+  type TimelineStep,
+} from "./scenario/define.js";
+export { MECHANISMS, mechanismControls, stepsRanAsDeclared, type Mechanism } from "./scenario/controls.js";
+export type { JournalStep } from "./scenario/nemesis.js";
+export { targets, seedProducts, login, productsOnPrimary, itemsOnEachNode, union, type Targets } from "./scenario/workloads.js";
+export { runScenario, type RunOptions } from "./scenario/run.js";
+export { runSuite, type SuiteOptions, type SuiteRun } from "./runner/suite.js";
+export { ScenarioRegistry } from "./scenario/registry.js";
+export { describeScenario } from "./scenario/dry-run.js";
+export type { ScenarioResult, ScenarioStatus } from "./scenario/result.js";

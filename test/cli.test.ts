@@ -1,0 +1,133 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { ROLES } from "../src/images/catalog.js";
+import { MEETING_SCENARIOS } from "../scenarios/index.js";
+
+const SCENARIO_NAMES = MEETING_SCENARIOS.map((s) => s.name);
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+
+/** Runs `brownout <args>` as a user of this repo would (through tsx), with an engine that cannot answer. */
+function brownout(args: string[] = [], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+    cwd: root,
+    env: { ...process.env, DOCKER_HOST: "tcp://127.0.0.1:1", ...env },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const STACK = /^\s+at .+:\d+:\d+\)?$/m;
+
+describe("brownout chaos", { timeout: 60_000 }, () => {
+  it("an unknown scenario lists the valid ones, exit 2, before touching any engine", () => {
+    const r = brownout(["chaos", "steady-state", "redis-dwn"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`brownout: unknown scenario 'redis-dwn'; scenarios are:\n  ${SCENARIO_NAMES.join("\n  ")}\n`);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it("--list prints one name per line; --shard splits it", () => {
+    expect(brownout(["chaos", "--list"]).stdout).toBe(`${SCENARIO_NAMES.join("\n")}\n`);
+    const parts = [1, 2, 3].map((i) => brownout(["chaos", "--list", "--shard", `${String(i)}/3`]).stdout.trim().split("\n"));
+    expect(parts.flat().sort()).toEqual([...SCENARIO_NAMES].sort());
+  });
+
+  it("--dry-run prints the fault timeline and starts nothing (no engine needed)", () => {
+    const r = brownout(["chaos", "--dry-run", "redis-master-down"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\+2\.0 s\s+kill → redis-1/);
+    expect(r.stdout).toMatch(/nothing started/);
+  });
+
+  it("--mutants lists scenario × mutant pairs; an unknown mutant names the valid ones, exit 2, before any engine", () => {
+    const pairs = brownout(["chaos", "--list", "--mutants", "redis-down"]).stdout.trim().split("\n");
+    expect(pairs.length).toBeGreaterThanOrEqual(2);
+    for (const p of pairs) expect(p).toMatch(/^redis-down × [a-z0-9-]+$/);
+    const r = brownout(["chaos", "--mutants=no-such-mutant"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown mutant 'no-such-mutant' for these scenarios; their mutants are:\n {2}cache-no-ttl/);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it("bad flags are usage errors, exit 2", () => {
+    expect(brownout(["chaos", "--repeat", "0"])).toMatchObject({ code: 2 });
+    expect(brownout(["chaos", "--shard", "3/2"])).toMatchObject({ code: 2 });
+    expect(brownout(["chaos", "--fast"]).stderr).toMatch(/unknown option '--fast'; options are: --config, --list/);
+  });
+});
+
+describe("command-line errors", () => {
+  it("brownout engine: names the DOCKER_HOST that does not answer and how to get an engine, exit 1", () => {
+    const r = brownout(["engine"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^brownout: no Docker engine answers at DOCKER_HOST=tcp:\/\/127\.0\.0\.1:1 \(.*ECONNREFUSED.*\)$/m);
+    expect(r.stderr).toMatch(/^hint: start the engine DOCKER_HOST names, or unset DOCKER_HOST/m);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it("brownout images: an unknown role lists the roles, exit 2, before touching any engine", () => {
+    const r = brownout(["images", "postgress"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`brownout: unknown role 'postgress'; roles are: ${ROLES.join(", ")}\n`);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it("brownout images: with no engine, says so instead of building", () => {
+    const r = brownout(["images", "redis"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^brownout: no Docker engine answers at DOCKER_HOST=/m);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it("brownout clean: nothing to clean without an engine, and never starts one", () => {
+    const r = brownout(["clean"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/nothing to clean/);
+  });
+
+  it("brownout clean: a bad flag prints usage, exit 2", () => {
+    const r = brownout(["clean", "--bogus"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option .--bogus.; options are: --run, --images, --all-images, --help\nhint: brownout clean --help/);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+});
+
+describe("brownout <command>", { timeout: 60_000 }, () => {
+  it("an unknown command or none prints usage naming the commands, exit 2", () => {
+    const r = brownout(["chaoss"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^brownout: unknown command 'chaoss'; commands are: chaos, list, dry-run, images, engine, clean, report, bench$/m);
+    expect(brownout([]).stdout).toMatch(/^usage: brownout <command>/);
+    expect(brownout([]).code).toBe(2);
+    expect(brownout(["--bogus"]).stderr).toMatch(/unknown option '--bogus'; commands are/);
+  });
+
+  it("--help on each command", () => {
+    for (const c of ["chaos", "list", "dry-run", "images", "engine", "clean", "report"]) {
+      const r = brownout([c, "--help"]);
+      expect(r.code, c).toBe(0);
+      expect(r.stdout, c).toMatch(/^usage: brownout /);
+    }
+  });
+
+  it("list and dry-run are commands of their own; an unknown profile names the config's", () => {
+    expect(brownout(["list"]).stdout).toBe(`${SCENARIO_NAMES.join("\n")}\n`);
+    expect(brownout(["dry-run", "redis-master-down"]).stdout).toMatch(/kill → redis-1/);
+    const r = brownout(["chaos", "--profile", "prod", "redis-down"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown profile 'prod'; profiles are: fast, production/);
+  });
+
+  it("--config: a missing file, a config with an unknown key, are clear errors", () => {
+    expect(brownout(["list", "--config", "nope.config.ts"])).toMatchObject({ code: 2 });
+    expect(brownout(["list", "--config", "nope.config.ts"]).stderr).toMatch(/config file 'nope.config.ts' not found/);
+    const r = brownout(["list", "--config", "test/fixtures/bad-key.config.ts"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unknown config key 'scenario'; keys are: name, scenarios, stack, files, profiles, reportsDir/);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+});
