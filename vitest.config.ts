@@ -41,6 +41,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["src/**/*.int.test.ts", "test/**/*.int.test.ts"],
+          exclude: ["test/package.int.test.ts", "node_modules/**"],
           // After the engine-free projects, before the chaos suite: never beside it (see below).
           sequence: { groupOrder: 1 },
           // Starts the engine and builds missing images once, before any test file runs.
@@ -52,11 +53,24 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // npm pack, installed into a fresh project, whose own scenario runs: after the integration tests, before
+          // the chaos suite, alone (it runs a scenario, whose bounds are timings).
+          name: "package",
+          include: ["test/package.int.test.ts"],
+          sequence: { groupOrder: 2 },
+          globalSetup: ["test/global-setup.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           // The chaos suite: one test per named scenario, each on its own topology.
           name: "chaos",
           include: ["scenarios/**/*.chaos.test.ts"],
           // Alone, last: its bounds are timings, and another topology starting beside it would be measured too.
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 300_000,
           hookTimeout: 180_000,
