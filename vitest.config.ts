@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { runId } from "./src/cluster/labels.js";
 import { reportPaths } from "./src/report/paths.js";
@@ -12,6 +13,8 @@ const env = {
 Object.assign(process.env, env);
 
 export default defineConfig({
+  // The examples import "brownout" as a team does; in this repo it is the sources (as tsconfig's paths say).
+  resolve: { alias: { brownout: fileURLToPath(new URL("./src/index.ts", import.meta.url)) } },
   test: {
     env,
     reporters: [
@@ -68,7 +71,9 @@ export default defineConfig({
         test: {
           // The chaos suite: one test per named scenario, each on its own topology.
           name: "chaos",
-          include: ["scenarios/**/*.chaos.test.ts"],
+          include: ["scenarios/**/*.chaos.test.ts", "examples/**/*.chaos.test.ts"],
+          // One suite after the other, never two topologies at once.
+          fileParallelism: false,
           // Alone, last: its bounds are timings, and another topology starting beside it would be measured too.
           sequence: { groupOrder: 3 },
           globalSetup: ["test/global-setup.ts"],

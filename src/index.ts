@@ -5,6 +5,7 @@
 export { defineConfig, CONFIG_KEYS, type BrownoutConfig } from "./config/define.js";
 export { loadConfig, findConfig, CONFIG_FILES, type LoadedConfig } from "./config/load.js";
 export { UserError } from "./errors.js";
+export { until } from "./cluster/until.js";
 
 // Topology: its parts, their options and timings, the started stack.
 export {
@@ -20,6 +21,8 @@ export {
   resolveSpec,
   mergeSpecOptions,
   rolesOf,
+  type AppEnvironmentContext,
+  type AppImage,
   type AppSettings,
   type AppTestBug,
   type ConfigPatch,
@@ -78,7 +81,7 @@ export { lostWrites, type LostWriteOptions, type LossWindow } from "./assertions
 export { readYourWrites, clientOf, type RywOptions } from "./assertions/read-your-writes.js";
 export { recovery, type RecoveryFacts } from "./assertions/recovery.js";
 export { sessions, countSessions, type SessionOptions, type SessionCount } from "./assertions/sessions.js";
-export { staleReads, findStaleReads, type StaleRead, type StaleReadOptions } from "./assertions/stale-reads.js";
+export { staleReads, findStaleReads, type StaleRead, type StaleReadOptions, type StaleKinds } from "./assertions/stale-reads.js";
 
 // Scenarios: defining one, its phases and helpers, running it.
 export {

@@ -8,7 +8,7 @@ import { lostWrites } from "./lost-writes.js";
 import { readYourWrites } from "./read-your-writes.js";
 import { recovery } from "./recovery.js";
 import { sessions } from "./sessions.js";
-import { staleReads } from "./stale-reads.js";
+import { findStaleReads, staleReads } from "./stale-reads.js";
 import { op, series } from "./testing.js";
 
 // Every checker is fed a history where its property holds and one where it is broken, and must tell them apart.
@@ -109,6 +109,35 @@ describe("stale reads", () => {
   it("does not count a write that was not acknowledged before the read began", () => {
     const ops = [write(0, 1), op("product-write", "info", 100, { key: "p1", version: 2 }, "w"), write(290, 3), read(295, 1)];
     expect(staleReads(ops, { bound: 0 }).figures?.count).toBe(0);
+  });
+
+  it("judges the op kinds it is given (a team's own)", () => {
+    const ops = [op("price-set", "ok", 0, { key: "p1", version: 2 }, "w", 10), op("price-get", "ok", 100, { key: "p1", version: 1 }, "r")];
+    expect(staleReads(ops, { bound: 0, kinds: { write: "price-set", read: "price-get" } })).toMatchObject({ valid: false, figures: { count: 1, maxStalenessMs: 90 } });
+    expect(staleReads(ops, { bound: 0 }).valid).toBe("unknown");
+  });
+
+  it("finds exactly what the quadratic definition finds, on random histories (n·log n search)", () => {
+    // The definition, written the obvious way: for each read, every write acknowledged before it.
+    const naive = (ops: ReturnType<typeof op>[]) =>
+      ops.flatMap((r) => {
+        if (r.f !== "product-read") return [];
+        const newer = ops.filter((w) => w.f === "product-write" && w.type === "ok" && w.value?.key === r.value?.key && w.end < r.start && (w.value?.version ?? 0) > (r.value?.version ?? 0));
+        if (newer.length === 0) return [];
+        return [{ key: r.value?.key, at: r.start, latest: Math.max(...newer.map((w) => w.value?.version ?? 0)), staleness: r.start - Math.min(...newer.map((w) => w.end)) }];
+      });
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let round = 0; round < 50; round++) {
+      const ops = Array.from({ length: 60 }, (_, i) => {
+        const t = Math.floor(rand() * 1000);
+        const key = `k${String(Math.floor(rand() * 3))}`;
+        const version = Math.floor(rand() * 6);
+        return rand() < 0.5 ? op("product-write", rand() < 0.8 ? "ok" : "info", t, { key, version }, `w${String(i)}`, t + Math.floor(rand() * 50)) : op("product-read", "ok", t, { key, version }, `r${String(i)}`);
+      });
+      const fast = findStaleReads(ops).map((x) => ({ key: x.key, at: x.at, latest: x.latestVersion, staleness: x.stalenessMs }));
+      expect(fast).toEqual(naive(ops));
+    }
   });
 });
 

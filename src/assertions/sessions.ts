@@ -10,9 +10,9 @@ export interface SessionCount {
  * Each session-read process follows one session made before the fault. It is lost when the store said it does
  * not know it (401) at any point after `from`; kept when its reads after `settledAt` succeed.
  */
-export function countSessions(ops: readonly Completed[], from: number, settledAt: number): Record<string, SessionCount & { unknown: number }> {
+export function countSessions(ops: readonly Completed[], from: number, settledAt: number, f = "session-read"): Record<string, SessionCount & { unknown: number }> {
   const byProcess = new Map<string, Completed[]>();
-  for (const o of ops) if (o.f === "session-read") byProcess.set(o.process, [...(byProcess.get(o.process) ?? []), o]);
+  for (const o of ops) if (o.f === f) byProcess.set(o.process, [...(byProcess.get(o.process) ?? []), o]);
   const out: Record<string, { kept: number; lost: number; unknown: number }> = {};
   for (const list of byProcess.values()) {
     const store = list[0]?.value?.store ?? "unknown";
@@ -33,10 +33,12 @@ export interface SessionOptions {
   readonly mayLose?: readonly string[];
   /** Stores whose sessions must be seen lost: the documented behaviour, observed. */
   readonly mustLose?: readonly string[];
+  /** The op kind of session reads (default session-read; 401 means the session was forgotten). */
+  readonly f?: string;
 }
 
 export function sessions(ops: readonly Completed[], o: SessionOptions): CheckResult {
-  const counts = countSessions(ops, o.from, o.settledAt);
+  const counts = countSessions(ops, o.from, o.settledAt, o.f);
   const kept = Object.values(counts).reduce((n, c) => n + c.kept, 0);
   const lost = Object.values(counts).reduce((n, c) => n + c.lost, 0);
   const problems: string[] = [];

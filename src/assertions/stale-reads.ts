@@ -12,33 +12,74 @@ export interface StaleRead {
   readonly source?: string;
 }
 
+/** The op kinds a stale-read check judges: versioned writes and the reads that must not go back on them. */
+export interface StaleKinds {
+  /** Default "product-write". */
+  readonly write?: string;
+  /** Default "product-read". */
+  readonly read?: string;
+}
+
+/** First index in a non-decreasing array whose value is above `v` (or its length). */
+function firstAbove(sorted: readonly number[], v: number, end: number): number {
+  let lo = 0;
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] ?? 0) > v) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /**
  * Reads that returned an older version than one already acknowledged before the read was invoked (only
- * acknowledged writes count: an unknown write proves nothing).
+ * acknowledged writes count: an unknown write proves nothing). n·log n: each key's acknowledged writes sorted by
+ * their end once, with a running maximum of versions; a read looks up the writes ended before it by binary search.
  */
-export function findStaleReads(ops: readonly Completed[], span?: Span, filter: (read: Completed) => boolean = () => true): StaleRead[] {
-  const acked = ops.filter((o) => o.f === "product-write" && o.type === "ok" && o.value?.key !== undefined && o.value.version !== undefined);
+export function findStaleReads(ops: readonly Completed[], span?: Span, filter: (read: Completed) => boolean = () => true, kinds: StaleKinds = {}): StaleRead[] {
+  const writeF = kinds.write ?? "product-write";
+  const readF = kinds.read ?? "product-read";
+  const byKey = new Map<string, { ends: number[]; maxVersion: number[] }>();
+  const acked = ops.filter((o) => o.f === writeF && o.type === "ok" && o.value?.key !== undefined && o.value.version !== undefined).sort((a, b) => a.end - b.end);
+  for (const w of acked) {
+    const k = w.value?.key ?? "";
+    const entry = byKey.get(k) ?? { ends: [], maxVersion: [] };
+    entry.maxVersion.push(Math.max(entry.maxVersion.at(-1) ?? -Infinity, w.value?.version ?? 0));
+    entry.ends.push(w.end);
+    byKey.set(k, entry);
+  }
   const stale: StaleRead[] = [];
   for (const r of ops) {
-    if (r.f !== "product-read" || r.type !== "ok" || !within(r.start, span) || !filter(r)) continue;
+    if (r.f !== readF || r.type !== "ok" || !within(r.start, span) || !filter(r)) continue;
     const key = r.value?.key;
     const version = r.value?.version;
     if (key === undefined || version === undefined) continue;
-    let latest = version;
-    let firstNewerAck = Infinity;
-    for (const w of acked) {
-      if (w.value?.key !== key || w.end >= r.start) continue;
-      const v = w.value.version ?? 0;
-      if (v > version) {
-        latest = Math.max(latest, v);
-        firstNewerAck = Math.min(firstNewerAck, w.end);
-      }
-    }
-    if (latest > version) {
-      stale.push({ key, at: r.start, readVersion: version, latestVersion: latest, stalenessMs: r.start - firstNewerAck, ...(r.value?.source ? { source: r.value.source } : {}) });
-    }
+    const w = byKey.get(key);
+    if (!w) continue;
+    // Writes that ended before the read started: a prefix of the sorted list.
+    const prefix = countBelow(w.ends, r.start);
+    if (prefix === 0) continue;
+    const latest = w.maxVersion[prefix - 1] ?? version;
+    if (latest <= version) continue;
+    // The first acknowledged write newer than what was read: where the running maximum first passes it.
+    const first = firstAbove(w.maxVersion, version, prefix);
+    const firstNewerAck = w.ends[first] ?? r.start;
+    stale.push({ key, at: r.start, readVersion: version, latestVersion: latest, stalenessMs: r.start - firstNewerAck, ...(r.value?.source ? { source: r.value.source } : {}) });
   }
   return stale;
+}
+
+/** How many values of a sorted array are strictly below `v`. */
+function countBelow(sorted: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] ?? 0) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export interface StaleReadOptions {
@@ -51,12 +92,15 @@ export interface StaleReadOptions {
   readonly span?: Span;
   /** Only reads from these sources count (say, not the cache, whose staleness is a TTL matter). */
   readonly sources?: readonly string[];
+  /** The op kinds judged (default product-write and product-read). */
+  readonly kinds?: StaleKinds;
 }
 
 export function staleReads(ops: readonly Completed[], o: StaleReadOptions): CheckResult {
   const filter = (r: Completed) => !o.sources || o.sources.includes(r.value?.source ?? "");
-  const stale = findStaleReads(ops, o.span, filter);
-  const reads = ops.filter((r) => r.f === "product-read" && r.type === "ok" && within(r.start, o.span) && filter(r)).length;
+  const stale = findStaleReads(ops, o.span, filter, o.kinds);
+  const readF = o.kinds?.read ?? "product-read";
+  const reads = ops.filter((r) => r.f === readF && r.type === "ok" && within(r.start, o.span) && filter(r)).length;
   const max = stale.reduce((m, s) => Math.max(m, s.stalenessMs), 0);
   const maxVersions = stale.reduce((m, s) => Math.max(m, s.latestVersion - s.readVersion), 0);
   const late = o.noneIn ? stale.filter((s) => within(s.at, o.noneIn) && s.stalenessMs > (o.toleranceMs ?? 0)) : [];

@@ -4,7 +4,10 @@ import { runLabels } from "./labels.js";
 import { MYSQL_CREDENTIALS } from "./mysql-pair.js";
 import { PG_CREDENTIALS } from "./postgres-pair.js";
 import { MASTER_NAME } from "./redis-sentinel.js";
-import { SITES, type Site, type TopologySpec, readPolicyOf } from "./topology.js";
+import { registerStackRecipe } from "../images/catalog.js";
+import { ensureImages } from "../images/ensure-images.js";
+import { imageTag } from "../images/recipe-hash.js";
+import { type AppImage, SITES, type Site, type TopologySpec, readPolicyOf } from "./topology.js";
 import { type LinkName, appLink, linkAddress } from "./toxiproxy.js";
 
 export type AppSites = Readonly<Record<Site, StartedTestContainer>>;
@@ -64,17 +67,45 @@ export function appEnvironment(spec: TopologySpec, site: Site): Record<string, s
   };
 }
 
-export async function startAppSite(network: StartedNetwork, spec: TopologySpec, site: Site): Promise<StartedTestContainer> {
-  return nodeContainer("app")
+/** A stack's own app's environment: the fixed contract (site, port) and what its config makes of the context. */
+export function stackAppEnvironment(spec: TopologySpec, app: AppImage, site: Site): Record<string, string> {
+  const deps = Object.fromEntries((["redis-1", "redis-2", "pg-write", "pg-read", "mysql"] as const).map((d) => [d, through(appLink(site, d))]));
+  return {
+    ...app.environment({
+      site,
+      spec,
+      deps,
+      postgres: PG_CREDENTIALS,
+      mysql: { ...MYSQL_CREDENTIALS, database: "brownout" },
+      sentinels: ["sentinel-1", "sentinel-2", "sentinel-3"].map((s) => `${s}:${String(PORTS.sentinel)}`),
+      redisMasterName: MASTER_NAME,
+    }),
+    APP_SITE: site,
+    APP_PORT: String(PORTS.app),
+  };
+}
+
+/** The image a site runs: the stack's own app (built once if missing), or the built-in one. */
+async function appImageTag(spec: TopologySpec): Promise<string | undefined> {
+  if (!spec.appImage) return undefined;
+  const role = registerStackRecipe(spec.appImage.name, { summary: `the stack's app (${spec.appImage.recipeDir})`, dir: spec.appImage.recipeDir, from: ["base"] });
+  await ensureImages({ roles: [role] });
+  return imageTag(role);
+}
+
+export async function startAppSite(network: StartedNetwork, spec: TopologySpec, site: Site, image?: string): Promise<StartedTestContainer> {
+  const env = spec.appImage ? stackAppEnvironment(spec, spec.appImage, site) : appEnvironment(spec, site);
+  return nodeContainer("app", image ? { image } : {})
     .withLabels(runLabels(`app-${site}`))
     .withNetwork(network)
     .withNetworkAliases(`app-${site}`)
-    .withEnvironment(appEnvironment(spec, site))
+    .withEnvironment(env)
     .start();
 }
 
 export async function startAppSites(network: StartedNetwork, spec: TopologySpec): Promise<AppSites> {
-  const [gra, sbg] = await Promise.all(SITES.map((site) => startAppSite(network, spec, site)));
+  const image = await appImageTag(spec);
+  const [gra, sbg] = await Promise.all(SITES.map((site) => startAppSite(network, spec, site, image)));
   return { gra: gra as StartedTestContainer, sbg: sbg as StartedTestContainer };
 }
 

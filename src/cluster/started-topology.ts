@@ -16,7 +16,7 @@ import { MYSQL_ROLES, type MysqlPair } from "./mysql-pair.js";
 import { removeRunNetwork } from "./network.js";
 import { type PostgresPair, withPg } from "./postgres-pair.js";
 import { MASTER_NAME, type RedisSentinel, withRedis } from "./redis-sentinel.js";
-import { type NodeRole, SITES, type Site, type Slice, type TopologySpec, assertRole } from "./topology.js";
+import { type ConfigPatch, type NodeRole, SITES, type Site, type Slice, type TopologySpec, applyPatches, assertRole } from "./topology.js";
 import { LINKS, type ToxiproxyNode } from "./toxiproxy.js";
 
 export interface Endpoints {
@@ -239,16 +239,18 @@ export class StartedTopology implements AsyncDisposable {
   }
 
   /**
-   * Recovery by an operator: a new HAProxy from the config the old one ran (its container removed first if it
-   * is still there). Its ports on the host are new; endpoints read through `haproxy` see them.
+   * Recovery by an operator: a new HAProxy from the config the old one ran, with the operator's edits if any (a
+   * runbook's "repoint pg-write at the new primary in haproxy.cfg and restart HAProxy"); the old container is
+   * removed first if it is still there. Its ports on the host are new; endpoints read through `haproxy` see them.
    */
-  async recreateHaproxy(): Promise<HaproxyNode> {
+  async recreateHaproxy(edits: readonly ConfigPatch[] = []): Promise<HaproxyNode> {
     const old = this.#part("haproxy");
+    const config = applyPatches(old.config, edits, "haproxy");
     await dockerClient()
       .getContainer(old.container.getId())
       .remove({ force: true })
       .catch(() => undefined);
-    const fresh = await startHaproxy(this.#parts.network, this.spec, old.config);
+    const fresh = await startHaproxy(this.#parts.network, this.spec, config);
     // A kill or stop of the old HAProxy is over: its heal would restart a container that is gone.
     this.#faults.settle("haproxy");
     this.#parts.haproxy = fresh;

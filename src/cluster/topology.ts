@@ -103,7 +103,7 @@ export type AppTestBug = (typeof APP_TEST_BUGS)[number];
 /** How the app sites run: these decide what users see under a fault, so scenarios choose them. */
 export interface AppSettings {
   /** Test-only regressions to switch on (mutants only); empty for a real run. */
-  readonly testBugs: readonly AppTestBug[];
+  readonly testBugs: readonly (AppTestBug | (string & {}))[];
   /** `strict`: a cache miss reads only the replica; `fallback`: then the primary. One for both sites, or one each. */
   readonly readPolicy: ReadPolicy | Readonly<Record<Site, ReadPolicy>>;
   /** Store for sessions made without naming one (clients may name memory, redis or mysql per session). */
@@ -183,9 +183,42 @@ export interface StackFiles {
   readonly mysqlSchema?: string;
 }
 
+/** What a stack's own app gets to build its environment from: its site and where its dependencies are. */
+export interface AppEnvironmentContext {
+  readonly site: Site;
+  /** The spec the stack runs (a mutant's included): map its settings (read policy, timeouts, TTL) to your env. */
+  readonly spec: TopologySpec;
+  /**
+   * `host:port` of each dependency as this site reaches it, through its own Toxiproxy link (so a fault can cut
+   * one site from one dependency): `pg-write`, `pg-read` (HAProxy's frontends), `mysql`, `redis-1`, `redis-2`.
+   */
+  readonly deps: Readonly<Record<string, string>>;
+  readonly postgres: { readonly user: string; readonly password: string; readonly database: string };
+  readonly mysql: { readonly user: string; readonly password: string; readonly database: string };
+  /** Sentinels' `host:port` and the master's name, for a Sentinel-aware client. */
+  readonly sentinels: readonly string[];
+  readonly redisMasterName: string;
+}
+
+/**
+ * A stack's own app, run in place of the built-in one on each site: an image recipe (a folder with a Dockerfile
+ * that builds `FROM ${BASE_IMAGE}`, Brownout's Debian base) and its environment per site. The contract: it
+ * listens on APP_PORT (8080) and answers `GET /health` with 200 when it can serve, with a JSON body
+ * `{ "site": APP_SITE, "dependencies": { "<name>": { "state": "up" | "down" } } }` (dependencies optional).
+ */
+export interface AppImage {
+  /** Image name (lowercase, digits, '-'): the image is `localhost/brownout-stack-<name>:<content hash>`. */
+  readonly name: string;
+  /** Absolute path of the recipe folder (the config loader resolves it). */
+  readonly recipeDir: string;
+  readonly environment: (ctx: AppEnvironmentContext) => Readonly<Record<string, string>>;
+}
+
 export interface TopologySpec {
   readonly slices: readonly Slice[];
   readonly files: StackFiles;
+  /** The stack's own app (absent: the built-in meeting app). */
+  readonly appImage?: AppImage;
   readonly timings: DetectionTimings;
   readonly margins: Margins;
   readonly app: AppSettings;
@@ -220,6 +253,7 @@ export interface SpecOptions {
   readonly caddyfile?: string;
   readonly profile?: string;
   readonly files?: StackFiles;
+  readonly appImage?: AppImage;
 }
 
 function mergeTimings(base: TimingOptions | undefined, over: TimingOptions | undefined): TimingOptions {
@@ -253,6 +287,7 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
   return {
     slices: slices as Slice[],
     files: partial.files ?? {},
+    ...(partial.appImage ? { appImage: partial.appImage } : {}),
     timings,
     margins: { ...DEFAULT_MARGINS, ...partial.margins },
     app: { ...DEFAULT_APP, ...partial.app },

@@ -1,5 +1,5 @@
 import type { Profile } from "../cluster/profiles.js";
-import type { SpecOptions, StackFiles } from "../cluster/topology.js";
+import type { AppImage, SpecOptions, StackFiles } from "../cluster/topology.js";
 import type { Scenario } from "../scenario/define.js";
 
 /**
@@ -15,7 +15,13 @@ export interface BrownoutConfig {
    */
   readonly scenarios: readonly (Scenario | string)[];
   /** Settings every scenario's topology starts from (a scenario's own `topology` goes on top). */
-  readonly stack?: Omit<SpecOptions, "files" | "profile">;
+  readonly stack?: Omit<SpecOptions, "files" | "profile" | "appImage">;
+  /**
+   * The stack's own app, run on each site in place of the built-in one: `recipe` is a folder (relative to the
+   * config) whose Dockerfile builds `FROM ${BASE_IMAGE}`; `environment` maps each site's dependency addresses and
+   * the spec's settings to the app's variables. See AppImage for the contract (port, /health).
+   */
+  readonly app?: { readonly name: string; readonly recipe: string; readonly environment: AppImage["environment"] };
   /** The stack's own HAProxy sections, Caddyfiles and SQL schemas; each missing one is the built-in. */
   readonly files?: StackFiles;
   /** Timing profiles beside the built-in `fast` and `production` (a name given twice replaces the built-in). */
@@ -25,7 +31,7 @@ export interface BrownoutConfig {
 }
 
 /** The keys a config may have: an unknown one is an error naming these. */
-export const CONFIG_KEYS = ["name", "scenarios", "stack", "files", "profiles", "reportsDir"] as const satisfies readonly (keyof BrownoutConfig)[];
+export const CONFIG_KEYS = ["name", "scenarios", "stack", "files", "app", "profiles", "reportsDir"] as const satisfies readonly (keyof BrownoutConfig)[];
 
 /** Types a config (as Vitest's and Playwright's `defineConfig` do): returns it unchanged. */
 export function defineConfig(config: BrownoutConfig): BrownoutConfig {

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import { glob } from "tinyglobby";
 import { PROFILES, type Profile } from "../cluster/profiles.js";
-import type { SpecOptions, StackFiles } from "../cluster/topology.js";
+import type { AppImage, SpecOptions, StackFiles } from "../cluster/topology.js";
 import { EXIT_USAGE, UserError } from "../errors.js";
 import type { Scenario } from "../scenario/define.js";
 import { ScenarioRegistry } from "../scenario/registry.js";
@@ -64,7 +64,10 @@ function scenariosOf(mod: Record<string, unknown>, file: string): Scenario[] {
   return list;
 }
 
-async function loadScenarios(entries: BrownoutConfig["scenarios"], file: string): Promise<Scenario[]> {
+/** How a module is imported: tsx's loader by default; a test runner passes its own (so modules are not loaded twice). */
+export type ModuleImporter = (file: string) => Promise<Record<string, unknown>>;
+
+async function loadScenarios(entries: BrownoutConfig["scenarios"], file: string, importer: ModuleImporter): Promise<Scenario[]> {
   const dir = dirname(file);
   const out: Scenario[] = [];
   for (const entry of entries) {
@@ -76,7 +79,7 @@ async function loadScenarios(entries: BrownoutConfig["scenarios"], file: string)
     // A glob's matches in a stable order, so the registry order (and the shards) never depend on the file system.
     const files = (await glob(entry, { cwd: dir, absolute: true })).sort();
     if (files.length === 0) throw new UserError(`${file}: scenarios '${entry}' matched no file under ${dir}`);
-    for (const f of files) out.push(...scenariosOf(await importModule(f, file), f));
+    for (const f of files) out.push(...scenariosOf(await importer(f), f));
   }
   return out;
 }
@@ -89,6 +92,13 @@ function absoluteFiles(files: StackFiles | undefined, dir: string): StackFiles {
     out[k] = path;
   }
   return out;
+}
+
+function appImageOf(app: NonNullable<BrownoutConfig["app"]>, dir: string, file: string): AppImage {
+  const recipeDir = resolve(dir, app.recipe);
+  if (!existsSync(join(recipeDir, "Dockerfile"))) throw new UserError(`${file}: app.recipe '${app.recipe}' has no Dockerfile (looked in ${recipeDir})`);
+  if (typeof app.environment !== "function") throw new UserError(`${file}: app.environment must be a function of the site's context`);
+  return { name: app.name, recipeDir, environment: app.environment };
 }
 
 /** Checks a config's shape, naming the valid keys for an unknown one. */
@@ -106,18 +116,18 @@ export function validateConfig(raw: unknown, file: string): BrownoutConfig {
 }
 
 /** Loads and resolves a config (from a file, or one already imported, as this repo's tests do). */
-export async function loadConfig(options: { file?: string; cwd?: string; config?: BrownoutConfig } = {}): Promise<LoadedConfig> {
+export async function loadConfig(options: { file?: string; cwd?: string; config?: BrownoutConfig; importer?: ModuleImporter } = {}): Promise<LoadedConfig> {
   const file = options.config && options.file ? resolve(options.file) : findConfig(options.file, options.cwd);
   const raw = options.config ?? (await importModule(file, file)).default;
   const config = validateConfig(raw, file);
   const dir = dirname(file);
-  const scenarios = await loadScenarios(config.scenarios, file);
+  const scenarios = await loadScenarios(config.scenarios, file, options.importer ?? ((f) => importModule(f, file)));
   const own = Object.fromEntries(Object.entries(config.profiles ?? {}).map(([name, p]) => [name, { ...p, name, options: { ...p.options, profile: name } }]));
   return {
     name: config.name,
     file,
     registry: new ScenarioRegistry(scenarios),
-    stack: { ...config.stack, files: absoluteFiles(config.files, dir) },
+    stack: { ...config.stack, files: absoluteFiles(config.files, dir), ...(config.app ? { appImage: appImageOf(config.app, dir, file) } : {}) },
     profiles: { ...PROFILES, ...own },
     reportsDir: config.reportsDir === undefined ? undefined : resolve(dir, config.reportsDir),
   };

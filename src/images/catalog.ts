@@ -132,16 +132,35 @@ export const CATALOG = {
   },
 } as const satisfies Record<string, Recipe>;
 
-export type Role = keyof typeof CATALOG;
+export type BuiltinRole = keyof typeof CATALOG;
+/** A stack's own image (its app, a part Brownout does not ship), registered from its config. */
+export type StackRole = `stack-${string}`;
+export type Role = BuiltinRole | StackRole;
 
-export const ROLES = Object.keys(CATALOG) as Role[];
+export const ROLES = Object.keys(CATALOG) as BuiltinRole[];
 
-export function isRole(name: string): name is Role {
+export function isRole(name: string): name is BuiltinRole {
   return Object.hasOwn(CATALOG, name);
 }
 
+const STACK_RECIPES = new Map<StackRole, Recipe>();
+
+/**
+ * Registers a stack's own recipe: a folder (absolute `dir`) with a Dockerfile that builds FROM the catalog's
+ * images it names (`from`, passed as build args such as BASE_IMAGE), content-hashed like every recipe.
+ */
+export function registerStackRecipe(name: string, r: Omit<Recipe, "purpose" | "host" | "args"> & Partial<Pick<Recipe, "host" | "args">>): StackRole {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`a stack image's name is lowercase letters, digits and '-', not '${name}'`);
+  const role: StackRole = `stack-${name}`;
+  STACK_RECIPES.set(role, { args: {}, host: ["apt"], ...r, purpose: "server" });
+  return role;
+}
+
 export function recipe(role: Role): Recipe {
-  return CATALOG[role];
+  if (isRole(role)) return CATALOG[role];
+  const r = STACK_RECIPES.get(role);
+  if (!r) throw new Error(`no recipe registered for ${role}`);
+  return r;
 }
 
 /** The roles built by default: everything but benchmark baselines. */

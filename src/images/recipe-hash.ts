@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { isAbsolute, join, relative, sep } from "node:path";
 import { fixture } from "../paths.js";
 import { type Role, recipe } from "./catalog.js";
 import { PINS } from "./pins.js";
@@ -8,7 +8,9 @@ import { PINS } from "./pins.js";
 export const FIXTURES_DIR = fixture("images");
 
 export function recipeDir(role: Role): string {
-  return join(FIXTURES_DIR, recipe(role).dir);
+  // A stack's own recipe names its folder absolutely; the catalog's are under fixtures/images.
+  const dir = recipe(role).dir;
+  return isAbsolute(dir) ? dir : join(FIXTURES_DIR, dir);
 }
 
 /** Every file of a folder, sorted, as [relative path, mode bit for exec, content]. */
@@ -38,7 +40,7 @@ export function recipeHash(role: Role): string {
   const r = recipe(role);
   const dir = recipeDir(role);
   const h = createHash("sha256");
-  h.update(`recipe-v1\0${r.dir}\0`);
+  h.update(`recipe-v1\0${isAbsolute(r.dir) ? role : r.dir}\0`);
   for (const path of listFiles(dir)) {
     const exec = (statSync(path).mode & 0o111) !== 0 ? "x" : "-";
     h.update(`${relative(dir, path).split(sep).join("/")}\0${exec}\0`);
