@@ -44,7 +44,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["src/**/*.int.test.ts", "test/**/*.int.test.ts"],
-          exclude: ["test/package.int.test.ts", "node_modules/**"],
+          exclude: ["test/package.int.test.ts", "test/remote-engine.int.test.ts", "node_modules/**"],
           // After the engine-free projects, before the chaos suite: never beside it (see below).
           sequence: { groupOrder: 1 },
           // Starts the engine and builds missing images once, before any test file runs.
@@ -56,10 +56,12 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // npm pack, installed into a fresh project, whose own scenario runs: after the integration tests, before
-          // the chaos suite, alone (it runs a scenario, whose bounds are timings).
-          name: "package",
-          include: ["test/package.int.test.ts"],
+          // Whole runs from the outside: npm pack installed into a fresh project, and a second engine over TCP
+          // with shards merged. After the integration tests, before the chaos suite, one file at a time (each
+          // runs scenarios, whose bounds are timings).
+          name: "outside",
+          include: ["test/package.int.test.ts", "test/remote-engine.int.test.ts"],
+          fileParallelism: false,
           sequence: { groupOrder: 2 },
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 300_000,

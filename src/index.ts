@@ -48,8 +48,27 @@ export { PG_CREDENTIALS, pgConnection, pgClient, withPg } from "./cluster/postgr
 export { MYSQL_CREDENTIALS, withMysql } from "./cluster/mysql-pair.js";
 export type { Mechanisms } from "./cluster/mechanisms.js";
 
-// Faults: what inject returns, so the runner heals it.
-export { activeFault, type ActiveFault } from "./faults/fault.js";
+// Faults: as data (a typed union with its constructors), interpreted against a started topology; the handle
+// inject returns, so the runner heals it.
+export { activeFault, type ActiveFault } from "./cluster/fault-handle.js";
+export {
+  FAULT_KINDS,
+  describeFault,
+  faultTarget,
+  haproxyRestart,
+  kill,
+  partition,
+  pause,
+  promote,
+  restart,
+  sentinelFailover,
+  setServer,
+  stop,
+  toxic,
+  type FaultKind,
+  type FaultSpec,
+} from "./faults/spec.js";
+export { injectFault } from "./faults/inject.js";
 
 // Workload: the history, clients and probes.
 export { History, type Mark } from "./workload/history.js";
@@ -90,6 +109,7 @@ export {
   probeTimeout,
   holdFault,
   faultThenHeal,
+  faultTimeline,
   recoveredInTime,
   faultInForceAt,
   measurement,

@@ -8,7 +8,9 @@ import { plainProgress } from "../images/progress.js";
 import { reportPaths, reportsDir } from "../report/paths.js";
 import { publish } from "../report/publish.js";
 import { runSucceeded, runSuite, suiteRuns } from "../runner/suite.js";
+import { imageRolesOf } from "../cluster/image-roles.js";
 import type { Profile } from "../cluster/profiles.js";
+import { mergeSpecOptions, resolveSpec } from "../cluster/topology.js";
 import { describeScenario } from "../scenario/dry-run.js";
 import { selectScenarios, shardOf } from "../scenario/select.js";
 import { CHAOS_USAGE, type ChaosArgs, parseChaosArgs } from "./chaos-args.js";
@@ -78,7 +80,9 @@ export async function chaosCommand(argv: readonly string[], mode: ChaosMode = "c
   }
   const startedAt = new Date();
   const engine = await ensureEngine();
-  await ensureImages({ onEvent: plainProgress((text) => process.stderr.write(text)) });
+  // Only what the selected runs start: a remote engine given those images needs nothing built.
+  const roles = [...new Set(runs.flatMap((r) => imageRolesOf(resolveSpec(mergeSpecOptions(mergeSpecOptions(mergeSpecOptions(config.stack, profile.options), r.scenario.topology), r.mutant?.deploy ?? {})))))];
+  await ensureImages({ roles, onEvent: plainProgress((text) => process.stderr.write(text)) });
   const paths = reportPaths(process.env.BROWNOUT_REPORTS_DIR ?? config.reportsDir ?? reportsDir());
   // This run's results only: earlier runs' files would mix into the summary and the report.
   await Promise.all([rm(join(paths.scenarios, "results"), { recursive: true, force: true }), rm(paths.allureResults, { recursive: true, force: true })]);

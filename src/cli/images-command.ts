@@ -1,11 +1,14 @@
 import { EXIT_USAGE, UserError } from "../errors.js";
-import { DEFAULT_ROLES, ROLES, type Role, isRole } from "../images/catalog.js";
+import { DEFAULT_ROLES, ROLES, type Role, isRole, recipe } from "../images/catalog.js";
+import { imageTag } from "../images/recipe-hash.js";
 import { ensureEngine } from "../images/engine.js";
 import { ensureImages } from "../images/ensure-images.js";
 import { plainProgress, resultTable, ttyProgress } from "../images/progress.js";
 
-export const IMAGES_USAGE = `usage: brownout images [role...] [--list]
-Builds the images of the given roles (default: every role but benchmark baselines) that are missing.`;
+export const IMAGES_USAGE = `usage: brownout images [role...] [--list | --list-tags]
+Builds the images of the given roles (default: every role but benchmark baselines) that are missing.
+  --list        the roles, one per line
+  --list-tags   the server images' tags for these recipes, one per line (to copy them to another engine)`;
 
 /** `brownout images`: build whatever is missing, with progress, then a table of what there is. */
 export async function imagesCommand(args: readonly string[]): Promise<number> {
@@ -17,8 +20,12 @@ export async function imagesCommand(args: readonly string[]): Promise<number> {
     process.stdout.write(`${ROLES.join("\n")}\n`);
     return 0;
   }
+  if (args.includes("--list-tags")) {
+    process.stdout.write(`${DEFAULT_ROLES.filter((r) => recipe(r).purpose === "server").map((r) => imageTag(r)).join("\n")}\n`);
+    return 0;
+  }
   const flag = args.find((a) => a.startsWith("-"));
-  if (flag) throw new UserError(`unknown option '${flag}'; options are: --list, --help`, { exitCode: EXIT_USAGE, hint: "brownout images --help" });
+  if (flag) throw new UserError(`unknown option '${flag}'; options are: --list, --list-tags, --help`, { exitCode: EXIT_USAGE, hint: "brownout images --help" });
   const unknown = args.filter((a) => !isRole(a));
   if (unknown.length > 0) {
     throw new UserError(`unknown role${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `'${u}'`).join(", ")}; roles are: ${ROLES.join(", ")}`, {

@@ -2,8 +2,10 @@ import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { UserError } from "../errors.js";
+import { dockerClient } from "../images/engine.js";
+import { until } from "./until.js";
 import { templateFile } from "./templates.js";
-import { type ActiveFault, activeFault } from "../faults/fault.js";
+import { type ActiveFault, activeFault } from "./fault-handle.js";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
 import { type TopologySpec, applyPatches } from "./topology.js";
@@ -115,6 +117,27 @@ export class HaproxyNode {
   }
 }
 
+/** Where the image reads its config. */
+const CONFIG_PATH = "/usr/local/etc/haproxy/haproxy.cfg";
+
+/**
+ * `systemctl reload haproxy`, as an operator does after editing haproxy.cfg: the new config is written in place
+ * and the master process (HAProxy runs `-W`, master-worker) is sent SIGUSR2, which starts a worker on it while
+ * the old one finishes its connections. The container, its address and its ports stay. Resolves once the new
+ * worker answers the runtime API; a config HAProxy refuses keeps the old worker, and is an error here.
+ */
+export async function reloadHaproxy(node: HaproxyNode, config: string): Promise<HaproxyNode> {
+  const pidOf = async () => /^Pid: (\d+)$/m.exec(await node.runtime("show info"))?.[1];
+  const before = await pidOf();
+  await node.container.copyContentToContainer([{ content: config, target: CONFIG_PATH }]);
+  await dockerClient().getContainer(node.container.getId()).kill({ signal: "SIGUSR2" });
+  await until("HAProxy's new worker on the edited config", 10_000, async () => {
+    const pid = await pidOf().catch(() => undefined);
+    return pid !== undefined && pid !== before ? true : undefined;
+  }, 50);
+  return new HaproxyNode(node.container, config);
+}
+
 export async function startHaproxy(network: StartedNetwork, spec: TopologySpec, config: string = renderHaproxyConfig(spec)): Promise<HaproxyNode> {
   const frontends = Object.entries(HAPROXY_PORTS)
     .filter(([name]) => (name.startsWith("pg-") ? spec.slices.includes("postgres") : spec.slices.includes("mysql")))
@@ -124,7 +147,7 @@ export async function startHaproxy(network: StartedNetwork, spec: TopologySpec, 
     .withNetwork(network)
     .withNetworkAliases("haproxy")
     .withExposedPorts(PORTS.haproxyStats, PORTS.haproxyRuntime, ...frontends)
-    .withCopyContentToContainer([{ content: config, target: "/usr/local/etc/haproxy/haproxy.cfg" }])
+    .withCopyContentToContainer([{ content: config, target: CONFIG_PATH }])
     .start();
   return new HaproxyNode(container, config);
 }

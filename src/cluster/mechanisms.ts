@@ -1,5 +1,6 @@
 import type { StartedTestContainer } from "testcontainers";
 import { dockerClient } from "../images/engine.js";
+import { demuxedText } from "./docker-output.js";
 import type { AppSites } from "./app-sites.js";
 import type { FactParts } from "./facts.js";
 import { PORTS, hostUrl } from "./containers.js";
@@ -172,26 +173,7 @@ async function readContainerFile(container: StartedTestContainer, path: string):
   const exec = await dockerClient()
     .getContainer(container.getId())
     .exec({ Cmd: ["cat", path], AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({});
-  const out = await new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (d: Buffer) => chunks.push(d));
-    stream.on("end", () => { resolve(Buffer.concat(chunks)); });
-    stream.on("error", reject);
-  });
-  return demuxText(out);
-}
-
-/** Docker multiplexes stdout and stderr of a non-TTY container (logs, exec) in 8-byte-headed frames: as text. */
-export function demuxText(buffer: Buffer): string {
-  const parts: Buffer[] = [];
-  let i = 0;
-  while (i + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(i + 4);
-    parts.push(buffer.subarray(i + 8, i + 8 + size));
-    i += 8 + size;
-  }
-  return Buffer.concat(parts).toString("utf8");
+  return demuxedText(await exec.start({}));
 }
 
 async function sentinelViews(rs: RedisSentinel): Promise<SentinelView[]> {

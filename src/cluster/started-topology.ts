@@ -2,16 +2,17 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { UserError } from "../errors.js";
-import { type ActiveFault, FaultLedger, activeFault } from "../faults/fault.js";
-import { type ProxiedPath, partition } from "../faults/network.js";
-import { type ProcessFault, injectProcessFault } from "../faults/process.js";
+import { type ActiveFault, FaultLedger, activeFault } from "./fault-handle.js";
+import { type ProxiedPath, partition } from "./partition.js";
+import { type ProcessFault, injectProcessFault } from "./process-control.js";
 import { dockerClient } from "../images/engine.js";
 import { PORTS, hostUrl } from "./containers.js";
 import { type AppSites, appUrl } from "./app-sites.js";
 import { caddyUrl } from "./caddy.js";
-import { type HaproxyNode, startHaproxy } from "./haproxy.js";
+import { type HaproxyNode, reloadHaproxy, startHaproxy } from "./haproxy.js";
 import { type FactsSnapshot, type SteadyStateFacts, gatherFacts, snapshotOf } from "./facts.js";
-import { type Mechanisms, demuxText, readMechanisms } from "./mechanisms.js";
+import { demuxedText } from "./docker-output.js";
+import { type Mechanisms, readMechanisms } from "./mechanisms.js";
 import { MYSQL_ROLES, type MysqlPair } from "./mysql-pair.js";
 import { removeRunNetwork } from "./network.js";
 import { type PostgresPair, withPg } from "./postgres-pair.js";
@@ -259,6 +260,16 @@ export class StartedTopology implements AsyncDisposable {
   }
 
   /**
+   * Operator action: edit haproxy.cfg and reload HAProxy in place (a runbook's "repoint pg-write at the new
+   * primary and restart HAProxy"). The edits stay: the reloaded config is the new steady state.
+   */
+  async editHaproxy(edits: readonly ConfigPatch[]): Promise<ActiveFault> {
+    const old = this.#part("haproxy");
+    this.#parts.haproxy = await reloadHaproxy(old, applyPatches(old.config, edits, "haproxy"));
+    return this.#faults.track(activeFault(`haproxy.cfg edited (${String(edits.length)} change(s)), reloaded`, () => Promise.resolve()));
+  }
+
+  /**
    * Declares the faults on a role over without healing them: an operator who promoted the replica must not see
    * the old primary restarted as a second primary when the run is torn down.
    */
@@ -284,7 +295,7 @@ export class StartedTopology implements AsyncDisposable {
     const buffer = await dockerClient()
       .getContainer(this.node(role).getId())
       .logs({ stdout: true, stderr: true, follow: false, timestamps: true });
-    return demuxText(buffer);
+    return demuxedText(buffer);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

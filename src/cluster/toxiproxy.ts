@@ -1,7 +1,7 @@
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { Toxiproxy } from "toxiproxy-node-client";
 import { UserError } from "../errors.js";
-import { type ActiveFault, activeFault } from "../faults/fault.js";
+import { type ActiveFault, activeFault } from "./fault-handle.js";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
 import { SITES, type Site, type Slice, type TopologySpec } from "./topology.js";

@@ -5,8 +5,8 @@ import { PINS } from "./pins.js";
  * the Go module proxy, the host's CA bundle. */
 export type HostInput = "apt" | "go" | "tls";
 
-/** What a recipe is for: the servers a topology runs, a build-only stage, or a benchmark baseline. */
-export type Purpose = "server" | "builder" | "bench";
+/** What a recipe is for: the servers a topology runs, a build-only stage, a benchmark baseline, or a CI tool. */
+export type Purpose = "server" | "builder" | "bench" | "tool";
 
 export interface Recipe {
   readonly summary: string;
@@ -122,6 +122,14 @@ export const CATALOG = {
     purpose: "server",
     generated: { "app.cjs": appBundle },
   },
+  actionlint: {
+    summary: `actionlint ${PINS.actionlint}, built from source, checks .github/workflows (npm run actionlint)`,
+    dir: "actionlint",
+    from: ["base", "gobuild"],
+    args: { ACTIONLINT_VERSION: PINS.actionlint },
+    host: ["go"],
+    purpose: "tool",
+  },
   nettools: {
     summary: "iptables and iproute2, run as a sidecar in a container's network namespace for partitions",
     dir: "nettools",
@@ -163,8 +171,8 @@ export function recipe(role: Role): Recipe {
   return r;
 }
 
-/** The roles built by default: everything but benchmark baselines. */
-export const DEFAULT_ROLES: readonly Role[] = ROLES.filter((r) => recipe(r).purpose !== "bench");
+/** The roles built by default: everything a run needs (not benchmark baselines, not CI tools). */
+export const DEFAULT_ROLES: readonly Role[] = ROLES.filter((r) => recipe(r).purpose !== "bench" && recipe(r).purpose !== "tool");
 
 /** `role` and every catalog image it builds FROM, dependencies first. */
 export function withDependencies(roles: readonly Role[]): Role[] {

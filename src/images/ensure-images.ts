@@ -53,19 +53,28 @@ export async function ensureImages(options: EnsureImagesOptions = {}): Promise<I
   const emit = options.onEvent ?? (() => undefined);
   const logDir = options.logDir ?? DEFAULT_LOG_DIR;
   const concurrency = Math.max(1, options.concurrency ?? Number(process.env.BROWNOUT_BUILD_JOBS ?? 3));
-  const order = withDependencies(options.roles ?? DEFAULT_ROLES);
+  const requested = options.roles ?? DEFAULT_ROLES;
 
+  // What a role builds FROM matters only when the role itself must be built: an engine that was given the
+  // server images (a remote one, say) needs neither the base nor the Go toolchain.
   const results = new Map<Role, ImageResult>();
   const missing: Role[] = [];
-  for (const role of order) {
+  const visit = async (role: Role): Promise<void> => {
+    if (results.has(role) || missing.includes(role)) return;
     const tag = imageTag(role);
     const size = await present(docker, tag);
-    if (size === undefined) missing.push(role);
-    else {
+    if (size === undefined) {
+      missing.push(role);
+      for (const dep of recipe(role).from) await visit(dep as Role);
+    } else {
       results.set(role, { role, tag, status: "cached", ms: 0, sizeBytes: size });
       emit({ kind: "cached", role, tag });
     }
-  }
+  };
+  for (const role of withDependencies(requested).filter((r) => requested.includes(r))) await visit(role);
+  const order = withDependencies(requested).filter((r) => results.has(r) || missing.includes(r));
+  // Build in dependency order.
+  missing.sort((a, b) => order.indexOf(a) - order.indexOf(b));
   if (missing.length === 0) return order.map((r) => results.get(r) as ImageResult);
 
   const host = await readHostSources();

@@ -15,4 +15,6 @@ export const PINS = {
    * (testcontainers/ryuk:0.14.0).
    */
   ryukProtocol: "0.14.0",
+  /** github.com/rhysd/actionlint release (its go.mod fits the build stage's Go), to check the CI workflows. */
+  actionlint: "v1.7.7",
 } as const;

@@ -18,7 +18,10 @@ describe("testcontainers environment", () => {
   it("publishes ports on loopback for a local engine; a remote engine's bind address is the user's to set", () => {
     expect(publishAddress({})).toBe("127.0.0.1");
     expect(publishAddress({ DOCKER_HOST: "unix:///run/user/1000/docker.sock" })).toBe("127.0.0.1");
-    expect(publishAddress({ DOCKER_HOST: "tcp://127.0.0.1:2375" })).toBe("0.0.0.0");
+    // An engine on this machine's loopback is local: its ports stay on loopback too; a remote one publishes on all.
+    expect(publishAddress({ DOCKER_HOST: "tcp://127.0.0.1:2375" })).toBe("127.0.0.1");
+    expect(publishAddress({ DOCKER_HOST: "tcp://10.0.0.5:2375" })).toBe("0.0.0.0");
+    expect(publishAddress({ DOCKER_HOST: "tcp://10.0.0.5:2375", BROWNOUT_BIND_ADDRESS: "10.0.0.5" })).toBe("10.0.0.5");
     expect(publishAddress({ DOCKER_HOST: "tcp://127.0.0.1:2375", BROWNOUT_BIND_ADDRESS: "127.0.0.1" })).toBe("127.0.0.1");
   });
 });

@@ -25,5 +25,8 @@ export function testcontainersEnv(env: NodeJS.ProcessEnv = process.env): Record<
  */
 export function publishAddress(env: NodeJS.ProcessEnv = process.env): string {
   if (env.BROWNOUT_BIND_ADDRESS) return env.BROWNOUT_BIND_ADDRESS;
-  return engineEndpoint(env).startsWith("unix://") ? "127.0.0.1" : "0.0.0.0";
+  const endpoint = engineEndpoint(env);
+  // An engine on this machine's loopback (a second dockerd on tcp://127.0.0.1:PORT) is local too.
+  const loopback = /^tcp:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/.test(endpoint);
+  return endpoint.startsWith("unix://") || loopback ? "127.0.0.1" : "0.0.0.0";
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { op, series } from "../assertions/testing.js";
 import type { Mechanisms } from "../cluster/mechanisms.js";
 import { resolveSpec } from "../cluster/topology.js";
-import { activeFault } from "../faults/fault.js";
+import { activeFault } from "../cluster/fault-handle.js";
 import { History } from "../workload/history.js";
 import { NEMESIS, completions } from "../workload/op.js";
 import { mechanismControls, stepsRanAsDeclared } from "./controls.js";

@@ -4,7 +4,9 @@ import { recovery } from "../assertions/recovery.js";
 import type { StartedTopology, SteadyStateFacts } from "../cluster/index.js";
 import type { Mechanisms } from "../cluster/mechanisms.js";
 import type { SpecOptions, TopologySpec } from "../cluster/topology.js";
-import type { ActiveFault } from "../faults/fault.js";
+import type { ActiveFault } from "../cluster/fault-handle.js";
+import { injectFault } from "../faults/inject.js";
+import { type FaultSpec, describeFault, faultTarget } from "../faults/spec.js";
 import type { History } from "../workload/history.js";
 import type { HttpClient } from "../workload/http-client.js";
 import type { Completed } from "../workload/op.js";
@@ -159,11 +161,19 @@ export function probeTimeout(spec: TopologySpec): number {
   return 2 * spec.timings.app.depTimeoutMs + spec.timings.caddy.tryDurationMs + spec.margins.schedulerLatenessMs;
 }
 
-/** The common method: inject one fault, hold it for the fault phase, hand it back to be healed. */
-export async function holdFault(ctx: RunContext, inject: () => Promise<ActiveFault>): Promise<readonly ActiveFault[]> {
-  const fault = await inject();
+/**
+ * The common method: inject one fault (as data, or a function of the topology), hold it for the fault phase,
+ * hand it back to be healed.
+ */
+export async function holdFault(ctx: RunContext, inject: FaultSpec | (() => Promise<ActiveFault>)): Promise<readonly ActiveFault[]> {
+  const fault = typeof inject === "function" ? await inject() : await injectFault(ctx.topology, inject);
   await ctx.hold(ctx.phases.faultMs);
   return [fault];
+}
+
+/** The timeline of one fault given as data: injected when the fault phase starts, healed at its end. */
+export function faultTimeline(fault: FaultSpec, heal: string): TimelineStep[] {
+  return faultThenHeal(describeFault(fault), faultTarget(fault), heal);
 }
 
 /** A timeline of one fault at the start of the fault phase and its heal at the end (`faultMs` as a number or "end"). */

@@ -1,5 +1,5 @@
 import type { StartedTopology } from "../cluster/index.js";
-import type { ActiveFault } from "../faults/fault.js";
+import type { ActiveFault } from "../cluster/fault-handle.js";
 import type { History } from "../workload/history.js";
 import { NEMESIS, type NemesisF } from "../workload/op.js";
 
@@ -75,7 +75,7 @@ export class Nemesis {
   }
 }
 
-type FaultMethod = "kill" | "stop" | "pause" | "restart" | "partition" | "toxic" | "promote" | "setServer" | "sentinelFailover" | "recreateHaproxy";
+type FaultMethod = "kill" | "stop" | "pause" | "restart" | "partition" | "toxic" | "promote" | "setServer" | "sentinelFailover" | "recreateHaproxy" | "editHaproxy";
 
 /** Which topology methods are fault steps, as what nemesis op, and what they target (from their arguments). */
 const STEPS: Record<FaultMethod, { phase: "fault" | "operator"; f: NemesisF; target: (args: readonly unknown[]) => string; describe: (args: readonly unknown[]) => string }> = {
@@ -88,6 +88,7 @@ const STEPS: Record<FaultMethod, { phase: "fault" | "operator"; f: NemesisF; tar
   promote: { phase: "operator", f: "promote", target: (a) => String(a[0]), describe: (a) => `promote ${String(a[0])}` },
   setServer: { phase: "operator", f: "set-server", target: (a) => `${String(a[0])}/${String(a[1])}`, describe: (a) => `set server ${String(a[0])}/${String(a[1])} ${JSON.stringify(a[2])}` },
   sentinelFailover: { phase: "operator", f: "sentinel-failover", target: () => "sentinels", describe: () => "SENTINEL FAILOVER" },
+  editHaproxy: { phase: "operator", f: "reload", target: () => "haproxy", describe: (a) => `edit haproxy.cfg (${String((a[0] as readonly unknown[]).length)} change(s)) and reload haproxy` },
   recreateHaproxy: {
     phase: "operator",
     f: "recreate",

@@ -5,7 +5,7 @@ import { type CheckResult, control, result } from "../assertions/check.js";
 import { startTopology, type StartedTopology } from "../cluster/index.js";
 import { PROFILES, type Profile } from "../cluster/profiles.js";
 import { type SpecOptions, mergeSpecOptions, resolveSpec } from "../cluster/topology.js";
-import type { ActiveFault } from "../faults/fault.js";
+import type { ActiveFault } from "../cluster/fault-handle.js";
 import { timelineSvg } from "../report/timeline.js";
 import { History } from "../workload/history.js";
 import { HttpClient } from "../workload/http-client.js";

@@ -1,4 +1,4 @@
-import { bound, control, defineScenario, lostWrites, measurement, OBSERVE_MS, productsOnPrimary, recoveredInTime, result, targets } from "brownout";
+import { bound, control, defineScenario, haproxyRestart, injectFault, kill, lostWrites, promote, measurement, OBSERVE_MS, productsOnPrimary, recoveredInTime, result, targets } from "brownout";
 import { failFast } from "./bounds.js";
 import { inserts, reads, seed } from "./workload.js";
 
@@ -10,13 +10,14 @@ const REPOINT = { file: "haproxy" as const, find: "server pg-primary pg-primary:
 
 /**
  * Seed 004, "Panne Primary" and its manual failover: writes fail at once; the operator promotes the replica
- * (pg_promote, as `pg_ctl promote`), points pg-write at it in haproxy.cfg and restarts HAProxy; writes resume.
+ * (pg_promote, as `pg_ctl promote`), points pg-write at it in haproxy.cfg and restarts HAProxy (a reload in
+ * place: `systemctl reload haproxy`); writes resume.
  * Replication is asynchronous: writes acknowledged within the replication lag before the kill may be lost,
  * counted; any other loss is red.
  */
 export default defineScenario({
   name: "products-primary-down",
-  fault: "kill pg-primary; the operator promotes pg-replica, edits haproxy.cfg to point pg-write at it, restarts HAProxy",
+  fault: "kill pg-primary; the operator promotes pg-replica, edits haproxy.cfg to point pg-write at it, reloads HAProxy",
   expected: "writes fail fast while the primary is gone and resume after the runbook; no acknowledged write lost beyond the async lag window",
   topology: {},
   mechanisms: ["pg-streaming", "haproxy-checks", "caddy-failover"],
@@ -28,7 +29,7 @@ export default defineScenario({
   timeline: [
     { atMs: 0, action: "kill", target: "pg-primary" },
     { atMs: OPERATOR_MS, action: "pg_promote()", target: "pg-replica" },
-    { atMs: OPERATOR_MS, action: "edit haproxy.cfg (pg-write → pg-replica), restart HAProxy", target: "haproxy" },
+    { atMs: OPERATOR_MS, action: "edit haproxy.cfg (pg-write → pg-replica), reload HAProxy", target: "haproxy" },
     { atMs: "end", action: "heal: none (the old primary stays down: restarting it would make two primaries)", target: "pg-primary" },
   ],
   // The new steady state on purpose: one primary (pg-replica), no replica, HAProxy's pg-write on pg-replica.
@@ -43,19 +44,20 @@ export default defineScenario({
     };
   },
   async inject(ctx) {
-    const kill = await ctx.topology.kill("pg-primary");
+    const killed = await injectFault(ctx.topology, kill("pg-primary"));
     await ctx.hold(OPERATOR_MS);
-    const promote = await ctx.topology.promote("pg-replica");
-    await ctx.topology.recreateHaproxy([REPOINT]);
+    // The runbook, step by step (seed 004): promote the replica, repoint pg-write in haproxy.cfg, restart HAProxy.
+    const runbook = [];
+    for (const step of [promote("pg-replica"), haproxyRestart([REPOINT])]) runbook.push(await injectFault(ctx.topology, step));
     await ctx.hold(Math.max(0, ctx.phases.faultMs - OPERATOR_MS));
-    return [kill, promote];
+    return [killed, ...runbook];
   },
   heal(ctx) {
     ctx.topology.settle("pg-primary");
     return Promise.resolve();
   },
   checks(e) {
-    const restarted = e.journal.find((j) => j.f === "recreate" && j.outcome === "ok");
+    const restarted = e.journal.find((j) => j.f === "reload" && j.outcome === "ok");
     const restartedAt = restarted ? restarted.t + restarted.durationMs : Number.POSITIVE_INFINITY;
     const ins = e.ops.filter((o) => o.f === "product-insert");
     const failedBefore = ins.filter((o) => o.type !== "ok" && o.start >= e.at.fault && o.start < restartedAt);
@@ -63,13 +65,13 @@ export default defineScenario({
     const limit = failFast(e.spec);
     // Writes resume once HAProxy runs the edited config and its check has passed `rise` times.
     const h = e.spec.timings.haproxy;
-    const resume = bound(["HAProxy restarted (journal)", Math.round(restartedAt - e.at.fault)], ["inter", h.interMs, "rise", h.rise], ["check timeout", h.checkTimeoutMs], ...measurement(e.spec));
+    const resume = bound(["HAProxy reloaded (journal)", Math.round(restartedAt - e.at.fault)], ["inter", h.interMs, "rise", h.rise], ["check timeout", h.checkTimeoutMs], ...measurement(e.spec));
     const firstOk = ins.find((o) => o.type === "ok" && o.start > e.at.fault);
     const resumedAfter = firstOk ? firstOk.end - e.at.fault : Number.POSITIVE_INFINITY;
     const writeUp = (e.facts.haproxy ?? []).filter((s) => s.backend === "pg-write" && s.status.startsWith("UP")).map((s) => s.server);
     return [
-      control("the kill was felt: writes failed before the runbook ran", failedBefore.length > 0, `${String(failedBefore.length)} inserts failed between the kill and HAProxy's restart`),
-      control("the runbook ran: replica promoted, HAProxy restarted on the edited config", restarted !== undefined && e.journal.some((j) => j.f === "promote" && j.outcome === "ok"), e.journal.map((j) => `${j.f} ${j.target} ${j.outcome}`).join("; ")),
+      control("the kill was felt: writes failed before the runbook ran", failedBefore.length > 0, `${String(failedBefore.length)} inserts failed between the kill and HAProxy's reload`),
+      control("the runbook ran: replica promoted, HAProxy reloaded on the edited config", restarted !== undefined && e.journal.some((j) => j.f === "promote" && j.outcome === "ok"), e.journal.map((j) => `${j.f} ${j.target} ${j.outcome}`).join("; ")),
       result("writes fail fast", slowest <= limit.ms, `${String(failedBefore.length)} failed inserts, the slowest answered in ${String(Math.round(slowest))} ms (limit ${limit.derivation})`, { slowestFailedWriteMs: Math.round(slowest), limitMs: limit.ms }),
       result("writes resume after the runbook", resumedAfter <= resume.ms, `first acknowledged insert ${String(Math.round(resumedAfter))} ms after the kill (bound ${resume.derivation})`, { resumedAfterMs: Math.round(resumedAfter), boundMs: resume.ms }),
       result("one primary behind pg-write", writeUp.length === 1 && writeUp[0] === "pg-replica", `pg-write servers UP: ${writeUp.join(", ") || "none"}`),

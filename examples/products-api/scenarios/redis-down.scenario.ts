@@ -1,6 +1,9 @@
-import { control, defineScenario, faultThenHeal, holdFault, noFailures, OBSERVE_MS, recoveredInTime, result, staleReads, targets } from "brownout";
+import { control, defineScenario, faultTimeline, holdFault, noFailures, OBSERVE_MS, recoveredInTime, result, staleReads, targets, toxic } from "brownout";
 import { cacheTtl } from "./bounds.js";
 import { reads, seed, writes } from "./workload.js";
+
+/** Every app→Redis link down: connections refused, as when the cache node is gone. */
+const CUT = toxic("app-redis", { type: "down" });
 
 /**
  * Seed 004, "Panne Redis": the API keeps working by reading the replica directly (slower, service kept). Both
@@ -17,14 +20,14 @@ export default defineScenario({
     { name: "health-requires-all-deps", regression: "/health fails when the cache is down, so Caddy takes both sites out", deploy: { app: { testBugs: ["health-requires-all-deps"] } } },
   ],
   phases: (spec) => ({ steadyMs: 2000, faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2500, recoveryBoundMs: 5000 }),
-  timeline: faultThenHeal("toxic down", "app-redis", "proxies enabled"),
+  timeline: faultTimeline(CUT, "proxies enabled"),
   async workload(ctx) {
     const t = targets(ctx.topology);
     const keys = await seed(ctx, t.gra, 4);
     // Two keys keep changing (their reads miss after each write); the other two are served from the cache.
     return { probes: [reads(ctx.http, t.caddy, keys), writes(ctx.http, t.caddy, keys.slice(0, 2))] };
   },
-  inject: (ctx) => holdFault(ctx, () => ctx.topology.toxic("app-redis", { type: "down" })),
+  inject: (ctx) => holdFault(ctx, CUT),
   checks(e) {
     const ok = e.ops.filter((o) => o.f === "product-read" && o.type === "ok");
     const cutFrom = e.at.fault + e.spec.timings.app.depTimeoutMs;

@@ -1,4 +1,4 @@
-import { control, defineScenario, faultThenHeal, holdFault, noFailures, OBSERVE_MS, recoveredInTime, result, targets } from "brownout";
+import { control, defineScenario, faultTimeline, holdFault, kill, noFailures, OBSERVE_MS, recoveredInTime, result, targets } from "brownout";
 import { failFast } from "./bounds.js";
 import { reads, seed, writes } from "./workload.js";
 
@@ -18,7 +18,7 @@ export default defineScenario({
     { name: "health-requires-all-deps", regression: "/health fails when the replica is down, so Caddy takes both sites out and writes fail too", deploy: { app: { testBugs: ["health-requires-all-deps"] } } },
   ],
   phases: (spec) => ({ steadyMs: 2000, faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2500, recoveryBoundMs: 10_000 }),
-  timeline: faultThenHeal("kill", "pg-replica", "start pg-replica"),
+  timeline: faultTimeline(kill("pg-replica"), "start pg-replica"),
   // Restarted, the replica streams again; HAProxy's check sees it within its rise.
   async workload(ctx) {
     const t = targets(ctx.topology);
@@ -26,7 +26,7 @@ export default defineScenario({
     // hot: never written, so cached for the TTL; churn: written all along, so every read after a write misses.
     return { probes: [reads(ctx.http, t.caddy, keys.slice(2), "hot-read"), reads(ctx.http, t.caddy, keys.slice(0, 2), "churn-read"), writes(ctx.http, t.caddy, keys.slice(0, 2))] };
   },
-  inject: (ctx) => holdFault(ctx, () => ctx.topology.kill("pg-replica")),
+  inject: (ctx) => holdFault(ctx, kill("pg-replica")),
   checks(e) {
     const inForce = e.at.fault + e.spec.timings.app.depTimeoutMs;
     const churn = e.ops.filter((o) => o.f === "churn-read" && o.start > inForce && o.end < e.at.heal);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FaultLedger, activeFault } from "./fault.js";
+import { FaultLedger, activeFault } from "./fault-handle.js";
 
 describe("faults", () => {
   it("heals once, however often heal is called", async () => {

@@ -1,6 +1,6 @@
 import type { StartedTestContainer } from "testcontainers";
 import { dockerClient } from "../images/engine.js";
-import { type ActiveFault, activeFault } from "./fault.js";
+import { type ActiveFault, activeFault } from "./fault-handle.js";
 
 /** Process faults: what happens to a server's container, as an operator or the kernel would do it. */
 export type ProcessFault = "kill" | "stop" | "pause" | "restart";

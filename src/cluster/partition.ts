@@ -1,8 +1,8 @@
 import { LABEL_TESTCONTAINERS_SESSION_ID, type StartedTestContainer, getContainerRuntimeClient, getReaper } from "testcontainers";
-import { runLabels } from "../cluster/labels.js";
+import { runLabels } from "./labels.js";
 import { dockerClient } from "../images/engine.js";
 import { imageTag } from "../images/recipe-hash.js";
-import { type ActiveFault, activeFault } from "./fault.js";
+import { type ActiveFault, activeFault } from "./fault-handle.js";
 
 export interface Endpoint {
   readonly name: string;

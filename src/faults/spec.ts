@@ -1,0 +1,90 @@
+import type { ConfigPatch, NodeRole } from "../cluster/topology.js";
+import type { LinkName, ToxicSpec } from "../cluster/toxiproxy.js";
+import type { ServerChange } from "../cluster/haproxy.js";
+
+/**
+ * A fault (or an operator's step) as data: what a scenario injects, what the journal and the dry run show, what
+ * a schedule is made of. `src/faults/inject.ts` interprets it against a started topology; every one has a heal
+ * (a no-op for the irreversible operator steps, whose heal is the new steady state).
+ */
+export type FaultSpec =
+  /** SIGKILL, `docker stop`, SIGSTOP (frozen), or a restart of a role's container; healed by starting, unpausing. */
+  | { readonly kind: "kill" | "stop" | "pause" | "restart"; readonly role: NodeRole }
+  /** Both directions between two roles cut (iptables in their network namespaces), links between them too. */
+  | { readonly kind: "partition"; readonly between: readonly [NodeRole, NodeRole] }
+  /** A Toxiproxy toxic on a link or a group of links (`app-redis`, `app-gra-deps`, ...). */
+  | { readonly kind: "toxic"; readonly link: LinkName | (string & {}); readonly toxic: ToxicSpec }
+  /** pg_promote() on a standby: irreversible. */
+  | { readonly kind: "promote"; readonly role: "pg-primary" | "pg-replica" }
+  /** A server's state or address through HAProxy's runtime API; healed back. */
+  | { readonly kind: "set-server"; readonly backend: string; readonly server: string; readonly change: ServerChange }
+  /** SENTINEL FAILOVER: irreversible. */
+  | { readonly kind: "sentinel-failover" }
+  /**
+   * The operator edits haproxy.cfg and restarts HAProxy: reloaded in place on the edited config (the container
+   * and its address stay); with no edits, a new HAProxy from its saved config (after a kill, say).
+   */
+  | { readonly kind: "haproxy-restart"; readonly edits: readonly ConfigPatch[] };
+
+export type FaultKind = FaultSpec["kind"];
+
+export const FAULT_KINDS = ["kill", "stop", "pause", "restart", "partition", "toxic", "promote", "set-server", "sentinel-failover", "haproxy-restart"] as const satisfies readonly FaultKind[];
+
+// Constructors, so a scenario reads as its runbook: inject(ctx, kill("pg-primary")).
+export const kill = (role: NodeRole): FaultSpec => ({ kind: "kill", role });
+export const stop = (role: NodeRole): FaultSpec => ({ kind: "stop", role });
+export const pause = (role: NodeRole): FaultSpec => ({ kind: "pause", role });
+export const restart = (role: NodeRole): FaultSpec => ({ kind: "restart", role });
+export const partition = (a: NodeRole, b: NodeRole): FaultSpec => ({ kind: "partition", between: [a, b] });
+export const toxic = (link: LinkName | (string & {}), spec: ToxicSpec): FaultSpec => ({ kind: "toxic", link, toxic: spec });
+export const promote = (role: "pg-primary" | "pg-replica"): FaultSpec => ({ kind: "promote", role });
+export const setServer = (backend: string, server: string, change: ServerChange): FaultSpec => ({ kind: "set-server", backend, server, change });
+export const sentinelFailover = (): FaultSpec => ({ kind: "sentinel-failover" });
+export const haproxyRestart = (edits: readonly ConfigPatch[] = []): FaultSpec => ({ kind: "haproxy-restart", edits });
+
+/** What a fault hits, as the journal and the timeline name it. */
+export function faultTarget(f: FaultSpec): string {
+  switch (f.kind) {
+    case "kill":
+    case "stop":
+    case "pause":
+    case "restart":
+    case "promote":
+      return f.role;
+    case "partition":
+      return f.between.join(", ");
+    case "toxic":
+      return f.link;
+    case "set-server":
+      return `${f.backend}/${f.server}`;
+    case "sentinel-failover":
+      return "sentinels";
+    case "haproxy-restart":
+      return "haproxy";
+  }
+}
+
+/** A fault in one line, for the dry run and the journal. */
+export function describeFault(f: FaultSpec): string {
+  switch (f.kind) {
+    case "kill":
+      return `kill ${f.role} (SIGKILL)`;
+    case "pause":
+      return `pause ${f.role} (SIGSTOP)`;
+    case "stop":
+    case "restart":
+      return `${f.kind} ${f.role}`;
+    case "partition":
+      return `partition ${f.between[0]} from ${f.between[1]}`;
+    case "toxic":
+      return `toxic ${JSON.stringify(f.toxic)} on ${f.link}`;
+    case "promote":
+      return `promote ${f.role}`;
+    case "set-server":
+      return `set server ${f.backend}/${f.server} ${JSON.stringify(f.change)}`;
+    case "sentinel-failover":
+      return "SENTINEL FAILOVER";
+    case "haproxy-restart":
+      return f.edits.length > 0 ? `edit haproxy.cfg (${String(f.edits.length)} change(s)) and reload haproxy` : "recreate haproxy from its saved config";
+  }
+}
