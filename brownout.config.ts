@@ -1,5 +1,6 @@
 import { defineConfig } from "./src/index.js";
 import { MEETING_SCENARIOS } from "./scenarios/index.js";
+import { MEETING_SOAK } from "./scenarios/soak.js";
 
 /**
  * The built-in meeting stack (seed 003's GRA/SBG sites behind Caddy, HAProxy, PostgreSQL primary + streaming
@@ -9,4 +10,5 @@ import { MEETING_SCENARIOS } from "./scenarios/index.js";
 export default defineConfig({
   name: "meeting stack",
   scenarios: MEETING_SCENARIOS,
+  soak: MEETING_SOAK,
 });

@@ -6,7 +6,8 @@ import { Redis } from "ioredis";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import type { StartedTestContainer } from "testcontainers";
-import { runCli } from "../src/cli/errors.js";
+import { EXIT_USAGE, UserError, runCli } from "../src/cli/errors.js";
+import { benchChecks } from "./checks.js";
 import { PORTS, type ServerRole, nodeContainer } from "../src/cluster/containers.js";
 import { startTopology } from "../src/cluster/index.js";
 import { DEFAULT_ROLES } from "../src/images/catalog.js";
@@ -24,8 +25,9 @@ import { loadRun } from "./app-load.js";
 import { type Metric, ratio, summarize } from "./stats.js";
 
 const RUNS = Number(process.env.BROWNOUT_BENCH_RUNS ?? 5);
-/** `npm run bench -- app probe`: only these sections (images, topology, app, probe); all by default. */
-const SECTIONS = new Set(process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["images", "topology", "app", "probe"]);
+/** `npm run bench -- app probe`: only these sections (images, topology, app, probe, checks); all by default. */
+const ALL_SECTIONS = ["images", "topology", "app", "probe", "checks"];
+const SECTIONS = new Set(process.argv.slice(2).length > 0 ? process.argv.slice(2) : ALL_SECTIONS);
 const OUT = "reports/bench.json";
 
 /** A real request per role after its wait strategy passed: ready means it served one. */
@@ -79,17 +81,23 @@ function readExisting(): Record<string, Metric> {
 }
 
 await runCli(async () => {
-  await ensureEngine();
-  const log = plainProgress((t) => process.stderr.write(t));
-  await ensureImages({ roles: [...DEFAULT_ROLES, "postgres-initdb"], onEvent: log });
+  const unknown = [...SECTIONS].filter((x) => !ALL_SECTIONS.includes(x));
+  if (unknown.length > 0) throw new UserError(`unknown bench section ${unknown.map((u) => `'${u}'`).join(", ")}; sections are: ${ALL_SECTIONS.join(", ")}`, { exitCode: EXIT_USAGE });
   const metrics: Record<string, Metric> = {};
   const note = (name: string, m: Metric) => {
     metrics[name] = m;
     process.stderr.write(`[bench] ${name}: median ${m.median} ${m.unit} (min ${m.min}, max ${m.max}, runs ${m.runs})\n`);
   };
 
-  // The first container of a session also starts the reaper; keep that out of every figure.
-  await readyMs("redis");
+  // The checkers need no engine: pure functions of a history.
+  if (SECTIONS.has("checks")) benchChecks(note, RUNS);
+  const needsEngine = [...SECTIONS].some((x) => x !== "checks");
+  if (needsEngine) {
+    await ensureEngine();
+    await ensureImages({ roles: [...DEFAULT_ROLES, "postgres-initdb"], onEvent: plainProgress((t) => process.stderr.write(t)) });
+    // The first container of a session also starts the reaper; keep that out of every figure.
+    await readyMs("redis");
+  }
 
   if (SECTIONS.has("images") || SECTIONS.has("topology")) await benchImages(note, metrics);
   if (SECTIONS.has("topology")) await benchTopology(note, metrics);

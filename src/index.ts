@@ -2,7 +2,7 @@
 // src/ is internal and may change; what is exported here may not break.
 
 // Config: the stack, its files, profiles and scenarios.
-export { defineConfig, CONFIG_KEYS, type BrownoutConfig } from "./config/define.js";
+export { defineConfig, CONFIG_KEYS, type BrownoutConfig, type SoakDefinition } from "./config/define.js";
 export { loadConfig, findConfig, CONFIG_FILES, type LoadedConfig } from "./config/load.js";
 export { UserError } from "./errors.js";
 export { until } from "./cluster/until.js";
@@ -78,6 +78,15 @@ export { NEMESIS, completions, type Op, type OpType, type OpF, type OpValue, typ
 export { SignallingClient } from "./workload/signalling-client.js";
 export { httpProbe, classifyHttp, type HttpProbeOptions, type HttpClassification } from "./workload/http-probe.js";
 export {
+  sqlProbe,
+  redisProbe,
+  classifyClientError,
+  type SqlProbeOptions,
+  type SqlTarget,
+  type RedisProbeOptions,
+  type DataClassification,
+} from "./workload/data-probes.js";
+export {
   sessionRead,
   productWrite,
   productRead,
@@ -129,5 +138,6 @@ export { targets, seedProducts, login, productsOnPrimary, itemsOnEachNode, union
 export { runScenario, type RunOptions } from "./scenario/run.js";
 export { runSuite, type SuiteOptions, type SuiteRun } from "./runner/suite.js";
 export { ScenarioRegistry } from "./scenario/registry.js";
+export { soakSchedule, soakScenario, soakTimeline, runSchedule, recoveredAfterEachFault, type SoakFault, type SoakStep, type SoakOptions } from "./scenario/soak.js";
 export { describeScenario } from "./scenario/dry-run.js";
 export type { ScenarioResult, ScenarioStatus } from "./scenario/result.js";

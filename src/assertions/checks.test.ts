@@ -143,6 +143,32 @@ describe("stale reads", () => {
 
 describe("read your writes", () => {
   const rw = { write: "item-write", read: "item-read" } as const;
+  it("counts what the quadratic definition counts, on random histories (n·log n search)", () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let round = 0; round < 40; round++) {
+      const ops = Array.from({ length: 80 }, () => {
+        const t = Math.floor(rand() * 1000);
+        const client = `c${String(Math.floor(rand() * 3))}`;
+        const key = `k${String(Math.floor(rand() * 3))}`;
+        const version = Math.floor(rand() * 5);
+        if (rand() < 0.5) return op("item-write", rand() < 0.8 ? "ok" : "info", t, { key, version }, `${client}/write`, t + Math.floor(rand() * 40));
+        return rand() < 0.85 ? op("item-read", "ok", t, { key, version }, `${client}/read`) : op("item-read", "fail", t, { key, status: 404 }, `${client}/read`);
+      });
+      // The definition: for each counted read, every write of the same client and key acknowledged before it.
+      let reads = 0;
+      let violations = 0;
+      for (const r of ops.filter((x) => x.f === "item-read" && (x.type === "ok" || x.value?.status === 404))) {
+        const mine = ops.filter((w) => w.f === "item-write" && w.type === "ok" && w.process.split("/")[0] === r.process.split("/")[0] && w.value?.key === r.value?.key && w.end < r.start);
+        if (mine.length === 0) continue;
+        reads++;
+        const wrote = Math.max(...mine.map((w) => w.value?.version ?? 0));
+        if (r.type !== "ok" || (r.value?.version ?? 0) < wrote) violations++;
+      }
+      expect(readYourWrites(ops, rw).figures).toEqual({ reads, violations });
+    }
+  });
+
   it("passes when a client reads its own writes and fails when it does not", () => {
     const good = [op("item-write", "ok", 0, { key: "i", version: 1 }, "c1/write"), op("item-read", "ok", 50, { key: "i", version: 1 }, "c1/read")];
     expect(readYourWrites(good, rw).valid).toBe(true);

@@ -12,7 +12,12 @@ export interface SessionCount {
  */
 export function countSessions(ops: readonly Completed[], from: number, settledAt: number, f = "session-read"): Record<string, SessionCount & { unknown: number }> {
   const byProcess = new Map<string, Completed[]>();
-  for (const o of ops) if (o.f === f) byProcess.set(o.process, [...(byProcess.get(o.process) ?? []), o]);
+  for (const o of ops) {
+    if (o.f !== f) continue;
+    const list = byProcess.get(o.process);
+    if (list) list.push(o);
+    else byProcess.set(o.process, [o]);
+  }
   const out: Record<string, { kept: number; lost: number; unknown: number }> = {};
   for (const list of byProcess.values()) {
     const store = list[0]?.value?.store ?? "unknown";

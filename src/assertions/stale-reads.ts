@@ -1,6 +1,6 @@
 import type { Completed } from "../workload/op.js";
 import { type Bound, asBound } from "./bound.js";
-import { type CheckResult, type Span, result, round, within } from "./check.js";
+import { type CheckResult, type Span, countBelow, result, round, within } from "./check.js";
 
 export interface StaleRead {
   readonly key: string;
@@ -70,17 +70,6 @@ export function findStaleReads(ops: readonly Completed[], span?: Span, filter: (
   return stale;
 }
 
-/** How many values of a sorted array are strictly below `v`. */
-function countBelow(sorted: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] ?? 0) < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 export interface StaleReadOptions {
   /** Max staleness allowed, with its derivation (or ms; Infinity to only count). */

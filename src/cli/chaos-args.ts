@@ -16,9 +16,18 @@ export interface ChaosArgs {
   readonly profile: string;
   /** `--config <file>` (default: brownout.config.ts, .mts, .js or .mjs in the working directory). */
   readonly config: string | undefined;
+  /** `--soak <duration>`: one long run under the config's seeded fault schedule (ms). */
+  readonly soakMs: number | null;
 }
 
-export const CHAOS_USAGE = `usage: brownout chaos [<scenario>...] [--config F] [--list] [--dry-run] [--repeat N] [--seed S] [--shard i/n] [--profile P] [--mutants[=a,b]]
+/** `90s`, `10m`, `1h`, `500ms`: a duration in ms. */
+export function parseDuration(flag: string, value: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(value.trim());
+  if (!m) throw usage(`${flag} needs a duration such as 90s, 10m or 1h, got '${value}'`);
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
+}
+
+export const CHAOS_USAGE = `usage: brownout chaos [<scenario>...] [--config F] [--list] [--dry-run] [--repeat N] [--seed S] [--shard i/n] [--profile P] [--mutants[=a,b]] [--soak D]
 
   <scenario>       run only these (default: all, in the config's order)
   --config F       the config file (default: brownout.config.ts|.mts|.js|.mjs in the working directory)
@@ -32,6 +41,8 @@ export const CHAOS_USAGE = `usage: brownout chaos [<scenario>...] [--config F] [
                    or one the config defines
   --mutants[=a,b]  mutation testing: run each selected scenario once per mutant it declares (or only the named
                    mutants) and report the kill rate; a mutant under which the scenario stays green fails the run
+  --soak D         one long run (D: 90s, 10m, 1h) of the config's soak: its workload throughout, faults drawn
+                   from its catalog on a schedule seeded by --seed (the same seed, the same schedule)
 `;
 
 const usage = (message: string, hint = "brownout chaos --help") => new UserError(message, { exitCode: EXIT_USAGE, hint });
@@ -54,6 +65,7 @@ const OPTIONS = {
   profile: { type: "string" },
   mutants: { type: "boolean" },
   "mutant-names": { type: "string" },
+  soak: { type: "string" },
 } as const;
 
 /** Valid flags, for the error an unknown one gets. */
@@ -101,5 +113,6 @@ export function parseChaosArgs(argv: readonly string[]): ChaosArgs {
     mutants,
     profile: values.profile ?? "fast",
     config: values.config,
+    soakMs: values.soak === undefined ? null : parseDuration("--soak", values.soak),
   };
 }

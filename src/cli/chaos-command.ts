@@ -12,6 +12,8 @@ import { imageRolesOf } from "../cluster/image-roles.js";
 import type { Profile } from "../cluster/profiles.js";
 import { mergeSpecOptions, resolveSpec } from "../cluster/topology.js";
 import { describeScenario } from "../scenario/dry-run.js";
+import { ScenarioRegistry } from "../scenario/registry.js";
+import { soakScenario } from "../scenario/soak.js";
 import { selectScenarios, shardOf } from "../scenario/select.js";
 import { CHAOS_USAGE, type ChaosArgs, parseChaosArgs } from "./chaos-args.js";
 
@@ -49,6 +51,14 @@ function interruptOnSignals(): { signal: AbortSignal; dispose: () => void; inter
 
 export type ChaosMode = "chaos" | "list" | "dry-run";
 
+/** `--soak D`: the config with one scenario, its soak under the seed's schedule (scenario names are refused). */
+function soakConfig(config: LoadedConfig, args: ChaosArgs): LoadedConfig {
+  if (!config.soak) throw new UserError(`${config.file} defines no soak: add 'soak: { base, catalog, gapMs }' to its config (see docs/api.md)`, { exitCode: EXIT_USAGE });
+  if (args.names.length > 0) throw new UserError(`--soak runs the config's soak, not named scenarios (got ${args.names.join(", ")})`, { exitCode: EXIT_USAGE });
+  const soak = soakScenario(config.soak.base, { seed: args.seed, durationMs: args.soakMs ?? 0, catalog: config.soak.catalog, gapMs: config.soak.gapMs }, config.soak.checks);
+  return { ...config, registry: new ScenarioRegistry([soak]) };
+}
+
 /** `brownout chaos|list|dry-run [<scenario>...] [flags]`: selection and checks happen before any engine is touched. */
 export async function chaosCommand(argv: readonly string[], mode: ChaosMode = "chaos"): Promise<number> {
   const parsed = parseChaosArgs(argv);
@@ -57,7 +67,8 @@ export async function chaosCommand(argv: readonly string[], mode: ChaosMode = "c
     process.stdout.write(CHAOS_USAGE);
     return 0;
   }
-  const config = await loadConfig(args.config === undefined ? {} : { file: args.config });
+  const loaded = await loadConfig(args.config === undefined ? {} : { file: args.config });
+  const config = args.soakMs === null ? loaded : soakConfig(loaded, args);
   const profile = profileOf(config, args.profile);
   const names = shardOf(selectScenarios(config.registry.names, args.names), args.shard);
   // Unknown mutant names are a usage error naming the valid ones, raised here, before any engine.

@@ -15,4 +15,11 @@ describe("container output", () => {
     const out = await demuxedText(Buffer.concat([frame(1, "ready\n"), frame(2, "warning: x\n"), frame(1, "done\n")]));
     expect(out).toBe("ready\nwarning: x\ndone\n");
   });
+
+  it("handles a long log (tens of thousands of frames, frames cut across slices) without overflowing the stack", async () => {
+    const lines = Array.from({ length: 50_000 }, (_, i) => frame(i % 2 === 0 ? 1 : 2, `line ${String(i)}\n`));
+    const out = await demuxedText(Buffer.concat(lines));
+    expect(out.split("\n")).toHaveLength(50_001);
+    expect(out.endsWith("line 49999\n")).toBe(true);
+  });
 });

@@ -1,6 +1,8 @@
 import type { Profile } from "../cluster/profiles.js";
 import type { AppImage, SpecOptions, StackFiles } from "../cluster/topology.js";
-import type { Scenario } from "../scenario/define.js";
+import type { CheckResult } from "../assertions/check.js";
+import type { Evidence, Scenario } from "../scenario/define.js";
+import type { SoakFault } from "../scenario/soak.js";
 
 /**
  * What a team writes in `brownout.config.ts`: its stack (the parts that run and their settings), its own config
@@ -28,10 +30,22 @@ export interface BrownoutConfig {
   readonly profiles?: Readonly<Record<string, Omit<Profile, "name">>>;
   /** Where reports go (default `reports/` in the working directory; BROWNOUT_REPORTS_DIR wins). */
   readonly reportsDir?: string;
+  /** What `brownout chaos --soak <duration> --seed S` runs: a base scenario and the faults a schedule draws from. */
+  readonly soak?: SoakDefinition;
+}
+
+/** A long randomized run: the base scenario's topology, workload and checks, with a seeded schedule of faults. */
+export interface SoakDefinition {
+  readonly base: Scenario;
+  readonly catalog: readonly SoakFault[];
+  /** Time between two draws, in [min, max] ms. */
+  readonly gapMs: readonly [number, number];
+  /** Checks over the whole history besides the base's (per-fault windows, say). */
+  readonly checks?: (e: Evidence) => CheckResult[];
 }
 
 /** The keys a config may have: an unknown one is an error naming these. */
-export const CONFIG_KEYS = ["name", "scenarios", "stack", "files", "app", "profiles", "reportsDir"] as const satisfies readonly (keyof BrownoutConfig)[];
+export const CONFIG_KEYS = ["name", "scenarios", "stack", "files", "app", "profiles", "reportsDir", "soak"] as const satisfies readonly (keyof BrownoutConfig)[];
 
 /** Types a config (as Vitest's and Playwright's `defineConfig` do): returns it unchanged. */
 export function defineConfig(config: BrownoutConfig): BrownoutConfig {

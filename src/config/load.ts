@@ -8,7 +8,7 @@ import type { AppImage, SpecOptions, StackFiles } from "../cluster/topology.js";
 import { EXIT_USAGE, UserError } from "../errors.js";
 import type { Scenario } from "../scenario/define.js";
 import { ScenarioRegistry } from "../scenario/registry.js";
-import { type BrownoutConfig, CONFIG_KEYS } from "./define.js";
+import { type BrownoutConfig, CONFIG_KEYS, type SoakDefinition } from "./define.js";
 
 /** Looked for in the working directory, in this order, when no --config is given. */
 export const CONFIG_FILES = ["brownout.config.ts", "brownout.config.mts", "brownout.config.js", "brownout.config.mjs"] as const;
@@ -24,6 +24,7 @@ export interface LoadedConfig {
   /** Built-in profiles and the config's own, by name. */
   readonly profiles: Readonly<Record<string, Profile>>;
   readonly reportsDir: string | undefined;
+  readonly soak: SoakDefinition | undefined;
 }
 
 /** The config file to load: the one given (it must exist), else the first of CONFIG_FILES in `cwd`. */
@@ -130,5 +131,6 @@ export async function loadConfig(options: { file?: string; cwd?: string; config?
     stack: { ...config.stack, files: absoluteFiles(config.files, dir), ...(config.app ? { appImage: appImageOf(config.app, dir, file) } : {}) },
     profiles: { ...PROFILES, ...own },
     reportsDir: config.reportsDir === undefined ? undefined : resolve(dir, config.reportsDir),
+    soak: config.soak,
   };
 }

@@ -6,6 +6,7 @@ import { startTopology, type StartedTopology } from "../cluster/index.js";
 import { PROFILES, type Profile } from "../cluster/profiles.js";
 import { type SpecOptions, mergeSpecOptions, resolveSpec } from "../cluster/topology.js";
 import type { ActiveFault } from "../cluster/fault-handle.js";
+import { elleRwRegisterEdn, historyEdn } from "../report/edn.js";
 import { timelineSvg } from "../report/timeline.js";
 import { History } from "../workload/history.js";
 import { HttpClient } from "../workload/http-client.js";
@@ -287,6 +288,10 @@ async function writeArtefacts(
   topology: StartedTopology,
 ): Promise<string[]> {
   await writeFile(join(dir, "history.jsonl"), history.toJsonLines());
+  // Jepsen's form too, for its tools; and the product rows as Elle's rw-register transactions.
+  await writeFile(join(dir, "history.edn"), historyEdn(history.ops));
+  const elle = elleRwRegisterEdn(history.ops);
+  if (elle) await writeFile(join(dir, "elle-rw-register.edn"), elle);
   await writeFile(join(dir, "timeline.svg"), timelineSvg(ops, history.marks, fault, `${scenario.name}: ${scenario.fault}`));
   return topology.collectLogs(join(dir, "logs"));
 }

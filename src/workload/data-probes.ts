@@ -1,0 +1,160 @@
+import { Redis } from "ioredis";
+import mysql from "mysql2/promise";
+import pg from "pg";
+import type { OpF, OpValue } from "./op.js";
+import type { Probe, ProbeOutcome } from "./scheduler.js";
+
+/** Read or write rules: a failed read did nothing; a write that failed after it was sent may have happened. */
+export type DataClassification = "read" | "write";
+
+/** Errors before anything reached the server: the op certainly did not happen. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/**
+ * How a client error becomes an op, the same rules as the HTTP probe's: a read that failed is `fail`; a write
+ * refused before it was sent (connection refused, no such host) is `fail`; a write whose connection broke or
+ * timed out after it was sent, or that the server rejected mid-transaction, may have been applied: `info`, never
+ * counted as lost. A server's definite refusal of a write (a constraint, a read-only server) is `fail`.
+ */
+export function classifyClientError(e: unknown, kind: DataClassification, value?: OpValue): ProbeOutcome {
+  const raw = (e as { code?: unknown }).code;
+  const code = typeof raw === "string" || typeof raw === "number" ? String(raw) : "";
+  const message = `${code} ${e instanceof Error ? e.message : String(e)}`.trim();
+  const base = value ? { value } : {};
+  // ioredis without an offline queue refuses a command while it is not connected: never sent.
+  const unsent = NOT_SENT.has(code) || /enableOfflineQueue/.test(message);
+  if (kind === "read" || unsent) return { type: "fail", ...base, error: message };
+  // SQLSTATE class 23 (integrity) and 25006 (read-only transaction), MySQL's ER_DUP_ENTRY and read-only: refused.
+  const refused = /^23/.test(code) || code === "25006" || code === "ER_DUP_ENTRY" || code === "ER_OPTION_PREVENTS_STATEMENT" || /READONLY/.test(message);
+  return { type: refused ? "fail" : "info", ...base, error: message };
+}
+
+export interface SqlTarget {
+  readonly engine: "postgres" | "mysql";
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+}
+
+export interface SqlProbeOptions {
+  readonly f: OpF;
+  readonly name?: string;
+  readonly target: SqlTarget | (() => SqlTarget);
+  /** Op n's statement and parameters (`$1` for Postgres, `?` for MySQL), and the key it touches. */
+  readonly statement: (seq: number) => { readonly sql: string; readonly params?: readonly unknown[]; readonly key?: string };
+  readonly classify: DataClassification;
+  /** Reads the op's value from the first row (a `version` column becomes the op's version). */
+  readonly value?: (row: Record<string, unknown> | undefined) => OpValue;
+  /** Connect timeout, ms (default 1000): the probe's own timeout bounds the rest. */
+  readonly connectTimeoutMs?: number;
+}
+
+async function runSql(t: SqlTarget, sql: string, params: readonly unknown[], connectTimeoutMs: number, signal: AbortSignal): Promise<Record<string, unknown> | undefined> {
+  if (t.engine === "postgres") {
+    const c = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectionTimeoutMillis: connectTimeoutMs });
+    const abort = () => void c.end().catch(() => undefined);
+    signal.addEventListener("abort", abort, { once: true });
+    try {
+      await c.connect();
+      return (await c.query<Record<string, unknown>>(sql, [...params])).rows[0];
+    } finally {
+      signal.removeEventListener("abort", abort);
+      await c.end().catch(() => undefined);
+    }
+  }
+  const c = await mysql.createConnection({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectTimeout: connectTimeoutMs });
+  const abort = () => { c.destroy(); };
+  signal.addEventListener("abort", abort, { once: true });
+  try {
+    const [rows] = await c.query(sql, [...params]);
+    return Array.isArray(rows) ? (rows[0] as Record<string, unknown> | undefined) : undefined;
+  } finally {
+    signal.removeEventListener("abort", abort);
+    c.destroy();
+  }
+}
+
+/** A probe that runs one SQL statement per op on its own connection (a client of the database, not of the app). */
+export function sqlProbe(o: SqlProbeOptions): Probe {
+  const targetOf = () => (typeof o.target === "function" ? o.target() : o.target);
+  return {
+    name: o.name ?? `${o.f}@${targetOf().engine}`,
+    f: o.f,
+    invoke: (seq) => {
+      const key = o.statement(seq).key;
+      return key === undefined ? undefined : { key };
+    },
+    run: async (seq, signal) => {
+      const s = o.statement(seq);
+      const keyed: OpValue | undefined = s.key === undefined ? undefined : { key: s.key };
+      try {
+        const row = await runSql(targetOf(), s.sql, s.params ?? [], o.connectTimeoutMs ?? 1000, signal);
+        const version = typeof row?.version === "number" ? row.version : undefined;
+        return { type: "ok", value: { ...keyed, ...(version !== undefined ? { version } : {}), ...o.value?.(row) } };
+      } catch (e) {
+        return signal.aborted ? { type: "info", ...(keyed ? { value: keyed } : {}), error: "timed out" } : classifyClientError(e, o.classify, keyed);
+      }
+    },
+  };
+}
+
+export interface RedisProbeOptions {
+  readonly f: OpF;
+  readonly name?: string;
+  readonly target: { readonly host: string; readonly port: number } | (() => { readonly host: string; readonly port: number });
+  /** Op n's command (`["SET", key, value]`) and the key it touches. */
+  readonly command: (seq: number) => { readonly args: readonly [string, ...(string | number)[]]; readonly key?: string };
+  readonly classify: DataClassification;
+  /** Reads the op's value from the reply (a number can be a version). */
+  readonly value?: (reply: unknown) => OpValue;
+}
+
+/**
+ * A probe that sends one Redis command per op on a client of its own: no offline queue and no retries (a
+ * command the client would replay later is not what a user saw), each command bounded by the probe's timeout.
+ */
+export function redisProbe(o: RedisProbeOptions): Probe & { close(): void } {
+  let client: Redis | undefined;
+  let connected: Promise<void> | undefined;
+  const targetOf = () => (typeof o.target === "function" ? o.target() : o.target);
+  // Connected before the first command (a command with no connection yet is refused, never queued); after that,
+  // ioredis reconnects by itself and a command while it is away fails as not sent.
+  const clientOf = async () => {
+    client ??= new Redis({ ...targetOf(), lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 100, connectTimeout: 1000 }).on("error", () => undefined);
+    connected ??= client.connect().catch((e: unknown) => {
+      connected = undefined;
+      throw e;
+    });
+    await connected;
+    return client;
+  };
+  return {
+    name: o.name ?? `${o.f}@redis`,
+    f: o.f,
+    invoke: (seq) => {
+      const key = o.command(seq).key;
+      return key === undefined ? undefined : { key };
+    },
+    run: async (seq, signal) => {
+      const c = o.command(seq);
+      const keyed: OpValue | undefined = c.key === undefined ? undefined : { key: c.key };
+      try {
+        const [name, ...args] = c.args;
+        const reply: unknown = await Promise.race([
+          clientOf().then((c) => c.call(name, ...args.map(String))),
+          new Promise((_, reject) => {
+            signal.addEventListener("abort", () => { reject(new Error("timed out")); }, { once: true });
+          }),
+        ]);
+        return { type: "ok", value: { ...keyed, ...o.value?.(reply) } };
+      } catch (e) {
+        return signal.aborted ? { type: "info", ...(keyed ? { value: keyed } : {}), error: "timed out" } : classifyClientError(e, o.classify, keyed);
+      }
+    },
+    close: () => {
+      client?.disconnect();
+    },
+  };
+}
