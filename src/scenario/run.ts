@@ -171,7 +171,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await pollerReady;
     const workload = await scenario.workload(ctx);
     closeWorkload = workload.close;
-    scheduler = new Scheduler(history, workload.probes, { intervalMs, timeoutMs: scenario.probeTimeoutMs ?? probeTimeout(intended) });
+    // The scheduler's own stop is a safety bound: past every phase this run plans (a soak's hour included).
+    const plannedMs = phases.steadyMs + phases.faultMs + phases.recoveryBoundMs + phases.afterMs;
+    scheduler = new Scheduler(history, workload.probes, { intervalMs, timeoutMs: scenario.probeTimeoutMs ?? probeTimeout(intended), maxDurationMs: plannedMs + 60_000 });
 
     checkpoint();
     progress.phase("steady state");
