@@ -1,6 +1,7 @@
 // First: testcontainers must see its environment (reaper image, host) before it is imported.
 import "../src/images/testcontainers-setup.js";
 import { spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import mysql from "mysql2/promise";
@@ -27,7 +28,17 @@ import { type Metric, ratio, summarize } from "./stats.js";
 const RUNS = Number(process.env.BROWNOUT_BENCH_RUNS ?? 5);
 /** `npm run bench -- app probe`: only these sections (images, topology, app, probe, checks); all by default. */
 const ALL_SECTIONS = ["images", "topology", "app", "probe", "checks"];
-const SECTIONS = new Set(process.argv.slice(2).length > 0 ? process.argv.slice(2) : ALL_SECTIONS);
+function sectionsAsked(): string[] {
+  try {
+    return parseArgs({ args: process.argv.slice(2), allowPositionals: true, strict: true, options: {} }).positionals;
+  } catch (e) {
+    // Before runCli: a bad flag is still a usage error, never a stack trace.
+    process.stderr.write(`brownout: ${(e as Error).message}; bench takes section names only: images, topology, app, probe, checks\n`);
+    process.exit(EXIT_USAGE);
+  }
+}
+const asked = sectionsAsked();
+const SECTIONS = new Set(asked.length > 0 ? asked : ALL_SECTIONS);
 const OUT = "reports/bench.json";
 
 /** A real request per role after its wait strategy passed: ready means it served one. */

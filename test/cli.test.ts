@@ -114,6 +114,14 @@ describe("brownout <command>", { timeout: 60_000 }, () => {
     }
   });
 
+  it("every command's parser names its options on an unknown one, exit 2", () => {
+    expect(brownout(["images", "--bogus"])).toMatchObject({ code: 2 });
+    expect(brownout(["images", "--bogus"]).stderr).toMatch(/unknown option '--bogus'; options are: --list, --list-tags, --help/);
+    expect(brownout(["engine", "--bogus"]).stderr).toMatch(/unknown option '--bogus'; options are: --help/);
+    expect(brownout(["report", "--bogus"]).stderr).toMatch(/unknown option '--bogus'; options are: --help/);
+    expect(brownout(["bench", "--bogus"])).toMatchObject({ code: 2 });
+  });
+
   it("list and dry-run are commands of their own; an unknown profile names the config's", () => {
     expect(brownout(["list"]).stdout).toBe(`${SCENARIO_NAMES.join("\n")}\n`);
     expect(brownout(["dry-run", "redis-master-down"]).stdout).toMatch(/kill → redis-1/);

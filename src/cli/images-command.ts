@@ -1,4 +1,5 @@
 import { EXIT_USAGE, UserError } from "../errors.js";
+import { parseOrUsage } from "./chaos-args.js";
 import { DEFAULT_ROLES, ROLES, type Role, isRole, recipe } from "../images/catalog.js";
 import { imageTag } from "../images/recipe-hash.js";
 import { ensureEngine } from "../images/engine.js";
@@ -11,21 +12,23 @@ Builds the images of the given roles (default: every role but benchmark baseline
   --list-tags   the server images' tags for these recipes, one per line (to copy them to another engine)`;
 
 /** `brownout images`: build whatever is missing, with progress, then a table of what there is. */
-export async function imagesCommand(args: readonly string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
+export async function imagesCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals: args } = parseOrUsage(
+    { args: [...argv], options: { list: { type: "boolean" }, "list-tags": { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals: true } as const,
+    "brownout images --help",
+  );
+  if (values.help) {
     process.stdout.write(`${IMAGES_USAGE}\n`);
     return 0;
   }
-  if (args.includes("--list")) {
+  if (values.list) {
     process.stdout.write(`${ROLES.join("\n")}\n`);
     return 0;
   }
-  if (args.includes("--list-tags")) {
+  if (values["list-tags"]) {
     process.stdout.write(`${DEFAULT_ROLES.filter((r) => recipe(r).purpose === "server").map((r) => imageTag(r)).join("\n")}\n`);
     return 0;
   }
-  const flag = args.find((a) => a.startsWith("-"));
-  if (flag) throw new UserError(`unknown option '${flag}'; options are: --list, --list-tags, --help`, { exitCode: EXIT_USAGE, hint: "brownout images --help" });
   const unknown = args.filter((a) => !isRole(a));
   if (unknown.length > 0) {
     throw new UserError(`unknown role${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => `'${u}'`).join(", ")}; roles are: ${ROLES.join(", ")}`, {

@@ -2,6 +2,7 @@
 // First: testcontainers reads its environment (reaper image, host) once, when it is first imported.
 import "../images/testcontainers-setup.js";
 import { EXIT_USAGE, UserError } from "../errors.js";
+import { parseOrUsage } from "./chaos-args.js";
 import { chaosCommand } from "./chaos-command.js";
 import { runCli } from "./errors.js";
 
@@ -26,8 +27,8 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<num
   "dry-run": (a) => chaosCommand(a, "dry-run"),
   images: async (a) => (await import("./images-command.js")).imagesCommand(a),
   engine: async (a) => {
-    if (a.length > 0 && !["--help", "-h"].includes(a[0] ?? "")) throw new UserError(`brownout engine takes no arguments, got '${a.join(" ")}'`, { exitCode: EXIT_USAGE });
-    if (a.length > 0) {
+    const { values } = parseOrUsage({ args: [...a], options: { help: { type: "boolean", short: "h" } } } as const, "brownout engine --help");
+    if (values.help) {
       process.stdout.write("usage: brownout engine\nMakes sure a Docker engine answers; installs and starts Debian's docker.io as root where none does.\n");
       return 0;
     }
