@@ -240,18 +240,17 @@ export class StartedTopology implements AsyncDisposable {
   }
 
   /**
-   * Recovery by an operator: a new HAProxy from the config the old one ran, with the operator's edits if any (a
-   * runbook's "repoint pg-write at the new primary in haproxy.cfg and restart HAProxy"); the old container is
-   * removed first if it is still there. Its ports on the host are new; endpoints read through `haproxy` see them.
+   * Recovery by an operator: a new HAProxy from the config the old one ran (its container removed first if it
+   * is still there). Its ports on the host are new; endpoints read through `haproxy` see them. An operator's
+   * edit of haproxy.cfg is `editHaproxy`, a reload in place.
    */
-  async recreateHaproxy(edits: readonly ConfigPatch[] = []): Promise<HaproxyNode> {
+  async recreateHaproxy(): Promise<HaproxyNode> {
     const old = this.#part("haproxy");
-    const config = applyPatches(old.config, edits, "haproxy");
     await dockerClient()
       .getContainer(old.container.getId())
       .remove({ force: true })
       .catch(() => undefined);
-    const fresh = await startHaproxy(this.#parts.network, this.spec, config);
+    const fresh = await startHaproxy(this.#parts.network, this.spec, old.config);
     // A kill or stop of the old HAProxy is over: its heal would restart a container that is gone.
     this.#faults.settle("haproxy");
     this.#parts.haproxy = fresh;

@@ -89,12 +89,7 @@ const STEPS: Record<FaultMethod, { phase: "fault" | "operator"; f: NemesisF; tar
   setServer: { phase: "operator", f: "set-server", target: (a) => `${String(a[0])}/${String(a[1])}`, describe: (a) => `set server ${String(a[0])}/${String(a[1])} ${JSON.stringify(a[2])}` },
   sentinelFailover: { phase: "operator", f: "sentinel-failover", target: () => "sentinels", describe: () => "SENTINEL FAILOVER" },
   editHaproxy: { phase: "operator", f: "reload", target: () => "haproxy", describe: (a) => `edit haproxy.cfg (${String((a[0] as readonly unknown[]).length)} change(s)) and reload haproxy` },
-  recreateHaproxy: {
-    phase: "operator",
-    f: "recreate",
-    target: () => "haproxy",
-    describe: (a) => (Array.isArray(a[0]) && a[0].length > 0 ? `edit haproxy.cfg (${String(a[0].length)} change(s)) and restart haproxy` : "recreate haproxy from its saved config"),
-  },
+  recreateHaproxy: { phase: "operator", f: "recreate", target: () => "haproxy", describe: () => "recreate haproxy from its saved config" },
 };
 
 const isActiveFault = (v: unknown): v is ActiveFault => typeof v === "object" && v !== null && "heal" in v && "settle" in v;
