@@ -10,7 +10,8 @@ import { publish } from "../report/publish.js";
 import { runSucceeded, runSuite, suiteRuns } from "../runner/suite.js";
 import { imageRolesOf } from "../cluster/image-roles.js";
 import type { Profile } from "../cluster/profiles.js";
-import { mergeSpecOptions, resolveSpec } from "../cluster/topology.js";
+import { resolveSpec } from "../cluster/topology.js";
+import { deployedOptions, intendedOptions } from "../scenario/define.js";
 import { describeScenario } from "../scenario/dry-run.js";
 import { ScenarioRegistry } from "../scenario/registry.js";
 import { soakScenario } from "../scenario/soak.js";
@@ -92,7 +93,7 @@ export async function chaosCommand(argv: readonly string[], mode: ChaosMode = "c
   const startedAt = new Date();
   const engine = await ensureEngine();
   // Only what the selected runs start: a remote engine given those images needs nothing built.
-  const roles = [...new Set(runs.flatMap((r) => imageRolesOf(resolveSpec(mergeSpecOptions(mergeSpecOptions(mergeSpecOptions(config.stack, profile.options), r.scenario.topology), r.mutant?.deploy ?? {})))))];
+  const roles = [...new Set(runs.flatMap((r) => imageRolesOf(resolveSpec(deployedOptions(intendedOptions(r.scenario, profile, config.stack), r.mutant)))))];
   await ensureImages({ roles, onEvent: plainProgress((text) => process.stderr.write(text)) });
   const paths = reportPaths(process.env.BROWNOUT_REPORTS_DIR ?? config.reportsDir ?? reportsDir());
   // This run's results only: earlier runs' files would mix into the summary and the report.
@@ -115,7 +116,8 @@ export async function chaosCommand(argv: readonly string[], mode: ChaosMode = "c
   });
   // Interrupted: the partial summary and report are written above; the exit code says it was cut short.
   if (stop.interrupted()) return 130;
-  const expected = suiteRuns({ config, names, repeat: args.repeat, plain: !args.mutants, mutants: args.mutants }).length;
+  // `runs` lists each run once; the suite made every one of them `repeat` times.
+  const expected = runs.length * args.repeat;
   if (results.length < expected) process.stderr.write(`brownout: only ${String(results.length)} of ${String(expected)} scenario runs reported a result\n`);
   return failures > 0 || results.length < expected ? 1 : 0;
 }

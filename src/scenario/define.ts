@@ -3,7 +3,7 @@ import type { CheckResult } from "../assertions/check.js";
 import { recovery } from "../assertions/recovery.js";
 import type { StartedTopology, SteadyStateFacts } from "../cluster/index.js";
 import type { Mechanisms } from "../cluster/mechanisms.js";
-import type { SpecOptions, TopologySpec } from "../cluster/topology.js";
+import { type SpecOptions, type TopologySpec, mergeSpecOptions } from "../cluster/topology.js";
 import type { ActiveFault } from "../cluster/fault-handle.js";
 import { injectFault } from "../faults/inject.js";
 import { type FaultSpec, describeFault, faultTarget } from "../faults/spec.js";
@@ -207,3 +207,17 @@ export function measurement(spec: TopologySpec): readonly (readonly [string, num
 }
 
 export type { Bound };
+
+/**
+ * The spec options a scenario is meant to run with: the config's stack, then the profile's timings and
+ * templates, then the scenario's own settings. A mutant's deployment goes on top of these (`deployedOptions`).
+ * The runner, the dry run and the image check all resolve a run's spec through here, so they never disagree.
+ */
+export function intendedOptions(scenario: Pick<Scenario, "topology">, profile: { readonly options: SpecOptions }, stack: SpecOptions = {}): SpecOptions {
+  return mergeSpecOptions(mergeSpecOptions(stack, profile.options), scenario.topology);
+}
+
+/** What a run deploys: the intended options, with the mutant's regression on top when there is one. */
+export function deployedOptions(intended: SpecOptions, mutant: Pick<Mutant, "deploy"> | undefined): SpecOptions {
+  return mutant ? mergeSpecOptions(intended, mutant.deploy) : intended;
+}

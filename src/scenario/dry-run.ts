@@ -1,10 +1,10 @@
 import { PROFILES, type Profile } from "../cluster/profiles.js";
-import { type SpecOptions, mergeSpecOptions, rolesOf, resolveSpec } from "../cluster/topology.js";
-import { type Scenario, phasesFor } from "./define.js";
+import { type SpecOptions, rolesOf, resolveSpec } from "../cluster/topology.js";
+import { type Scenario, intendedOptions, phasesFor } from "./define.js";
 
 /** The plan of one scenario in words, for a profile: topology, phases with absolute times, fault steps and targets. */
 export function describeScenario(s: Scenario, profile: Profile = PROFILES.fast, stack: SpecOptions = {}): string {
-  const spec = resolveSpec(mergeSpecOptions(mergeSpecOptions(stack, profile.options), s.topology));
+  const spec = resolveSpec(intendedOptions(s, profile, stack));
   const p = phasesFor(s, spec);
   const lines = [
     `${s.name}: ${s.fault}`,
