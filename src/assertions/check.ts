@@ -42,15 +42,3 @@ export interface Span {
 export const within = (t: number, span: Span | undefined): boolean => !span || (t >= span.from && t < span.to);
 
 export const round = (ms: number): number => Math.round(ms);
-
-/** How many values of a sorted array are strictly below `v`. */
-export function countBelow(sorted: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] ?? 0) < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

@@ -1,5 +1,6 @@
 import type { Completed, OpF } from "../workload/op.js";
-import { type CheckResult, type Span, countBelow, result, round, within } from "./check.js";
+import { type CheckResult, type Span, result, round, within } from "./check.js";
+import { VersionIndex } from "./version-index.js";
 
 /** The client an op belongs to: process names are `<client>/<probe>`, so a client's writer and reader pair up. */
 export const clientOf = (process: string): string => process.split("/")[0] ?? process;
@@ -16,28 +17,20 @@ export interface RywOptions {
  * that failed otherwise (5xx, timeout) proves nothing.
  */
 export function readYourWrites(ops: readonly Completed[], o: RywOptions): CheckResult {
-  // Each client's acknowledged writes of each key, by end, with the highest version written so far: a read
-  // finds the writes that ended before it by binary search (n·log n over the history).
-  const byClientKey = new Map<string, { ends: number[]; maxVersion: number[] }>();
-  const writes = ops.filter((w) => w.f === o.write && w.type === "ok" && w.value?.key !== undefined && w.process.includes("/")).sort((a, b) => a.end - b.end);
-  for (const w of writes) {
-    const id = `${clientOf(w.process)}\u0000${w.value?.key ?? ""}`;
-    const entry = byClientKey.get(id) ?? { ends: [], maxVersion: [] };
-    entry.maxVersion.push(Math.max(entry.maxVersion.at(-1) ?? 0, w.value?.version ?? 0));
-    entry.ends.push(w.end);
-    byClientKey.set(id, entry);
-  }
+  // Each client's acknowledged writes of each key (n·log n over the history).
+  const groupOf = (op: Completed) => `${clientOf(op.process)}\u0000${op.value?.key ?? ""}`;
+  const writes = ops.filter((w) => w.f === o.write && w.type === "ok" && w.value?.key !== undefined && w.process.includes("/"));
+  const index = new VersionIndex(writes, groupOf);
   let reads = 0;
   const violations: { at: number; key: string; read: string; wrote: number }[] = [];
   for (const r of ops) {
     if (r.f !== o.read || !r.process.includes("/") || !within(r.start, o.span)) continue;
     const notFound = r.type === "fail" && r.value?.status === 404;
     if (r.type !== "ok" && !notFound) continue;
-    const mine = byClientKey.get(`${clientOf(r.process)}\u0000${r.value?.key ?? ""}`);
-    const before = mine ? countBelow(mine.ends, r.start) : 0;
-    if (!mine || before === 0) continue;
+    const mine = index.before(groupOf(r), r.start);
+    if (!mine) continue;
     reads++;
-    const wrote = mine.maxVersion[before - 1] ?? 0;
+    const wrote = mine.maxVersion;
     const read = r.value?.version;
     if (notFound || (read ?? 0) < wrote) violations.push({ at: r.start, key: r.value?.key ?? "", read: notFound ? "not found" : `v${String(read)}`, wrote });
   }

@@ -1,6 +1,7 @@
 import type { Completed } from "../workload/op.js";
 import { type Bound, asBound } from "./bound.js";
-import { type CheckResult, type Span, countBelow, result, round, within } from "./check.js";
+import { type CheckResult, type Span, result, round, within } from "./check.js";
+import { VersionIndex } from "./version-index.js";
 
 export interface StaleRead {
   readonly key: string;
@@ -20,56 +21,30 @@ export interface StaleKinds {
   readonly read?: string;
 }
 
-/** First index in a non-decreasing array whose value is above `v` (or its length). */
-function firstAbove(sorted: readonly number[], v: number, end: number): number {
-  let lo = 0;
-  let hi = end;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((sorted[mid] ?? 0) > v) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 /**
  * Reads that returned an older version than one already acknowledged before the read was invoked (only
- * acknowledged writes count: an unknown write proves nothing). n·log n: each key's acknowledged writes sorted by
- * their end once, with a running maximum of versions; a read looks up the writes ended before it by binary search.
+ * acknowledged writes count: an unknown write proves nothing). n·log n, through a VersionIndex by key.
  */
 export function findStaleReads(ops: readonly Completed[], span?: Span, filter: (read: Completed) => boolean = () => true, kinds: StaleKinds = {}): StaleRead[] {
   const writeF = kinds.write ?? "product-write";
   const readF = kinds.read ?? "product-read";
-  const byKey = new Map<string, { ends: number[]; maxVersion: number[] }>();
-  const acked = ops.filter((o) => o.f === writeF && o.type === "ok" && o.value?.key !== undefined && o.value.version !== undefined).sort((a, b) => a.end - b.end);
-  for (const w of acked) {
-    const k = w.value?.key ?? "";
-    const entry = byKey.get(k) ?? { ends: [], maxVersion: [] };
-    entry.maxVersion.push(Math.max(entry.maxVersion.at(-1) ?? -Infinity, w.value?.version ?? 0));
-    entry.ends.push(w.end);
-    byKey.set(k, entry);
-  }
+  const acked = ops.filter((o) => o.f === writeF && o.type === "ok" && o.value?.key !== undefined && o.value.version !== undefined);
+  const index = new VersionIndex(acked, (w) => w.value?.key ?? "");
   const stale: StaleRead[] = [];
   for (const r of ops) {
     if (r.f !== readF || r.type !== "ok" || !within(r.start, span) || !filter(r)) continue;
     const key = r.value?.key;
     const version = r.value?.version;
     if (key === undefined || version === undefined) continue;
-    const w = byKey.get(key);
-    if (!w) continue;
-    // Writes that ended before the read started: a prefix of the sorted list.
-    const prefix = countBelow(w.ends, r.start);
-    if (prefix === 0) continue;
-    const latest = w.maxVersion[prefix - 1] ?? version;
-    if (latest <= version) continue;
-    // The first acknowledged write newer than what was read: where the running maximum first passes it.
-    const first = firstAbove(w.maxVersion, version, prefix);
-    const firstNewerAck = w.ends[first] ?? r.start;
+    const before = index.before(key, r.start);
+    if (!before || before.maxVersion <= version) continue;
+    const latest = before.maxVersion;
+    // The first acknowledged write newer than what was read.
+    const firstNewerAck = before.firstAbove(version) ?? r.start;
     stale.push({ key, at: r.start, readVersion: version, latestVersion: latest, stalenessMs: r.start - firstNewerAck, ...(r.value?.source ? { source: r.value.source } : {}) });
   }
   return stale;
 }
-
 
 export interface StaleReadOptions {
   /** Max staleness allowed, with its derivation (or ms; Infinity to only count). */
