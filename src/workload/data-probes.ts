@@ -76,28 +76,39 @@ async function runSql(t: SqlTarget, sql: string, params: readonly unknown[], con
   }
 }
 
-/** A probe that runs one SQL statement per op on its own connection (a client of the database, not of the app). */
-export function sqlProbe(o: SqlProbeOptions): Probe {
-  const targetOf = () => (typeof o.target === "function" ? o.target() : o.target);
+/**
+ * What the SQL and Redis probes share: op n's key in its invoke and its completion, the op's own value on
+ * success, and the rules above for an error (an op cut by the probe's timeout is unknown).
+ */
+function keyedProbe(name: string, f: OpF, keyOf: (seq: number) => string | undefined, classify: DataClassification, op: (seq: number, signal: AbortSignal) => Promise<OpValue | undefined>): Probe {
+  const keyed = (seq: number): OpValue | undefined => {
+    const key = keyOf(seq);
+    return key === undefined ? undefined : { key };
+  };
   return {
-    name: o.name ?? `${o.f}@${targetOf().engine}`,
-    f: o.f,
-    invoke: (seq) => {
-      const key = o.statement(seq).key;
-      return key === undefined ? undefined : { key };
-    },
+    name,
+    f,
+    invoke: keyed,
     run: async (seq, signal) => {
-      const s = o.statement(seq);
-      const keyed: OpValue | undefined = s.key === undefined ? undefined : { key: s.key };
+      const k = keyed(seq);
       try {
-        const row = await runSql(targetOf(), s.sql, s.params ?? [], o.connectTimeoutMs ?? 1000, signal);
-        const version = typeof row?.version === "number" ? row.version : undefined;
-        return { type: "ok", value: { ...keyed, ...(version !== undefined ? { version } : {}), ...o.value?.(row) } };
+        return { type: "ok", value: { ...k, ...(await op(seq, signal)) } };
       } catch (e) {
-        return signal.aborted ? { type: "info", ...(keyed ? { value: keyed } : {}), error: "timed out" } : classifyClientError(e, o.classify, keyed);
+        return signal.aborted ? { type: "info", ...(k ? { value: k } : {}), error: "timed out" } : classifyClientError(e, classify, k);
       }
     },
   };
+}
+
+/** A probe that runs one SQL statement per op on its own connection (a client of the database, not of the app). */
+export function sqlProbe(o: SqlProbeOptions): Probe {
+  const targetOf = () => (typeof o.target === "function" ? o.target() : o.target);
+  return keyedProbe(o.name ?? `${o.f}@${targetOf().engine}`, o.f, (seq) => o.statement(seq).key, o.classify, async (seq, signal) => {
+    const s = o.statement(seq);
+    const row = await runSql(targetOf(), s.sql, s.params ?? [], o.connectTimeoutMs ?? 1000, signal);
+    const version = typeof row?.version === "number" ? row.version : undefined;
+    return { ...(version !== undefined ? { version } : {}), ...o.value?.(row) };
+  });
 }
 
 export interface RedisProbeOptions {
@@ -130,29 +141,18 @@ export function redisProbe(o: RedisProbeOptions): Probe & { close(): void } {
     await connected;
     return client;
   };
+  const probe = keyedProbe(o.name ?? `${o.f}@redis`, o.f, (seq) => o.command(seq).key, o.classify, async (seq, signal) => {
+    const [name, ...args] = o.command(seq).args;
+    const reply: unknown = await Promise.race([
+      clientOf().then((c) => c.call(name, ...args.map(String))),
+      new Promise((_, reject) => {
+        signal.addEventListener("abort", () => { reject(new Error("timed out")); }, { once: true });
+      }),
+    ]);
+    return o.value?.(reply);
+  });
   return {
-    name: o.name ?? `${o.f}@redis`,
-    f: o.f,
-    invoke: (seq) => {
-      const key = o.command(seq).key;
-      return key === undefined ? undefined : { key };
-    },
-    run: async (seq, signal) => {
-      const c = o.command(seq);
-      const keyed: OpValue | undefined = c.key === undefined ? undefined : { key: c.key };
-      try {
-        const [name, ...args] = c.args;
-        const reply: unknown = await Promise.race([
-          clientOf().then((c) => c.call(name, ...args.map(String))),
-          new Promise((_, reject) => {
-            signal.addEventListener("abort", () => { reject(new Error("timed out")); }, { once: true });
-          }),
-        ]);
-        return { type: "ok", value: { ...keyed, ...o.value?.(reply) } };
-      } catch (e) {
-        return signal.aborted ? { type: "info", ...(keyed ? { value: keyed } : {}), error: "timed out" } : classifyClientError(e, o.classify, keyed);
-      }
-    },
+    ...probe,
     close: () => {
       client?.disconnect();
     },
