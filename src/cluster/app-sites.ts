@@ -8,7 +8,7 @@ import { registerStackRecipe } from "../images/catalog.js";
 import { ensureImages } from "../images/ensure-images.js";
 import { imageTag } from "../images/recipe-hash.js";
 import { type AppImage, SITES, type Site, type TopologySpec, readPolicyOf } from "./topology.js";
-import { type LinkName, appLink, linkAddress } from "./toxiproxy.js";
+import { APP_DEPENDENCIES, type LinkName, appLink, linkAddress } from "./toxiproxy.js";
 
 export type AppSites = Readonly<Record<Site, StartedTestContainer>>;
 
@@ -69,7 +69,7 @@ export function appEnvironment(spec: TopologySpec, site: Site): Record<string, s
 
 /** A stack's own app's environment: the fixed contract (site, port) and what its config makes of the context. */
 export function stackAppEnvironment(spec: TopologySpec, app: AppImage, site: Site): Record<string, string> {
-  const deps = Object.fromEntries((["redis-1", "redis-2", "pg-write", "pg-read", "mysql"] as const).map((d) => [d, through(appLink(site, d))]));
+  const deps = Object.fromEntries(APP_DEPENDENCIES.map((d) => [d, through(appLink(site, d))]));
   return {
     ...app.environment({
       site,

@@ -23,6 +23,8 @@ const APP_UPSTREAMS = {
   mysql: { upstream: "haproxy:3306", slice: "mysql" },
 } as const satisfies Record<string, { upstream: string; slice: Slice }>;
 export type AppDependency = keyof typeof APP_UPSTREAMS;
+/** Every dependency an app site reaches through a link of its own. */
+export const APP_DEPENDENCIES = Object.keys(APP_UPSTREAMS) as AppDependency[];
 export type AppLinkName = `app-${Site}-${AppDependency}`;
 export type LinkName = "pg-replication" | AppLinkName;
 
@@ -50,7 +52,7 @@ export const LINKS: Readonly<Record<LinkName, Link>> = declareLinks();
  */
 export const LINK_GROUPS: Readonly<Record<string, readonly LinkName[]>> = {
   ...Object.fromEntries(SITES.map((site) => [`app-${site}-redis`, [appLink(site, "redis-1"), appLink(site, "redis-2")]])),
-  ...Object.fromEntries(SITES.map((site) => [`app-${site}-deps`, (["redis-1", "redis-2", "pg-write", "pg-read", "mysql"] as const).map((d) => appLink(site, d))])),
+  ...Object.fromEntries(SITES.map((site) => [`app-${site}-deps`, APP_DEPENDENCIES.map((d) => appLink(site, d))])),
   "app-redis": SITES.flatMap((site) => [appLink(site, "redis-1"), appLink(site, "redis-2")]),
 };
 
