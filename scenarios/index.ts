@@ -10,6 +10,8 @@ import siteGraCutOff from "./site-gra-cut-off.scenario.js";
 import pgReplicaDown from "./pg-replica-down.scenario.js";
 import redisDown from "./redis-down.scenario.js";
 import redisMasterDown from "./redis-master-down.scenario.js";
+import redisSplitBrain from "./redis-split-brain.scenario.js";
+import redisSplitBrainBounded from "./redis-split-brain-bounded.scenario.js";
 import replicationLag from "./replication-lag.scenario.js";
 import siteGraDown from "./site-gra-down.scenario.js";
 import steadyState from "./steady-state.scenario.js";
@@ -34,4 +36,6 @@ export const MEETING_SCENARIOS: readonly Scenario[] = [
   pgPrimaryFrozen,
   redisMasterFrozen,
   siteGraCutOff,
+  redisSplitBrain,
+  redisSplitBrainBounded,
 ];

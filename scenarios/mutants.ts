@@ -81,6 +81,16 @@ export const MUTANTS = {
     regression: "`lb_policy first` removed from the Caddyfile: Caddy's default spreads users over both sites at random",
     deploy: { patches: [{ file: "caddy", find: "lb_policy first", replace: "lb_policy random" }] },
   },
+  minReplicasOff: {
+    name: "redis-min-replicas-off",
+    regression: "min-replicas-to-write dropped from redis.conf when it was regenerated from the package's default (0): an isolated master takes writes for as long as the split lasts",
+    deploy: { redis: { minReplicasToWrite: 0 } },
+  },
+  minReplicasMaxLag10s: {
+    name: "redis-min-replicas-max-lag-10s",
+    regression: "min-replicas-max-lag left at Redis's default 10 s while the runbook promises a one-second loss window",
+    deploy: { redis: { minReplicasMaxLagS: 10 } },
+  },
   cacheTtl30s: {
     name: "cache-ttl-30s",
     regression: "APP_CACHE_TTL_S raised to 30 for hit rate, with the invalidation path untested",

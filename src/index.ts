@@ -31,6 +31,7 @@ export {
   type NodeRole,
   type Patchable,
   type PostgresSettings,
+  type RedisSettings,
   type ReadPolicy,
   type Site,
   type Slice,
@@ -43,7 +44,8 @@ export { PROFILES, PROFILE_NAMES, type Profile } from "./cluster/profiles.js";
 export { startTopology, StartedTopology, type VerifyResult, type FactsSnapshot, type SteadyStateFacts } from "./cluster/index.js";
 export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./cluster/toxiproxy.js";
 export { HAPROXY_PORTS, type HaproxyFrontend, type ServerChange, type ServerState } from "./cluster/haproxy.js";
-export { MASTER_NAME, SENTINEL_PERIODS, withRedis } from "./cluster/redis-sentinel.js";
+export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, withRedis } from "./cluster/redis-sentinel.js";
+export { PORTS } from "./cluster/containers.js";
 export { PG_CREDENTIALS, pgConnection, pgClient, withPg } from "./cluster/postgres-pair.js";
 export { MYSQL_CREDENTIALS, withMysql } from "./cluster/mysql-pair.js";
 export type { Mechanisms } from "./cluster/mechanisms.js";
@@ -67,6 +69,7 @@ export {
   toxic,
   type FaultKind,
   type FaultSpec,
+  type PartitionSide,
 } from "./faults/spec.js";
 export { injectFault } from "./faults/inject.js";
 
@@ -92,6 +95,8 @@ export {
   productRead,
   productInsert,
   itemWrite,
+  sessionNoteWrite,
+  sessionNoteKeys,
   itemRead,
   wsPing,
   healthProbe,

@@ -15,6 +15,15 @@ describe("call", () => {
     await expect(call("mysql", 100, () => Promise.resolve(7))).resolves.toBe(7);
   });
 
+  it("tells a server's refusal (it did not apply the write) from a lost answer", async () => {
+    const pgReadOnly = Object.assign(new Error("cannot execute INSERT in a read-only transaction"), { code: "25006" });
+    const mysqlReadOnly = Object.assign(new Error("The MariaDB server is running with the --read-only option"), { errno: 1290 });
+    for (const e of [new Error("NOREPLICAS Not enough good replicas to write."), new Error("EXECABORT Transaction discarded because of previous errors."), new Error("READONLY You can't write against a read only replica."), pgReadOnly, mysqlReadOnly]) {
+      await expect(call("redis", 100, () => Promise.reject(e))).rejects.toMatchObject({ status: 503, code: "dependency_refused" });
+    }
+    await expect(call("redis", 100, () => Promise.reject(new Error("Connection is closed.")))).rejects.toMatchObject({ code: "dependency_unavailable" });
+  });
+
   it("leaves a call unbounded at 0 (the test-only no-dep-timeout regression)", async () => {
     const slow = call("pg-write", 0, () => new Promise((resolve) => setTimeout(() => { resolve("late"); }, 150)));
     await expect(slow).resolves.toBe("late");

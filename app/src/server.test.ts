@@ -60,6 +60,17 @@ describe("app HTTP", () => {
     expect(await json("/session", { headers: { cookie } })).toMatchObject({ status: 401, body: { error: "session_unknown" } });
   });
 
+  it("sets a session's notes one by one and returns them when asked", async () => {
+    const made = await json("/session", { method: "POST", body: JSON.stringify({ name: "cy", store: "memory" }) });
+    const cookie = String(made.headers.get("set-cookie")).split(";")[0] ?? "";
+    expect(await json("/session/notes/n1", { method: "PUT", body: JSON.stringify({ value: "a" }), headers: { cookie } })).toMatchObject({ status: 200, body: { key: "n1", value: "a" } });
+    expect(await json("/session/notes/n2", { method: "PUT", body: JSON.stringify({ value: "b" }), headers: { cookie } })).toMatchObject({ status: 200 });
+    expect(await json("/session?notes=1", { headers: { cookie } })).toMatchObject({ status: 200, body: { notes: { n1: "a", n2: "b" } } });
+    expect((await json("/session", { headers: { cookie } })).body).not.toHaveProperty("notes");
+    expect(await json("/session/notes/n3", { method: "PUT", body: JSON.stringify({ value: "c" }) })).toMatchObject({ status: 401 });
+    expect(await json("/session/notes/bad%20key", { method: "PUT", body: JSON.stringify({ value: "c" }), headers: { cookie } })).toMatchObject({ status: 400 });
+  });
+
   it("marks the session cookie Secure when the proxy says the client used https", async () => {
     const made = await json("/session", { method: "POST", body: JSON.stringify({ name: "bo", store: "memory" }), headers: { "x-forwarded-proto": "https" } });
     expect(made.headers.get("set-cookie")).toMatch(/; Secure/);

@@ -86,9 +86,20 @@ export function createApp(config: AppConfig, services: AppServices): App {
     .add("GET", "/session", async (req) => {
       const ref = sessionOf(req);
       if (!ref) throw new HttpError(401, "no_session", "no valid session cookie");
-      const session = await storeFor(services.sessions, ref.store).get(ref.id);
+      const store = storeFor(services.sessions, ref.store);
+      const session = await store.get(ref.id);
       if (!session) throw new HttpError(401, "session_unknown", `session not found in the ${ref.store} store`);
-      return ok({ store: ref.store, session, client: clientOf(req.raw, config.behindReverseProxy).ip });
+      // Notes only when asked for: the plain read stays one round trip to the store.
+      const notes = req.query.get("notes") === "1" ? { notes: await store.notes(ref.id) } : {};
+      return ok({ store: ref.store, session, ...notes, client: clientOf(req.raw, config.behindReverseProxy).ip });
+    })
+    .add("PUT", "/session/notes/:key", async (req) => {
+      const ref = sessionOf(req);
+      if (!ref) throw new HttpError(401, "no_session", "no valid session cookie");
+      const key = assertId(req.params.key, "note key");
+      const value = stringField(objectBody(await req.body()), "value", { max: 1000 }) ?? "";
+      await storeFor(services.sessions, ref.store).setNote(ref.id, key, value);
+      return ok({ store: ref.store, key, value });
     })
     .add("DELETE", "/session", async (req) => {
       const ref = sessionOf(req);

@@ -15,6 +15,13 @@ export interface SessionStore {
   get(id: string): Promise<Session | null>;
   put(id: string, session: Session): Promise<void>;
   delete(id: string): Promise<void>;
+  /**
+   * One named note of a session's data, set in one atomic step (not a read-modify-write of the session: two sites
+   * writing notes of one session at once must not overwrite each other's).
+   */
+  setNote(id: string, key: string, value: string): Promise<void>;
+  /** The session's notes, by name. */
+  notes(id: string): Promise<Record<string, string>>;
 }
 
 export const SESSION_TTL_S = 86_400;
@@ -23,6 +30,7 @@ export const SESSION_TTL_S = 86_400;
 export class MemorySessionStore implements SessionStore {
   readonly mode: SessionStoreMode;
   readonly #sessions = new Map<string, Session>();
+  readonly #notes = new Map<string, Map<string, string>>();
 
   /** `mode` other than memory only for the test-only `shared-sessions-in-memory` regression: it answers as that store. */
   constructor(mode: SessionStoreMode = "memory") {
@@ -40,7 +48,19 @@ export class MemorySessionStore implements SessionStore {
 
   delete(id: string): Promise<void> {
     this.#sessions.delete(id);
+    this.#notes.delete(id);
     return Promise.resolve();
+  }
+
+  setNote(id: string, key: string, value: string): Promise<void> {
+    const notes = this.#notes.get(id) ?? new Map<string, string>();
+    notes.set(key, value);
+    this.#notes.set(id, notes);
+    return Promise.resolve();
+  }
+
+  notes(id: string): Promise<Record<string, string>> {
+    return Promise.resolve(Object.fromEntries(this.#notes.get(id) ?? []));
   }
 }
 
@@ -61,8 +81,18 @@ export class RedisSessionStore implements SessionStore {
     return this.#redis.set(`session:${id}`, JSON.stringify(session), SESSION_TTL_S);
   }
 
-  delete(id: string): Promise<void> {
-    return this.#redis.del(`session:${id}`);
+  async delete(id: string): Promise<void> {
+    await this.#redis.del(`session:${id}`);
+    await this.#redis.del(`session-notes:${id}`);
+  }
+
+  /** HSET on a hash beside the session, which lives as long as the session does. */
+  setNote(id: string, key: string, value: string): Promise<void> {
+    return this.#redis.hsetWithTtl(`session-notes:${id}`, key, value, SESSION_TTL_S);
+  }
+
+  notes(id: string): Promise<Record<string, string>> {
+    return this.#redis.hgetall(`session-notes:${id}`);
   }
 }
 
@@ -98,6 +128,16 @@ export class MysqlSessionStore implements SessionStore {
 
   async delete(id: string): Promise<void> {
     await this.#mysql.query("DELETE FROM sessions WHERE id = ?", [id]);
+    await this.#mysql.query("DELETE FROM session_notes WHERE session_id = ?", [id]);
+  }
+
+  async setNote(id: string, key: string, value: string): Promise<void> {
+    await this.#mysql.query("INSERT INTO session_notes (session_id, k, v) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE v = VALUES(v)", [id, key, value]);
+  }
+
+  async notes(id: string): Promise<Record<string, string>> {
+    const rows = await this.#mysql.query<{ k: string; v: string }>("SELECT k, v FROM session_notes WHERE session_id = ?", [id]);
+    return Object.fromEntries(rows.map((r) => [r.k, r.v]));
   }
 }
 

@@ -56,25 +56,29 @@ function rules(peerIps: readonly string[], paths: readonly { ip: string; port: n
 }
 
 /**
- * A real network partition between two nodes: each drops the other's packets both ways (iptables in its own
- * network namespace), and a side that reaches the other through a proxied path has that path cut too.
- * Packets are dropped, not rejected: open connections stall as on a real partition, and detection is left to
- * the timeouts under test. The heal deletes exactly these rules; a node restarted meanwhile has none left.
+ * A real network partition between two sides, each one node or several: every node of a side drops every packet
+ * of the other side's nodes both ways (iptables in its own network namespace), and a node that reaches the other
+ * side through a proxied path has that path cut too. Nodes on one side still reach each other, and anything on
+ * neither side (the proxy itself, a client) still reaches both: how a split brain happens. Packets are dropped,
+ * not rejected: open connections stall as on a real partition, and detection is left to the timeouts under test.
+ * The heal deletes exactly these rules; a node restarted meanwhile has none left.
  */
-export async function partition(a: Endpoint, b: Endpoint, paths: readonly ProxiedPath[] = []): Promise<ActiveFault> {
-  const [ipsA, ipsB] = await Promise.all([addresses(a.container), addresses(b.container)]);
-  const pathsOf = async (side: string) =>
+export async function partition(sideA: readonly Endpoint[], sideB: readonly Endpoint[], paths: readonly ProxiedPath[] = []): Promise<ActiveFault> {
+  const ipsOf = async (side: readonly Endpoint[]) => (await Promise.all(side.map((n) => addresses(n.container)))).flat();
+  const [ipsA, ipsB] = await Promise.all([ipsOf(sideA), ipsOf(sideB)]);
+  const pathsOf = async (node: string) =>
     Promise.all(
       paths
-        .filter((p) => p.from === side)
+        .filter((p) => p.from === node)
         .map(async (p) => (await addresses(p.proxy)).map((ip) => ({ ip, port: p.port }))),
     ).then((x) => x.flat());
-  const plan = [
-    { node: a, rules: rules(ipsB, await pathsOf(a.name)) },
-    { node: b, rules: rules(ipsA, await pathsOf(b.name)) },
-  ];
+  const plan = await Promise.all([
+    ...sideA.map(async (node) => ({ node, rules: rules(ipsB, await pathsOf(node.name)) })),
+    ...sideB.map(async (node) => ({ node, rules: rules(ipsA, await pathsOf(node.name)) })),
+  ]);
   await Promise.all(plan.map((p) => inNetns(p.node.container, p.rules.map((r) => `iptables -I ${r}`).join(" && "))));
-  return activeFault(`partition ${a.name} | ${b.name}`, async () => {
+  const name = (side: readonly Endpoint[]) => side.map((n) => n.name).join("+");
+  return activeFault(`partition ${name(sideA)} | ${name(sideB)}`, async () => {
     await Promise.all(
       plan.map((p) => inNetns(p.node.container, p.rules.map((r) => `iptables -D ${r} 2>/dev/null`).join("; ").concat("; true"))),
     );

@@ -4,7 +4,7 @@ import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
 import { RespPingWait } from "./resp-wait.js";
-import type { DetectionTimings } from "./topology.js";
+import type { DetectionTimings, RedisSettings } from "./topology.js";
 
 export const MASTER_NAME = "brownout";
 
@@ -17,18 +17,27 @@ export const MASTER_NAME = "brownout";
  */
 export const SENTINEL_PERIODS = { askMs: 1000, maxDesyncMs: 1000, failoverInfoMs: 1000 } as const;
 
+/**
+ * Redis's replication periods (replication.c, not configurable), which bound how long an isolated master with
+ * min-replicas-to-write keeps taking writes: a replica ACKs every second, its lag is counted in whole seconds, and
+ * the count of good replicas is refreshed by the replication cron, once a second.
+ */
+export const REDIS_REPLICATION_PERIODS = { replicaAckMs: 1000, lagResolutionMs: 1000, cronMs: 1000 } as const;
+
 export interface RedisSentinel {
   readonly redis: { readonly "redis-1": StartedTestContainer; readonly "redis-2": StartedTestContainer };
   readonly sentinels: readonly StartedTestContainer[];
 }
 
-function redisConf(alias: string, replicaOf?: string): string {
+function redisConf(alias: string, settings: RedisSettings, replicaOf?: string): string {
   return [
     `port ${PORTS.redis}`,
     // Every node announces its network alias, so Sentinel and replicas address it by a name that survives restarts.
     `replica-announce-ip ${alias}`,
     // A full sync starts at once: the default waits 5 s for more replicas to share it, and there is only one.
     "repl-diskless-sync-delay 0",
+    `min-replicas-to-write ${String(settings.minReplicasToWrite)}`,
+    `min-replicas-max-lag ${String(settings.minReplicasMaxLagS)}`,
     ...(replicaOf ? [`replicaof ${replicaOf} ${PORTS.redis}`] : []),
   ].join("\n");
 }
@@ -81,10 +90,10 @@ function redisNode(network: StartedNetwork, alias: string, conf: string) {
  * start, so one that starts before the master serves would fail it over before the topology has even started.
  * verify() then waits for the replica's link and the Sentinels' quorum.
  */
-export async function startRedisSentinel(network: StartedNetwork, timings: DetectionTimings): Promise<RedisSentinel> {
+export async function startRedisSentinel(network: StartedNetwork, timings: DetectionTimings, settings: RedisSettings): Promise<RedisSentinel> {
   const [master, replica] = await Promise.all([
-    redisNode(network, "redis-1", redisConf("redis-1")).start(),
-    redisNode(network, "redis-2", redisConf("redis-2", "redis-1")).start(),
+    redisNode(network, "redis-1", redisConf("redis-1", settings)).start(),
+    redisNode(network, "redis-2", redisConf("redis-2", settings, "redis-1")).start(),
   ]);
   const sentinels = await Promise.all(
     SENTINELS.map((alias) =>

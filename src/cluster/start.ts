@@ -42,7 +42,7 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
   const results = await Promise.allSettled([
     part<ToxiproxyNode>("toxiproxy", true, () => startToxiproxy(network, linksOf(spec)), (v) => (parts.toxiproxy = v)),
     part<PostgresPair>("postgres", has("postgres"), () => startPostgresPair(network, spec.timings, spec.postgres.synchronous, spec.postgres.replicaSettings, spec.files.postgresSchema), (v) => (parts.postgres = v)),
-    part<RedisSentinel>("redis", has("redis"), () => startRedisSentinel(network, spec.timings), (v) => (parts.redis = v)),
+    part<RedisSentinel>("redis", has("redis"), () => startRedisSentinel(network, spec.timings, spec.redis), (v) => (parts.redis = v)),
     part<MysqlPair>("mysql", has("mysql"), () => startMysqlPair(network, spec.files.mysqlSchema), (v) => (parts.mysql = v)),
     part<HaproxyNode>("haproxy", hasHaproxy(spec), () => startHaproxy(network, spec), (v) => (parts.haproxy = v)),
     part<AppSites>("web", has("web"), () => startAppSites(network, spec), (v) => (parts.apps = v)),

@@ -189,21 +189,25 @@ export class StartedTopology implements AsyncDisposable {
   }
 
   /**
-   * A real network partition between two nodes (both directions), until healed. Traffic one of them sends to
-   * the other through a Toxiproxy link (pg-replica to pg-primary over pg-replication, say) is cut as well.
+   * A real network partition between two sides, each a role or several (both directions), until healed. Traffic
+   * a node sends to the other side through a Toxiproxy link (pg-replica to pg-primary over pg-replication, say)
+   * is cut as well; nodes on one side still reach each other.
    */
-  async partition(roleA: string, roleB: string): Promise<ActiveFault> {
-    const a = assertRole(this.spec, roleA);
-    const b = assertRole(this.spec, roleB);
-    if (a === b) throw new UserError(`cannot partition ${a} from itself`);
+  async partition(sideA: string | readonly string[], sideB: string | readonly string[]): Promise<ActiveFault> {
+    const side = (s: string | readonly string[]) => (typeof s === "string" ? [s] : s).map((r) => assertRole(this.spec, r));
+    const [a, b] = [side(sideA), side(sideB)];
+    const both = a.filter((r) => b.includes(r));
+    if (both.length > 0) throw new UserError(`cannot partition ${both.join(", ")} from itself`);
+    if (a.length === 0 || b.length === 0) throw new UserError("a partition needs a role on each side");
     const paths: ProxiedPath[] = [];
     for (const link of Object.values(LINKS)) {
       const upstream = link.upstream.split(":")[0];
-      for (const [from, to] of [[a, b], [b, a]] as const) {
+      for (const [from, to] of [...a.flatMap((x) => b.map((y) => [x, y] as const)), ...b.flatMap((y) => a.map((x) => [y, x] as const))]) {
         if (upstream === to) paths.push({ from, proxy: this.#parts.toxiproxy.container, port: link.listenPort });
       }
     }
-    return this.#faults.track(await partition({ name: a, container: this.node(a) }, { name: b, container: this.node(b) }, paths));
+    const endpoints = (roles: readonly NodeRole[]) => roles.map((r) => ({ name: r, container: this.node(r) }));
+    return this.#faults.track(await partition(endpoints(a), endpoints(b), paths));
   }
 
   /** A toxic on a Toxiproxy link, until healed. */

@@ -167,6 +167,18 @@ export interface PostgresSettings {
 }
 
 /**
+ * Redis's own guard against split brain (redis.conf): a master refuses writes unless at least
+ * `minReplicasToWrite` replicas acknowledged its stream within `minReplicasMaxLagS` seconds. 0: off, Redis's
+ * default and the seed stack's.
+ */
+export interface RedisSettings {
+  readonly minReplicasToWrite: number;
+  readonly minReplicasMaxLagS: number;
+}
+
+export const DEFAULT_REDIS: RedisSettings = { minReplicasToWrite: 0, minReplicasMaxLagS: 10 };
+
+/**
  * A stack's own config files, each falling back to the built-in one. Templates are filled with {{name}}
  * placeholders (documented in docs/api.md): HAProxy's sections ({{interMs}}, {{downInterMs}}, {{fall}}, {{rise}},
  * {{checkTimeoutMs}}), Caddyfiles (every `timings.caddy` field, e.g. {{healthIntervalMs}}), Sentinel's directives
@@ -223,6 +235,7 @@ export interface TopologySpec {
   readonly margins: Margins;
   readonly app: AppSettings;
   readonly postgres: PostgresSettings;
+  readonly redis: RedisSettings;
   /** Edits of the rendered HAProxy and Caddy configs (mutants). */
   readonly patches: readonly ConfigPatch[];
   /** Which Caddyfile template under fixtures/caddy/ (the harness's, or a stack's own, such as `Caddyfile.seed-003`). */
@@ -249,6 +262,7 @@ export interface SpecOptions {
   readonly margins?: Partial<Margins>;
   readonly app?: Partial<AppSettings>;
   readonly postgres?: Partial<PostgresSettings>;
+  readonly redis?: Partial<RedisSettings>;
   readonly patches?: readonly ConfigPatch[];
   readonly caddyfile?: string;
   readonly profile?: string;
@@ -271,6 +285,7 @@ export function mergeSpecOptions(base: SpecOptions, over: SpecOptions): SpecOpti
     margins: { ...base.margins, ...over.margins },
     app: { ...base.app, ...over.app },
     postgres: { ...base.postgres, ...over.postgres, replicaSettings: { ...base.postgres?.replicaSettings, ...over.postgres?.replicaSettings } },
+    redis: { ...base.redis, ...over.redis },
     patches: [...(base.patches ?? []), ...(over.patches ?? [])],
     files: { ...base.files, ...over.files },
   };
@@ -292,6 +307,7 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
     margins: { ...DEFAULT_MARGINS, ...partial.margins },
     app: { ...DEFAULT_APP, ...partial.app },
     postgres: { synchronous: partial.postgres?.synchronous ?? false, replicaSettings: partial.postgres?.replicaSettings ?? {} },
+    redis: { ...DEFAULT_REDIS, ...partial.redis },
     patches: partial.patches ?? [],
     caddyfile: partial.caddyfile ?? "Caddyfile",
     profile: partial.profile ?? "fast",

@@ -10,8 +10,11 @@ import type { ServerChange } from "../cluster/haproxy.js";
 export type FaultSpec =
   /** SIGKILL, `docker stop`, SIGSTOP (frozen), or a restart of a role's container; healed by starting, unpausing. */
   | { readonly kind: "kill" | "stop" | "pause" | "restart"; readonly role: NodeRole }
-  /** Both directions between two roles cut (iptables in their network namespaces), links between them too. */
-  | { readonly kind: "partition"; readonly between: readonly [NodeRole, NodeRole] }
+  /**
+   * Both directions between two sides cut (iptables in their nodes' network namespaces), links between them too;
+   * a side is one role or several (a split brain: a master and the clients that still reach it, say).
+   */
+  | { readonly kind: "partition"; readonly between: readonly [PartitionSide, PartitionSide] }
   /** A Toxiproxy toxic on a link or a group of links (`app-redis`, `app-gra-deps`, ...). */
   | { readonly kind: "toxic"; readonly link: LinkName | (string & {}); readonly toxic: ToxicSpec }
   /** pg_promote() on a standby: irreversible. */
@@ -26,6 +29,9 @@ export type FaultSpec =
    */
   | { readonly kind: "haproxy-restart"; readonly edits: readonly ConfigPatch[] };
 
+/** One side of a partition: a role, or roles that still reach each other. */
+export type PartitionSide = NodeRole | readonly NodeRole[];
+
 export type FaultKind = FaultSpec["kind"];
 
 export const FAULT_KINDS = ["kill", "stop", "pause", "restart", "partition", "toxic", "promote", "set-server", "sentinel-failover", "haproxy-restart"] as const satisfies readonly FaultKind[];
@@ -35,12 +41,14 @@ export const kill = (role: NodeRole): FaultSpec => ({ kind: "kill", role });
 export const stop = (role: NodeRole): FaultSpec => ({ kind: "stop", role });
 export const pause = (role: NodeRole): FaultSpec => ({ kind: "pause", role });
 export const restart = (role: NodeRole): FaultSpec => ({ kind: "restart", role });
-export const partition = (a: NodeRole, b: NodeRole): FaultSpec => ({ kind: "partition", between: [a, b] });
+export const partition = (a: PartitionSide, b: PartitionSide): FaultSpec => ({ kind: "partition", between: [a, b] });
 export const toxic = (link: LinkName | (string & {}), spec: ToxicSpec): FaultSpec => ({ kind: "toxic", link, toxic: spec });
 export const promote = (role: "pg-primary" | "pg-replica"): FaultSpec => ({ kind: "promote", role });
 export const setServer = (backend: string, server: string, change: ServerChange): FaultSpec => ({ kind: "set-server", backend, server, change });
 export const sentinelFailover = (): FaultSpec => ({ kind: "sentinel-failover" });
 export const haproxyRestart = (edits: readonly ConfigPatch[] = []): FaultSpec => ({ kind: "haproxy-restart", edits });
+
+const sideName = (s: PartitionSide): string => (typeof s === "string" ? s : s.join("+"));
 
 /** What a fault hits, as the journal and the timeline name it. */
 export function faultTarget(f: FaultSpec): string {
@@ -52,7 +60,7 @@ export function faultTarget(f: FaultSpec): string {
     case "promote":
       return f.role;
     case "partition":
-      return f.between.join(", ");
+      return f.between.map(sideName).join(", ");
     case "toxic":
       return f.link;
     case "set-server":
@@ -75,7 +83,7 @@ export function describeFault(f: FaultSpec): string {
     case "restart":
       return `${f.kind} ${f.role}`;
     case "partition":
-      return `partition ${f.between[0]} from ${f.between[1]}`;
+      return `partition ${sideName(f.between[0])} from ${sideName(f.between[1])}`;
     case "toxic":
       return `toxic ${JSON.stringify(f.toxic)} on ${f.link}`;
     case "promote":

@@ -30,6 +30,7 @@ const parameters = (result: ScenarioResult, ctx: AllureContext, mutant: Mutant |
     staleReads: result.staleReads ? `${String(result.staleReads.count)} (max ${String(result.staleReads.maxStalenessMs)} ms)` : undefined,
     sessions: result.sessions ? `${String(result.sessions.kept)} kept / ${String(result.sessions.lost)} lost` : undefined,
     writes: result.writes ? `${String(result.writes.acknowledged)} acknowledged / ${String(result.writes.lost)} lost` : undefined,
+    ...result.findings,
     mutant: mutant ? `${mutant.name} (${result.mutant?.killed ? "killed" : "SURVIVED"})` : undefined,
     profile: ctx.profile,
     seed: ctx.seed,

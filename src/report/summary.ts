@@ -34,10 +34,15 @@ export function mutationScore(results: readonly ScenarioResult[]): MutationScore
 
 const cell = (v: number | null | undefined, unit = " ms") => (v === undefined ? "-" : v === null ? "never" : `${String(v)}${unit}`);
 
-/** The closing table: scenario, status, failover, recovery, stale reads, sessions kept/lost, writes lost. */
+/** A scenario's findings in one cell: `lostWrites=30 lostFromMs=253 ...`. */
+export const findingsCell = (f: ScenarioResult["findings"]): string =>
+  f ? Object.entries(f).map(([k, v]) => `${k}=${String(v)}`).join(" ") : "-";
+
+/** The closing table: scenario, status, failover, recovery, stale reads, sessions kept/lost, writes lost, findings. */
 export function summaryTable(results: readonly ScenarioResult[]): string {
   const mutants = results.some((r) => r.mutant);
-  const head = ["scenario", ...(mutants ? ["mutant", "killed by"] : []), "status", "failover (bound)", "recovery", "stale reads", "sessions kept/lost", "writes lost"];
+  const findingsShown = results.some((r) => r.findings);
+  const head = ["scenario", ...(mutants ? ["mutant", "killed by"] : []), "status", "failover (bound)", "recovery", "stale reads", "sessions kept/lost", "writes lost", ...(findingsShown ? ["findings"] : [])];
   const rows = results.map((r) => [
     r.repeat > 0 ? `${r.name} #${String(r.repeat + 1)}` : r.name,
     ...(mutants ? [r.mutant?.name ?? "-", r.mutant ? (r.mutant.killed ? r.mutant.by.slice(0, 2).join("; ") + (r.mutant.by.length > 2 ? ` (+${String(r.mutant.by.length - 2)})` : "") : "SURVIVED") : "-"] : []),
@@ -47,6 +52,7 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
     r.staleReads ? `${String(r.staleReads.count)} (max ${String(r.staleReads.maxStalenessMs)} ms)` : "-",
     r.sessions ? `${String(r.sessions.kept)}/${String(r.sessions.lost)}` : "-",
     r.writes ? `${String(r.writes.lost)} of ${String(r.writes.acknowledged)}` : "-",
+    ...(findingsShown ? [findingsCell(r.findings)] : []),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cols: readonly string[]) => cols.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();

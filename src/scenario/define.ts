@@ -9,7 +9,7 @@ import { injectFault } from "../faults/inject.js";
 import { type FaultSpec, describeFault, faultTarget } from "../faults/spec.js";
 import type { History } from "../workload/history.js";
 import type { HttpClient } from "../workload/http-client.js";
-import type { Completed } from "../workload/op.js";
+import type { Completed, OpF } from "../workload/op.js";
 import type { Probe } from "../workload/scheduler.js";
 import type { Mechanism } from "./controls.js";
 import type { JournalStep } from "./nemesis.js";
@@ -60,7 +60,8 @@ export interface Workload {
   readonly close?: () => void;
 }
 
-export type FinalRead = Partial<Record<"product-insert" | "item-write", ReadonlySet<string> | null>>;
+/** Keys present at the end, by the op kind that wrote them. */
+export type FinalRead = Readonly<Partial<Record<OpF, ReadonlySet<string> | null>>>;
 
 /** Everything checks see: the history (as completed ops), its marks, and facts gathered around it. */
 export interface Evidence {

@@ -2,6 +2,7 @@ import type { StartedTopology } from "../cluster/index.js";
 import type { ActiveFault } from "../cluster/fault-handle.js";
 import type { History } from "../workload/history.js";
 import { NEMESIS, type NemesisF } from "../workload/op.js";
+import { type FaultSpec, type PartitionSide, describeFault, faultTarget, partition } from "../faults/spec.js";
 
 /** One fault step as the journal keeps it: what ran, on what, when, how long, and whether it worked. */
 export interface JournalStep {
@@ -83,7 +84,8 @@ const STEPS: Record<FaultMethod, { phase: "fault" | "operator"; f: NemesisF; tar
   stop: { phase: "fault", f: "stop", target: (a) => String(a[0]), describe: (a) => `stop ${String(a[0])}` },
   pause: { phase: "fault", f: "pause", target: (a) => String(a[0]), describe: (a) => `pause ${String(a[0])} (SIGSTOP)` },
   restart: { phase: "fault", f: "restart", target: (a) => String(a[0]), describe: (a) => `restart ${String(a[0])}` },
-  partition: { phase: "fault", f: "partition", target: (a) => `${String(a[0])}, ${String(a[1])}`, describe: (a) => `partition ${String(a[0])} from ${String(a[1])}` },
+  // Named as the fault spec names it, so a scenario's declared timeline matches the journal.
+  partition: { phase: "fault", f: "partition", target: (a) => faultTarget(partitionOf(a)), describe: (a) => describeFault(partitionOf(a)) },
   toxic: { phase: "fault", f: "toxic", target: (a) => String(a[0]), describe: (a) => `toxic ${JSON.stringify(a[1])} on ${String(a[0])}` },
   promote: { phase: "operator", f: "promote", target: (a) => String(a[0]), describe: (a) => `promote ${String(a[0])}` },
   setServer: { phase: "operator", f: "set-server", target: (a) => `${String(a[0])}/${String(a[1])}`, describe: (a) => `set server ${String(a[0])}/${String(a[1])} ${JSON.stringify(a[2])}` },
@@ -91,6 +93,8 @@ const STEPS: Record<FaultMethod, { phase: "fault" | "operator"; f: NemesisF; tar
   editHaproxy: { phase: "operator", f: "reload", target: () => "haproxy", describe: (a) => `edit haproxy.cfg (${String((a[0] as readonly unknown[]).length)} change(s)) and reload haproxy` },
   recreateHaproxy: { phase: "operator", f: "recreate", target: () => "haproxy", describe: () => "recreate haproxy from its saved config" },
 };
+
+const partitionOf = (a: readonly unknown[]): FaultSpec => partition(a[0] as PartitionSide, a[1] as PartitionSide);
 
 const isActiveFault = (v: unknown): v is ActiveFault => typeof v === "object" && v !== null && "heal" in v && "settle" in v;
 

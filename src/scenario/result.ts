@@ -21,6 +21,11 @@ export interface ScenarioResult {
   readonly staleReads?: { readonly count: number; readonly maxStalenessMs: number };
   readonly sessions?: { readonly kept: number; readonly lost: number };
   readonly writes?: { readonly acknowledged: number; readonly lost: number };
+  /**
+   * What a scenario that documents a weakness measured (FINDING_FIGURES, from any check's figures): writes lost
+   * by design and when, divergent rows, false failovers, error rate, tail latency, TILT's delay.
+   */
+  readonly findings?: Readonly<Record<string, number>>;
   /** The harness's own CPU time during the run (user + system), ms. */
   readonly harnessCpuMs: number;
   /** How late the probe scheduler fired (p99, ms): the timing error of every figure. */
@@ -43,8 +48,20 @@ export interface ScenarioResult {
 
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
+/** The figures of a documented weakness, by the names checks give them; the first check that has one wins. */
+export const FINDING_FIGURES = ["lostWrites", "lostFromMs", "lostToMs", "divergentRows", "falseFailovers", "errorRatePct", "p99LatencyMs", "tiltDelayMs"] as const;
+
+function findings(checks: readonly CheckResult[]): Record<string, number> | null {
+  const out: Record<string, number> = {};
+  for (const name of FINDING_FIGURES) {
+    const v = checks.map((c) => num(c.figures?.[name])).find((x) => x !== null);
+    if (v !== undefined && v !== null) out[name] = v;
+  }
+  return Object.keys(out).length > 0 ? out : null;
+}
+
 /** The headline figures of a run, taken from its checks' figures. */
-export function headline(checks: readonly CheckResult[]): Pick<ScenarioResult, "failoverMs" | "boundMs" | "resolutionMs" | "recoveryMs" | "staleReads" | "sessions" | "writes"> {
+export function headline(checks: readonly CheckResult[]): Pick<ScenarioResult, "failoverMs" | "boundMs" | "resolutionMs" | "recoveryMs" | "staleReads" | "sessions" | "writes" | "findings"> {
   const out: { -readonly [K in keyof ReturnType<typeof headline>]: ReturnType<typeof headline>[K] } = {};
   const failovers = checks.filter((c) => c.name.startsWith("failover")).map((c) => c.figures ?? {});
   const measured = failovers.map((f) => num(f.failoverMs));
@@ -69,5 +86,7 @@ export function headline(checks: readonly CheckResult[]): Pick<ScenarioResult, "
       lost: lost.reduce((n, c) => n + (num(c.figures?.lost) ?? 0), 0),
     };
   }
+  const f = findings(checks);
+  if (f) out.findings = f;
   return out;
 }

@@ -71,6 +71,18 @@ describe("summary", () => {
     expect(table).toMatch(/x\s+failed\s+1350 ms ±50\s+2100 ms\s+-\s+3\/0\s+2 of 40/);
   });
 
+  it("carries a documented weakness's figures as findings, in the table's last column", () => {
+    const checks = [
+      { name: "acknowledged writes on the isolated master lost", valid: true as const, detail: "", figures: { lostWrites: 30, lostFromMs: 253, acknowledged: 133 } },
+      { name: "no divergence", valid: true as const, detail: "", figures: { divergentRows: 4 } },
+    ];
+    const h = headline(checks);
+    expect(h.findings).toEqual({ lostWrites: 30, lostFromMs: 253, divergentRows: 4 });
+    const table = summaryTable([{ name: "split", repeat: 0, status: "passed", valid: true, durationMs: 1, topologyStartMs: 1, harnessCpuMs: 1, probeLatenessP99Ms: 1, checks, artefacts: "", ...h }]);
+    expect(table).toMatch(/findings\n/);
+    expect(table).toMatch(/split\s+passed.*lostWrites=30 lostFromMs=253 divergentRows=4/);
+  });
+
   it("reports the failover's bound beside it, and the kill rate of a mutation run", () => {
     const checks = [{ name: "failover item-write", valid: false as const, detail: "", figures: { failoverMs: 2600, resolutionMs: 50, boundMs: 2350 } }];
     const base = { repeat: 0, valid: false as const, durationMs: 1, topologyStartMs: 1, harnessCpuMs: 1, probeLatenessP99Ms: 1, checks, artefacts: "", ...headline(checks) };

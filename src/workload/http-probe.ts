@@ -6,7 +6,8 @@ import type { Probe, ProbeOutcome } from "./scheduler.js";
  * How an HTTP answer becomes an op, the rules every HTTP probe follows (documented once, in docs/api.md):
  * - a read: 2xx is ok; any other answer is fail (it did not read);
  * - a write: 2xx is ok; 4xx is fail (refused, certainly not applied); 5xx is info (it may have committed before
- *   the error: never counted as lost);
+ *   the error: never counted as lost), except a 5xx whose body says `"error": "dependency_refused"`: the database
+ *   answered that it would not apply it (read-only, not enough replicas), so fail;
  * - no answer: a refused connection (or a failed DNS lookup, a connect timeout) did nothing, so fail; anything
  *   else (a reset, the probe's timeout) is info for a write and for a read alike (its answer may still have been
  *   on its way).
@@ -33,6 +34,9 @@ export function valueOf(r: HttpResult, extra: OpValue = {}): OpValue {
 
 const errorOf = (r: HttpResult) => `${String(r.status)} ${str(r.body.error) ?? ""} ${str(r.body.message) ?? str(r.body.raw) ?? ""}`.trim();
 
+/** The error code of an answer that says the database refused the change (it certainly did not apply it). */
+export const REFUSED = "dependency_refused";
+
 /** A read either happened or did not: any answer but 2xx is a failure. */
 export function readOutcome(r: HttpResult, extra?: OpValue): ProbeOutcome {
   return r.status >= 200 && r.status < 300 ? { type: "ok", value: valueOf(r, extra) } : { type: "fail", value: valueOf(r, extra), error: errorOf(r) };
@@ -44,7 +48,8 @@ export function readOutcome(r: HttpResult, extra?: OpValue): ProbeOutcome {
  */
 export function writeOutcome(r: HttpResult, extra?: OpValue): ProbeOutcome {
   if (r.status >= 200 && r.status < 300) return { type: "ok", value: valueOf(r, extra) };
-  return { type: r.status >= 500 ? "info" : "fail", value: valueOf(r, extra), error: errorOf(r) };
+  const refused = r.status < 500 || r.body.error === REFUSED;
+  return { type: refused ? "fail" : "info", value: valueOf(r, extra), error: errorOf(r) };
 }
 
 /** Errors before any answer: a refused connection did nothing; anything else may have. */

@@ -77,6 +77,27 @@ export function productInsert(http: HttpClient, target: Target, prefix: string):
   );
 }
 
+/**
+ * Sets a new note of one session per op (a unique key, in its own HSET): the session's data as users change it.
+ * `f` tells writers apart (one per site, say), so each is checked for loss on its own.
+ */
+export function sessionNoteWrite(http: HttpClient, target: Target, cookie: () => string, prefix: string, f: OpF = "session-note-write"): Probe {
+  return keyedProbe(`${f}@${target.via}`, f, fresh(prefix), "write", (k, seq, signal) =>
+    http.call("PUT", `${target.url}/session/notes/${k}`, { body: { value: `v${String(seq)}` }, cookie: cookie(), signal }),
+  );
+}
+
+/** The note keys a session has now (null when the read failed): a final read for `sessionNoteWrite`. */
+export async function sessionNoteKeys(http: HttpClient, target: Target, cookie: string): Promise<Set<string> | null> {
+  try {
+    const r = await http.call("GET", `${target.url}/session?notes=1`, { cookie });
+    if (r.status !== 200 || typeof r.body.notes !== "object" || r.body.notes === null) return null;
+    return new Set(Object.keys(r.body.notes));
+  } catch {
+    return null;
+  }
+}
+
 /** What one client last had acknowledged: its reader reads that key next (read-your-writes). */
 export interface ClientMemory {
   lastAcked: string | null;

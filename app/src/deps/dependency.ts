@@ -2,12 +2,28 @@ import { HttpError } from "../http.js";
 
 export type DependencyName = "redis" | "pg-write" | "pg-read" | "mysql";
 
-/** A dependency call that failed or ran out of time: 503, or 504 for a timeout, naming the dependency. */
+/**
+ * The server answered that it will not apply the command: it certainly did not (unlike a lost connection, after
+ * which a write may have committed). Redis: a replica (READONLY), too few good replicas (NOREPLICAS), a
+ * transaction discarded for either (EXECABORT); Postgres: a read-only transaction (SQLSTATE 25006); MariaDB:
+ * --read-only (1290).
+ */
+export function isRefusal(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  const errno = (e as { errno?: unknown }).errno;
+  return /^(READONLY|NOREPLICAS|EXECABORT)\b/.test(e.message) || code === "25006" || errno === 1290;
+}
+
+/**
+ * A dependency call that failed or ran out of time: 503, or 504 for a timeout, naming the dependency; a refusal
+ * is 503 `dependency_refused`, so a client knows the write did not happen.
+ */
 export class DependencyError extends HttpError {
   readonly dependency: DependencyName;
   constructor(dependency: DependencyName, cause: unknown, timedOut: boolean) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(timedOut ? 504 : 503, timedOut ? "dependency_timeout" : "dependency_unavailable", `${dependency}: ${why}`);
+    super(timedOut ? 504 : 503, timedOut ? "dependency_timeout" : isRefusal(cause) ? "dependency_refused" : "dependency_unavailable", `${dependency}: ${why}`);
     this.dependency = dependency;
   }
 }

@@ -46,6 +46,20 @@ export class RedisDep {
     await call("redis", this.#timeoutMs, () => (ttlS && !this.#noTtl ? this.client.set(key, value, "EX", ttlS) : this.client.set(key, value)));
   }
 
+  /** HSET and EXPIRE in one transaction: the field is never left without the hash's TTL. */
+  async hsetWithTtl(key: string, field: string, value: string, ttlS: number): Promise<void> {
+    await call("redis", this.#timeoutMs, async () => {
+      const replies = await this.client.multi().hset(key, field, value).expire(key, ttlS).exec();
+      const failed = replies?.find(([err]) => err !== null)?.[0];
+      if (failed) throw failed;
+      if (!replies) throw new Error("transaction aborted");
+    });
+  }
+
+  hgetall(key: string): Promise<Record<string, string>> {
+    return call("redis", this.#timeoutMs, () => this.client.hgetall(key));
+  }
+
   async del(key: string): Promise<void> {
     await call("redis", this.#timeoutMs, () => this.client.del(key));
   }
