@@ -1,4 +1,4 @@
-import { type Bound, bound, measurement, SENTINEL_PERIODS, type TopologySpec } from "../src/index.js";
+import { type Bound, bound, measurement, SENTINEL_PERIODS, type Term, type TopologySpec } from "../src/index.js";
 
 /**
  * How long a Redis master may be unusable before the apps are served by the promoted replica: what a failover
@@ -35,4 +35,14 @@ export function cacheTtlBound(spec: TopologySpec): Bound {
 export function haproxyDetection(spec: TopologySpec): Bound {
   const h = spec.timings.haproxy;
   return bound(["inter", h.interMs, "fall", h.fall], ["check timeout", h.checkTimeoutMs], ...measurement(spec));
+}
+
+/**
+ * HAProxy sees a DOWN server come up: its next check comes within `downinter`; once one passes the server is in
+ * transition and checked every `fastinter` (the template sets it to `inter`) until `rise` passed, each check
+ * given its timeout.
+ */
+export function haproxySeesUpTerms(spec: TopologySpec): Term[] {
+  const h = spec.timings.haproxy;
+  return [["downinter", h.downInterMs], ["fastinter", h.interMs, "rise - 1", h.rise - 1], ["check timeout", h.checkTimeoutMs], ...measurement(spec)];
 }

@@ -5,6 +5,8 @@ import networkPartition from "./network-partition.scenario.js";
 import pgPrimaryDownSync from "./pg-primary-down-sync.scenario.js";
 import pgPrimaryDown from "./pg-primary-down.scenario.js";
 import pgPrimaryFrozen from "./pg-primary-frozen.scenario.js";
+import pgOldPrimaryReturns from "./pg-old-primary-returns.scenario.js";
+import pgOldPrimaryReturnsFenced from "./pg-old-primary-returns-fenced.scenario.js";
 import redisMasterFrozen from "./redis-master-frozen.scenario.js";
 import siteGraCutOff from "./site-gra-cut-off.scenario.js";
 import pgReplicaDown from "./pg-replica-down.scenario.js";
@@ -38,4 +40,6 @@ export const MEETING_SCENARIOS: readonly Scenario[] = [
   siteGraCutOff,
   redisSplitBrain,
   redisSplitBrainBounded,
+  pgOldPrimaryReturns,
+  pgOldPrimaryReturnsFenced,
 ];

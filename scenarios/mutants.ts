@@ -81,6 +81,11 @@ export const MUTANTS = {
     regression: "`lb_policy first` removed from the Caddyfile: Caddy's default spreads users over both sites at random",
     deploy: { patches: [{ file: "caddy", find: "lb_policy first", replace: "lb_policy random" }] },
   },
+  haproxySlowChecks: {
+    name: "haproxy-checks-inter-10s",
+    regression: "HAProxy's check `inter`/`downinter` left at 10 s (a copy of a config tuned for a slow WAN link): a server that changed role is seen ten times later",
+    deploy: { timings: { haproxy: { interMs: 10_000, downInterMs: 10_000 } } },
+  },
   minReplicasOff: {
     name: "redis-min-replicas-off",
     regression: "min-replicas-to-write dropped from redis.conf when it was regenerated from the package's default (0): an isolated master takes writes for as long as the split lasts",

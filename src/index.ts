@@ -59,6 +59,7 @@ export {
   faultTarget,
   haproxyRestart,
   kill,
+  loss,
   partition,
   pause,
   promote,
@@ -72,6 +73,7 @@ export {
   type PartitionSide,
 } from "./faults/spec.js";
 export { injectFault } from "./faults/inject.js";
+export type { LossMechanism } from "./cluster/packet-loss.js";
 
 // Workload: the history, clients and probes.
 export { History, type Mark } from "./workload/history.js";
@@ -111,6 +113,7 @@ export { bound, asBound, type Bound, type Term } from "./assertions/bound.js";
 export { compose } from "./assertions/compose.js";
 export { failover, noFailures, measureFailover, unavailability, type FailoverOptions, type FailoverMeasure, type Window } from "./assertions/availability.js";
 export { lostWrites, type LostWriteOptions, type LossWindow } from "./assertions/lost-writes.js";
+export { divergence, diffRows, type DivergenceOptions, type RowDiff, type RowsByKey } from "./assertions/divergence.js";
 export { readYourWrites, clientOf, type RywOptions } from "./assertions/read-your-writes.js";
 export { recovery, type RecoveryFacts } from "./assertions/recovery.js";
 export { sessions, countSessions, type SessionOptions, type SessionCount } from "./assertions/sessions.js";
@@ -139,7 +142,7 @@ export {
 } from "./scenario/define.js";
 export { MECHANISMS, mechanismControls, stepsRanAsDeclared, type Mechanism } from "./scenario/controls.js";
 export type { JournalStep } from "./scenario/nemesis.js";
-export { targets, seedProducts, login, productsOnPrimary, itemsOnEachNode, union, type Targets } from "./scenario/workloads.js";
+export { targets, seedProducts, login, productsOnPrimary, itemsOnEachNode, union, pgRowsByKey, mysqlRowsByKey, type RowSelection, type Targets } from "./scenario/workloads.js";
 export { runScenario, type RunOptions } from "./scenario/run.js";
 export { runSuite, type SuiteOptions, type SuiteRun } from "./runner/suite.js";
 export { ScenarioRegistry } from "./scenario/registry.js";

@@ -4,6 +4,7 @@ import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { UserError } from "../errors.js";
 import { type ActiveFault, FaultLedger, activeFault } from "./fault-handle.js";
 import { type ProxiedPath, partition } from "./partition.js";
+import { type LossMechanism, detectLossMechanism, packetLoss } from "./packet-loss.js";
 import { type ProcessFault, injectProcessFault } from "./process-control.js";
 import { dockerClient } from "../images/engine.js";
 import { PORTS, hostUrl } from "./containers.js";
@@ -62,6 +63,7 @@ export class StartedTopology implements AsyncDisposable {
   readonly #parts: Writable<TopologyParts>;
   readonly #nodes = new Map<NodeRole, StartedTestContainer>();
   readonly #faults = new FaultLedger();
+  #lossMechanism: Promise<LossMechanism> | undefined;
 
   constructor(parts: TopologyParts) {
     this.#parts = parts;
@@ -208,6 +210,21 @@ export class StartedTopology implements AsyncDisposable {
     }
     const endpoints = (roles: readonly NodeRole[]) => roles.map((r) => ({ name: r, container: this.node(r) }));
     return this.#faults.track(await partition(endpoints(a), endpoints(b), paths));
+  }
+
+  /**
+   * How this kernel drops packets (netem, else iptables' statistic match), detected once per topology in a
+   * sidecar on Toxiproxy's namespace; a run that injects loss reports it.
+   */
+  lossMechanism(): Promise<LossMechanism> {
+    this.#lossMechanism ??= detectLossMechanism(this.#parts.toxiproxy.container);
+    return this.#lossMechanism;
+  }
+
+  /** Drops `percent` of a node's packets each way, until healed (the mechanism is in the fault's description). */
+  async packetLoss(role: string, percent: number): Promise<ActiveFault> {
+    const r = assertRole(this.spec, role);
+    return this.#faults.track(await packetLoss(this.node(r), r, percent, await this.lossMechanism()));
   }
 
   /** A toxic on a Toxiproxy link, until healed. */

@@ -18,6 +18,8 @@ export async function injectFault(topology: StartedTopology, f: FaultSpec): Prom
       return topology.restart(f.role);
     case "partition":
       return topology.partition(f.between[0], f.between[1]);
+    case "loss":
+      return topology.packetLoss(f.role, f.percent);
     case "toxic":
       return topology.toxic(f.link, f.toxic);
     case "promote":

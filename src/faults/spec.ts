@@ -15,6 +15,11 @@ export type FaultSpec =
    * a side is one role or several (a split brain: a master and the clients that still reach it, say).
    */
   | { readonly kind: "partition"; readonly between: readonly [PartitionSide, PartitionSide] }
+  /**
+   * A share of a node's packets dropped each way (netem where the kernel has it, else iptables' statistic match:
+   * the run reports which); the node stays up, only lossy.
+   */
+  | { readonly kind: "loss"; readonly role: NodeRole; readonly percent: number }
   /** A Toxiproxy toxic on a link or a group of links (`app-redis`, `app-gra-deps`, ...). */
   | { readonly kind: "toxic"; readonly link: LinkName | (string & {}); readonly toxic: ToxicSpec }
   /** pg_promote() on a standby: irreversible. */
@@ -34,7 +39,7 @@ export type PartitionSide = NodeRole | readonly NodeRole[];
 
 export type FaultKind = FaultSpec["kind"];
 
-export const FAULT_KINDS = ["kill", "stop", "pause", "restart", "partition", "toxic", "promote", "set-server", "sentinel-failover", "haproxy-restart"] as const satisfies readonly FaultKind[];
+export const FAULT_KINDS = ["kill", "stop", "pause", "restart", "partition", "loss", "toxic", "promote", "set-server", "sentinel-failover", "haproxy-restart"] as const satisfies readonly FaultKind[];
 
 // Constructors, so a scenario reads as its runbook: inject(ctx, kill("pg-primary")).
 export const kill = (role: NodeRole): FaultSpec => ({ kind: "kill", role });
@@ -42,6 +47,7 @@ export const stop = (role: NodeRole): FaultSpec => ({ kind: "stop", role });
 export const pause = (role: NodeRole): FaultSpec => ({ kind: "pause", role });
 export const restart = (role: NodeRole): FaultSpec => ({ kind: "restart", role });
 export const partition = (a: PartitionSide, b: PartitionSide): FaultSpec => ({ kind: "partition", between: [a, b] });
+export const loss = (role: NodeRole, percent: number): FaultSpec => ({ kind: "loss", role, percent });
 export const toxic = (link: LinkName | (string & {}), spec: ToxicSpec): FaultSpec => ({ kind: "toxic", link, toxic: spec });
 export const promote = (role: "pg-primary" | "pg-replica"): FaultSpec => ({ kind: "promote", role });
 export const setServer = (backend: string, server: string, change: ServerChange): FaultSpec => ({ kind: "set-server", backend, server, change });
@@ -58,6 +64,7 @@ export function faultTarget(f: FaultSpec): string {
     case "pause":
     case "restart":
     case "promote":
+    case "loss":
       return f.role;
     case "partition":
       return f.between.map(sideName).join(", ");
@@ -82,6 +89,8 @@ export function describeFault(f: FaultSpec): string {
     case "stop":
     case "restart":
       return `${f.kind} ${f.role}`;
+    case "loss":
+      return `${String(f.percent)} % packet loss on ${f.role}`;
     case "partition":
       return `partition ${sideName(f.between[0])} from ${sideName(f.between[1])}`;
     case "toxic":

@@ -2,7 +2,8 @@ import type { StartedTopology } from "../cluster/index.js";
 import type { ActiveFault } from "../cluster/fault-handle.js";
 import type { History } from "../workload/history.js";
 import { NEMESIS, type NemesisF } from "../workload/op.js";
-import { type FaultSpec, type PartitionSide, describeFault, faultTarget, partition } from "../faults/spec.js";
+import { type FaultSpec, type PartitionSide, describeFault, faultTarget, loss, partition } from "../faults/spec.js";
+import type { NodeRole } from "../cluster/topology.js";
 
 /** One fault step as the journal keeps it: what ran, on what, when, how long, and whether it worked. */
 export interface JournalStep {
@@ -76,7 +77,7 @@ export class Nemesis {
   }
 }
 
-type FaultMethod = "kill" | "stop" | "pause" | "restart" | "partition" | "toxic" | "promote" | "setServer" | "sentinelFailover" | "recreateHaproxy" | "editHaproxy";
+type FaultMethod = "kill" | "stop" | "pause" | "restart" | "partition" | "packetLoss" | "toxic" | "promote" | "setServer" | "sentinelFailover" | "recreateHaproxy" | "editHaproxy";
 
 /** Which topology methods are fault steps, as what nemesis op, and what they target (from their arguments). */
 const STEPS: Record<FaultMethod, { phase: "fault" | "operator"; f: NemesisF; target: (args: readonly unknown[]) => string; describe: (args: readonly unknown[]) => string }> = {
@@ -86,6 +87,7 @@ const STEPS: Record<FaultMethod, { phase: "fault" | "operator"; f: NemesisF; tar
   restart: { phase: "fault", f: "restart", target: (a) => String(a[0]), describe: (a) => `restart ${String(a[0])}` },
   // Named as the fault spec names it, so a scenario's declared timeline matches the journal.
   partition: { phase: "fault", f: "partition", target: (a) => faultTarget(partitionOf(a)), describe: (a) => describeFault(partitionOf(a)) },
+  packetLoss: { phase: "fault", f: "loss", target: (a) => String(a[0]), describe: (a) => describeFault(loss(a[0] as NodeRole, Number(a[1]))) },
   toxic: { phase: "fault", f: "toxic", target: (a) => String(a[0]), describe: (a) => `toxic ${JSON.stringify(a[1])} on ${String(a[0])}` },
   promote: { phase: "operator", f: "promote", target: (a) => String(a[0]), describe: (a) => `promote ${String(a[0])}` },
   setServer: { phase: "operator", f: "set-server", target: (a) => `${String(a[0])}/${String(a[1])}`, describe: (a) => `set server ${String(a[0])}/${String(a[1])} ${JSON.stringify(a[2])}` },

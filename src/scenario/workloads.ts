@@ -1,3 +1,4 @@
+import type { StartedTestContainer } from "testcontainers";
 import type { StartedTopology } from "../cluster/index.js";
 import { withMysql } from "../cluster/mysql-pair.js";
 import { withPg } from "../cluster/postgres-pair.js";
@@ -67,6 +68,42 @@ export async function itemsOnEachNode(topology: StartedTopology, prefix: string)
     }).catch(() => null);
   const [one, two] = await Promise.all([read("mysql-1"), read("mysql-2")]);
   return { "mysql-1": one, "mysql-2": two };
+}
+
+/** Which rows of a table to compare: its key column, and the keys' prefix (this run's rows only). */
+export interface RowSelection {
+  readonly table: string;
+  readonly key: string;
+  readonly prefix: string;
+}
+
+const IDENT = /^[a-z_][a-z0-9_.]*$/i;
+
+function checked(s: RowSelection): RowSelection {
+  for (const name of [s.table, s.key]) if (!IDENT.test(name)) throw new Error(`'${name}' is not a plain SQL name`);
+  return s;
+}
+
+/** Each row as one canonical text (its columns in the table's order), by key. */
+const canonical = (rows: readonly Record<string, unknown>[], key: string) =>
+  new Map(rows.map((r) => [String(r[key]), JSON.stringify(Object.values(r), (_, v: unknown) => (v instanceof Date ? v.toISOString() : v))]));
+
+/** A Postgres node's rows of a table, by key, for the divergence checker (null: it could not be read). */
+export async function pgRowsByKey(node: StartedTestContainer, selection: RowSelection): Promise<Map<string, string> | null> {
+  const s = checked(selection);
+  return withPg(node, async (c) => {
+    const r = await c.query<Record<string, unknown>>(`SELECT * FROM ${s.table} WHERE ${s.key} LIKE $1 ORDER BY ${s.key}`, [`${s.prefix}%`]);
+    return canonical(r.rows, s.key);
+  }).catch(() => null);
+}
+
+/** A MariaDB node's rows of a table (`db.table`), by key, for the divergence checker (null: it could not be read). */
+export async function mysqlRowsByKey(node: StartedTestContainer, selection: RowSelection): Promise<Map<string, string> | null> {
+  const s = checked(selection);
+  return withMysql(node, async (c) => {
+    const [rows] = await c.query(`SELECT * FROM ${s.table} WHERE ${s.key} LIKE ? ORDER BY ${s.key}`, [`${s.prefix}%`]);
+    return canonical(rows as Record<string, unknown>[], s.key);
+  }).catch(() => null);
 }
 
 export const union = (...sets: (ReadonlySet<string> | null)[]): Set<string> | null =>
