@@ -10,8 +10,10 @@ import pgOldPrimaryReturnsFenced from "./pg-old-primary-returns-fenced.scenario.
 import redisMasterFrozen from "./redis-master-frozen.scenario.js";
 import siteGraCutOff from "./site-gra-cut-off.scenario.js";
 import pgReplicaDown from "./pg-replica-down.scenario.js";
+import pgReplicationPacketLoss from "./pg-replication-packet-loss.scenario.js";
 import redisDown from "./redis-down.scenario.js";
 import redisMasterDown from "./redis-master-down.scenario.js";
+import redisPacketLoss from "./redis-packet-loss.scenario.js";
 import redisSplitBrain from "./redis-split-brain.scenario.js";
 import redisSplitBrainBounded from "./redis-split-brain-bounded.scenario.js";
 import replicationLag from "./replication-lag.scenario.js";
@@ -42,4 +44,6 @@ export const MEETING_SCENARIOS: readonly Scenario[] = [
   redisSplitBrainBounded,
   pgOldPrimaryReturns,
   pgOldPrimaryReturnsFenced,
+  redisPacketLoss,
+  pgReplicationPacketLoss,
 ];

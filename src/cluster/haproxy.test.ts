@@ -26,25 +26,25 @@ describe("haproxy config", () => {
 
 describe("haproxy stats", () => {
   const csv = [
-    "# pxname,svname,qcur,status,weight",
-    "pg-write,FRONTEND,0,OPEN,",
-    "pg-write,pg-primary,0,UP,1",
-    "pg-write,pg-replica,0,DOWN,1",
-    "pg-write,BACKEND,0,UP,1",
-    "mysql,mysql-1,0,MAINT,1",
+    "# pxname,svname,qcur,status,weight,chkdown",
+    "pg-write,FRONTEND,0,OPEN,,",
+    "pg-write,pg-primary,0,UP,1,0",
+    "pg-write,pg-replica,0,DOWN,1,3",
+    "pg-write,BACKEND,0,UP,1,",
+    "mysql,mysql-1,0,MAINT,1,1",
   ].join("\n");
 
-  it("reads each server's status and skips frontend and backend rows", () => {
+  it("reads each server's status and its count of UP to DOWN transitions, and skips frontend and backend rows", () => {
     expect(parseStats(csv)).toEqual([
-      { backend: "pg-write", server: "pg-primary", status: "UP" },
-      { backend: "pg-write", server: "pg-replica", status: "DOWN" },
-      { backend: "mysql", server: "mysql-1", status: "MAINT" },
+      { backend: "pg-write", server: "pg-primary", status: "UP", downTransitions: 0 },
+      { backend: "pg-write", server: "pg-replica", status: "DOWN", downTransitions: 3 },
+      { backend: "mysql", server: "mysql-1", status: "MAINT", downTransitions: 1 },
     ]);
   });
 
   it("reports a server that is not in its steady state", () => {
     expect(haproxyProblems(parseStats(csv))).toEqual(["HAProxy mysql/mysql-1 is MAINT, expected UP"]);
-    expect(haproxyProblems([{ backend: "pg-write", server: "pg-replica", status: "UP" }])).toEqual([
+    expect(haproxyProblems([{ backend: "pg-write", server: "pg-replica", status: "UP", downTransitions: 0 }])).toEqual([
       "HAProxy pg-write/pg-replica is UP, expected DOWN",
     ]);
   });

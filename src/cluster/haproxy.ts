@@ -36,6 +36,8 @@ export interface ServerState {
   readonly server: string;
   /** UP, DOWN, MAINT, DRAIN, "UP 1/2" (going down), "DOWN 1/2" (coming up), ... */
   readonly status: string;
+  /** How many times its checks took it from UP to DOWN since HAProxy started (`chkdown`): flaps are counted here. */
+  readonly downTransitions: number;
 }
 
 export function parseStats(csv: string): ServerState[] {
@@ -45,7 +47,7 @@ export function parseStats(csv: string): ServerState[] {
   return rows
     .map((line) => line.split(","))
     .filter((f) => f[at("svname")] !== "FRONTEND" && f[at("svname")] !== "BACKEND")
-    .map((f) => ({ backend: f[at("pxname")] ?? "", server: f[at("svname")] ?? "", status: f[at("status")] ?? "" }));
+    .map((f) => ({ backend: f[at("pxname")] ?? "", server: f[at("svname")] ?? "", status: f[at("status")] ?? "", downTransitions: Number(f[at("chkdown")] ?? 0) || 0 }));
 }
 
 export type ServerChange = { readonly state: "ready" | "drain" | "maint" } | { readonly addr: string; readonly port?: number };

@@ -1,0 +1,63 @@
+import { defineScenario, faultInForceAt, faultTimeline, holdFault, login, loss, lostWrites, MASTER_NAME, OBSERVE_MS, PORTS, recoveredInTime, result, sessionNoteKeys, sessionNoteWrite, sessionRead, sessions, targets, withRedis } from "../src/index.js";
+import { failFastBound, sentinelFailoverBound } from "./bounds.js";
+import { MUTANTS } from "./mutants.js";
+import { falseFailovers, LOSS_PERCENT, lossFelt, noteLossMechanism, roleProbe, userImpact } from "./packet-loss.js";
+
+const FAULT = loss("redis-1", LOSS_PERCENT);
+const USER_OPS = ["session-read", "session-note-write"];
+
+/**
+ * 30 % of the Redis master's packets dropped each way (netem, else iptables' statistic match). The master is alive
+ * but lossy: TCP retransmits stretch some commands past the app's timeout and some Sentinel pings past
+ * down-after. Shown: the error rate and tail latency users see, that no request to the app waits past its bound,
+ * that no acknowledged session write is lost, that sessions survive users moved between sites, and how often Sentinel failed the live master over (a flap is a
+ * finding, counted). Origin: Sentinel's down-after-milliseconds against an unreliable link (seed 003's Redis).
+ */
+export default defineScenario({
+  name: "redis-packet-loss",
+  fault: `${String(LOSS_PERCENT)} % packet loss on the Redis master (redis-1), each way; removed`,
+  expected: "users' error rate and p99 measured; no request past the app's timeout; no acknowledged session write lost; false Sentinel failovers counted",
+  topology: { slices: ["redis", "web"] },
+  mechanisms: ["sentinel", "app-settings"],
+  mutants: [MUTANTS.noDepTimeout, MUTANTS.sharedSessionsInMemory],
+  // Held long enough for Sentinel to complete a failover if it decided on one.
+  phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 15_000 }),
+  timeline: faultTimeline(FAULT, "rules removed"),
+  async workload(ctx) {
+    const t = targets(ctx.topology);
+    const [reader, writer] = [await login(ctx, t.caddy, "redis", "lossy-r"), await login(ctx, t.caddy, "redis", "lossy-w")];
+    const sentinel = ctx.topology.node("sentinel-1");
+    return {
+      probes: [
+        { ...sessionRead(ctx.http, t.caddy, "redis", () => reader), name: "session-redis@caddy" },
+        // Straight to gra, so its latency is the app's alone (through Caddy it may include waiting for a site).
+        sessionNoteWrite(ctx.http, t.gra, () => writer, `${ctx.tag}-n`),
+        roleProbe("sentinel-master@sentinel-1", "sentinel-master", async () => {
+          const addr = (await withRedis(sentinel, PORTS.sentinel, (r) => r.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME))) as string[] | null;
+          return addr?.[0] ?? "none";
+        }),
+      ],
+      finalRead: async () => ({ "session-note-write": await sessionNoteKeys(ctx.http, t.caddy, writer) }),
+    };
+  },
+  async inject(ctx, observed) {
+    await noteLossMechanism(ctx, observed);
+    return holdFault(ctx, FAULT);
+  },
+  checks(e) {
+    const { control, during } = lossFelt(e, USER_OPS);
+    // A request to the app meets its dependency timeout at worst: the app does not retry, and nothing else waits.
+    const limit = failFastBound(e.spec);
+    const direct = userImpact(e.ops, ["session-note-write"], faultInForceAt(e), e.at.heal);
+    return [
+      control,
+      result("no request to the app waits past its timeout", direct.ops > 0 && direct.maxLatencyMs <= limit.ms, `slowest of ${String(direct.ops)} writes to gra under loss: ${String(direct.maxLatencyMs)} ms (limit ${limit.derivation})`, { maxLatencyMs: direct.maxLatencyMs, limitMs: limit.ms }),
+      lostWrites(e.ops, { f: "session-note-write", present: e.finalRead["session-note-write"] ?? null }),
+      sessions(e.ops, { from: e.at.fault, settledAt: e.at.steadyAt ?? e.at.end }),
+      falseFailovers(e.ops, "sentinel-master", "the Sentinels' master"),
+      // Lost health checks take a live site out of Caddy: users moved to sbg and back are a flap too.
+      falseFailovers(e.ops, "session-read", "the site Caddy sends users to", "siteFlaps", (o) => o.value?.site ?? ""),
+      recoveredInTime(e),
+    ];
+  },
+});
