@@ -45,7 +45,7 @@ export default defineScenario({
     return holdFault(ctx, FAULT);
   },
   checks(e) {
-    const { control, during } = lossFelt(e, USER_OPS);
+    const { control } = lossFelt(e, USER_OPS);
     // A request to the app meets its dependency timeout at worst: the app does not retry, and nothing else waits.
     const limit = failFastBound(e.spec);
     const direct = userImpact(e.ops, ["session-note-write"], faultInForceAt(e), e.at.heal);
