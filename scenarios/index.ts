@@ -1,6 +1,8 @@
 import cacheInvalidationFailure from "./cache-invalidation-failure.scenario.js";
 import haproxyDown from "./haproxy-down.scenario.js";
 import mysqlActiveDown from "./mysql-active-down.scenario.js";
+import mysqlSplitBrain from "./mysql-split-brain.scenario.js";
+import mysqlSplitBrainNoFailback from "./mysql-split-brain-no-failback.scenario.js";
 import networkPartition from "./network-partition.scenario.js";
 import pgPrimaryDownSync from "./pg-primary-down-sync.scenario.js";
 import pgPrimaryDown from "./pg-primary-down.scenario.js";
@@ -46,4 +48,6 @@ export const MEETING_SCENARIOS: readonly Scenario[] = [
   pgOldPrimaryReturnsFenced,
   redisPacketLoss,
   pgReplicationPacketLoss,
+  mysqlSplitBrain,
+  mysqlSplitBrainNoFailback,
 ];

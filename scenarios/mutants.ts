@@ -1,4 +1,4 @@
-import type { AppTestBug, Mutant } from "../src/index.js";
+import type { AppTestBug, ConfigPatch, Mutant } from "../src/index.js";
 
 /**
  * Realistic regressions of the meeting stack: what a team really gets wrong in its app, its HAProxy and Caddy
@@ -6,6 +6,20 @@ import type { AppTestBug, Mutant } from "../src/index.js";
  * --mutants`). Config patches name the exact text they change: if a template changes under them, rendering fails
  * instead of a mutant silently becoming the unmutated stack.
  */
+/**
+ * Seed 000's protection against a flapping active node: mysql-2 stays a `backup`, and once it took over every
+ * connection sticks to it (one stick-table entry for the frontend's address) until an operator, having checked
+ * that mysql-1 caught up, fails back by hand; no automatic fail-back (`on-marked-up shutdown-backup-sessions`).
+ */
+export const mysqlNoFailBack: readonly ConfigPatch[] = [
+  {
+    file: "haproxy",
+    find: "  option mysql-check user haproxy_check post-41\n",
+    replace: "  option mysql-check user haproxy_check post-41\n  stick-table type ip size 1 expire 1d\n  stick on dst\n  option redispatch\n",
+  },
+  { file: "haproxy", find: "server mysql-1 mysql-1:3306 check on-marked-up shutdown-backup-sessions", replace: "server mysql-1 mysql-1:3306 check" },
+];
+
 const appBug = (bug: AppTestBug, regression: string): Mutant => ({ name: bug, regression, deploy: { app: { testBugs: [bug] } } });
 
 export const MUTANTS = {
@@ -80,6 +94,11 @@ export const MUTANTS = {
     name: "caddy-lb-policy-random",
     regression: "`lb_policy first` removed from the Caddyfile: Caddy's default spreads users over both sites at random",
     deploy: { patches: [{ file: "caddy", find: "lb_policy first", replace: "lb_policy random" }] },
+  },
+  mysqlFailBack: {
+    name: "haproxy-mysql-auto-failback",
+    regression: "the stick-table lines dropped from the mysql section as 'unused' in a config clean-up: HAProxy fails back to mysql-1 as soon as its check passes, before it caught up",
+    deploy: { patches: [{ file: "haproxy", find: "  stick-table type ip size 1 expire 1d\n  stick on dst\n", replace: "" }] },
   },
   haproxySlowChecks: {
     name: "haproxy-checks-inter-10s",

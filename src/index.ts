@@ -97,6 +97,7 @@ export {
   productRead,
   productInsert,
   itemWrite,
+  itemUpsert,
   sessionNoteWrite,
   sessionNoteKeys,
   itemRead,

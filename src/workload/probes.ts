@@ -119,6 +119,13 @@ export function itemWrite(http: HttpClient, target: Target, prefix: string, name
   );
 }
 
+/** Upserts items in turn over a fixed set of keys (one row per key, its version counting the writes). */
+export function itemUpsert(http: HttpClient, target: Target, keys: readonly string[], name = `item-update@${target.via}`): Probe {
+  return keyedProbe(name, "item-update", inTurn(keys), "write", (k, seq, signal) =>
+    http.call("POST", `${target.url}/items`, { body: { id: k, value: `${target.via}-${String(seq)}` }, signal }),
+  );
+}
+
 /** Reads the item its client last wrote: 404 there means the client's own acknowledged write is not visible. */
 export function itemRead(http: HttpClient, target: Target, name: string, memory: ClientMemory): Probe {
   return {

@@ -1,0 +1,148 @@
+import {
+  bound,
+  type Bound,
+  control,
+  defineScenario,
+  divergence,
+  type Evidence,
+  failover,
+  itemUpsert,
+  itemWrite,
+  lostWrites,
+  measurement,
+  mysqlRowsByKey,
+  OBSERVE_MS,
+  recoveredInTime,
+  result,
+  round,
+  type Scenario,
+  targets,
+  type TopologySpec,
+  union,
+  withMysql,
+} from "../src/index.js";
+import { haproxySeesUpTerms } from "./bounds.js";
+import { MUTANTS, mysqlNoFailBack } from "./mutants.js";
+
+const KEYS = 6;
+
+/** HAProxy marks mysql-1 down (`fall` checks `inter` apart, each given its timeout); a query in flight meets the app's timeout. */
+function failoverBound(spec: TopologySpec): Bound {
+  const h = spec.timings.haproxy;
+  return bound(["inter", h.interMs, "fall", h.fall], ["check timeout", h.checkTimeoutMs], ["app dep timeout", spec.timings.app.depTimeoutMs], ...measurement(spec));
+}
+
+/** Each node's replication threads and last error, as a line for the report. */
+async function replicationState(ctx: Parameters<Scenario["workload"]>[0]): Promise<Record<string, { running: boolean; line: string }>> {
+  const out: Record<string, { running: boolean; line: string }> = {};
+  for (const role of ["mysql-1", "mysql-2"] as const) {
+    out[role] = await withMysql(ctx.topology.mysql[role], async (c) => {
+      const [rows] = await c.query("SHOW SLAVE STATUS");
+      const s = (rows as Record<string, unknown>[])[0] ?? {};
+      const [io, sql] = [String(s.Slave_IO_Running), String(s.Slave_SQL_Running)];
+      const err = String(s.Last_SQL_Error ?? "") || String(s.Last_IO_Error ?? "");
+      const [pos] = await c.query("SELECT @@gtid_current_pos AS pos");
+      const gtid = String((pos as Record<string, unknown>[])[0]?.pos ?? "");
+      return { running: io === "Yes" && sql === "Yes", line: `IO ${io}, SQL ${sql}, GTID ${gtid}${err ? `: ${err}` : ""}` };
+    }).catch((e: unknown) => ({ running: false, line: `unreachable: ${e instanceof Error ? e.message : String(e)}` }));
+  }
+  return out;
+}
+
+/** Acknowledged writes of a kind between two instants. */
+const ackedBetween = (e: Evidence, f: string, from: number, to: number) => e.ops.filter((o) => o.f === f && o.type === "ok" && o.end > from && o.end < to).length;
+
+/**
+ * The MariaDB pair loses its replication link (mysql-1 cut from mysql-2) and, meanwhile, HAProxy's view of mysql-1
+ * flaps: HAProxy loses mysql-1 (so the backup, mysql-2, takes the writes), then sees it again. Unprotected (the
+ * meeting stack's HAProxy: fail-back as soon as mysql-1 is up), writes go back to mysql-1, which lacks what
+ * mysql-2 took: both nodes have taken writes to the same rows, and the same new ids. When the link heals, each
+ * applies the other's row events. The protected configuration (seed 000's: mysql-2 a `backup`, and no fail-back
+ * before an operator has checked catch-up) keeps every connection on mysql-2 once it took over.
+ */
+export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
+  return defineScenario({
+    name: protectedConfig ? "mysql-split-brain-no-failback" : "mysql-split-brain",
+    fault: "cut HAProxy from mysql-1, then mysql-1 from mysql-2; give HAProxy mysql-1 back while the pair stays cut; heal",
+    expected: protectedConfig
+      ? "no fail-back: every write after the flap goes to mysql-2; after the heal, no divergent row and replication running both ways"
+      : "writes go back to mysql-1 while the pair is cut: both nodes take writes to the same rows; the divergence checker counts the rows that differ or exist on one side, and replication's fate (a stopped SQL thread, with its error) is reported",
+    topology: { slices: ["mysql", "web"], ...(protectedConfig ? { patches: mysqlNoFailBack } : {}) },
+    mechanisms: ["haproxy-checks", "mysql-replication", "app-settings"],
+    mutants: protectedConfig ? [MUTANTS.mysqlFailBack, MUTANTS.mysqlActiveNoCheck] : [MUTANTS.mysqlActiveNoCheck, MUTANTS.haproxySlowChecks],
+    // Two halves: HAProxy without mysql-1 (past its failover), then with it again (past its return).
+    phases: (spec) => ({
+      steadyMs: 2000,
+      faultMs: failoverBound(spec).ms + bound(...haproxySeesUpTerms(spec)).ms + 2 * OBSERVE_MS,
+      afterMs: 2000,
+      recoveryBoundMs: 15_000,
+    }),
+    timeline: [
+      { atMs: 0, action: "partition haproxy from mysql-1", target: "haproxy, mysql-1" },
+      { atMs: 0, action: "partition mysql-1 from mysql-2", target: "mysql-1, mysql-2" },
+      { atMs: "end", action: "heal: haproxy sees mysql-1 again (half way), then the pair", target: "mysql-1" },
+    ],
+    // The documented outcome may leave replication stopped on a conflict: that is the finding, not a recovery fault.
+    ...(protectedConfig ? {} : { tolerated: [/^mysql-[12] replication threads/, /^mysql-[12] is .* behind/, /differ in GTID position/] }),
+    async workload(ctx) {
+      const t = targets(ctx.topology);
+      const keys = Array.from({ length: KEYS }, (_, i) => `${ctx.tag}-row${String(i)}`);
+      ctx.observed.prefix = ctx.tag;
+      const created = `${ctx.tag}-new`;
+      return {
+        // Both sites rewrite the same rows, and create the same new ids (as two users booking one slot).
+        probes: [itemUpsert(ctx.http, t.gra, keys), itemUpsert(ctx.http, t.sbg, keys), itemWrite(ctx.http, t.gra, created, "item-write@gra"), itemWrite(ctx.http, t.sbg, created, "item-write@sbg")],
+        finalRead: async () => {
+          const [one, two] = await Promise.all((["mysql-1", "mysql-2"] as const).map((r) => mysqlRowsByKey(ctx.topology.mysql[r], { table: "brownout.items", key: "id", prefix: created })));
+          return { "item-write": union(one ? new Set(one.keys()) : null, two ? new Set(two.keys()) : null) };
+        },
+      };
+    },
+    async inject(ctx, observed) {
+      const downs = async () => (await ctx.topology.haproxy.serverStates()).find((s) => s.backend === "mysql" && s.server === "mysql-1")?.downTransitions ?? 0;
+      const before = await downs();
+      // HAProxy first: a write in flight to mysql-1 at this instant still replicates before the pair is cut.
+      const lost = await ctx.topology.partition("haproxy", "mysql-1");
+      await ctx.hold(ctx.topology.spec.margins.asyncLagMs);
+      const pair = await ctx.topology.partition("mysql-1", "mysql-2");
+      await ctx.hold(failoverBound(ctx.topology.spec).ms + OBSERVE_MS);
+      await lost.heal();
+      observed.returnedAt = ctx.history.now();
+      await ctx.hold(Math.max(0, ctx.phases.faultMs - failoverBound(ctx.topology.spec).ms - OBSERVE_MS - ctx.topology.spec.margins.asyncLagMs));
+      observed.flaps = (await downs()) - before;
+      observed.mysql1Status = await ctx.topology.haproxy.status("mysql", "mysql-1");
+      return [pair];
+    },
+    async observe(ctx, observed) {
+      const selection = { table: "brownout.items", key: "id", prefix: String(observed.prefix) };
+      const [one, two] = await Promise.all((["mysql-1", "mysql-2"] as const).map((r) => mysqlRowsByKey(ctx.topology.mysql[r], selection)));
+      observed.rows = { one, two };
+      observed.replication = await replicationState(ctx);
+    },
+    checks(e) {
+      const rows = e.observed.rows as { one: Map<string, string> | null; two: Map<string, string> | null };
+      const replication = e.observed.replication as Record<string, { running: boolean; line: string }>;
+      const returnedAt = Number(e.observed.returnedAt);
+      const firstHalf = ackedBetween(e, "item-update", e.at.fault, returnedAt);
+      const secondHalf = ackedBetween(e, "item-update", returnedAt, e.at.heal);
+      const broken = Object.values(replication).filter((r) => !r.running).length;
+      const replicationLine = Object.entries(replication).map(([role, r]) => `${role}: ${r.line}`).join("; ");
+      return [
+        control("HAProxy's view of mysql-1 flapped", Number(e.observed.flaps) >= 1 && String(e.observed.mysql1Status).startsWith("UP"), `mysql-1 went DOWN ${String(e.observed.flaps)} time(s) during the cut and was ${String(e.observed.mysql1Status)} before the heal`),
+        control("writes were taken on both halves of the flap", firstHalf > 0 && secondHalf > 0, `${String(firstHalf)} row updates acknowledged while HAProxy had lost mysql-1, ${String(secondHalf)} after it saw mysql-1 again (${String(round(returnedAt - e.at.fault))} ms after the cut)`),
+        failover(e.ops, { f: "item-update", faultAt: e.at.fault, bound: failoverBound(e.spec), resolutionMs: e.intervalMs }),
+        divergence({ what: "items", a: { name: "mysql-1", rows: rows.one }, b: { name: "mysql-2", rows: rows.two }, expect: protectedConfig ? "none" : "some" }),
+        result(
+          protectedConfig ? "replication running both ways after the heal" : "replication's fate after the heal reported",
+          protectedConfig ? broken === 0 : true,
+          replicationLine,
+          { replicationBroken: broken },
+        ),
+        // Protected, an acknowledged new id is on some node at the end; unprotected, a conflict may leave it
+        // anywhere: counted either way.
+        protectedConfig ? lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }) : result("new ids created on both nodes reported", true, `${String(ackedBetween(e, "item-write", e.at.fault, e.at.heal))} new ids acknowledged during the cut`),
+        recoveredInTime(e),
+      ];
+    },
+  });
+}
