@@ -38,11 +38,11 @@ async function replicationState(ctx: Parameters<Scenario["workload"]>[0]): Promi
   for (const role of ["mysql-1", "mysql-2"] as const) {
     out[role] = await withMysql(ctx.topology.mysql[role], async (c) => {
       const [rows] = await c.query("SHOW SLAVE STATUS");
-      const s = (rows as Record<string, unknown>[])[0] ?? {};
-      const [io, sql] = [String(s.Slave_IO_Running), String(s.Slave_SQL_Running)];
-      const err = String(s.Last_SQL_Error ?? "") || String(s.Last_IO_Error ?? "");
+      const s = (rows as Record<string, string | undefined>[])[0] ?? {};
+      const [io, sql] = [s.Slave_IO_Running ?? "absent", s.Slave_SQL_Running ?? "absent"];
+      const err = s.Last_SQL_Error || s.Last_IO_Error || "";
       const [pos] = await c.query("SELECT @@gtid_current_pos AS pos");
-      const gtid = String((pos as Record<string, unknown>[])[0]?.pos ?? "");
+      const gtid = (pos as { pos?: string }[])[0]?.pos ?? "";
       return { running: io === "Yes" && sql === "Yes", line: `IO ${io}, SQL ${sql}, GTID ${gtid}${err ? `: ${err}` : ""}` };
     }).catch((e: unknown) => ({ running: false, line: `unreachable: ${e instanceof Error ? e.message : String(e)}` }));
   }
@@ -84,19 +84,19 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
     ],
     // The documented outcome may leave replication stopped on a conflict: that is the finding, not a recovery fault.
     ...(protectedConfig ? {} : { tolerated: [/^mysql-[12] replication threads/, /^mysql-[12] is .* behind/, /differ in GTID position/] }),
-    async workload(ctx) {
+    workload(ctx) {
       const t = targets(ctx.topology);
       const keys = Array.from({ length: KEYS }, (_, i) => `${ctx.tag}-row${String(i)}`);
       ctx.observed.prefix = ctx.tag;
       const created = `${ctx.tag}-new`;
-      return {
+      return Promise.resolve({
         // Both sites rewrite the same rows, and create the same new ids (as two users booking one slot).
         probes: [itemUpsert(ctx.http, t.gra, keys), itemUpsert(ctx.http, t.sbg, keys), itemWrite(ctx.http, t.gra, created, "item-write@gra"), itemWrite(ctx.http, t.sbg, created, "item-write@sbg")],
         finalRead: async () => {
           const [one, two] = await Promise.all((["mysql-1", "mysql-2"] as const).map((r) => mysqlRowsByKey(ctx.topology.mysql[r], { table: "brownout.items", key: "id", prefix: created })));
           return { "item-write": union(one ? new Set(one.keys()) : null, two ? new Set(two.keys()) : null) };
         },
-      };
+      });
     },
     async inject(ctx, observed) {
       const downs = async () => (await ctx.topology.haproxy.serverStates()).find((s) => s.backend === "mysql" && s.server === "mysql-1")?.downTransitions ?? 0;
