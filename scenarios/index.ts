@@ -16,6 +16,7 @@ import pgReplicationPacketLoss from "./pg-replication-packet-loss.scenario.js";
 import redisDown from "./redis-down.scenario.js";
 import redisMasterDown from "./redis-master-down.scenario.js";
 import redisPacketLoss from "./redis-packet-loss.scenario.js";
+import sentinelClockJump from "./sentinel-clock-jump.scenario.js";
 import redisSplitBrain from "./redis-split-brain.scenario.js";
 import redisSplitBrainBounded from "./redis-split-brain-bounded.scenario.js";
 import replicationLag from "./replication-lag.scenario.js";
@@ -50,4 +51,5 @@ export const MEETING_SCENARIOS: readonly Scenario[] = [
   pgReplicationPacketLoss,
   mysqlSplitBrain,
   mysqlSplitBrainNoFailback,
+  sentinelClockJump,
 ];

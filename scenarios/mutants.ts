@@ -17,7 +17,8 @@ export const mysqlNoFailBack: readonly ConfigPatch[] = [
     find: "  option mysql-check user haproxy_check post-41\n",
     replace: "  option mysql-check user haproxy_check post-41\n  stick-table type ip size 1 expire 1d\n  stick on dst\n  option redispatch\n",
   },
-  { file: "haproxy", find: "server mysql-1 mysql-1:3306 check on-marked-up shutdown-backup-sessions", replace: "server mysql-1 mysql-1:3306 check" },
+  // Clients leave mysql-1 when it is marked down (as every server does, by default-server), not when it returns.
+  { file: "haproxy", find: "server mysql-1 mysql-1:3306 check on-marked-up shutdown-backup-sessions", replace: "server mysql-1 mysql-1:3306 check on-marked-down shutdown-sessions" },
 ];
 
 const appBug = (bug: AppTestBug, regression: string): Mutant => ({ name: bug, regression, deploy: { app: { testBugs: [bug] } } });
@@ -97,13 +98,23 @@ export const MUTANTS = {
   },
   mysqlFailBack: {
     name: "haproxy-mysql-auto-failback",
-    regression: "the stick-table lines dropped from the mysql section as 'unused' in a config clean-up: HAProxy fails back to mysql-1 as soon as its check passes, before it caught up",
-    deploy: { patches: [{ file: "haproxy", find: "  stick-table type ip size 1 expire 1d\n  stick on dst\n", replace: "" }] },
+    regression: "the mysql section copied back from the template that fails back at once: no stick table, and mysql-1's return cuts the backup's sessions (on-marked-up shutdown-backup-sessions), before it caught up",
+    deploy: {
+      patches: [
+        { file: "haproxy", find: "  stick-table type ip size 1 expire 1d\n  stick on dst\n", replace: "" },
+        { file: "haproxy", find: "server mysql-1 mysql-1:3306 check on-marked-down shutdown-sessions", replace: "server mysql-1 mysql-1:3306 check on-marked-up shutdown-backup-sessions" },
+      ],
+    },
   },
   haproxySlowChecks: {
     name: "haproxy-checks-inter-10s",
     regression: "HAProxy's check `inter`/`downinter` left at 10 s (a copy of a config tuned for a slow WAN link): a server that changed role is seen ten times later",
     deploy: { timings: { haproxy: { interMs: 10_000, downInterMs: 10_000 } } },
+  },
+  redisAofOff: {
+    name: "redis-appendonly-off",
+    regression: "`--appendonly yes` dropped from the Redis command line (as in the seed's plain compose): a master killed and restarted comes back empty, and its replica resyncs to nothing",
+    deploy: { redis: { appendOnly: false } },
   },
   minReplicasOff: {
     name: "redis-min-replicas-off",

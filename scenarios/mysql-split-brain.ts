@@ -89,9 +89,18 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
       const keys = Array.from({ length: KEYS }, (_, i) => `${ctx.tag}-row${String(i)}`);
       ctx.observed.prefix = ctx.tag;
       const created = `${ctx.tag}-new`;
+      const slots = Array.from({ length: KEYS }, (_, i) => `${ctx.tag}-slot${String(i)}`);
       return Promise.resolve({
-        // Both sites rewrite the same rows, and create the same new ids (as two users booking one slot).
-        probes: [itemUpsert(ctx.http, t.gra, keys), itemUpsert(ctx.http, t.sbg, keys), itemWrite(ctx.http, t.gra, created, "item-write@gra"), itemWrite(ctx.http, t.sbg, created, "item-write@sbg")],
+        probes: [
+          // Both sites rewrite the same rows, and create new ids.
+          itemUpsert(ctx.http, t.gra, keys),
+          itemUpsert(ctx.http, t.sbg, keys),
+          itemWrite(ctx.http, t.gra, created, "item-write@gra"),
+          itemWrite(ctx.http, t.sbg, created, "item-write@sbg"),
+          // Slots first booked during the cut (rows that did not exist before it): whichever node takes the
+          // bookings creates them, so if both do, both created the same keys.
+          { ...itemUpsert(ctx.http, t.sbg, slots, "slot-booking@sbg"), ready: () => ctx.history.markAt("fault") !== undefined },
+        ],
         finalRead: async () => {
           const [one, two] = await Promise.all((["mysql-1", "mysql-2"] as const).map((r) => mysqlRowsByKey(ctx.topology.mysql[r], { table: "brownout.items", key: "id", prefix: created })));
           return { "item-write": union(one ? new Set(one.keys()) : null, two ? new Set(two.keys()) : null) };

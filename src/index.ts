@@ -44,7 +44,7 @@ export { PROFILES, PROFILE_NAMES, type Profile } from "./cluster/profiles.js";
 export { startTopology, StartedTopology, type VerifyResult, type FactsSnapshot, type SteadyStateFacts } from "./cluster/index.js";
 export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./cluster/toxiproxy.js";
 export { HAPROXY_PORTS, type HaproxyFrontend, type ServerChange, type ServerState } from "./cluster/haproxy.js";
-export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, withRedis } from "./cluster/redis-sentinel.js";
+export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, withRedis } from "./cluster/redis-sentinel.js";
 export { PORTS } from "./cluster/containers.js";
 export { PG_CREDENTIALS, pgConnection, pgClient, withPg } from "./cluster/postgres-pair.js";
 export { MYSQL_CREDENTIALS, withMysql } from "./cluster/mysql-pair.js";

@@ -7,6 +7,8 @@ export interface Bound {
   readonly ms: number;
   /** `1850 ms = inter 500 × fall 2 + ...`: how the number was made. */
   readonly derivation: string;
+  /** The terms it sums, so a larger bound can be built on it (absent for a given number). */
+  readonly terms?: readonly Term[];
 }
 
 /** One term: a timing (`["dep timeout", 800]`) or a timing times a count (`["inter", 500, "fall", 2]`). */
@@ -17,7 +19,7 @@ const termText = (t: Term): string => (t.length === 4 ? `${t[0]} ${String(t[1])}
 
 export function bound(...terms: readonly Term[]): Bound {
   const ms = Math.round(terms.reduce((sum, t) => sum + termMs(t), 0));
-  return { ms, derivation: `${String(ms)} ms = ${terms.map(termText).join(" + ")}` };
+  return { ms, derivation: `${String(ms)} ms = ${terms.map(termText).join(" + ")}`, terms };
 }
 
 /** A bound given as a plain number (tests, or a user's own SLO): its derivation says so. */

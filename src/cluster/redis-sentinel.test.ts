@@ -4,6 +4,7 @@ import { type RedisFacts, redisProblems } from "./redis-sentinel.js";
 const steady: RedisFacts = {
   sentinels: 3,
   sentinelMasters: ["redis-1", "redis-1", "redis-1"],
+  sentinelMasterFlags: ["master", "master", "master"],
   sentinelReplicas: [["redis-2 slave"], ["redis-2 slave"], ["redis-2 slave"]],
   quorum: "OK 3 usable Sentinels. Quorum and failover authorization can be reached",
   nodes: { "redis-1": { role: "master", linkUp: null }, "redis-2": { role: "slave", linkUp: true } },
@@ -27,10 +28,15 @@ describe("redis steady state", () => {
     ]);
   });
 
+  it("is not steady while a Sentinel still flags the master down: it may yet fail it over", () => {
+    expect(redisProblems({ ...steady, sentinelMasterFlags: ["master", "master,s_down,o_down", "master"] })).toEqual(["sentinel-2 flags the master master,s_down,o_down"]);
+  });
+
   it("reports no quorum, disagreeing Sentinels, two masters and a broken replica link", () => {
     const problems = redisProblems({
       sentinels: 3,
       sentinelMasters: ["redis-1", "redis-2", "redis-1"],
+      sentinelMasterFlags: ["master", "master", "master"],
       sentinelReplicas: [[], [], []],
       quorum: "NOQUORUM 1 usable Sentinels",
       nodes: { "redis-1": { role: "master", linkUp: null }, "redis-2": { role: "master", linkUp: null } },

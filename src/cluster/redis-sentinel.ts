@@ -24,6 +24,19 @@ export const SENTINEL_PERIODS = { askMs: 1000, maxDesyncMs: 1000, failoverInfoMs
  */
 export const REDIS_REPLICATION_PERIODS = { replicaAckMs: 1000, lagResolutionMs: 1000, cronMs: 1000 } as const;
 
+/**
+ * Sentinel's TILT mode (sentinel.c): when two runs of its timer are more than TILT_TRIGGER apart (the process
+ * was stalled, or the wall clock stepped forward) or the clock went backwards, it acts on nothing for
+ * TILT_PERIOD: it still monitors, but fails nothing over.
+ */
+export const SENTINEL_TILT = { triggerMs: 2000, periodMs: 30_000 } as const;
+
+/**
+ * Sentinel promotes no replica whose link to the master has been down for longer than the master has been
+ * subjectively down plus this many down-after periods (sentinelSelectSlave): such a replica is judged too stale.
+ */
+export const SENTINEL_REPLICA_VALIDITY_FACTOR = 10;
+
 export interface RedisSentinel {
   readonly redis: { readonly "redis-1": StartedTestContainer; readonly "redis-2": StartedTestContainer };
   readonly sentinels: readonly StartedTestContainer[];
@@ -36,6 +49,9 @@ function redisConf(alias: string, settings: RedisSettings, replicaOf?: string): 
     `replica-announce-ip ${alias}`,
     // A full sync starts at once: the default waits 5 s for more replicas to share it, and there is only one.
     "repl-diskless-sync-delay 0",
+    // Seed 003 runs every Redis with --appendonly yes: a master killed and restarted reloads what it had
+    // (fsync every second), instead of coming back empty and wiping its replica on the next sync.
+    `appendonly ${settings.appendOnly ? "yes" : "no"}`,
     `min-replicas-to-write ${String(settings.minReplicasToWrite)}`,
     `min-replicas-max-lag ${String(settings.minReplicasMaxLagS)}`,
     ...(replicaOf ? [`replicaof ${replicaOf} ${PORTS.redis}`] : []),
@@ -137,6 +153,8 @@ export interface RedisFacts {
   readonly sentinels: number;
   /** The master each Sentinel reports, by alias. */
   readonly sentinelMasters: readonly string[];
+  /** Each Sentinel's flags for that master (`master`, or `master,s_down,o_down` while it thinks it down). */
+  readonly sentinelMasterFlags: readonly string[];
   /** The replicas each Sentinel knows, as "alias flags", e.g. "redis-2 slave" or "redis-2 slave,s_down". */
   readonly sentinelReplicas: readonly (readonly string[])[];
   readonly quorum: string;
@@ -151,6 +169,14 @@ export async function redisFacts(rs: RedisSentinel): Promise<RedisFacts> {
         const addr = (await r.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME)) as string[] | null;
         return addr?.[0] ?? "none";
       }).catch((e: unknown) => `unreachable (${e instanceof Error ? e.message : String(e)})`),
+    ),
+  );
+  const sentinelMasterFlags = await Promise.all(
+    rs.sentinels.map((s) =>
+      withRedis(s, PORTS.sentinel, async (r) => {
+        const flat = (await r.call("SENTINEL", "MASTER", MASTER_NAME)) as string[];
+        return flat[flat.indexOf("flags") + 1] ?? "?";
+      }).catch(() => "unreachable"),
     ),
   );
   // Sentinels learn replicas from the master's INFO, every 10 s: until each knows the replica, a failover
@@ -182,13 +208,17 @@ export async function redisFacts(rs: RedisSentinel): Promise<RedisFacts> {
       return { role, linkUp: link === undefined ? null : link === "up" };
     }).catch(() => ({ role: "unreachable", linkUp: null }));
   }
-  return { sentinels: rs.sentinels.length, sentinelMasters, sentinelReplicas, quorum, nodes };
+  return { sentinels: rs.sentinels.length, sentinelMasters, sentinelMasterFlags, sentinelReplicas, quorum, nodes };
 }
 
 export function redisProblems(f: RedisFacts): string[] {
   const problems: string[] = [];
   const masters = new Set(f.sentinelMasters);
   if (masters.size !== 1) problems.push(`Sentinels disagree on the master: ${f.sentinelMasters.join(", ")}`);
+  // A Sentinel that still thinks the master down may yet fail it over: not steady until it sees it up.
+  f.sentinelMasterFlags.forEach((flags, i) => {
+    if (/s_down|o_down|failover/.test(flags)) problems.push(`sentinel-${String(i + 1)} flags the master ${flags}`);
+  });
   const [reported] = f.sentinelMasters;
   if (reported && f.nodes[reported]?.role !== "master") problems.push(`Sentinel reports ${reported} as master, but it is ${f.nodes[reported]?.role ?? "unknown"}`);
   // CKQUORUM says OK as soon as a quorum is reachable; until every Sentinel has discovered the others, one

@@ -174,9 +174,11 @@ export interface PostgresSettings {
 export interface RedisSettings {
   readonly minReplicasToWrite: number;
   readonly minReplicasMaxLagS: number;
+  /** `appendonly yes` (seed 003's `redis-server --appendonly yes`): a restarted node comes back with its data. */
+  readonly appendOnly: boolean;
 }
 
-export const DEFAULT_REDIS: RedisSettings = { minReplicasToWrite: 0, minReplicasMaxLagS: 10 };
+export const DEFAULT_REDIS: RedisSettings = { minReplicasToWrite: 0, minReplicasMaxLagS: 10, appendOnly: true };
 
 /**
  * A stack's own config files, each falling back to the built-in one. Templates are filled with {{name}}
