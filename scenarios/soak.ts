@@ -1,4 +1,4 @@
-import { bound, defineScenario, lostWrites, measurement, pause, partition, readYourWrites, recoveredAfterEachFault, recoveredInTime, restart, sessions, type SoakDefinition, type SoakFault, staleReads, stop, toxic } from "../src/index.js";
+import { bound, defineScenario, lostWrites, measurement, pause, partition, perFaultWindow, readYourWrites, recoveredAfterEachFault, recoveredInTime, restart, sessions, type SoakDefinition, type SoakFault, staleReads, stop, toxic } from "../src/index.js";
 import { cacheTtlBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 import steadyState from "./steady-state.scenario.js";
@@ -47,6 +47,6 @@ export const MEETING_SOAK: SoakDefinition = {
   gapMs: [3000, 8000],
   checks: (e) => {
     const back = bound(["longest settle", longestSettle], ["app dep timeout", e.spec.timings.app.depTimeoutMs], ...measurement(e.spec));
-    return [recoveredAfterEachFault(e, "product-read", back.ms), recoveredAfterEachFault(e, "item-write", back.ms)];
+    return [recoveredAfterEachFault(e, "product-read", back.ms), recoveredAfterEachFault(e, "item-write", back.ms), ...perFaultWindow(e, ["product-read", "item-write"], back.ms)];
   },
 };

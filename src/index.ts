@@ -147,6 +147,7 @@ export { targets, seedProducts, login, productsOnPrimary, itemsOnEachNode, union
 export { runScenario, type RunOptions } from "./scenario/run.js";
 export { runSuite, type SuiteOptions, type SuiteRun } from "./runner/suite.js";
 export { ScenarioRegistry } from "./scenario/registry.js";
-export { soakSchedule, soakScenario, soakTimeline, runSchedule, recoveredAfterEachFault, type SoakFault, type SoakStep, type SoakOptions } from "./scenario/soak.js";
+export { soakSchedule, soakScenario, soakTimeline, runSchedule, recoveredAfterEachFault, perFaultWindow, type SoakFault, type SoakStep, type SoakOptions } from "./scenario/soak.js";
+export { faultWindows, type FaultWindow } from "./scenario/nemesis.js";
 export { describeScenario } from "./scenario/dry-run.js";
 export type { ScenarioResult, ScenarioStatus } from "./scenario/result.js";

@@ -10,7 +10,14 @@ function esc(s: string): string {
  * An availability timeline as SVG: one row per probe process, one tick per op at its invoke time (green ok, red
  * fail, orange unknown), the fault window shaded, phase marks as dashed lines.
  */
-export function timelineSvg(ops: readonly Completed[], marks: readonly { name: string; t: number }[], fault: { from: number; to: number } | null, title: string): string {
+export function timelineSvg(
+  ops: readonly Completed[],
+  marks: readonly { name: string; t: number }[],
+  fault: { from: number; to: number } | null,
+  title: string,
+  /** Each fault of a schedule in force, shaded on its own (a soak's nemesis schedule). */
+  windows: readonly { readonly from: number; readonly to: number | null; readonly description: string }[] = [],
+): string {
   const processes = [...new Set(ops.map((o) => o.process))].sort();
   const end = Math.max(1, ...ops.map((o) => o.end), ...marks.map((m) => m.t));
   const left = 190;
@@ -26,6 +33,10 @@ export function timelineSvg(ops: readonly Completed[], marks: readonly { name: s
   ];
   if (fault) {
     parts.push(`<rect x="${x(fault.from).toFixed(1)}" y="${String(top - 8)}" width="${Math.max(1, x(fault.to) - x(fault.from)).toFixed(1)}" height="${String(processes.length * row + 8)}" fill="#ffcdd2" opacity="0.6"><title>fault ${String(Math.round(fault.from))}–${String(Math.round(fault.to))} ms</title></rect>`);
+  }
+  for (const w of windows) {
+    const to = w.to ?? end;
+    parts.push(`<rect x="${x(w.from).toFixed(1)}" y="${String(top - 8)}" width="${Math.max(1, x(to) - x(w.from)).toFixed(1)}" height="${String(processes.length * row + 8)}" fill="#b39ddb" opacity="0.35"><title>${esc(`${w.description}: ${String(Math.round(w.from))}–${w.to === null ? "never healed" : String(Math.round(w.to))} ms`)}</title></rect>`);
   }
   for (const m of marks) {
     parts.push(`<line x1="${x(m.t).toFixed(1)}" x2="${x(m.t).toFixed(1)}" y1="${String(top - 10)}" y2="${String(height - 30)}" stroke="#555" stroke-dasharray="3,3"/>`);

@@ -100,6 +100,26 @@ const partitionOf = (a: readonly unknown[]): FaultSpec => partition(a[0] as Part
 
 const isActiveFault = (v: unknown): v is ActiveFault => typeof v === "object" && v !== null && "heal" in v && "settle" in v;
 
+/** One fault as it ran: in force from the end of its step to the end of its heal (null: never healed). */
+export interface FaultWindow {
+  readonly description: string;
+  readonly target: string;
+  readonly from: number;
+  readonly to: number | null;
+}
+
+/** The windows of every fault step in a journal, each paired with the first later heal of the same target. */
+export function faultWindows(journal: readonly JournalStep[]): FaultWindow[] {
+  const used = new Set<number>();
+  return journal.flatMap((j, i) => {
+    if (j.phase !== "fault" || j.outcome !== "ok") return [];
+    const h = journal.findIndex((k, n) => n > i && !used.has(n) && k.phase === "heal" && k.target === j.target);
+    if (h >= 0) used.add(h);
+    const heal = journal[h];
+    return [{ description: j.description, target: j.target, from: j.t + j.durationMs, to: heal ? heal.t + heal.durationMs : null }];
+  });
+}
+
 /**
  * The topology as a scenario sees it: the same object, but every fault method goes through the nemesis, so a
  * scenario cannot inject a fault that the history and the journal do not show.

@@ -15,7 +15,7 @@ import { Scheduler } from "../workload/scheduler.js";
 import { mechanismControls, stepsRanAsDeclared } from "./controls.js";
 import { type Evidence, type FinalRead, type Mutant, type RunContext, type Scenario, deployedOptions, intendedOptions, phasesFor, probeTimeout } from "./define.js";
 import { steadyHypothesis } from "./hypothesis.js";
-import { Nemesis, recordingTopology } from "./nemesis.js";
+import { type FaultWindow, Nemesis, faultWindows, recordingTopology } from "./nemesis.js";
 import { FactsPoller } from "./facts-poller.js";
 import { Progress } from "./progress.js";
 import { seeded } from "./random.js";
@@ -242,7 +242,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         : steadyHypothesis(ops, { from: afterFrom, to: end }, "after recovery", scenario.changedForGood);
     const checks = [...gate, stepsRanAsDeclared(scenario.timeline, nemesis.journal), ...scenario.checks(evidence), hypothesisAfter];
     const verdict = compose(checks);
-    const logs = await writeArtefacts(artefacts, scenario, history, ops, { from: fault, to: heal }, topology);
+    const logs = await writeArtefacts(artefacts, scenario, history, ops, { from: fault, to: heal }, topology, faultWindows(nemesis.journal));
     await writeFile(join(artefacts, "recovery.json"), `${JSON.stringify(steadyAgain.trace, null, 2)}\n`);
     await writeJournal(artefacts, scenario, mutant, nemesis, { gate, injected: true });
     return {
@@ -288,13 +288,14 @@ async function writeArtefacts(
   ops: readonly Completed[],
   fault: { from: number; to: number } | null,
   topology: StartedTopology,
+  windows: readonly FaultWindow[] = [],
 ): Promise<string[]> {
   await writeFile(join(dir, "history.jsonl"), history.toJsonLines());
   // Jepsen's form too, for its tools; and the product rows as Elle's rw-register transactions.
   await writeFile(join(dir, "history.edn"), historyEdn(history.ops));
   const elle = elleRwRegisterEdn(history.ops);
   if (elle) await writeFile(join(dir, "elle-rw-register.edn"), elle);
-  await writeFile(join(dir, "timeline.svg"), timelineSvg(ops, history.marks, fault, `${scenario.name}: ${scenario.fault}`));
+  await writeFile(join(dir, "timeline.svg"), timelineSvg(ops, history.marks, fault, `${scenario.name}: ${scenario.fault}`, windows.length > 1 ? windows : []));
   return topology.collectLogs(join(dir, "logs"));
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseDuration } from "../cli/chaos-args.js";
 import { kill, partition, toxic } from "../faults/spec.js";
-import { type SoakFault, soakSchedule, soakTimeline } from "./soak.js";
+import type { Evidence } from "./define.js";
+import { faultWindows } from "./nemesis.js";
+import { perFaultWindow, type SoakFault, soakSchedule, soakTimeline } from "./soak.js";
 
 const CATALOG: SoakFault[] = [
   { fault: toxic("app-redis", { type: "down" }), weight: 3, holdMs: [1000, 3000], roles: ["app-redis"], settleMs: 500 },
@@ -48,5 +50,28 @@ describe("the soak's seeded schedule", () => {
     expect(parseDuration("--soak", "10m")).toBe(600_000);
     expect(parseDuration("--soak", "90s")).toBe(90_000);
     expect(() => parseDuration("--soak", "ten")).toThrow(/--soak needs a duration such as 90s, 10m or 1h, got 'ten'/);
+  });
+});
+
+describe("per fault window", () => {
+  const step = (phase: "fault" | "heal", target: string, t: number) => ({ phase, f: phase === "heal" ? ("heal" as const) : ("kill" as const), target, description: `${phase} ${target}`, t, durationMs: 10, at: "", outcome: "ok" as const });
+  const journal = [step("fault", "pg-replica", 1000), step("fault", "redis-2", 1500), step("heal", "pg-replica", 3000), step("heal", "redis-2", 4000)];
+  const op = (t: number, type: "ok" | "fail") => ({ id: t, process: "p", f: "product-read", type, start: t, end: t + 5 });
+
+  it("pairs each fault with its own heal, however they overlap", () => {
+    expect(faultWindows(journal)).toEqual([
+      { description: "fault pg-replica", target: "pg-replica", from: 1010, to: 3010 },
+      { description: "fault redis-2", target: "redis-2", from: 1510, to: 4010 },
+    ]);
+  });
+
+  it("judges each window: failures while in force, and service back within the bound after its heal", () => {
+    const ops = [op(1200, "fail"), op(2000, "ok"), op(3100, "ok"), op(5000, "ok")];
+    const e = { journal, ops, at: { steady: 0, fault: 1000, heal: 4010, steadyAt: 4100, end: 6000 } } as unknown as Evidence;
+    const [first, second] = perFaultWindow(e, ["product-read"], 500);
+    expect(first).toMatchObject({ name: "fault #1: fault pg-replica", valid: true });
+    expect(first?.detail).toMatch(/product-read 1\/2 failed, back 95 ms after the heal/);
+    // After redis-2's heal the next ok is ~1 s later: past the bound, so that window is red.
+    expect(second).toMatchObject({ valid: false, figures: { slowestBackMs: 995 } });
   });
 });

@@ -1,3 +1,4 @@
+import { faultWindows } from "./nemesis.js";
 import { type CheckResult, result } from "../assertions/check.js";
 import type { ActiveFault } from "../cluster/fault-handle.js";
 import { injectFault } from "../faults/inject.js";
@@ -121,6 +122,30 @@ export function recoveredAfterEachFault(e: Evidence, f: string, boundMs: number)
     heals.length === 0 ? "no fault was healed" : `${String(heals.length)} heals; the slowest return took ${Number.isFinite(worst) ? `${String(Math.round(worst))} ms` : "forever"} (heal at ${String(Math.round(worstAt))} ms), bound ${String(boundMs)} ms`,
     { heals: heals.length, slowestReturnMs: Number.isFinite(worst) ? Math.round(worst) : null },
   );
+}
+
+/**
+ * Per fault window: for each fault of the schedule, how the op kinds fared while it was in force (failed of
+ * all) and how long after its heal each was served again, within the bound. One result per fault, named by its
+ * number and step, so the report lists the schedule with its verdicts.
+ */
+export function perFaultWindow(e: Evidence, fs: readonly string[], boundMs: number): CheckResult[] {
+  return faultWindows(e.journal).map((w, i) => {
+    const to = w.to ?? e.at.end;
+    const parts = fs.map((f) => {
+      const during = e.ops.filter((o) => o.f === f && o.start >= w.from && o.start < to);
+      const failed = during.filter((o) => o.type !== "ok").length;
+      const next = e.ops.filter((o) => o.f === f && o.type === "ok" && o.end >= to).reduce((m, o) => Math.min(m, o.end), Number.POSITIVE_INFINITY);
+      return { f, ops: during.length, failed, backMs: Number.isFinite(next) ? Math.round(next - to) : null };
+    });
+    const ok = w.to !== null && parts.every((p) => p.backMs !== null && p.backMs <= boundMs);
+    return result(
+      `fault #${String(i + 1)}: ${w.description}`,
+      ok,
+      `${String(Math.round(w.from))}–${w.to === null ? "never healed" : String(Math.round(w.to))} ms; ${parts.map((p) => `${p.f} ${String(p.failed)}/${String(p.ops)} failed, back ${p.backMs === null ? "never" : `${String(p.backMs)} ms`} after the heal`).join("; ")} (bound ${String(boundMs)} ms)`,
+      { heldMs: Math.round(to - w.from), slowestBackMs: parts.some((p) => p.backMs === null) ? null : Math.max(0, ...parts.map((p) => p.backMs ?? 0)) },
+    );
+  });
 }
 
 /** A soak as a scenario: a base scenario's topology, workload and checks, with a seeded schedule as its fault. */
