@@ -1,7 +1,8 @@
-import { defineScenario, faultInForceAt, faultTimeline, holdFault, login, loss, lostWrites, MASTER_NAME, OBSERVE_MS, PORTS, recoveredInTime, result, sessionNoteKeys, sessionNoteWrite, sessionRead, sessions, targets, withRedis } from "../src/index.js";
+import { defineScenario, faultInForceAt, faultTimeline, holdFault, loss, lostWrites, OBSERVE_MS, recoveredInTime, result, sessions } from "../src/index.js";
 import { failFastBound, sentinelFailoverBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
-import { falseFailovers, LOSS_PERCENT, lossFelt, noteLossMechanism, roleProbe, userImpact } from "./packet-loss.js";
+import { sentinelSessionWorkload } from "./redis-master.js";
+import { falseFailovers, LOSS_PERCENT, lossFelt, noteLossMechanism, userImpact } from "./packet-loss.js";
 
 const FAULT = loss("redis-1", LOSS_PERCENT);
 const USER_OPS = ["session-read", "session-note-write"];
@@ -23,23 +24,8 @@ export default defineScenario({
   // Held long enough for Sentinel to complete a failover if it decided on one.
   phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 15_000 }),
   timeline: faultTimeline(FAULT, "rules removed"),
-  async workload(ctx) {
-    const t = targets(ctx.topology);
-    const [reader, writer] = [await login(ctx, t.caddy, "redis", "lossy-r"), await login(ctx, t.caddy, "redis", "lossy-w")];
-    const sentinel = ctx.topology.node("sentinel-1");
-    return {
-      probes: [
-        { ...sessionRead(ctx.http, t.caddy, "redis", () => reader), name: "session-redis@caddy" },
-        // Straight to gra, so its latency is the app's alone (through Caddy it may include waiting for a site).
-        sessionNoteWrite(ctx.http, t.gra, () => writer, `${ctx.tag}-n`),
-        roleProbe("sentinel-master@sentinel-1", "sentinel-master", async () => {
-          const addr = (await withRedis(sentinel, PORTS.sentinel, (r) => r.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME))) as string[] | null;
-          return addr?.[0] ?? "none";
-        }),
-      ],
-      finalRead: async () => ({ "session-note-write": await sessionNoteKeys(ctx.http, t.caddy, writer) }),
-    };
-  },
+  // Writes straight to gra, so their latency is the app's alone (through Caddy it may include waiting for a site).
+  workload: (ctx) => sentinelSessionWorkload(ctx, "lossy", "gra"),
   async inject(ctx, observed) {
     await noteLossMechanism(ctx, observed);
     return holdFault(ctx, FAULT);

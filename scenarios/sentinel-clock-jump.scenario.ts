@@ -3,8 +3,6 @@ import {
   control,
   defineScenario,
   failover,
-  login,
-  MASTER_NAME,
   OBSERVE_MS,
   PORTS,
   recoveredInTime,
@@ -13,17 +11,13 @@ import {
   SENTINEL_PERIODS,
   SENTINEL_REPLICA_VALIDITY_FACTOR,
   SENTINEL_TILT,
-  sessionNoteWrite,
-  sessionRead,
   sessions,
-  targets,
   until,
   withRedis,
 } from "../src/index.js";
 import { sentinelFailoverBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
-import { roleProbe } from "./packet-loss.js";
-import { sentinelOutcome } from "./redis-master.js";
+import { sentinelOutcome, sentinelSessionWorkload } from "./redis-master.js";
 
 const SENTINELS = ["sentinel-1", "sentinel-2", "sentinel-3"] as const;
 /** How far the Sentinels' clocks jump as their timers see it: twice TILT's trigger, unambiguously past it. */
@@ -58,21 +52,7 @@ export default defineScenario({
     { atMs: JUMP_MS, action: "kill (SIGKILL) once every Sentinel is in TILT", target: "redis-1" },
     { atMs: "end", action: "heal: start again", target: "redis-1" },
   ],
-  async workload(ctx) {
-    const t = targets(ctx.topology);
-    const [reader, writer] = [await login(ctx, t.caddy, "redis", "tilt-r"), await login(ctx, t.caddy, "redis", "tilt-w")];
-    const sentinel = ctx.topology.node("sentinel-1");
-    return {
-      probes: [
-        { ...sessionRead(ctx.http, t.caddy, "redis", () => reader), name: "session-redis@caddy" },
-        sessionNoteWrite(ctx.http, t.caddy, () => writer, `${ctx.tag}-n`),
-        roleProbe("sentinel-master@sentinel-1", "sentinel-master", async () => {
-          const addr = (await withRedis(sentinel, PORTS.sentinel, (r) => r.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME))) as string[] | null;
-          return addr?.[0] ?? "none";
-        }),
-      ],
-    };
-  },
+  workload: (ctx) => sentinelSessionWorkload(ctx, "tilt", "caddy"),
   async inject(ctx, observed) {
     const stalled = await Promise.all(SENTINELS.map((s) => ctx.topology.pause(s)));
     await ctx.hold(JUMP_MS);
