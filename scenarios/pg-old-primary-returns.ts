@@ -82,7 +82,6 @@ export function pgOldPrimaryReturns(fenced: boolean): Scenario {
     ],
     // The new steady state on purpose: pg-replica is the primary, the old primary runs on its own timeline.
     tolerated: [/^postgres: /, /^pg-replica (replication is absent|replay lags|is not in recovery)/, /pg-write\/pg-primary/, /pg-write\/pg-replica/, /pg-read\/pg-replica/],
-    changedForGood: () => false,
     workload(ctx) {
       const prefix = `${ctx.tag}-w`;
       ctx.observed.prefix = prefix;
