@@ -1,4 +1,5 @@
 import type { StartedTestContainer } from "testcontainers";
+import { UserError } from "../errors.js";
 import { type ActiveFault, activeFault } from "./fault-handle.js";
 import { inNetns } from "./partition.js";
 
@@ -34,9 +35,9 @@ function statisticRules(probability: string): string[] {
  * retransmits; what a failing NIC, a congested link or a noisy neighbour does).
  */
 export async function packetLoss(target: StartedTestContainer, role: string, percent: number, mechanism: LossMechanism): Promise<ActiveFault> {
-  if (!(percent > 0 && percent < 100)) throw new Error(`packet loss must be between 0 and 100 %, not ${String(percent)}`);
+  if (!(percent > 0 && percent < 100)) throw new UserError(`packet loss must be between 0 and 100 %, not ${String(percent)}`);
   const p = (percent / 100).toFixed(4);
-  const inbound = `INPUT -m statistic --mode random --probability ${p} -j DROP`;
+  const [inbound] = statisticRules(p);
   const [add, del] =
     mechanism === "netem"
       ? [
