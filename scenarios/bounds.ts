@@ -1,4 +1,4 @@
-import { type Bound, bound, measurement, SENTINEL_PERIODS, type Term, type TopologySpec } from "../src/index.js";
+import { type Bound, bound, type Evidence, measurement, SENTINEL_PERIODS, type Term, type TopologySpec } from "../src/index.js";
 
 /**
  * How long a Redis master may be unusable before the apps are served by the promoted replica: what a failover
@@ -45,4 +45,20 @@ export function haproxyDetection(spec: TopologySpec): Bound {
 export function haproxySeesUpTerms(spec: TopologySpec): Term[] {
   const h = spec.timings.haproxy;
   return [["downinter", h.downInterMs], ["fastinter", h.interMs, "rise - 1", h.rise - 1], ["check timeout", h.checkTimeoutMs], ...measurement(spec)];
+}
+
+/**
+ * A server's failover through HAProxy: it is marked down after `fall` failed checks `inter` apart, each given the
+ * check timeout (then HAProxy shuts its sessions, on-marked-down), and a query in flight on one meets the app's
+ * timeout at worst.
+ */
+export function haproxyFailoverBound(spec: TopologySpec): Bound {
+  const h = spec.timings.haproxy;
+  return bound(["inter", h.interMs, "fall", h.fall], ["check timeout", h.checkTimeoutMs], ["app dep timeout", spec.timings.app.depTimeoutMs], ...measurement(spec));
+}
+
+/** When the operator's pg_promote() had returned, ms after the fault (from the journal; NaN if it never did). */
+export function promotedAfterMs(e: Evidence): number {
+  const promote = e.journal.find((j) => j.f === "promote" && j.outcome === "ok");
+  return promote ? promote.t + promote.durationMs - e.at.fault : Number.NaN;
 }

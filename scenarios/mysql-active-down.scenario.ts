@@ -1,14 +1,6 @@
-import { type Bound, bound, control, defineScenario, failover, faultThenHeal, holdFault, itemsOnEachNode, itemWrite, login, lostWrites, measurement, OBSERVE_MS, recoveredInTime, result, sessionRead, sessions, targets, type TopologySpec, union } from "../src/index.js";
+import { control, defineScenario, failover, faultThenHeal, holdFault, itemsOnEachNode, itemWrite, login, lostWrites, OBSERVE_MS, recoveredInTime, result, sessionRead, sessions, targets, union } from "../src/index.js";
+import { haproxyFailoverBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
-
-/**
- * mysql-1 is marked down after `fall` failed checks `inter` apart, each given the check timeout; HAProxy then
- * shuts its sessions (on-marked-down), and a query in flight on one meets the app's timeout at worst.
- */
-function failoverBound(spec: TopologySpec): Bound {
-  const h = spec.timings.haproxy;
-  return bound(["inter", h.interMs, "fall", h.fall], ["check timeout", h.checkTimeoutMs], ["app dep timeout", spec.timings.app.depTimeoutMs], ...measurement(spec));
-}
 
 /**
  * SIGKILL mysql-1, the active node behind HAProxy's `mysql` frontend; mysql-2 (backup) takes the connections once
@@ -23,7 +15,7 @@ export default defineScenario({
   mechanisms: ["haproxy-checks", "mysql-replication", "app-settings"],
   mutants: [MUTANTS.mysqlActiveNoCheck, MUTANTS.itemsNoCommit],
   // Held past the failover bound, then mysql-2 is watched serving.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: failoverBound(spec).ms + OBSERVE_MS, afterMs: 1000, recoveryBoundMs: 15_000 }),
+  phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1000, recoveryBoundMs: 15_000 }),
   timeline: faultThenHeal("kill", "mysql-1", "start again"),
   async workload(ctx) {
     const t = targets(ctx.topology);
@@ -50,7 +42,7 @@ export default defineScenario({
     observed.writtenDuringFault = faultWindow.length;
   },
   checks(e) {
-    const b = failoverBound(e.spec);
+    const b = haproxyFailoverBound(e.spec);
     const items = e.observed.items as { one: number | null; two: number | null };
     return [
       control("writes were served by mysql-2 while mysql-1 was dead", Number(e.observed.writtenDuringFault) > 0, `${String(e.observed.writtenDuringFault)} item writes acknowledged between the kill and the restart`),

@@ -1,6 +1,5 @@
 import {
   bound,
-  type Bound,
   control,
   defineScenario,
   divergence,
@@ -9,44 +8,31 @@ import {
   itemUpsert,
   itemWrite,
   lostWrites,
-  measurement,
   mysqlRowsByKey,
   OBSERVE_MS,
   recoveredInTime,
   result,
   round,
+  type RunContext,
   type Scenario,
   targets,
-  type TopologySpec,
   union,
-  withMysql,
 } from "../src/index.js";
-import { haproxySeesUpTerms } from "./bounds.js";
+import { haproxyFailoverBound, haproxySeesUpTerms } from "./bounds.js";
 import { MUTANTS, mysqlNoFailBack } from "./mutants.js";
 
 const KEYS = 6;
 
-/** HAProxy marks mysql-1 down (`fall` checks `inter` apart, each given its timeout); a query in flight meets the app's timeout. */
-function failoverBound(spec: TopologySpec): Bound {
-  const h = spec.timings.haproxy;
-  return bound(["inter", h.interMs, "fall", h.fall], ["check timeout", h.checkTimeoutMs], ["app dep timeout", spec.timings.app.depTimeoutMs], ...measurement(spec));
-}
-
-/** Each node's replication threads and last error, as a line for the report. */
-async function replicationState(ctx: Parameters<Scenario["workload"]>[0]): Promise<Record<string, { running: boolean; line: string }>> {
-  const out: Record<string, { running: boolean; line: string }> = {};
-  for (const role of ["mysql-1", "mysql-2"] as const) {
-    out[role] = await withMysql(ctx.topology.mysql[role], async (c) => {
-      const [rows] = await c.query("SHOW SLAVE STATUS");
-      const s = (rows as Record<string, string | undefined>[])[0] ?? {};
-      const [io, sql] = [s.Slave_IO_Running ?? "absent", s.Slave_SQL_Running ?? "absent"];
-      const err = s.Last_SQL_Error || s.Last_IO_Error || "";
-      const [pos] = await c.query("SELECT @@gtid_current_pos AS pos");
-      const gtid = (pos as { pos?: string }[])[0]?.pos ?? "";
-      return { running: io === "Yes" && sql === "Yes", line: `IO ${io}, SQL ${sql}, GTID ${gtid}${err ? `: ${err}` : ""}` };
-    }).catch((e: unknown) => ({ running: false, line: `unreachable: ${e instanceof Error ? e.message : String(e)}` }));
-  }
-  return out;
+/** Each node's replication threads, GTID position and last error (from the topology's facts), as a line for the report. */
+async function replicationState(ctx: RunContext): Promise<Record<string, { running: boolean; line: string }>> {
+  const { facts } = await ctx.topology.facts();
+  return Object.fromEntries(
+    (["mysql-1", "mysql-2"] as const).map((role) => {
+      const n = facts.mysql?.[role];
+      if (!n || "unreachable" in n) return [role, { running: false, line: `unreachable: ${n ? n.unreachable : "no facts"}` }];
+      return [role, { running: n.io === "Yes" && n.sql === "Yes", line: `IO ${n.io}, SQL ${n.sql}, GTID ${n.gtidCurrentPos}${n.lastError ? `: ${n.lastError}` : ""}` }];
+    }),
+  );
 }
 
 /** Acknowledged writes of a kind between two instants. */
@@ -73,7 +59,7 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
     // Two halves: HAProxy without mysql-1 (past its failover), then with it again (past its return).
     phases: (spec) => ({
       steadyMs: 2000,
-      faultMs: failoverBound(spec).ms + bound(...haproxySeesUpTerms(spec)).ms + 2 * OBSERVE_MS,
+      faultMs: haproxyFailoverBound(spec).ms + bound(...haproxySeesUpTerms(spec)).ms + 2 * OBSERVE_MS,
       afterMs: 2000,
       recoveryBoundMs: 15_000,
     }),
@@ -114,10 +100,10 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
       const lost = await ctx.topology.partition("haproxy", "mysql-1");
       await ctx.hold(ctx.topology.spec.margins.asyncLagMs);
       const pair = await ctx.topology.partition("mysql-1", "mysql-2");
-      await ctx.hold(failoverBound(ctx.topology.spec).ms + OBSERVE_MS);
+      await ctx.hold(haproxyFailoverBound(ctx.topology.spec).ms + OBSERVE_MS);
       await lost.heal();
       observed.returnedAt = ctx.history.now();
-      await ctx.hold(Math.max(0, ctx.phases.faultMs - failoverBound(ctx.topology.spec).ms - OBSERVE_MS - ctx.topology.spec.margins.asyncLagMs));
+      await ctx.hold(Math.max(0, ctx.phases.faultMs - haproxyFailoverBound(ctx.topology.spec).ms - OBSERVE_MS - ctx.topology.spec.margins.asyncLagMs));
       observed.flaps = (await downs()) - before;
       observed.mysql1Status = await ctx.topology.haproxy.status("mysql", "mysql-1");
       return [pair];
@@ -139,7 +125,7 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
       return [
         control("HAProxy's view of mysql-1 flapped", Number(e.observed.flaps) >= 1 && String(e.observed.mysql1Status).startsWith("UP"), `mysql-1 went DOWN ${String(e.observed.flaps)} time(s) during the cut and was ${String(e.observed.mysql1Status)} before the heal`),
         control("writes were taken on both halves of the flap", firstHalf > 0 && secondHalf > 0, `${String(firstHalf)} row updates acknowledged while HAProxy had lost mysql-1, ${String(secondHalf)} after it saw mysql-1 again (${String(round(returnedAt - e.at.fault))} ms after the cut)`),
-        failover(e.ops, { f: "item-update", faultAt: e.at.fault, bound: failoverBound(e.spec), resolutionMs: e.intervalMs }),
+        failover(e.ops, { f: "item-update", faultAt: e.at.fault, bound: haproxyFailoverBound(e.spec), resolutionMs: e.intervalMs }),
         divergence({ what: "items", a: { name: "mysql-1", rows: rows.one }, b: { name: "mysql-2", rows: rows.two }, expect: protectedConfig ? "none" : "some" }),
         result(
           protectedConfig ? "replication running both ways after the heal" : "replication's fate after the heal reported",

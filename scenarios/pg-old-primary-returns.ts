@@ -20,21 +20,18 @@ import {
   type TopologySpec,
   withPg,
 } from "../src/index.js";
-import { haproxySeesUpTerms } from "./bounds.js";
+import { haproxySeesUpTerms, promotedAfterMs } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
 /** How long the operator takes to act after the primary dies (detection by a human or a script). */
 const OPERATOR_MS = 1000;
 const F = "pg-insert";
 
-const returnTerms = haproxySeesUpTerms;
-const haproxySeesReturn = (spec: TopologySpec): Bound => bound(...returnTerms(spec));
+const haproxySeesReturn = (spec: TopologySpec): Bound => bound(...haproxySeesUpTerms(spec));
 
 /** Writes resume once the operator promoted (from the journal) and HAProxy has seen the new primary pass /primary. */
 function resumeBound(e: Evidence): Bound {
-  const promote = e.journal.find((j) => j.f === "promote" && j.outcome === "ok");
-  const promotedAfterMs = promote ? promote.t + promote.durationMs - e.at.fault : Number.NaN;
-  return bound(["operator promoted at (journal)", Math.round(promotedAfterMs)], ...returnTerms(e.spec));
+  return bound(["operator promoted at (journal)", Math.round(promotedAfterMs(e))], ...haproxySeesUpTerms(e.spec));
 }
 
 /** When the old primary was started again (the end of its restart step in the journal). */
@@ -112,13 +109,9 @@ export function pgOldPrimaryReturns(fenced: boolean): Scenario {
       await ctx.hold(haproxySeesReturn(ctx.topology.spec).ms);
       await kill.heal();
       await ctx.hold(Math.max(0, ctx.phases.faultMs - OPERATOR_MS - haproxySeesReturn(ctx.topology.spec).ms));
-      const roles = await Promise.all(
-        (["pg-primary", "pg-replica"] as const).map((r) =>
-          withPg(ctx.topology.node(r), async (c) => ((await c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r ? "replica" : "primary")).catch(() => "unreachable"),
-        ),
-      );
-      observed.roles = { "pg-primary": roles[0], "pg-replica": roles[1] };
       const { facts } = await ctx.topology.facts();
+      const role = (inRecovery: boolean | undefined) => (inRecovery === undefined ? "unreachable" : inRecovery ? "replica" : "primary");
+      observed.roles = { "pg-primary": role(facts.postgres?.primaryInRecovery), "pg-replica": role(facts.postgres?.replicaInRecovery) };
       observed.writeUp = (facts.haproxy ?? []).filter((s) => s.backend === "pg-write" && s.status.startsWith("UP")).map((s) => s.server);
       // The fence stays: the runbook lifts it only once the old primary is rebuilt as a replica.
       return fence;

@@ -1,5 +1,5 @@
 import { bound, defineScenario, failover, lostWrites, measurement, OBSERVE_MS, productInsert, productRead, productsOnPrimary, result, type Scenario, seedProducts, targets } from "../src/index.js";
-import { failFastBound } from "./bounds.js";
+import { failFastBound, promotedAfterMs } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
 /** How long the operator takes to act after the primary dies (detection by a human or a script). */
@@ -65,13 +65,11 @@ export function pgPrimaryDown(name: string, synchronous: boolean): Scenario {
     },
     checks(e) {
       const t = e.spec.timings;
-      const promote = e.journal.find((j) => j.f === "promote" && j.outcome === "ok");
-      const promotedAfterMs = promote ? promote.t + promote.durationMs - e.at.fault : Number.NaN;
       // Writes resume once the operator has promoted (measured from the journal: the operator's delay plus the
       // fence and pg_promote), HAProxy has seen the new primary pass /primary `rise` times (a DOWN server is
       // checked every downinter), and a write in flight to the dead primary has met the app's timeout.
       const b = bound(
-        ["operator promoted at (journal)", Math.round(promotedAfterMs)],
+        ["operator promoted at (journal)", Math.round(promotedAfterMs(e))],
         ["downinter", t.haproxy.downInterMs, "rise", t.haproxy.rise],
         ["check timeout", t.haproxy.checkTimeoutMs],
         ["app dep timeout", t.app.depTimeoutMs],
