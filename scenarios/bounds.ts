@@ -1,4 +1,4 @@
-import { type Bound, bound, type Evidence, measurement, SENTINEL_PERIODS, type Term, type TopologySpec } from "../src/index.js";
+import { type Bound, bound, type Evidence, measurement, SENTINEL_PERIODS, SENTINEL_TILT, type Term, type TopologySpec } from "../src/index.js";
 
 /**
  * How long a Redis master may be unusable before the apps are served by the promoted replica: what a failover
@@ -14,6 +14,24 @@ export function sentinelFailoverBound(spec: TopologySpec): Bound {
     ["Sentinel max desync", SENTINEL_PERIODS.maxDesyncMs],
     ["Sentinel failover INFO period", SENTINEL_PERIODS.failoverInfoMs],
     ["app dep timeout", spec.timings.app.depTimeoutMs],
+    ...measurement(spec),
+  );
+}
+
+/**
+ * From the restart of a master whose failover Sentinel aborted to one master again: the aborted failover's retry
+ * comes up to 2 × failover-timeout after the abort and, once the restarted master's replica has its link back, may
+ * promote it within failover-timeout; the returned master is then converted at an INFO read after Sentinel's
+ * convert wait. A Sentinel that entered TILT again (its timer ran late again) acts on nothing for TILT's period.
+ */
+export function sentinelRestartRecoveryBound(spec: TopologySpec, tiltAgain: boolean): Bound {
+  const timeout = spec.timings.sentinel.failoverTimeoutMs;
+  return bound(
+    ["failover-timeout", timeout, "retry delay factor", 2],
+    ["failover-timeout", timeout],
+    ["Sentinel convert wait", SENTINEL_PERIODS.convertWaitMs],
+    ["Sentinel INFO period", SENTINEL_PERIODS.infoMs],
+    ...(tiltAgain ? [["TILT entered again", SENTINEL_TILT.periodMs] as const] : []),
     ...measurement(spec),
   );
 }

@@ -15,8 +15,10 @@ import {
   round,
   type RunContext,
   type Scenario,
+  type Target,
   targets,
   union,
+  until,
 } from "../src/index.js";
 import { haproxyFailoverBound, haproxySeesUpTerms } from "./bounds.js";
 import { MUTANTS, mysqlNoFailBack } from "./mutants.js";
@@ -33,6 +35,40 @@ async function replicationState(ctx: RunContext): Promise<Record<string, { runni
       return [role, { running: n.io === "Yes" && n.sql === "Yes", line: `IO ${n.io}, SQL ${n.sql}, GTID ${n.gtidCurrentPos}${n.lastError ? `: ${n.lastError}` : ""}` }];
     }),
   );
+}
+
+/** Clients go to mysql-1 whenever it is up: what a backend without a stick table does (`mysql-1` for the checks). */
+const NO_TABLE = "mysql-1 (no stick table: the active server takes every client)";
+
+/** The server HAProxy's stick table pins the mysql backend's clients to (null: no entry yet). */
+async function stuckTo(ctx: RunContext): Promise<string | null> {
+  const table = await ctx.topology.haproxy.runtime("show table mysql");
+  if (!table.startsWith("# table:")) return NO_TABLE;
+  const id = /server_id=(\d+)/.exec(table)?.[1];
+  if (id === undefined) return null;
+  // "be_id be_name srv_id srv_name ..." per server.
+  const servers = (await ctx.topology.haproxy.runtime("show servers state mysql")).split("\n").map((l) => l.split(" "));
+  return servers.find((f) => f[2] === id)?.[3] ?? `server #${id}`;
+}
+
+/**
+ * With no fail-back, clients stay on whichever node they were first given: a site that connected while HAProxy
+ * had only mysql-2 up (the parts of a topology start together) keeps it. The fault is about the active node, so
+ * the runbook's hand-back is done first when needed (after an operator's check of catch-up, trivially true before
+ * any workload): the entry cleared and mysql-2's sessions shut, then both sites write until the table names
+ * mysql-1. Returns the node the clients were on before, for the report.
+ */
+async function handBackToMysql1(ctx: RunContext, sites: readonly Target[]): Promise<string | null> {
+  const before = await stuckTo(ctx);
+  if (before === null || before === "mysql-1" || before === NO_TABLE) return before;
+  await ctx.topology.haproxy.runtime("clear table mysql");
+  await ctx.topology.haproxy.runtime("shutdown sessions server mysql/mysql-2");
+  let n = 0;
+  await until("the sites' clients on mysql-1 after the hand-back", ctx.topology.spec.margins.asyncLagMs + haproxyFailoverBound(ctx.topology.spec).ms, async () => {
+    const ok = await Promise.all(sites.map((t) => ctx.http.call("POST", `${t.url}/items`, { body: { id: `${ctx.tag}-handback${String(n++)}`, value: "v" } }).then((r) => r.status === 200 || r.status === 201, () => false)));
+    return ok.every(Boolean) && (await stuckTo(ctx)) === "mysql-1" ? true : undefined;
+  });
+  return before;
 }
 
 /** Acknowledged writes of a kind between two instants. */
@@ -70,13 +106,14 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
     ],
     // The documented outcome may leave replication stopped on a conflict: that is the finding, not a recovery fault.
     ...(protectedConfig ? {} : { tolerated: [/^mysql-[12] replication threads/, /^mysql-[12] is .* behind/, /differ in GTID position/] }),
-    workload(ctx) {
+    async workload(ctx) {
       const t = targets(ctx.topology);
+      if (protectedConfig) ctx.observed.stuckAtStart = await handBackToMysql1(ctx, [t.gra, t.sbg]);
       const keys = Array.from({ length: KEYS }, (_, i) => `${ctx.tag}-row${String(i)}`);
       ctx.observed.prefix = ctx.tag;
       const created = `${ctx.tag}-new`;
       const slots = Array.from({ length: KEYS }, (_, i) => `${ctx.tag}-slot${String(i)}`);
-      return Promise.resolve({
+      return {
         probes: [
           // Both sites rewrite the same rows, and create new ids.
           itemUpsert(ctx.http, t.gra, keys),
@@ -91,11 +128,12 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
           const [one, two] = await Promise.all((["mysql-1", "mysql-2"] as const).map((r) => mysqlRowsByKey(ctx.topology.mysql[r], { table: "brownout.items", key: "id", prefix: created })));
           return { "item-write": union(one ? new Set(one.keys()) : null, two ? new Set(two.keys()) : null) };
         },
-      });
+      };
     },
     async inject(ctx, observed) {
       const downs = async () => (await ctx.topology.haproxy.serverStates()).find((s) => s.backend === "mysql" && s.server === "mysql-1")?.downTransitions ?? 0;
       const before = await downs();
+      if (protectedConfig) observed.stuckAtFault = await stuckTo(ctx);
       // HAProxy first: a write in flight to mysql-1 at this instant still replicates before the pair is cut.
       const lost = await ctx.topology.partition("haproxy", "mysql-1");
       await ctx.hold(ctx.topology.spec.margins.asyncLagMs);
@@ -122,7 +160,19 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
       const secondHalf = ackedBetween(e, "item-update", returnedAt, e.at.heal);
       const broken = Object.values(replication).filter((r) => !r.running).length;
       const replicationLine = Object.entries(replication).map(([role, r]) => `${role}: ${r.line}`).join("; ");
+      // With a stick table, where clients were when the cut began decides whether the fault hit the active node.
+      const atStart = typeof e.observed.stuckAtStart === "string" ? e.observed.stuckAtStart : null;
+      const pinned = protectedConfig
+        ? [
+            control(
+              "clients were on mysql-1 when the cut began",
+              e.observed.stuckAtFault === "mysql-1" || e.observed.stuckAtFault === NO_TABLE,
+              `HAProxy's stick table named ${String(e.observed.stuckAtFault)} at the cut${atStart !== null && atStart !== "mysql-1" ? ` (it named ${atStart} after the start, so writes were handed back to mysql-1 first)` : ""}`,
+            ),
+          ]
+        : [];
       return [
+        ...pinned,
         control("HAProxy's view of mysql-1 flapped", Number(e.observed.flaps) >= 1 && String(e.observed.mysql1Status).startsWith("UP"), `mysql-1 went DOWN ${String(e.observed.flaps)} time(s) during the cut and was ${String(e.observed.mysql1Status)} before the heal`),
         control("writes were taken on both halves of the flap", firstHalf > 0 && secondHalf > 0, `${String(firstHalf)} row updates acknowledged while HAProxy had lost mysql-1, ${String(secondHalf)} after it saw mysql-1 again (${String(round(returnedAt - e.at.fault))} ms after the cut)`),
         failover(e.ops, { f: "item-update", faultAt: e.at.fault, bound: haproxyFailoverBound(e.spec), resolutionMs: e.intervalMs }),

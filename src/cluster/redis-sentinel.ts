@@ -13,9 +13,11 @@ export const MASTER_NAME = "brownout";
  * down-after-milliseconds: other Sentinels are asked for their view of a master every ASK period before it is
  * objectively down; a failover starts up to MAX_DESYNC after that (random, so Sentinels do not all stand for
  * leader at once); during a failover the promoted replica's INFO is read every second, and the promotion is seen
- * there.
+ * there. Outside a failover an instance's INFO is read every INFO period, and a returned old master that still
+ * reports itself master is converted to a replica only once it has done so for CONVERT_WAIT (4 × the hello
+ * publish period), at its next INFO after that.
  */
-export const SENTINEL_PERIODS = { askMs: 1000, maxDesyncMs: 1000, failoverInfoMs: 1000 } as const;
+export const SENTINEL_PERIODS = { askMs: 1000, maxDesyncMs: 1000, failoverInfoMs: 1000, infoMs: 10_000, convertWaitMs: 4 * 2000 } as const;
 
 /**
  * Redis's replication periods (replication.c, not configurable), which bound how long an isolated master with
