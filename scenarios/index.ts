@@ -9,6 +9,8 @@ import pgPrimaryDown from "./pg-primary-down.scenario.js";
 import pgPrimaryFrozen from "./pg-primary-frozen.scenario.js";
 import pgOldPrimaryReturns from "./pg-old-primary-returns.scenario.js";
 import pgOldPrimaryReturnsFenced from "./pg-old-primary-returns-fenced.scenario.js";
+import pgDualWrite from "./pg-dual-write.scenario.js";
+import pgDualWriteStreaming from "./pg-dual-write-streaming.scenario.js";
 import redisMasterFrozen from "./redis-master-frozen.scenario.js";
 import siteGraCutOff from "./site-gra-cut-off.scenario.js";
 import pgReplicaDown from "./pg-replica-down.scenario.js";
@@ -52,4 +54,6 @@ export const MEETING_SCENARIOS: readonly Scenario[] = [
   mysqlSplitBrain,
   mysqlSplitBrainNoFailback,
   sentinelClockJump,
+  pgDualWrite,
+  pgDualWriteStreaming,
 ];

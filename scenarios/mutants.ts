@@ -126,6 +126,16 @@ export const MUTANTS = {
     regression: "min-replicas-max-lag left at Redis's default 10 s while the runbook promises a one-second loss window",
     deploy: { redis: { minReplicasMaxLagS: 10 } },
   },
+  dualWriteOff: {
+    name: "dual-write-off",
+    regression: "APP_PG_DB2 lost when the sites' environment moved to a secrets file: the app writes the first database only, and the second silently receives nothing",
+    deploy: { app: { dualWrite: "off" } },
+  },
+  dualWriteAckAll: {
+    name: "dual-write-ack-all",
+    regression: "the dual write's error handling tightened to fail a request unless both databases took it (no compensation): one database down fails every write",
+    deploy: { app: { dualWrite: "all" } },
+  },
   cacheTtl30s: {
     name: "cache-ttl-30s",
     regression: "APP_CACHE_TTL_S raised to 30 for hit rate, with the invalidation path untested",

@@ -17,6 +17,15 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ...base, APP_TEST_BUGS: "cache-no-ttl,typo" })).toThrow(/'typo' is not one of: cache-errors-fail-requests, /);
   });
 
+  it("reads a dual write's second database and its acknowledgement policy", () => {
+    const pg = { ...base, APP_PG_WRITE: "toxiproxy:16002" };
+    expect(loadConfig(pg).postgres?.db2).toBeNull();
+    expect(loadConfig({ ...pg, APP_PG_DB2: "pg-db2:5432" }).postgres?.db2).toEqual({ host: "pg-db2", port: 5432, ack: "any" });
+    expect(loadConfig({ ...pg, APP_PG_DB2: "pg-db2:5432", APP_PG_DB2_ACK: "all" }).postgres?.db2?.ack).toBe("all");
+    expect(() => loadConfig({ ...pg, APP_PG_DB2: "pg-db2:5432", APP_PG_DB2_ACK: "most" })).toThrow(/APP_PG_DB2_ACK='most' is not one of: any, all/);
+    expect(() => loadConfig({ ...base, APP_PG_DB2: "pg-db2:5432" })).toThrow(/needs APP_PG_WRITE/);
+  });
+
   it("reads addresses, the Sentinel list and the NAT map", () => {
     const c = loadConfig({
       ...base,

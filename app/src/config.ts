@@ -12,6 +12,14 @@ export const READ_POLICIES = ["strict", "fallback"] as const;
 /** Where a cache miss may read: `strict` only the replica (503 when it is gone), `fallback` then the primary. */
 export type ReadPolicy = (typeof READ_POLICIES)[number];
 
+export const DUAL_WRITE_ACKS = ["any", "all"] as const;
+/**
+ * Seed 001's "write to both" (dbMultiPdo): every change of its tables is written to a second, independent
+ * database too. `any`: a write is acknowledged once one database took it, the other's failure only logged (the
+ * seed's log-and-continue); `all`: a write fails unless both took it (no compensation: what one took stays).
+ */
+export type DualWriteAck = (typeof DUAL_WRITE_ACKS)[number];
+
 export interface HostPort {
   readonly host: string;
   readonly port: number;
@@ -52,7 +60,7 @@ export interface AppConfig {
   readonly behindReverseProxy: boolean;
   readonly logRequests: boolean;
   readonly redis: RedisConfig | null;
-  readonly postgres: (SqlConfig & { readonly write: HostPort; readonly read: HostPort }) | null;
+  readonly postgres: (SqlConfig & { readonly write: HostPort; readonly read: HostPort; readonly db2: (HostPort & { readonly ack: DualWriteAck }) | null }) | null;
   readonly mysql: (SqlConfig & HostPort) | null;
 }
 
@@ -132,6 +140,7 @@ export function loadConfig(env: Env): AppConfig {
       ? {
           write: parseHostPort(pgWrite, "APP_PG_WRITE"),
           read: parseHostPort(env.APP_PG_READ ?? pgWrite, "APP_PG_READ"),
+          db2: env.APP_PG_DB2 ? { ...parseHostPort(env.APP_PG_DB2, "APP_PG_DB2"), ack: oneOf(env, "APP_PG_DB2_ACK", DUAL_WRITE_ACKS, "any") } : null,
           user: env.APP_PG_USER ?? "postgres",
           password: env.APP_PG_PASSWORD ?? "",
           database: env.APP_PG_DATABASE ?? "postgres",
@@ -146,6 +155,7 @@ export function loadConfig(env: Env): AppConfig {
         }
       : null,
   };
+  if (env.APP_PG_DB2 && !pgWrite) throw new ConfigError("APP_PG_DB2 (the second database of a dual write) needs APP_PG_WRITE");
   if (config.sessionStore === "redis" && !config.redis) throw new ConfigError("APP_SESSION_STORE=redis needs APP_REDIS_SENTINELS");
   if (config.sessionStore === "mysql" && !config.mysql) throw new ConfigError("APP_SESSION_STORE=mysql needs APP_MYSQL");
   return config;

@@ -4,6 +4,7 @@ import { PostgresDep } from "./deps/postgres.js";
 import { RedisDep } from "./deps/redis.js";
 import { ItemService } from "./items.js";
 import { ProductService } from "./products.js";
+import { SeedTables } from "./seed-tables.js";
 import { createApp } from "./server.js";
 import type { TestBug } from "./test-bugs.js";
 import { MemorySessionStore, MysqlSessionStore, RedisSessionStore, type SessionStores } from "./sessions.js";
@@ -17,6 +18,7 @@ function start(): void {
   const redis = config.redis ? new RedisDep(config.redis, t, { noTtl: bug("cache-no-ttl"), direct: bug("redis-without-sentinel") }) : null;
   const pgWrite = config.postgres ? new PostgresDep("pg-write", config.postgres.write, config.postgres, t) : null;
   const pgRead = config.postgres ? new PostgresDep("pg-read", config.postgres.read, config.postgres, t) : null;
+  const pgDb2 = config.postgres?.db2 ? new PostgresDep("pg-db2", config.postgres.db2, config.postgres, t) : null;
   const mysql = config.mysql ? new MysqlDep(config.mysql, t, bug("items-no-commit")) : null;
   const sharedInMemory = bug("shared-sessions-in-memory");
   const sessions: SessionStores = {
@@ -27,11 +29,13 @@ function start(): void {
   const app = createApp(config, {
     products: pgWrite && pgRead ? new ProductService({ write: pgWrite, read: pgRead, redis }, config.readPolicy, config.cacheTtlS, config.site, config.testBugs) : null,
     items: mysql ? new ItemService(mysql) : null,
+    seedTables: pgWrite ? new SeedTables(pgWrite, pgDb2, config.postgres?.db2?.ack ?? "any", config.site) : null,
     sessions,
     probes: {
       ...(redis ? { redis: () => redis.ping(h) } : {}),
       ...(pgWrite ? { "pg-write": () => pgWrite.ping(h) } : {}),
       ...(pgRead ? { "pg-read": () => pgRead.ping(h) } : {}),
+      ...(pgDb2 ? { "pg-db2": () => pgDb2.ping(h) } : {}),
       ...(mysql ? { mysql: () => mysql.ping(h) } : {}),
     },
   });
@@ -42,7 +46,7 @@ function start(): void {
     app.drain();
     app.server.close();
     redis?.close();
-    void Promise.allSettled([pgWrite?.close(), pgRead?.close(), mysql?.close()]).then(() => process.exit(0));
+    void Promise.allSettled([pgWrite?.close(), pgRead?.close(), pgDb2?.close(), mysql?.close()]).then(() => process.exit(0));
     // Open keep-alive and WebSocket connections would hold close() forever; exit within a bound.
     setTimeout(() => process.exit(0), 1000).unref();
   };

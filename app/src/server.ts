@@ -20,6 +20,7 @@ import {
 } from "./http.js";
 import type { ItemService } from "./items.js";
 import type { ProductService } from "./products.js";
+import type { SeedTables } from "./seed-tables.js";
 import { LineLog } from "./log.js";
 import { Rooms, attachSignalling } from "./rooms.js";
 import { SESSION_TTL_S, type SessionStores, storeFor } from "./sessions.js";
@@ -27,6 +28,8 @@ import { SESSION_TTL_S, type SessionStores, storeFor } from "./sessions.js";
 export interface AppServices {
   readonly products: ProductService | null;
   readonly items: ItemService | null;
+  /** Seed 001's tables on Postgres, written to one database or, configured with a second, to both. */
+  readonly seedTables?: SeedTables | null;
   readonly sessions: SessionStores;
   readonly probes: Partial<Record<DependencyName, Probe>>;
 }
@@ -146,6 +149,22 @@ export function createApp(config: AppConfig, services: AppServices): App {
     .add("DELETE", "/items/:id", async (req) => {
       await need(services.items, "items").delete(assertId(req.params.id, "item id"));
       return ok({ deleted: true });
+    })
+    .add("POST", "/pg/items", async (req) => {
+      const body = objectBody(await req.body());
+      const name = assertId(stringField(body, "name", { max: 64 }), "'name'");
+      const content = stringField(body, "content", { max: 1000 }) ?? "";
+      return ok({ name, ...(await need(services.seedTables ?? null, "seed tables").createItem(name, content)) }, 201);
+    })
+    .add("PUT", "/pg/items/:name", async (req) => {
+      const name = assertId(req.params.name, "item name");
+      const content = stringField(objectBody(await req.body()), "content", { max: 1000 }) ?? "";
+      return ok({ name, ...(await need(services.seedTables ?? null, "seed tables").updateItem(name, content)) });
+    })
+    .add("PUT", "/pg/sessions/:id", async (req) => {
+      const id = assertId(req.params.id, "session id");
+      const data = stringField(objectBody(await req.body()), "data", { max: 4000 }) ?? "";
+      return ok({ id, ...(await need(services.seedTables ?? null, "seed tables").writeSession(id, data)) });
     })
     .add("GET", "/rooms/:id", (req) => {
       const id = assertId(req.params.id, "room id");

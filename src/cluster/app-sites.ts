@@ -54,6 +54,8 @@ export function appEnvironment(spec: TopologySpec, site: Site): Record<string, s
           APP_PG_USER: PG_CREDENTIALS.user,
           APP_PG_PASSWORD: PG_CREDENTIALS.password,
           APP_PG_DATABASE: PG_CREDENTIALS.database,
+          // Seed 001's DB2 is reached directly, as its DB2_HOST is: no proxy, no link.
+          ...(spec.postgres.db2 && spec.app.dualWrite !== "off" ? { APP_PG_DB2: `pg-db2:${String(PORTS.postgres)}`, APP_PG_DB2_ACK: spec.app.dualWrite } : {}),
         }
       : {}),
     ...(has("mysql")

@@ -91,7 +91,7 @@ export interface NodeAddress {
 
 /** A topology's nodes as plain data, so its facts can be gathered in a worker thread. */
 export interface FactsSnapshot {
-  readonly postgres?: { readonly primary: NodeAddress; readonly replica: NodeAddress };
+  readonly postgres?: { readonly primary: NodeAddress; readonly replica: NodeAddress; readonly db2?: NodeAddress };
   readonly redis?: { readonly nodes: Readonly<Record<"redis-1" | "redis-2", NodeAddress>>; readonly sentinels: readonly NodeAddress[] };
   readonly mysql?: Readonly<Record<(typeof MYSQL_ROLES)[number], NodeAddress>>;
   readonly haproxy?: { readonly node: NodeAddress; readonly config: string };
@@ -129,7 +129,9 @@ function nodeOf(a: NodeAddress): StartedTestContainer {
 
 export function snapshotOf(parts: FactParts): FactsSnapshot {
   return {
-    ...(parts.postgres ? { postgres: { primary: addressOf(parts.postgres.primary), replica: addressOf(parts.postgres.replica) } } : {}),
+    ...(parts.postgres
+      ? { postgres: { primary: addressOf(parts.postgres.primary), replica: addressOf(parts.postgres.replica), ...(parts.postgres.db2 ? { db2: addressOf(parts.postgres.db2) } : {}) } }
+      : {}),
     ...(parts.redis
       ? { redis: { nodes: { "redis-1": addressOf(parts.redis.redis["redis-1"]), "redis-2": addressOf(parts.redis.redis["redis-2"]) }, sentinels: parts.redis.sentinels.map(addressOf) } }
       : {}),
@@ -142,7 +144,7 @@ export function snapshotOf(parts: FactParts): FactsSnapshot {
 
 export function partsFromSnapshot(s: FactsSnapshot): FactParts {
   return {
-    ...(s.postgres ? { postgres: { primary: nodeOf(s.postgres.primary), replica: nodeOf(s.postgres.replica) } } : {}),
+    ...(s.postgres ? { postgres: { primary: nodeOf(s.postgres.primary), replica: nodeOf(s.postgres.replica), ...(s.postgres.db2 ? { db2: nodeOf(s.postgres.db2) } : {}) } } : {}),
     ...(s.redis ? { redis: { redis: { "redis-1": nodeOf(s.redis.nodes["redis-1"]), "redis-2": nodeOf(s.redis.nodes["redis-2"]) }, sentinels: s.redis.sentinels.map(nodeOf) } } : {}),
     ...(s.mysql ? { mysql: { "mysql-1": nodeOf(s.mysql["mysql-1"]), "mysql-2": nodeOf(s.mysql["mysql-2"]) } } : {}),
     ...(s.haproxy ? { haproxy: new HaproxyNode(nodeOf(s.haproxy.node), s.haproxy.config) } : {}),

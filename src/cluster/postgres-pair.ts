@@ -16,6 +16,8 @@ const SLOT = "pg_replica";
 export interface PostgresPair {
   readonly primary: StartedTestContainer;
   readonly replica: StartedTestContainer;
+  /** Seed 001's second, independent database, when the spec has one (`postgres.db2`). */
+  readonly db2?: StartedTestContainer;
 }
 
 /** How the harness reaches a node from the host. */
@@ -50,6 +52,7 @@ export async function startPostgresPair(
   synchronous = false,
   replicaSettings: Readonly<Record<string, string>> = {},
   schema: string = fixture("sql", "postgres.sql"),
+  db2 = false,
 ): Promise<PostgresPair> {
   const link = linkAddress("pg-replication");
   const primaryStarted = nodeContainer("postgres")
@@ -83,10 +86,24 @@ export async function startPostgresPair(
       ...Object.entries(replicaSettings).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
     ])
     .start();
-  // Both settle before an error is thrown: the topology's clean-up then finds every container this made.
-  const [p, r] = await Promise.allSettled([primaryStarted, replicaStarted]);
+  // A primary of its own from the same pre-made cluster, with no slot and no standby: nothing links it to the pair.
+  const db2Started = db2
+    ? nodeContainer("postgres")
+        .withLabels(runLabels("pg-db2"))
+        .withNetwork(network)
+        .withNetworkAliases("pg-db2")
+        .withEnvironment({ POSTGRES_PASSWORD: PG_CREDENTIALS.password })
+        .start()
+        .then(async (node) => {
+          await withPg(node, (c) => c.query(readFileSync(schema, "utf8")));
+          return node;
+        })
+    : Promise.resolve(undefined);
+  // All settle before an error is thrown: the topology's clean-up then finds every container this made.
+  const [p, r, d] = await Promise.allSettled([primaryStarted, replicaStarted, db2Started]);
   if (p.status === "rejected") throw p.reason;
   if (r.status === "rejected") throw r.reason;
+  if (d.status === "rejected") throw d.reason;
   const [primary, replica] = [p.value, r.value];
   if (synchronous) {
     // Set on the primary only, once both run: from here on its commits wait for pg-replica (until the replica
@@ -96,7 +113,7 @@ export async function startPostgresPair(
       await c.query("SELECT pg_reload_conf()");
     });
   }
-  return { primary, replica };
+  return { primary, replica, ...(d.value ? { db2: d.value } : {}) };
 }
 
 export interface PostgresFacts {
@@ -105,6 +122,8 @@ export interface PostgresFacts {
   readonly replayLagBytes: number | null;
   readonly primaryInRecovery: boolean;
   readonly replicaInRecovery: boolean;
+  /** Seed 001's second database, when there is one: whether it is a primary, or why it did not answer. */
+  readonly db2?: { readonly inRecovery: boolean } | { readonly unreachable: string };
 }
 
 export async function postgresFacts(pair: PostgresPair): Promise<PostgresFacts> {
@@ -118,11 +137,17 @@ export async function postgresFacts(pair: PostgresPair): Promise<PostgresFacts> 
     }),
     withPg(pair.replica, async (c) => (await c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r ?? false),
   ]);
+  const db2 = pair.db2
+    ? await withPg(pair.db2, async (c) => ({ inRecovery: (await c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r ?? false })).catch((e: unknown) => ({
+        unreachable: e instanceof Error ? e.message : String(e),
+      }))
+    : undefined;
   return {
     replication: primary.row?.state ?? "absent",
     replayLagBytes: primary.row?.lag == null ? null : Number(primary.row.lag),
     primaryInRecovery: primary.inRecovery,
     replicaInRecovery,
+    ...(db2 ? { db2 } : {}),
   };
 }
 
@@ -133,5 +158,7 @@ export function postgresProblems(f: PostgresFacts): string[] {
   if (f.replayLagBytes !== 0) problems.push(`pg-replica replay lags by ${String(f.replayLagBytes)} bytes`);
   if (f.primaryInRecovery) problems.push("pg-primary is in recovery (not a primary)");
   if (!f.replicaInRecovery) problems.push("pg-replica is not in recovery (a second primary)");
+  if (f.db2 && "unreachable" in f.db2) problems.push(`pg-db2 does not answer: ${f.db2.unreachable}`);
+  else if (f.db2?.inRecovery) problems.push("pg-db2 is in recovery (not a primary)");
   return problems;
 }

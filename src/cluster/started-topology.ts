@@ -73,6 +73,7 @@ export class StartedTopology implements AsyncDisposable {
     if (parts.postgres) {
       this.#nodes.set("pg-primary", parts.postgres.primary);
       this.#nodes.set("pg-replica", parts.postgres.replica);
+      if (parts.postgres.db2) this.#nodes.set("pg-db2", parts.postgres.db2);
     }
     if (parts.redis) {
       this.#nodes.set("redis-1", parts.redis.redis["redis-1"]);

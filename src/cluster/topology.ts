@@ -5,6 +5,7 @@ export const NODE_ROLES = [
   "toxiproxy",
   "pg-primary",
   "pg-replica",
+  "pg-db2",
   "redis-1",
   "redis-2",
   "sentinel-1",
@@ -109,9 +110,15 @@ export interface AppSettings {
   /** Store for sessions made without naming one (clients may name memory, redis or mysql per session). */
   readonly sessionStore: "memory" | "redis" | "mysql";
   readonly cacheTtlS: number;
+  /**
+   * With a second database (`postgres.db2`), how the app acknowledges a write of seed 001's tables it makes to
+   * both: `any` once one database took it (the seed's log-and-continue), `all` only if both did; `off`: the app
+   * is not told about the second database and writes the first only.
+   */
+  readonly dualWrite: "any" | "all" | "off";
 }
 
-export const DEFAULT_APP: AppSettings = { readPolicy: "fallback", sessionStore: "redis", cacheTtlS: 60, testBugs: [] };
+export const DEFAULT_APP: AppSettings = { readPolicy: "fallback", sessionStore: "redis", cacheTtlS: 60, dualWrite: "any", testBugs: [] };
 
 /**
  * Named margins: what a figure measured from probes carries besides the mechanism's own timings. They are part of
@@ -164,6 +171,12 @@ export interface PostgresSettings {
   readonly synchronous: boolean;
   /** Extra server settings for pg-replica (`-c name=value`), e.g. a mutant's recovery_min_apply_delay. */
   readonly replicaSettings: Readonly<Record<string, string>>;
+  /**
+   * Seed 001's second database (its DB2): `pg-db2`, a PostgreSQL of its own with the same schema and no
+   * replication from or to anything, which the app writes every change of seed 001's tables to as well
+   * (`app.dualWrite`). Off by default: the meeting stack copies by streaming replication.
+   */
+  readonly db2: boolean;
 }
 
 /**
@@ -308,7 +321,7 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
     timings,
     margins: { ...DEFAULT_MARGINS, ...partial.margins },
     app: { ...DEFAULT_APP, ...partial.app },
-    postgres: { synchronous: partial.postgres?.synchronous ?? false, replicaSettings: partial.postgres?.replicaSettings ?? {} },
+    postgres: { synchronous: partial.postgres?.synchronous ?? false, replicaSettings: partial.postgres?.replicaSettings ?? {}, db2: partial.postgres?.db2 ?? false },
     redis: { ...DEFAULT_REDIS, ...partial.redis },
     patches: partial.patches ?? [],
     caddyfile: partial.caddyfile ?? "Caddyfile",
@@ -322,7 +335,8 @@ export function hasHaproxy(spec: TopologySpec): boolean {
 }
 
 export function rolesOf(spec: TopologySpec): NodeRole[] {
-  return ["toxiproxy", ...spec.slices.flatMap((s) => SLICE_ROLES[s]), ...(hasHaproxy(spec) ? (["haproxy"] as const) : [])];
+  const db2 = spec.postgres.db2 && spec.slices.includes("postgres") ? (["pg-db2"] as const) : [];
+  return ["toxiproxy", ...spec.slices.flatMap((s) => SLICE_ROLES[s]), ...db2, ...(hasHaproxy(spec) ? (["haproxy"] as const) : [])];
 }
 
 export function assertRole(spec: TopologySpec, name: string): NodeRole {

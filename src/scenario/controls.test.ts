@@ -57,6 +57,19 @@ describe("mechanism controls", () => {
     expect(r[5]?.detail).toMatch(/mysql-1 IO No.*mysql-2 unreachable/);
   });
 
+  it("dual write: holds when both sites are told about pg-db2 with the spec's policy, fails otherwise", () => {
+    const dual = resolveSpec({ postgres: { db2: true } });
+    const site = { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" };
+    const env = (extra: Record<string, string>): Mechanisms => ({ ...good, apps: { gra: { ...site, ...extra }, sbg: { ...site, ...extra } } });
+    const told = { APP_PG_DB2: "pg-db2:5432", APP_PG_DB2_ACK: "any" };
+    expect(mechanismControls(env(told), dual, ["dual-write"])[0]?.valid).toBe(true);
+    const off = mechanismControls(env({}), dual, ["dual-write"])[0];
+    expect(off?.valid).toBe(false);
+    expect(off?.detail).toMatch(/gra APP_PG_DB2 undefined ≠ spec pg-db2:5432/);
+    expect(mechanismControls(env({ ...told, APP_PG_DB2_ACK: "all" }), dual, ["dual-write"])[0]?.detail).toMatch(/APP_PG_DB2_ACK all ≠ spec any/);
+    expect(mechanismControls(env(told), spec, ["dual-write"])[0]?.valid).toBe(false);
+  });
+
   it("fail when /health could outlast the proxies' checks", () => {
     const slowHealth = resolveSpec({ postgres: { synchronous: true }, timings: { app: { healthTimeoutMs: 800 } } });
     const apps = { gra: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "800" }, sbg: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "800" } };

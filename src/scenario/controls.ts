@@ -1,4 +1,5 @@
 import { type CheckResult, control } from "../assertions/check.js";
+import { PORTS } from "../cluster/containers.js";
 import type { Mechanisms, SentinelView } from "../cluster/mechanisms.js";
 import { SITES, type TopologySpec, readPolicyOf } from "../cluster/topology.js";
 import { NEMESIS } from "../workload/op.js";
@@ -7,7 +8,7 @@ import type { TimelineStep } from "./define.js";
 import type { JournalStep } from "./nemesis.js";
 
 /** The protective mechanisms a scenario relies on; each one's positive control reads it back from the servers. */
-export const MECHANISMS = ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication", "cache-ttl"] as const;
+export const MECHANISMS = ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication", "cache-ttl", "dual-write"] as const;
 export type Mechanism = (typeof MECHANISMS)[number];
 
 /** Caddy's dial timeout when the config names none (Caddy 2.5 and later). */
@@ -134,6 +135,23 @@ function appSettings(m: Mechanisms, spec: TopologySpec): CheckResult {
   );
 }
 
+/** Seed 001's dual write: both sites are told about the second database, with the spec's acknowledgement policy. */
+function dualWrite(m: Mechanisms, spec: TopologySpec): CheckResult {
+  const name = "mechanism: the app writes seed 001's tables to both databases";
+  const v = m.apps;
+  if (!v) return control(name, "unknown", "no app sites in this topology");
+  if (isError(v)) return control(name, false, `could not read the sites' environment: ${v.error}`);
+  if (!spec.postgres.db2) return control(name, false, "the spec has no second database (postgres.db2)");
+  const on = spec.app.dualWrite !== "off";
+  const off = SITES.flatMap((site) =>
+    diff([
+      [`${site} APP_PG_DB2`, v[site].APP_PG_DB2, on ? `pg-db2:${String(PORTS.postgres)}` : undefined],
+      [`${site} APP_PG_DB2_ACK`, v[site].APP_PG_DB2_ACK, on ? spec.app.dualWrite : undefined],
+    ]),
+  );
+  return control(name, off.length === 0, off.length ? off.join("; ") : on ? `both sites write to pg-primary (through pg-write) and to pg-db2, acknowledging when ${spec.app.dualWrite === "any" ? "one database" : "both databases"} took a write` : "both sites write to pg-primary only, as the spec says");
+}
+
 function mysqlReplication(m: Mechanisms): CheckResult {
   const name = "mechanism: MariaDB replication both ways";
   const v = m.mysql;
@@ -170,6 +188,7 @@ export function mechanismControls(m: Mechanisms, spec: TopologySpec, wanted: rea
     "app-settings": () => appSettings(m, spec),
     "mysql-replication": () => mysqlReplication(m),
     "cache-ttl": () => cacheTtl(m, spec),
+    "dual-write": () => dualWrite(m, spec),
   };
   return wanted.map((w) => one[w]());
 }

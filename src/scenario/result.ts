@@ -49,7 +49,7 @@ export interface ScenarioResult {
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
 /** The figures of a documented weakness, by the names checks give them; the first check that has one wins. */
-export const FINDING_FIGURES = ["lostWrites", "lostFromMs", "lostToMs", "divergentRows", "replicationBroken", "falseFailovers", "siteFlaps", "errorRatePct", "p99LatencyMs", "tiltDelayMs", "noFailoverForMs", "tiltReentries"] as const;
+export const FINDING_FIGURES = ["lostWrites", "lostFromMs", "lostToMs", "divergentRows", "replicationBroken", "falseFailovers", "siteFlaps", "errorRatePct", "p99LatencyMs", "tiltDelayMs", "noFailoverForMs", "tiltReentries", "oneCopyWrites", "idDrift"] as const;
 
 function findings(checks: readonly CheckResult[]): Record<string, number> | null {
   const out: Record<string, number> = {};

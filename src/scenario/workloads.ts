@@ -75,14 +75,22 @@ export interface RowSelection {
   readonly table: string;
   readonly key: string;
   readonly prefix: string;
+  /**
+   * The columns compared (default: all). Leave out what each database fills in for itself, such as a
+   * `DEFAULT CURRENT_TIMESTAMP` evaluated by each of two databases written separately.
+   */
+  readonly columns?: readonly string[];
 }
 
 const IDENT = /^[a-z_][a-z0-9_.]*$/i;
 
 function checked(s: RowSelection): RowSelection {
-  for (const name of [s.table, s.key]) if (!IDENT.test(name)) throw new Error(`'${name}' is not a plain SQL name`);
+  for (const name of [s.table, s.key, ...(s.columns ?? [])]) if (!IDENT.test(name)) throw new Error(`'${name}' is not a plain SQL name`);
   return s;
 }
+
+/** The select list: the key first, then the compared columns. */
+const selectList = (s: RowSelection) => (s.columns ? [s.key, ...s.columns.filter((c) => c !== s.key)].join(", ") : "*");
 
 /** Each row as one canonical text (its columns in the table's order), by key. */
 const canonical = (rows: readonly Record<string, unknown>[], key: string) =>
@@ -92,7 +100,7 @@ const canonical = (rows: readonly Record<string, unknown>[], key: string) =>
 export async function pgRowsByKey(node: StartedTestContainer, selection: RowSelection): Promise<Map<string, string> | null> {
   const s = checked(selection);
   return withPg(node, async (c) => {
-    const r = await c.query<Record<string, unknown>>(`SELECT * FROM ${s.table} WHERE ${s.key} LIKE $1 ORDER BY ${s.key}`, [`${s.prefix}%`]);
+    const r = await c.query<Record<string, unknown>>(`SELECT ${selectList(s)} FROM ${s.table} WHERE ${s.key} LIKE $1 ORDER BY ${s.key}`, [`${s.prefix}%`]);
     return canonical(r.rows, s.key);
   }).catch(() => null);
 }
@@ -101,7 +109,7 @@ export async function pgRowsByKey(node: StartedTestContainer, selection: RowSele
 export async function mysqlRowsByKey(node: StartedTestContainer, selection: RowSelection): Promise<Map<string, string> | null> {
   const s = checked(selection);
   return withMysql(node, async (c) => {
-    const [rows] = await c.query(`SELECT * FROM ${s.table} WHERE ${s.key} LIKE ? ORDER BY ${s.key}`, [`${s.prefix}%`]);
+    const [rows] = await c.query(`SELECT ${selectList(s)} FROM ${s.table} WHERE ${s.key} LIKE ? ORDER BY ${s.key}`, [`${s.prefix}%`]);
     return canonical(rows as Record<string, unknown>[], s.key);
   }).catch(() => null);
 }

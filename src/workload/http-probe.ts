@@ -22,9 +22,12 @@ export function valueOf(r: HttpResult, extra: OpValue = {}): OpValue {
   const version = num(b.version);
   // A write's effect on the cache (invalidated, or stale when Redis could not be told), for the checks.
   const cache = str(b.cache);
+  // A dual write's databases that took it (seed 001's write to both).
+  const copies = Array.isArray(b.copies) ? b.copies.filter((c): c is string => typeof c === "string") : undefined;
   return {
     ...extra,
     ...(cache !== undefined ? { note: `cache:${cache}` } : {}),
+    ...(copies !== undefined ? { note: `copies:${copies.join(",")}` } : {}),
     status: r.status,
     ...(site !== undefined ? { site } : {}),
     ...(version !== undefined ? { version } : {}),

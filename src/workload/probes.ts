@@ -126,6 +126,27 @@ export function itemUpsert(http: HttpClient, target: Target, keys: readonly stri
   );
 }
 
+/** Seed 001's `items` through the app (on one database, or on both when the app writes to two): a new item per op. */
+export function seedItemCreate(http: HttpClient, target: Target, prefix: string): Probe {
+  return keyedProbe(`pg-item-write@${target.via}`, "pg-item-write", fresh(prefix), "write", (k, seq, signal) =>
+    http.call("POST", `${target.url}/pg/items`, { body: { name: k, content: `v${String(seq)}` }, signal }),
+  );
+}
+
+/** Rewrites existing seed-001 items in turn (made before the workload), each op's content its own. */
+export function seedItemUpdate(http: HttpClient, target: Target, names: readonly string[]): Probe {
+  return keyedProbe(`pg-item-update@${target.via}`, "pg-item-update", inTurn(names), "write", (k, seq, signal) =>
+    http.call("PUT", `${target.url}/pg/items/${k}`, { body: { content: `${target.via}-${String(seq)}` }, signal }),
+  );
+}
+
+/** Saves seed 001's `php_session` row of a new visitor per op (PHP's session handler on a first visit). */
+export function seedSessionWrite(http: HttpClient, target: Target, prefix: string): Probe {
+  return keyedProbe(`pg-session-write@${target.via}`, "pg-session-write", fresh(prefix), "write", (k, seq, signal) =>
+    http.call("PUT", `${target.url}/pg/sessions/${k}`, { body: { data: `${target.via}-${String(seq)}` }, signal }),
+  );
+}
+
 /** Reads the item its client last wrote: 404 there means the client's own acknowledged write is not visible. */
 export function itemRead(http: HttpClient, target: Target, name: string, memory: ClientMemory): Probe {
   return {

@@ -1,6 +1,6 @@
 import { HttpError } from "../http.js";
 
-export type DependencyName = "redis" | "pg-write" | "pg-read" | "mysql";
+export type DependencyName = "redis" | "pg-write" | "pg-read" | "pg-db2" | "mysql";
 
 /**
  * The server answered that it will not apply the command: it certainly did not (unlike a lost connection, after

@@ -2,13 +2,13 @@ import pg from "pg";
 import type { HostPort, SqlConfig } from "../config.js";
 import { type DependencyName, call } from "./dependency.js";
 
-/** One pool per HAProxy frontend (pg-write, pg-read), each call bounded. */
+/** One pool per HAProxy frontend (pg-write, pg-read), or per database of a dual write (pg-db2), each call bounded. */
 export class PostgresDep {
   readonly name: DependencyName;
   readonly #pool: pg.Pool;
   readonly #timeoutMs: number;
 
-  constructor(name: "pg-write" | "pg-read", address: HostPort, sql: SqlConfig, timeoutMs: number) {
+  constructor(name: "pg-write" | "pg-read" | "pg-db2", address: HostPort, sql: SqlConfig, timeoutMs: number) {
     this.name = name;
     this.#timeoutMs = timeoutMs;
     this.#pool = new pg.Pool({
