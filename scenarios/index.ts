@@ -11,6 +11,7 @@ import pgOldPrimaryReturns from "./pg-old-primary-returns.scenario.js";
 import pgOldPrimaryReturnsFenced from "./pg-old-primary-returns-fenced.scenario.js";
 import pgDualWrite from "./pg-dual-write.scenario.js";
 import pgDualWriteStreaming from "./pg-dual-write-streaming.scenario.js";
+import pgPrimaryDiskFull from "./pg-primary-disk-full.scenario.js";
 import redisMasterFrozen from "./redis-master-frozen.scenario.js";
 import siteGraCutOff from "./site-gra-cut-off.scenario.js";
 import pgReplicaDown from "./pg-replica-down.scenario.js";
@@ -56,4 +57,5 @@ export const MEETING_SCENARIOS: readonly Scenario[] = [
   sentinelClockJump,
   pgDualWrite,
   pgDualWriteStreaming,
+  pgPrimaryDiskFull,
 ];

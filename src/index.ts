@@ -46,7 +46,7 @@ export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./cluster/tox
 export { HAPROXY_PORTS, type HaproxyFrontend, type ServerChange, type ServerState } from "./cluster/haproxy.js";
 export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, withRedis } from "./cluster/redis-sentinel.js";
 export { PORTS } from "./cluster/containers.js";
-export { PG_CREDENTIALS, pgConnection, pgClient, withPg } from "./cluster/postgres-pair.js";
+export { PG_CREDENTIALS, PG_RESTART_DELAY_MS, PG_WAL_SEGMENT_MB, PG_WAL_VOLUME, pgConnection, pgClient, withPg } from "./cluster/postgres-pair.js";
 export { MYSQL_CREDENTIALS, withMysql } from "./cluster/mysql-pair.js";
 export type { Mechanisms } from "./cluster/mechanisms.js";
 

@@ -4,7 +4,7 @@ import pg from "pg";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
-import type { DetectionTimings } from "./topology.js";
+import type { DetectionTimings, PostgresSettings } from "./topology.js";
 import { linkAddress } from "./toxiproxy.js";
 
 export const PG_CREDENTIALS = { user: "postgres", password: "brownout", database: "postgres" } as const;
@@ -12,6 +12,16 @@ const REPL = { BROWNOUT_PG_REPL_USER: "replicator", BROWNOUT_PG_REPL_PASSWORD: "
 /** The app's tables, made on the primary before the replica clones it. */
 /** A physical slot keeps the WAL a cut-off replica still needs, so it can catch up after a partition heals. */
 const SLOT = "pg_replica";
+
+/**
+ * Where a primary with a small WAL volume (`postgres.walVolumeMb`) keeps pg_wal: a tmpfs of that size, which
+ * lives as long as the container (so this is for faults that leave the container running), and how long its
+ * supervisor waits before starting a postmaster that exited again.
+ */
+export const PG_WAL_VOLUME = "/var/lib/postgresql/walfs";
+export const PG_RESTART_DELAY_MS = 1000;
+/** initdb's WAL segment size, which the image keeps: a new segment file takes this much of pg_wal's volume. */
+export const PG_WAL_SEGMENT_MB = 16;
 
 export interface PostgresPair {
   readonly primary: StartedTestContainer;
@@ -49,17 +59,19 @@ export async function withPg<T>(container: StartedTestContainer, fn: (c: pg.Clie
 export async function startPostgresPair(
   network: StartedNetwork,
   timings: DetectionTimings,
-  synchronous = false,
-  replicaSettings: Readonly<Record<string, string>> = {},
+  settings: PostgresSettings = { synchronous: false, replicaSettings: {}, db2: false, walVolumeMb: 0 },
   schema: string = fixture("sql", "postgres.sql"),
-  db2 = false,
 ): Promise<PostgresPair> {
+  const { synchronous, replicaSettings, db2 } = settings;
   const link = linkAddress("pg-replication");
-  const primaryStarted = nodeContainer("postgres")
+  // pg_wal on a volume of its own, which can fill up; a supervised postmaster comes back once it has room again.
+  const walVolume = settings.walVolumeMb > 0 ? { BROWNOUT_PG_WAL_DIR: PG_WAL_VOLUME, BROWNOUT_PG_SUPERVISE: "1", BROWNOUT_PG_RESTART_S: String(PG_RESTART_DELAY_MS / 1000) } : {};
+  const primaryNode = nodeContainer("postgres")
     .withLabels(runLabels("pg-primary"))
     .withNetwork(network)
     .withNetworkAliases("pg-primary")
-    .withEnvironment({ POSTGRES_PASSWORD: PG_CREDENTIALS.password, BROWNOUT_PG_SLOTS: SLOT, ...REPL })
+    .withEnvironment({ POSTGRES_PASSWORD: PG_CREDENTIALS.password, BROWNOUT_PG_SLOTS: SLOT, ...REPL, ...walVolume });
+  const primaryStarted = (settings.walVolumeMb > 0 ? primaryNode.withTmpFs({ [PG_WAL_VOLUME]: `rw,size=${String(settings.walVolumeMb)}m` }) : primaryNode)
     .start()
     .then(async (primary) => {
       await withPg(primary, (c) => c.query(readFileSync(schema, "utf8")));

@@ -41,7 +41,7 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
   const has = (slice: Slice) => spec.slices.includes(slice);
   const results = await Promise.allSettled([
     part<ToxiproxyNode>("toxiproxy", true, () => startToxiproxy(network, linksOf(spec)), (v) => (parts.toxiproxy = v)),
-    part<PostgresPair>("postgres", has("postgres"), () => startPostgresPair(network, spec.timings, spec.postgres.synchronous, spec.postgres.replicaSettings, spec.files.postgresSchema, spec.postgres.db2), (v) => (parts.postgres = v)),
+    part<PostgresPair>("postgres", has("postgres"), () => startPostgresPair(network, spec.timings, spec.postgres, spec.files.postgresSchema), (v) => (parts.postgres = v)),
     part<RedisSentinel>("redis", has("redis"), () => startRedisSentinel(network, spec.timings, spec.redis), (v) => (parts.redis = v)),
     part<MysqlPair>("mysql", has("mysql"), () => startMysqlPair(network, spec.files.mysqlSchema), (v) => (parts.mysql = v)),
     part<HaproxyNode>("haproxy", hasHaproxy(spec), () => startHaproxy(network, spec), (v) => (parts.haproxy = v)),

@@ -10,6 +10,7 @@ import { dockerClient } from "../images/engine.js";
 import { PORTS, hostUrl } from "./containers.js";
 import { type AppSites, appUrl } from "./app-sites.js";
 import { caddyUrl } from "./caddy.js";
+import { fillWalVolume } from "./disk-full.js";
 import { type HaproxyNode, reloadHaproxy, startHaproxy } from "./haproxy.js";
 import { type FactsSnapshot, type SteadyStateFacts, gatherFacts, snapshotOf } from "./facts.js";
 import { demuxedText } from "./docker-output.js";
@@ -226,6 +227,18 @@ export class StartedTopology implements AsyncDisposable {
   async packetLoss(role: string, percent: number): Promise<ActiveFault> {
     const r = assertRole(this.spec, role);
     return this.#faults.track(await packetLoss(this.node(r), r, percent, await this.lossMechanism()));
+  }
+
+  /**
+   * Fills a node's disk to the last block, until healed (the heal frees it): pg-primary's WAL volume, which
+   * exists when the spec gives it one (`postgres.walVolumeMb`).
+   */
+  async fillDisk(role: string): Promise<ActiveFault> {
+    const r = assertRole(this.spec, role);
+    if (r !== "pg-primary" || this.spec.postgres.walVolumeMb <= 0) {
+      throw new UserError(`fillDisk applies to pg-primary with a WAL volume of its own (postgres.walVolumeMb > 0), not ${r}${r === "pg-primary" ? " without one" : ""}`);
+    }
+    return this.#faults.track(await fillWalVolume(this.node(r), r));
   }
 
   /** A toxic on a Toxiproxy link, until healed. */

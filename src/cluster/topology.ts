@@ -177,6 +177,12 @@ export interface PostgresSettings {
    * (`app.dualWrite`). Off by default: the meeting stack copies by streaming replication.
    */
   readonly db2: boolean;
+  /**
+   * pg-primary's pg_wal on a volume of this many MB of its own (a disk that can fill up), its postmaster
+   * supervised (started again a second after it exits, as systemd or Patroni would). 0, the default: pg_wal in
+   * the data directory.
+   */
+  readonly walVolumeMb: number;
 }
 
 /**
@@ -321,7 +327,7 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
     timings,
     margins: { ...DEFAULT_MARGINS, ...partial.margins },
     app: { ...DEFAULT_APP, ...partial.app },
-    postgres: { synchronous: partial.postgres?.synchronous ?? false, replicaSettings: partial.postgres?.replicaSettings ?? {}, db2: partial.postgres?.db2 ?? false },
+    postgres: { synchronous: partial.postgres?.synchronous ?? false, replicaSettings: partial.postgres?.replicaSettings ?? {}, db2: partial.postgres?.db2 ?? false, walVolumeMb: partial.postgres?.walVolumeMb ?? 0 },
     redis: { ...DEFAULT_REDIS, ...partial.redis },
     patches: partial.patches ?? [],
     caddyfile: partial.caddyfile ?? "Caddyfile",

@@ -77,7 +77,7 @@ export class Nemesis {
   }
 }
 
-type FaultMethod = "kill" | "stop" | "pause" | "restart" | "partition" | "packetLoss" | "toxic" | "promote" | "setServer" | "sentinelFailover" | "recreateHaproxy" | "editHaproxy";
+type FaultMethod = "kill" | "stop" | "pause" | "restart" | "partition" | "packetLoss" | "fillDisk" | "toxic" | "promote" | "setServer" | "sentinelFailover" | "recreateHaproxy" | "editHaproxy";
 
 /** Which topology methods are fault steps, as what nemesis op, and what they target (from their arguments). */
 const STEPS: Record<FaultMethod, { phase: "fault" | "operator"; f: NemesisF; target: (args: readonly unknown[]) => string; describe: (args: readonly unknown[]) => string }> = {
@@ -88,6 +88,7 @@ const STEPS: Record<FaultMethod, { phase: "fault" | "operator"; f: NemesisF; tar
   // Named as the fault spec names it, so a scenario's declared timeline matches the journal.
   partition: { phase: "fault", f: "partition", target: (a) => faultTarget(partitionOf(a)), describe: (a) => describeFault(partitionOf(a)) },
   packetLoss: { phase: "fault", f: "loss", target: (a) => String(a[0]), describe: (a) => describeFault(loss(a[0] as NodeRole, Number(a[1]))) },
+  fillDisk: { phase: "fault", f: "disk-full", target: (a) => String(a[0]), describe: (a) => `fill ${String(a[0])}'s disk` },
   toxic: { phase: "fault", f: "toxic", target: (a) => String(a[0]), describe: (a) => `toxic ${JSON.stringify(a[1])} on ${String(a[0])}` },
   promote: { phase: "operator", f: "promote", target: (a) => String(a[0]), describe: (a) => `promote ${String(a[0])}` },
   setServer: { phase: "operator", f: "set-server", target: (a) => `${String(a[0])}/${String(a[1])}`, describe: (a) => `set server ${String(a[0])}/${String(a[1])} ${JSON.stringify(a[2])}` },
