@@ -90,12 +90,16 @@ export function pgDualWrite(streaming: boolean): Scenario {
     },
     async inject(ctx, observed) {
       const kill = await ctx.topology.kill(copy);
-      if (streaming) {
-        // Felt where the stack looks: HAProxy takes the replica out of pg-read.
-        const detection = haproxyDetection(ctx.topology.spec).ms;
-        observed.replicaOut = await until("HAProxy marks pg-read/pg-replica DOWN", detection, async () => ((await ctx.topology.haproxy.status("pg-read", "pg-replica")).startsWith("DOWN") ? true : undefined)).catch(() => false);
-      }
+      const killedAt = ctx.history.now();
+      // Felt where the stack looks: HAProxy takes the replica out of pg-read, at some point of the hold.
+      const out = streaming
+        ? until("HAProxy marks pg-read/pg-replica DOWN", ctx.phases.faultMs, async () => ((await ctx.topology.haproxy.status("pg-read", "pg-replica")).startsWith("DOWN") ? true : undefined)).then(
+            () => Math.round(ctx.history.now() - killedAt),
+            () => null,
+          )
+        : Promise.resolve(null);
       await ctx.hold(ctx.phases.faultMs);
+      observed.replicaOutAfterMs = await out;
       return [kill];
     },
     async observe(ctx, observed) {
@@ -119,7 +123,11 @@ export function pgDualWrite(streaming: boolean): Scenario {
         const acked = writesIn(e, during.from, during.to).length;
         const failed = writesIn(e, during.from, during.to, false).length;
         return [
-          control("the replica's loss was felt: HAProxy took it out of pg-read", e.observed.replicaOut === true, e.observed.replicaOut === true ? "pg-read/pg-replica went DOWN after the kill" : "HAProxy never marked pg-read/pg-replica DOWN"),
+          control(
+            "the replica's loss was felt: HAProxy took it out of pg-read",
+            typeof e.observed.replicaOutAfterMs === "number",
+            typeof e.observed.replicaOutAfterMs === "number" ? `pg-read/pg-replica DOWN ${String(e.observed.replicaOutAfterMs)} ms after the kill` : "HAProxy did not mark pg-read/pg-replica DOWN while the replica was dead",
+          ),
           result("writes went on on the primary while the replica was down", failed === 0 && acked > 0, `${String(acked)} writes acknowledged during the outage, ${String(failed)} failed or unknown`),
           divergence({ what: "items", ...pair("items"), expect: "none" }),
           divergence({ what: "item ids", ...pair("itemIds"), expect: "none" }),
