@@ -63,6 +63,11 @@ export async function startPostgresPair(
   schema: string = fixture("sql", "postgres.sql"),
 ): Promise<PostgresPair> {
   const { synchronous, replicaSettings, db2 } = settings;
+  // The app's tables, made on a primary as soon as it serves.
+  const withSchema = async (node: StartedTestContainer) => {
+    await withPg(node, (c) => c.query(readFileSync(schema, "utf8")));
+    return node;
+  };
   const link = linkAddress("pg-replication");
   // pg_wal on a volume of its own, which can fill up; a supervised postmaster comes back once it has room again.
   const walVolume = settings.walVolumeMb > 0 ? { BROWNOUT_PG_WAL_DIR: PG_WAL_VOLUME, BROWNOUT_PG_SUPERVISE: "1", BROWNOUT_PG_RESTART_S: String(PG_RESTART_DELAY_MS / 1000) } : {};
@@ -73,10 +78,7 @@ export async function startPostgresPair(
     .withEnvironment({ POSTGRES_PASSWORD: PG_CREDENTIALS.password, BROWNOUT_PG_SLOTS: SLOT, ...REPL, ...walVolume });
   const primaryStarted = (settings.walVolumeMb > 0 ? primaryNode.withTmpFs({ [PG_WAL_VOLUME]: `rw,size=${String(settings.walVolumeMb)}m` }) : primaryNode)
     .start()
-    .then(async (primary) => {
-      await withPg(primary, (c) => c.query(readFileSync(schema, "utf8")));
-      return primary;
-    });
+    .then(withSchema);
   const replicaStarted = nodeContainer("postgres")
     .withLabels(runLabels("pg-replica"))
     .withNetwork(network)
@@ -106,10 +108,7 @@ export async function startPostgresPair(
         .withNetworkAliases("pg-db2")
         .withEnvironment({ POSTGRES_PASSWORD: PG_CREDENTIALS.password })
         .start()
-        .then(async (node) => {
-          await withPg(node, (c) => c.query(readFileSync(schema, "utf8")));
-          return node;
-        })
+        .then(withSchema)
     : Promise.resolve(undefined);
   // All settle before an error is thrown: the topology's clean-up then finds every container this made.
   const [p, r, d] = await Promise.allSettled([primaryStarted, replicaStarted, db2Started]);
@@ -138,8 +137,11 @@ export interface PostgresFacts {
   readonly db2?: { readonly inRecovery: boolean } | { readonly unreachable: string };
 }
 
+/** pg_is_in_recovery() on a node: true on a standby. */
+const inRecovery = (node: StartedTestContainer) => withPg(node, async (c) => (await c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r ?? false);
+
 export async function postgresFacts(pair: PostgresPair): Promise<PostgresFacts> {
-  const [primary, replicaInRecovery] = await Promise.all([
+  const [primary, replicaInRecovery, db2] = await Promise.all([
     withPg(pair.primary, async (c) => {
       const rec = await c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r");
       const rep = await c.query<{ state: string; lag: string | null }>(
@@ -147,13 +149,10 @@ export async function postgresFacts(pair: PostgresPair): Promise<PostgresFacts> 
       );
       return { inRecovery: rec.rows[0]?.r ?? false, row: rep.rows[0] };
     }),
-    withPg(pair.replica, async (c) => (await c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r ?? false),
+    inRecovery(pair.replica),
+    // Read alongside the pair: facts are polled, and a second primary should not make each poll longer.
+    pair.db2 ? inRecovery(pair.db2).then((r) => ({ inRecovery: r }), (e: unknown) => ({ unreachable: e instanceof Error ? e.message : String(e) })) : undefined,
   ]);
-  const db2 = pair.db2
-    ? await withPg(pair.db2, async (c) => ({ inRecovery: (await c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r ?? false })).catch((e: unknown) => ({
-        unreachable: e instanceof Error ? e.message : String(e),
-      }))
-    : undefined;
   return {
     replication: primary.row?.state ?? "absent",
     replayLagBytes: primary.row?.lag == null ? null : Number(primary.row.lag),
