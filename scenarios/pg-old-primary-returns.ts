@@ -7,6 +7,7 @@ import {
   divergence,
   type Evidence,
   failover,
+  finalRows,
   lostWrites,
   measurement,
   OBSERVE_MS,
@@ -26,6 +27,8 @@ import { MUTANTS } from "./mutants.js";
 /** How long the operator takes to act after the primary dies (detection by a human or a script). */
 const OPERATOR_MS = 1000;
 const F = "pg-insert";
+/** The table both nodes' rows are read from at the end (final-read ops, one per node). */
+const TABLE = "products";
 
 const haproxySeesReturn = (spec: TopologySpec): Bound => bound(...haproxySeesUpTerms(spec));
 
@@ -122,14 +125,13 @@ export function pgOldPrimaryReturns(fenced: boolean): Scenario {
     },
     async observe(ctx, observed) {
       const selection = { table: "products", key: "id", prefix: String(observed.prefix) };
-      const [old, now] = await Promise.all([pgRowsByKey(ctx.topology.node("pg-primary"), selection), pgRowsByKey(ctx.topology.node("pg-replica"), selection)]);
-      observed.rows = { old, now };
+      await Promise.all((["pg-primary", "pg-replica"] as const).map((node) => ctx.finalRead(TABLE, () => pgRowsByKey(ctx.topology.node(node), selection), node)));
     },
     checks(e) {
       const addresses = e.observed.addresses as { old: string; new: string };
       const roles = e.observed.roles as Record<string, string>;
       const writeUp = (e.observed.writeUp as string[] | undefined) ?? [];
-      const rows = e.observed.rows as { old: Map<string, string> | null; now: Map<string, string> | null };
+      const rows = { old: finalRows(e.ops, TABLE, "pg-primary"), now: finalRows(e.ops, TABLE, "pg-replica") };
       const served = servedAfterReturn(e);
       const onOld = served.get(addresses.old) ?? 0;
       const onNew = served.get(addresses.new) ?? 0;
@@ -146,7 +148,7 @@ export function pgOldPrimaryReturns(fenced: boolean): Scenario {
         return [
           ...common,
           result("one primary behind pg-write throughout", writeUp.length === 1 && writeUp[0] === "pg-replica" && onOld === 0, `pg-write servers UP after the return: ${writeUp.join(", ") || "none"}; inserts acknowledged after the old primary returned (${String(backAt)} ms after the kill): ${String(onNew)} on the new primary, ${String(onOld)} on the old`, { writesOnOldPrimary: onOld }),
-          lostWrites(e.ops, { f: F, present, allowLost: killLoss }),
+          lostWrites(e.ops, { f: F, present, finalRead: `${TABLE}@pg-replica`, allowLost: killLoss }),
         ];
       }
       const oldTimeline = rows.old && rows.now ? [...rows.old.keys()].filter((k) => !rows.now?.has(k)) : null;

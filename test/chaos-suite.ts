@@ -1,8 +1,12 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { LoadedConfig } from "../src/config/load.js";
 import { reportPaths } from "../src/report/paths.js";
 import { runOne, runSucceeded, suiteRuns } from "../src/runner/suite.js";
+import type { ScenarioResult } from "../src/scenario/result.js";
 import { selectionFromEnv } from "../src/scenario/select.js";
+import { lostFromEdn } from "./edn-recompute.js";
 
 /**
  * A config's chaos suite as vitest tests: one test per scenario run, on real containers, through the same runner
@@ -24,7 +28,34 @@ export function chaosSuite(loaded: LoadedConfig): void {
           ? `${run.title}: the mutant survived (${result.status}${result.error ? `: ${result.error}` : ""}); every check stayed green:\n${result.checks.map((c) => `${c.name}: ${String(c.valid)}`).join("\n")}`
           : `${run.title}: ${result.error ?? result.checks.filter((c) => c.valid !== true).map((c) => `${c.name}: ${c.detail}`).join("\n")}`;
         expect(runSucceeded(run, result), why).toBe(true);
+        // Every lost-write verdict of the run, recomputed by an outside checker from the exported history alone.
+        expect(await recomputedLosses(result)).toEqual(reportedLosses(result));
       });
     }
   });
+}
+
+/** The lost-write figures a run reported, by check name (those a final read answered). */
+function reportedLosses(result: ScenarioResult): Record<string, { acknowledged: number; lost: number }> {
+  const out: Record<string, { acknowledged: number; lost: number }> = {};
+  for (const c of result.checks) {
+    const f = c.figures;
+    if (c.name.startsWith("no lost ") && typeof f?.lost === "number" && typeof f.acknowledged === "number") out[c.name] = { acknowledged: f.acknowledged, lost: f.lost };
+  }
+  return out;
+}
+
+/** The same figures from `history.edn`, with the op kind, final read and cut-off each check names. */
+async function recomputedLosses(result: ScenarioResult): Promise<Record<string, { acknowledged: number; lost: number } | null>> {
+  const names = Object.keys(reportedLosses(result));
+  if (names.length === 0) return {};
+  const edn = await readFile(join(result.artefacts, "history.edn"), "utf8");
+  const out: Record<string, { acknowledged: number; lost: number } | null> = {};
+  for (const c of result.checks.filter((x) => names.includes(x.name))) {
+    const f = String(c.figures?.writes);
+    const ref = typeof c.figures?.finalRead === "string" ? c.figures.finalRead : f;
+    const before = typeof c.figures?.ackedBeforeMs === "number" ? c.figures.ackedBeforeMs : Infinity;
+    out[c.name] = lostFromEdn(edn, f, ref, before);
+  }
+  return out;
 }

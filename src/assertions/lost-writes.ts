@@ -20,27 +20,33 @@ export interface LostWriteOptions {
   readonly f: OpF;
   /** Keys the final read found (on the current primary, after heal and recovery); null when it could not read. */
   readonly present: ReadonlySet<string> | null;
+  /**
+   * The final read `present` came from (its `of`, `@node` when it read one node), when not the final read of `f`
+   * itself: kept in the figures, so an outside checker knows which final-read op of the history to recompute with.
+   */
+  readonly finalRead?: string;
+  /** Only writes acknowledged before this instant count (ms in the history): what must have survived a fault. */
+  readonly ackedBefore?: number;
   /** Acknowledged writes the design may lose (asynchronous replication on failover): counted, not failed, inside this window only. */
   readonly allowLost?: LossWindow;
 }
 
 /** Every acknowledged write must be in the final read; unknown (`info`) writes are never counted as lost. */
 export function lostWrites(ops: readonly Completed[], o: LostWriteOptions): CheckResult {
-  const acked = ops.filter((w) => w.f === o.f && w.type === "ok" && w.value?.key !== undefined);
+  const acked = ops.filter((w) => w.f === o.f && w.type === "ok" && w.value?.key !== undefined && w.end < (o.ackedBefore ?? Infinity));
   const unknown = ops.filter((w) => w.f === o.f && w.type === "info").length;
   const name = `no lost ${o.f}`;
-  if (!o.present) return result(name, "unknown", "the final read failed", { acknowledged: acked.length, lost: null });
+  const from = { writes: o.f, finalRead: o.finalRead ?? o.f, ...(o.ackedBefore !== undefined ? { ackedBeforeMs: o.ackedBefore } : {}) };
+  if (!o.present) return result(name, "unknown", "the final read failed", { acknowledged: acked.length, lost: null, ...from });
   const present = o.present;
   const lost = acked.filter((w) => !present.has(w.value?.key ?? ""));
-  const figures: Record<string, number | null> = { acknowledged: acked.length, lost: lost.length, unknown };
+  const figures: Record<string, number | string | null> = { acknowledged: acked.length, lost: lost.length, unknown, ...from };
   if (acked.length === 0) return result(name, "unknown", `no acknowledged ${o.f}`, figures);
   const detail = `${String(acked.length)} acknowledged, ${String(lost.length)} lost, ${String(unknown)} unknown${lost.length ? ` (first lost: ${lost.slice(0, 3).map((w) => `${w.value?.key ?? ""} acked at ${String(round(w.end))} ms`).join(", ")})` : ""}`;
   if (lost.length === 0 || !o.allowLost) return result(name, lost.length === 0, detail, figures);
   const w = o.allowLost;
   const lag = asBound(w.lagWindow);
-  const from = w.at - lag.ms;
-  const to = w.at + w.lateMs;
-  const outside = lost.filter((x) => x.end < from || x.end > to);
+  const outside = lost.filter((x) => x.end < w.at - lag.ms || x.end > w.at + w.lateMs);
   // How long before the kill the earliest lost write was acknowledged: the loss window actually observed.
   figures.lostWindowMs = round(Math.max(0, w.at - Math.min(...lost.map((x) => x.end))));
   figures.lagWindowMs = lag.ms;

@@ -16,9 +16,17 @@ function write(v: Edn): string {
   return tagged.edn === "kw" ? `:${tagged.name}` : `{${tagged.pairs.map(([k, x]) => `${write(k)} ${write(x)}`).join(", ")}}`;
 }
 
+/** A value field: numbers and strings as they are, a final read's keys as a vector and its rows as a map. */
+function fieldEdn(x: unknown): Edn {
+  if (typeof x === "number" || typeof x === "string") return x;
+  if (Array.isArray(x)) return x.map((k) => String(k));
+  if (x && typeof x === "object") return map(Object.entries(x as Record<string, unknown>).map(([k, v]) => [k, String(v)] as const));
+  return String(x);
+}
+
 function valueEdn(value: OpValue | undefined): Edn {
   if (!value) return null;
-  return map(Object.entries(value).filter(([, x]) => x !== undefined).map(([k, x]) => [kw(k), typeof x === "number" || typeof x === "string" ? x : String(x)] as const));
+  return map(Object.entries(value).filter(([, x]) => x !== undefined).map(([k, x]) => [kw(k), fieldEdn(x)] as const));
 }
 
 /** Process ids as Jepsen has them: an integer per client (in order of first appearance), :nemesis for faults. */

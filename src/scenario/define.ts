@@ -7,6 +7,7 @@ import { type SpecOptions, type TopologySpec, mergeSpecOptions } from "../cluste
 import type { ActiveFault } from "../cluster/fault-handle.js";
 import { injectFault } from "../faults/inject.js";
 import { type FaultSpec, describeFault, faultTarget } from "../faults/spec.js";
+import type { FinalValue } from "../workload/final-read.js";
 import type { History } from "../workload/history.js";
 import type { HttpClient } from "../workload/http-client.js";
 import type { Completed, OpF } from "../workload/op.js";
@@ -45,6 +46,12 @@ export interface RunContext {
   readonly hold: (ms: number) => Promise<void>;
   /** The phases of this run, resolved for its profile's timings. */
   readonly phases: Phases;
+  /**
+   * A final read (after the workload, in `observe`) as an op of the history: `of` names what it reads (an op kind
+   * for keys, a table for rows), `node` where; checks then take it from the evidence (`finalKeys`, `finalRows`),
+   * so an outside checker can recompute their verdicts from the exported history.
+   */
+  readonly finalRead: <T extends FinalValue>(of: string, read: () => Promise<T | null>, node?: string) => Promise<T | null>;
   /** A per-run prefix for ids, so repeated runs never collide. */
   readonly tag: string;
   /** What the scenario's steps observe (the same record `inject` and `observe` get), for its checks. */
@@ -60,7 +67,7 @@ export interface Workload {
   readonly close?: () => void;
 }
 
-/** Keys present at the end, by the op kind that wrote them. */
+/** Keys present at the end, by the op kind that wrote them (rebuilt from the history's final-read ops). */
 export type FinalRead = Readonly<Partial<Record<OpF, ReadonlySet<string> | null>>>;
 
 /** Everything checks see: the history (as completed ops), its marks, and facts gathered around it. */

@@ -31,13 +31,16 @@ export interface ScenarioResult {
   /** How late the probe scheduler fired (p99, ms): the timing error of every figure. */
   readonly probeLatenessP99Ms: number | null;
   readonly checks: readonly CheckResult[];
-  /** Why it broke (topology did not start, a step threw, not steady before the fault), when status is broken. */
+  /**
+   * Why it broke (the topology did not start, a step threw, a heal failed), or why the gate failed it before any
+   * fault (not steady before the fault).
+   */
   readonly error?: string;
-  /** Broken by the hypothesis gate: the stack was not steady (or a mechanism not in force) before the fault. */
+  /** Failed by the hypothesis gate: the stack was not steady (or a mechanism not in force) before the fault. */
   readonly notSteady?: boolean;
   /**
-   * Under a mutant: which regression ran, and whether the scenario went red for it (failed, or not steady before
-   * the fault), with the checks that were red. A run broken for any other reason kills nothing.
+   * Under a mutant: which regression ran, and whether the scenario went red for it (failed, the gate's verdict
+   * before the fault included), with the checks that were red. A broken run kills nothing.
    */
   readonly mutant?: { readonly name: string; readonly regression: string; readonly killed: boolean; readonly by: readonly string[] };
   /** Where its history, timeline and logs were written. */

@@ -10,6 +10,7 @@ import { elleRwRegisterEdn, historyEdn } from "../report/edn.js";
 import { timelineSvg } from "../report/timeline.js";
 import { History } from "../workload/history.js";
 import { HttpClient } from "../workload/http-client.js";
+import { finalReadsOf, readFinal, recordFinalReads } from "../workload/final-read.js";
 import { type Completed, completions } from "../workload/op.js";
 import { Scheduler } from "../workload/scheduler.js";
 import { mechanismControls, stepsRanAsDeclared } from "./controls.js";
@@ -118,9 +119,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const finish = (partial: Omit<ScenarioResult, "name" | "repeat" | "artefacts" | "durationMs" | "harnessCpuMs" | "probeLatenessP99Ms" | "mutant">): ScenarioResult => {
     const cpu = process.cpuUsage(cpu0);
     const lateness = scheduler?.lateness();
-    // Red for the mutant's sake: a failed verdict, or a stack the gate found not steady. A run that broke for
-    // another reason (the engine, a step that threw) says nothing about the mutant.
-    const killed = partial.status === "failed" || partial.notSteady === true;
+    // Red for the mutant's sake: a failed verdict (the gate's not-steady verdict included). A run that broke (the
+    // engine, a step that threw) says nothing about the mutant.
+    const killed = partial.status === "failed";
     const by = partial.checks.filter((c) => c.valid === false).map((c) => c.name);
     return {
       ...base,
@@ -144,7 +145,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const running = topology;
     const topologyStartMs = Math.round(performance.now() - started);
     const first = await topology.verify({ withinMs: 20_000 });
-    // Broken before any fault: what was not steady, with the artefacts and journal so far (no fault injected).
+    // Failed before any fault: the stack is not as specified (a red verdict about the stack, not the harness's
+    // trouble), with the control that was false, the artefacts and the journal so far (no fault injected).
     const notSteadyRun = async (checks: CheckResult[]) => {
       await scheduler?.stop();
       closeWorkload?.();
@@ -152,7 +154,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       const reason = checks.filter((c) => c.valid === false).map((c) => `${c.name}: ${c.detail}`).join(" | ");
       await writeArtefacts(artefacts, scenario, history, completions(history.ops), null, running);
       await writeJournal(artefacts, scenario, mutant, nemesis, { gate: checks, injected: false });
-      return { history, result: finish({ status: "broken", valid: false, topologyStartMs, checks, error: `not steady before the fault: ${reason}`, notSteady: true }) };
+      return { history, result: finish({ status: "failed", valid: false, topologyStartMs, checks, error: `not steady before the fault: ${reason}`, notSteady: true }) };
     };
     if (!first.ok) return await notSteadyRun([result("topology steady before the workload", false, first.problems.join("; "))]);
 
@@ -166,6 +168,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       hold,
       phases,
       observed,
+      finalRead: (of, read, node) => readFinal(history, of, read, node),
       tag: `${scenario.name.replace(/[^a-z0-9]/g, "")}${String(options.repeat)}${Math.floor(seeded(options.seed)() * 1e6).toString(36)}`,
     };
     await pollerReady;
@@ -215,11 +218,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
     checkpoint();
     progress.phase("final reads");
-    const finalRead: FinalRead = workload.finalRead ? await workload.finalRead() : {};
+    // Final reads are ops of the history (Jepsen's :final-read): the evidence's final reads come back out of it.
+    const readsFrom = history.now();
+    if (workload.finalRead) recordFinalReads(history, readsFrom, await workload.finalRead());
     await scenario.observe?.(ctx, observed);
 
     progress.phase("checks");
     const ops = completions(history.ops);
+    const finalRead: FinalRead = finalReadsOf(ops);
     const evidence: Evidence = {
       ops,
       at: { steady, fault, heal, steadyAt: steadyAgain.at, end },

@@ -55,6 +55,16 @@ export class History {
     this.#ops.push({ id, process, f, type, t: this.now(), ...(value ? { value } : {}), ...(error ? { error } : {}) });
   }
 
+  /**
+   * An op already over, invoked at `start` and completed now: for steps that learn their value only at the end
+   * (a workload's final reads), recorded while nothing else runs so the history stays in time order.
+   */
+  record(process: string, f: AnyF, start: number, type: Exclude<OpType, "invoke">, value?: OpValue, error?: string): void {
+    const id = this.#nextId++;
+    this.#ops.push({ id, process, f, type: "invoke", t: start, ...(value?.of !== undefined ? { value: { of: value.of } } : {}) });
+    this.complete(id, process, f, type, value, error);
+  }
+
   /** JSON lines: one op per line, then the marks. */
   toJsonLines(): string {
     return [...this.#ops.map((o) => JSON.stringify(o)), ...this.#marks.map((m) => JSON.stringify({ mark: m.name, t: m.t }))].join("\n") + "\n";

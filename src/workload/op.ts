@@ -52,6 +52,14 @@ export interface OpValue {
   readonly note?: string;
   /** A nemesis op's target: a role, a link, a backend/server. */
   readonly target?: string;
+  /** A final read's subject: the op kind whose keys it read, or the table whose rows it read. */
+  readonly of?: string;
+  /** The node a final read read from (absent: through the stack, as users do). */
+  readonly node?: string;
+  /** The keys a final read found. */
+  readonly keys?: readonly string[];
+  /** The rows a final read found, by key (each row as one string). */
+  readonly rows?: Readonly<Record<string, string>>;
 }
 
 export interface Op {
