@@ -15,7 +15,7 @@ interface EdnOp {
   readonly timeMs: number;
 }
 
-const keyword = (v: Edn): string => (v && typeof v === "object" && "key" in v ? String((v as { key: string }).key) : String(v));
+const keyword = (v: Edn): string => (v && typeof v === "object" && "key" in v ? (v as { key: string }).key : String(v));
 
 function toMap(v: Edn): Map<string, Edn> | null {
   if (!v || typeof v !== "object" || !("map" in v)) return null;

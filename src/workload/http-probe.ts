@@ -29,6 +29,7 @@ export function valueOf(r: HttpResult, extra: OpValue = {}): OpValue {
     ...(cache !== undefined ? { note: `cache:${cache}` } : {}),
     ...(copies !== undefined ? { note: `copies:${copies.join(",")}` } : {}),
     status: r.status,
+    ...(r.retried ? { retried: r.retried } : {}),
     ...(site !== undefined ? { site } : {}),
     ...(version !== undefined ? { version } : {}),
     ...(source === "cache" || source === "replica" || source === "primary" ? { source } : {}),

@@ -52,6 +52,8 @@ export interface OpValue {
   readonly note?: string;
   /** A nemesis op's target: a role, a link, a backend/server. */
   readonly target?: string;
+  /** The request was sent twice, and why: its reused connection closed before any answer (what browsers retry). */
+  readonly retried?: string;
   /** A final read's subject: the op kind whose keys it read, or the table whose rows it read. */
   readonly of?: string;
   /** The node a final read read from (absent: through the stack, as users do). */
