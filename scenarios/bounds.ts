@@ -1,4 +1,4 @@
-import { type Bound, bound, type Evidence, measurement, SENTINEL_PERIODS, SENTINEL_TILT, type Term, type TopologySpec } from "../src/index.js";
+import { type Bound, bound, cacheAsideStaleness, type CheckResult, control, type Evidence, explainStaleCacheRead, measurement, SENTINEL_PERIODS, SENTINEL_TILT, type Span, type Term, type TopologySpec } from "../src/index.js";
 
 /**
  * How long a Redis master may be unusable before the apps are served by the promoted replica: what a failover
@@ -79,4 +79,37 @@ export function haproxyFailoverBound(spec: TopologySpec): Bound {
 export function promotedAfterMs(e: Evidence): number {
   const promote = e.journal.find((j) => j.f === "promote" && j.outcome === "ok");
   return promote ? promote.t + promote.durationMs - e.at.fault : Number.NaN;
+}
+
+/** Cache-aside's staleness as the mechanism allows it: the TTL for a reported failed invalidation or a racing fill. */
+export function cacheAsideStale(e: Pick<Evidence, "ops" | "spec">, span?: Span): CheckResult {
+  return cacheAsideStaleness(e.ops, { ttl: cacheTtlBound(e.spec), lagMs: e.spec.margins.asyncLagMs, ...(span ? { span } : {}) });
+}
+
+/**
+ * The positive control of invalidation: writes reported their entry invalidated, and the entry was gone (the next
+ * read of that key after such a write was a miss, or already the new version), not only that writes succeeded.
+ */
+export function invalidationWorked(e: Pick<Evidence, "ops" | "spec">): CheckResult {
+  const invalidated = e.ops.filter((o) => o.f === "product-write" && o.type === "ok" && o.value?.note === "cache:invalidated");
+  const reads = e.ops.filter((o) => o.f === "product-read" && o.type === "ok");
+  const opts = { ttl: cacheTtlBound(e.spec), lagMs: e.spec.margins.asyncLagMs };
+  let gone = 0;
+  let raced = 0;
+  let stayed = 0;
+  for (const w of invalidated) {
+    const next = reads.find((r) => r.value?.key === w.value?.key && r.start > w.end);
+    if (!next) continue;
+    const version = next.value?.version ?? 0;
+    if (next.value?.source !== "cache" || version >= (w.value?.version ?? 0)) gone += 1;
+    // A hit on the old version: only cache-aside's race (a miss filling it after the delete) explains it.
+    else if (explainStaleCacheRead(e.ops, { key: w.value?.key ?? "", at: next.start, readVersion: version, latestVersion: w.value?.version ?? 0, stalenessMs: next.start - w.end }, opts).kind === "race") raced += 1;
+    else stayed += 1;
+  }
+  return control(
+    "writes invalidated their cache entry (the next read of the key was a miss or the new version)",
+    gone > 0 && stayed === 0,
+    `${String(invalidated.length)} writes answered cache:invalidated; the next read after each found the entry gone or new ${String(gone)} times, the old one refilled by a racing miss ${String(raced)}, the old entry still there ${String(stayed)}`,
+    { invalidated: invalidated.length, seenGone: gone, raced, stayed },
+  );
 }

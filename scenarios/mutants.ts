@@ -27,6 +27,7 @@ export const MUTANTS = {
   cacheErrorsFailRequests: appBug("cache-errors-fail-requests", "the cache read is no longer wrapped in its try/catch: a Redis error becomes a 503 instead of a read from the database"),
   healthRequiresAllDeps: appBug("health-requires-all-deps", "/health answers 503 when any dependency is down, the optional cache included: both sites leave the proxies when Redis does"),
   healthIgnoresDeps: appBug("health-ignores-deps", "/health was simplified to a static 200: proxies keep sending users to a site that cannot reach its databases"),
+  cacheInvalidationWrongKey: appBug("cache-invalidation-wrong-key", "the cache key was renamed in the read path only (`product:` → `products:` in the write's DEL): every write reports its entry invalidated and the old entry stays until its TTL"),
   cacheNoTtl: appBug("cache-no-ttl", "the cache write lost its EX argument: an entry whose invalidation was missed is served stale forever"),
   itemsNoCommit: appBug("items-no-commit", "the pool was set to autocommit=0 and the item write never commits: the client is told OK, the row is gone"),
   sharedSessionsInMemory: appBug("shared-sessions-in-memory", "the shared session stores fall back to process memory (a store that swallowed its connection error at start)"),

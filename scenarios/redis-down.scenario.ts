@@ -1,7 +1,6 @@
 import { control, defineScenario, faultThenHeal, holdFault, noFailures, OBSERVE_MS, productRead, productWrite, recoveredInTime, result, seedProducts, staleReads, targets } from "../src/index.js";
-import { cacheTtlBound } from "./bounds.js";
+import { cacheAsideStale, cacheTtlBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
-
 
 /**
  * Both sites lose every Redis node (Toxiproxy `down` on app-redis). Cache-aside treats the cache as optional:
@@ -43,6 +42,7 @@ export default defineScenario({
       noFailures(e.ops, "product-write", undefined, "during the whole run"),
       result("cache hits resume after heal", cacheAfter > 0, `${String(cacheAfter)} of ${String(afterHeal.length)} reads after recovery came from the cache`, { cacheHits: cacheAfter }),
       staleReads(e.ops, { bound: cacheTtlBound(e.spec) }),
+      cacheAsideStale(e),
       recoveredInTime(e),
     ];
   },

@@ -118,6 +118,7 @@ export { compose } from "./assertions/compose.js";
 export { failover, noFailures, measureFailover, unavailability, type FailoverOptions, type FailoverMeasure, type Window } from "./assertions/availability.js";
 export { lostWrites, type LostWriteOptions, type LossWindow } from "./assertions/lost-writes.js";
 export { failsFastAndClearly, type FailFastOptions } from "./assertions/fail-fast.js";
+export { cacheAsideStaleness, explainStaleCacheRead, type CacheAsideOptions, type StaleCacheReason } from "./assertions/cache-aside.js";
 export { finalKeys, finalRows, finalReadsOf, FINAL_READ, type FinalValue } from "./workload/final-read.js";
 export { divergence, diffRows, type DivergenceOptions, type RowDiff, type RowsByKey } from "./assertions/divergence.js";
 export { readYourWrites, clientOf, type RywOptions } from "./assertions/read-your-writes.js";

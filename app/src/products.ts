@@ -85,7 +85,7 @@ export class ProductService {
   async #invalidate(id: string): Promise<CacheEffect> {
     if (!this.#deps.redis) return "none";
     try {
-      await this.#deps.redis.del(cacheKey(id));
+      await this.#deps.redis.del(this.#bugs.has("cache-invalidation-wrong-key") ? `products:${id}` : cacheKey(id));
       return "invalidated";
     } catch {
       // The row is committed; the old entry is served until its TTL runs out (documented, and checked).

@@ -22,6 +22,8 @@ export const TEST_BUGS = [
   "no-dep-timeout",
   /** Redis reached at the first address given, not through Sentinel: a failover is never followed. */
   "redis-without-sentinel",
+  /** A write deletes `products:<id>` (a typo) instead of `product:<id>`, and reports the entry invalidated. */
+  "cache-invalidation-wrong-key",
 ] as const;
 export type TestBug = (typeof TEST_BUGS)[number];
 export type TestBugs = ReadonlySet<TestBug>;

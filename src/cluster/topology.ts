@@ -98,6 +98,7 @@ export const APP_TEST_BUGS = [
   "strict-reads-fall-back",
   "no-dep-timeout",
   "redis-without-sentinel",
+  "cache-invalidation-wrong-key",
 ] as const;
 export type AppTestBug = (typeof APP_TEST_BUGS)[number];
 
