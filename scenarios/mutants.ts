@@ -44,6 +44,11 @@ export const MUTANTS = {
     regression: "synchronous_standby_names lost in a config reload: commits no longer wait for the replica",
     deploy: { postgres: { synchronous: false } },
   },
+  syncCommitLocal: {
+    name: "pg-synchronous-commit-local",
+    regression: "synchronous_commit = local set on the primary to cut write latency: pg_stat_replication still says sync, but commits no longer wait for the standby",
+    deploy: { postgres: { primarySettings: { synchronous_commit: "local" } } },
+  },
   replicaApplyDelay: {
     name: "replica-apply-delay-3s",
     regression: "recovery_min_apply_delay = 3s copied from the delayed backup standby's config onto the hot standby that serves reads",
@@ -121,6 +126,11 @@ export const MUTANTS = {
     name: "redis-min-replicas-off",
     regression: "min-replicas-to-write dropped from redis.conf when it was regenerated from the package's default (0): an isolated master takes writes for as long as the split lasts",
     deploy: { redis: { minReplicasToWrite: 0 } },
+  },
+  minReplicasFirstMasterOnly: {
+    name: "redis-min-replicas-first-master-only",
+    regression: "min-replicas-to-write added to redis-1's redis.conf by hand during an incident, never to the replica's: the protection is gone after the first failover",
+    deploy: { redis: { minReplicasOnFirstMasterOnly: true } },
   },
   minReplicasMaxLag10s: {
     name: "redis-min-replicas-max-lag-10s",

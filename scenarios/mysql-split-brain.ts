@@ -9,6 +9,7 @@ import {
   finalRows,
   itemUpsert,
   itemWrite,
+  keysWrittenIn,
   lostWrites,
   mysqlRowsByKey,
   OBSERVE_MS,
@@ -26,6 +27,8 @@ import { MUTANTS, mysqlNoFailBack } from "./mutants.js";
 
 const KEYS = 6;
 const MYSQL_NODES = ["mysql-1", "mysql-2"] as const;
+/** Every op kind that writes the items table. */
+const WRITERS = ["item-update", "item-write"];
 /** The table both nodes' rows are read from at the end (final-read ops, one per node). */
 const TABLE = "items";
 
@@ -180,7 +183,15 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
         failover(e.ops, { f: "item-update", faultAt: e.at.fault, bound: haproxyFailoverBound(e.spec), resolutionMs: e.intervalMs }),
         // Unprotected, replication's fate (a stopped SQL thread, its error) is part of the divergence finding, not a
         // check of its own: it may go either way, and a check that cannot fail says nothing.
-        protectedConfig ? divergence({ what: "items", a: { name: "mysql-1", rows: rows.one }, b: { name: "mysql-2", rows: rows.two }, expect: "none" }) : withReplication(divergence({ what: "items", a: { name: "mysql-1", rows: rows.one }, b: { name: "mysql-2", rows: rows.two }, expect: "some" }), replicationLine, broken),
+        // Unprotected, the magnitude: only rows written while the pair was cut may differ (what was written before
+        // had replicated; what was written after the heal replicates, unless replication stopped on a conflict).
+        protectedConfig
+          ? divergence({ what: "items", a: { name: "mysql-1", rows: rows.one }, b: { name: "mysql-2", rows: rows.two }, expect: "none" })
+          : withReplication(
+              divergence({ what: "items", a: { name: "mysql-1", rows: rows.one }, b: { name: "mysql-2", rows: rows.two }, expect: "some", mayDiverge: { keys: keysWrittenIn(e.ops, WRITERS, { from: e.at.fault, to: broken > 0 ? e.at.end : e.at.heal }), what: `keys written while the pair was cut${broken > 0 ? " (or after it, replication having stopped)" : ""}` } }),
+              replicationLine,
+              broken,
+            ),
         ...(protectedConfig ? [result("replication running both ways after the heal", broken === 0, replicationLine, { replicationBroken: broken })] : []),
         // Each node on its own (a write kept on one node only is not kept by the pair). Protected, replication runs
         // both ways after the heal, so every acknowledged id is on both; unprotected, a conflict may strand what the

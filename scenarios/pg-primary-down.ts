@@ -1,6 +1,7 @@
 import { bound, defineScenario, failover, lostWrites, measurement, OBSERVE_MS, productInsert, productRead, productsOnPrimary, result, type Scenario, seedProducts, targets } from "../src/index.js";
 import { failFastBound, promotedAfterMs } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
+import { syncCommitsWait } from "./pg-sync.js";
 
 /** How long the operator takes to act after the primary dies (detection by a human or a script). */
 const OPERATOR_MS = 1000;
@@ -21,7 +22,9 @@ export function pgPrimaryDown(name: string, synchronous: boolean): Scenario {
       : "writes fail fast (no hang past the timeout), resume; failoverMs; acknowledged writes lost counted (async)",
     topology: { slices: ["postgres", "redis", "web"], app: { readPolicy: "fallback", cacheTtlS: 2 }, postgres: { synchronous } },
     mechanisms: ["pg-streaming", "haproxy-checks", "app-settings"],
-    mutants: synchronous ? [MUTANTS.asyncReplication, MUTANTS.noDepTimeout] : [MUTANTS.noDepTimeout, MUTANTS.pgWriteTcpCheck],
+    // The guarantee shown at work, not only its label: commits wait while the standby is cut off.
+    ...(synchronous ? { demonstrations: [syncCommitsWait] } : {}),
+    mutants: synchronous ? [MUTANTS.asyncReplication, MUTANTS.noDepTimeout, MUTANTS.syncCommitLocal] : [MUTANTS.noDepTimeout, MUTANTS.pgWriteTcpCheck],
     // Held past what the failover needs with the operator's own delay (the promotion's duration is only known
     // from the journal, in the check), then the new primary is watched taking writes.
     phases: (spec) => {

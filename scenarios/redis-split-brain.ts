@@ -15,6 +15,7 @@ import {
   OBSERVE_MS,
   partition,
   PORTS,
+  SENTINEL_PERIODS,
   REDIS_REPLICATION_PERIODS,
   recoveredInTime,
   result,
@@ -34,6 +35,7 @@ import { sentinelOutcome } from "./redis-master.js";
 const SPLIT = partition(["redis-1", "app-gra"], ["redis-2", "sentinel-1", "sentinel-2", "sentinel-3", "app-sbg"]);
 const GRA = "gra-note-write";
 const SBG = "sbg-note-write";
+const REDIS_NODES = ["redis-1", "redis-2"] as const;
 
 /**
  * How long an isolated master with min-replicas-to-write still takes writes after the cut (replication.c): its
@@ -92,16 +94,21 @@ function bothSidesControl(e: Evidence): CheckResult {
 function lossObserved(e: Evidence): CheckResult {
   const { lost, firstMs, lastMs } = lostOnMinority(e);
   const early = lost.filter((o) => o.end < e.at.fault - e.spec.margins.asyncLagMs);
+  // The magnitude: the isolated master takes writes until a Sentinel, seeing it again after the heal, turns it
+  // into a replica (its INFO, read every infoMs, says master; the conversion waits for no vote). A write it
+  // acknowledged later than that means it was never turned, or gra kept a master that was not one.
+  const converted = bound(["heal at", round(e.at.heal - e.at.fault)], ["Sentinel INFO period", SENTINEL_PERIODS.infoMs], ["app dep timeout", e.spec.timings.app.depTimeoutMs], ...measurement(e.spec));
+  const late = lost.filter((o) => o.end - e.at.fault > converted.ms);
   const acknowledged = e.ops.filter((o) => o.f === GRA && o.type === "ok").length;
   const figures = { lostWrites: lost.length, acknowledged, lostFromMs: firstMs, lostToMs: lastMs, healAtMs: round(e.at.heal - e.at.fault) };
   if (!e.finalRead[GRA]) return result("acknowledged writes on the isolated master lost, counted, from the cut on", "unknown", "the final read of gra's session failed", figures);
   return result(
     "acknowledged writes on the isolated master lost, counted, from the cut on",
-    lost.length > 0 && early.length === 0,
+    lost.length > 0 && early.length === 0 && late.length === 0,
     lost.length === 0
       ? `no gra write was lost: ${String(acknowledged)} acknowledged, all on redis-2 after the heal (the split-brain loss was not observed)`
-      : `${String(lost.length)} of ${String(acknowledged)} acknowledged gra writes lost, acknowledged ${String(firstMs)}–${String(lastMs)} ms after the cut (healed at ${String(figures.healAtMs)} ms)${early.length ? `; ${String(early.length)} lost from before the cut` : ""}`,
-    figures,
+      : `${String(lost.length)} of ${String(acknowledged)} acknowledged gra writes lost, acknowledged ${String(firstMs)}–${String(lastMs)} ms after the cut (healed at ${String(figures.healAtMs)} ms; the old master is a replica again by ${converted.derivation})${early.length ? `; ${String(early.length)} lost from before the cut` : ""}${late.length ? `; ${String(late.length)} acknowledged after that` : ""}`,
+    { ...figures, windowMs: converted.ms },
   );
 }
 
@@ -133,7 +140,7 @@ export function redisSplitBrain(bounded: boolean): Scenario {
       : "Sentinel promotes redis-2 while gra keeps writing to redis-1; on heal redis-1 becomes a replica and gra's writes since the cut are lost, counted with their window",
     topology: { slices: ["redis", "web"], redis: bounded ? { minReplicasToWrite: 1, minReplicasMaxLagS: 1 } : {} },
     mechanisms: ["sentinel", "app-settings"],
-    mutants: bounded ? [MUTANTS.minReplicasOff, MUTANTS.minReplicasMaxLag10s] : [MUTANTS.redisWithoutSentinel, MUTANTS.sentinelDownAfter30s],
+    mutants: bounded ? [MUTANTS.minReplicasOff, MUTANTS.minReplicasMaxLag10s, MUTANTS.minReplicasFirstMasterOnly] : [MUTANTS.redisWithoutSentinel, MUTANTS.sentinelDownAfter30s],
     // Held past the failover, then both masters are watched taking writes.
     phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: RECOVERY_BOUND_MS }),
     timeline: faultTimeline(SPLIT, "rules removed"),
@@ -147,12 +154,19 @@ export function redisSplitBrain(bounded: boolean): Scenario {
       };
     },
     async inject(ctx, observed) {
-      const master = ctx.topology.node("redis-1");
-      observed.minReplicas = await withRedis(master, PORTS.redis, async (r) => {
-        const [, toWrite] = (await r.call("CONFIG", "GET", "min-replicas-to-write")) as string[];
-        const [, maxLag] = (await r.call("CONFIG", "GET", "min-replicas-max-lag")) as string[];
-        return { toWrite: Number(toWrite), maxLagS: Number(maxLag) };
-      });
+      // On every node, not the first master alone: the protection must survive the failover it is about.
+      observed.minReplicas = Object.fromEntries(
+        await Promise.all(
+          REDIS_NODES.map(async (node) => [
+            node,
+            await withRedis(ctx.topology.node(node), PORTS.redis, async (r) => {
+              const [, toWrite] = (await r.call("CONFIG", "GET", "min-replicas-to-write")) as string[];
+              const [, maxLag] = (await r.call("CONFIG", "GET", "min-replicas-max-lag")) as string[];
+              return { toWrite: Number(toWrite), maxLagS: Number(maxLag) };
+            }),
+          ]),
+        ),
+      );
       const held = await holdFault(ctx, SPLIT);
       const { facts } = await ctx.topology.facts();
       observed.split = { redis1Role: facts.redis?.nodes["redis-1"]?.role ?? "unread", sentinelMasters: facts.redis?.sentinelMasters ?? [] };
@@ -160,22 +174,20 @@ export function redisSplitBrain(bounded: boolean): Scenario {
       return held;
     },
     checks(e) {
-      const m = e.observed.minReplicas as { toWrite: number; maxLagS: number } | undefined;
+      const m = (e.observed.minReplicas ?? {}) as Record<string, { toWrite: number; maxLagS: number } | undefined>;
       const r = e.spec.redis;
+      const asSpec = (v: { toWrite: number; maxLagS: number } | undefined) => v?.toWrite === r.minReplicasToWrite && (r.minReplicasToWrite === 0 || v.maxLagS === r.minReplicasMaxLagS);
       return [
         control(
-          "mechanism: min-replicas-to-write as configured",
-          m?.toWrite === r.minReplicasToWrite && (r.minReplicasToWrite === 0 || m.maxLagS === r.minReplicasMaxLagS),
-          `redis-1 runs min-replicas-to-write ${String(m?.toWrite)}, min-replicas-max-lag ${String(m?.maxLagS)}; spec ${String(r.minReplicasToWrite)}, ${String(r.minReplicasMaxLagS)}`,
+          "mechanism: min-replicas-to-write as configured on every Redis node",
+          REDIS_NODES.every((n) => asSpec(m[n])),
+          `${REDIS_NODES.map((n) => `${n} runs min-replicas-to-write ${String(m[n]?.toWrite)}, min-replicas-max-lag ${String(m[n]?.maxLagS)}`).join("; ")}; spec ${String(r.minReplicasToWrite)}, ${String(r.minReplicasMaxLagS)}`,
         ),
         splitControl(e),
         ...(bounded ? lossBounded(e) : [bothSidesControl(e), lossObserved(e)]),
         // The cut is applied node by node (half a second for seven): an sbg write acknowledged before it was in
         // force everywhere may have reached redis-1 after redis-1 was already cut from its replica.
-        lostWrites(
-          e.ops.filter((o) => o.f !== SBG || o.end > faultInForceAt(e)),
-          { f: SBG, present: e.finalRead[SBG] ?? null },
-        ),
+        lostWrites(e.ops, { f: SBG, present: e.finalRead[SBG] ?? null, ackedAfter: faultInForceAt(e) }),
         ...sentinelOutcome(e, "isolated"),
         recoveredInTime(e),
       ];

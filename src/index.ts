@@ -120,7 +120,7 @@ export { lostWrites, type LostWriteOptions, type LossWindow } from "./assertions
 export { failsFastAndClearly, type FailFastOptions } from "./assertions/fail-fast.js";
 export { cacheAsideStaleness, explainStaleCacheRead, type CacheAsideOptions, type StaleCacheReason } from "./assertions/cache-aside.js";
 export { finalKeys, finalRows, finalReadsOf, FINAL_READ, type FinalValue } from "./workload/final-read.js";
-export { divergence, diffRows, type DivergenceOptions, type RowDiff, type RowsByKey } from "./assertions/divergence.js";
+export { divergence, diffRows, keysWrittenIn, type DivergenceOptions, type RowDiff, type RowsByKey } from "./assertions/divergence.js";
 export { readYourWrites, clientOf, type RywOptions } from "./assertions/read-your-writes.js";
 export { recovery, type RecoveryFacts } from "./assertions/recovery.js";
 export { sessions, countSessions, type SessionOptions, type SessionCount } from "./assertions/sessions.js";
@@ -140,6 +140,7 @@ export {
   OBSERVE_MS,
   type Scenario,
   type Mutant,
+  type Demonstration,
   type Phases,
   type RunContext,
   type Workload,

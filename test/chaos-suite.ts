@@ -55,7 +55,8 @@ async function recomputedLosses(result: ScenarioResult): Promise<Record<string, 
     const f = String(c.figures?.writes);
     const ref = typeof c.figures?.finalRead === "string" ? c.figures.finalRead : f;
     const before = typeof c.figures?.ackedBeforeMs === "number" ? c.figures.ackedBeforeMs : Infinity;
-    out[c.name] = lostFromEdn(edn, f, ref, before);
+    const after = typeof c.figures?.ackedAfterMs === "number" ? c.figures.ackedAfterMs : -Infinity;
+    out[c.name] = lostFromEdn(edn, f, ref, before, after);
   }
   return out;
 }

@@ -22,3 +22,16 @@ describe("the divergence checker", () => {
     expect(divergence({ what: "x", a: { name: "p", rows: null }, b: { name: "q", rows: rows({}) }, expect: "none" }).valid).toBe("unknown");
   });
 });
+
+describe("a documented divergence has a magnitude", () => {
+  const a = new Map([["k1", "x"], ["k2", "y"], ["k3", "z"]]);
+  const b = new Map([["k1", "x"], ["k2", "other"]]);
+  it("passes when every divergent row was written while the nodes could not agree", () => {
+    expect(divergence({ what: "items", a: { name: "n1", rows: a }, b: { name: "n2", rows: b }, expect: "some", mayDiverge: { keys: new Set(["k2", "k3"]), what: "keys written during the cut" } }).valid).toBe(true);
+  });
+  it("fails when a row written before the cut diverged too: worse than the mechanism allows", () => {
+    const r = divergence({ what: "items", a: { name: "n1", rows: a }, b: { name: "n2", rows: b }, expect: "some", mayDiverge: { keys: new Set(["k3"]), what: "keys written during the cut" } });
+    expect(r.valid).toBe(false);
+    expect(r.figures).toMatchObject({ divergentRows: 2, divergentOutsideWindow: 1 });
+  });
+});

@@ -36,6 +36,12 @@ export interface DivergenceOptions {
    * diverge (a weakness observed and counted): it passes when they do.
    */
   readonly expect: "none" | "some";
+  /**
+   * With `some`: the keys the mechanism lets diverge (those written while the nodes could not agree, unknown
+   * writes included), with what they are. A row diverging outside them makes the weakness worse than documented:
+   * false, whatever the count.
+   */
+  readonly mayDiverge?: { readonly keys: ReadonlySet<string>; readonly what: string };
 }
 
 /**
@@ -48,13 +54,25 @@ export function divergence(o: DivergenceOptions): CheckResult {
   const d = diffRows(o.a.rows, o.b.rows);
   const divergentRows = d.onlyA.length + d.onlyB.length + d.differing.length;
   const few = (keys: readonly string[]) => (keys.length ? ` (${keys.slice(0, 3).join(", ")}${keys.length > 3 ? ", ..." : ""})` : "");
+  const allowed = o.mayDiverge;
+  const outside = allowed ? [...d.onlyA, ...d.onlyB, ...d.differing].filter((k) => !allowed.keys.has(k)) : [];
   const detail =
     `${String(o.a.rows.size)} rows on ${o.a.name}, ${String(o.b.rows.size)} on ${o.b.name}: ` +
-    `${String(d.onlyA.length)} only on ${o.a.name}${few(d.onlyA)}, ${String(d.onlyB.length)} only on ${o.b.name}${few(d.onlyB)}, ${String(d.differing.length)} differ${few(d.differing)}`;
-  return result(name, o.expect === "none" ? divergentRows === 0 : divergentRows > 0, detail, {
+    `${String(d.onlyA.length)} only on ${o.a.name}${few(d.onlyA)}, ${String(d.onlyB.length)} only on ${o.b.name}${few(d.onlyB)}, ${String(d.differing.length)} differ${few(d.differing)}` +
+    (allowed ? `; ${String(outside.length)} of them outside the ${String(allowed.keys.size)} ${allowed.what}${few(outside)}` : "");
+  return result(name, o.expect === "none" ? divergentRows === 0 : divergentRows > 0 && outside.length === 0, detail, {
     divergentRows,
     [`onlyOn${o.a.name}`]: d.onlyA.length,
     [`onlyOn${o.b.name}`]: d.onlyB.length,
     differingRows: d.differing.length,
+    ...(allowed ? { divergentOutsideWindow: outside.length, mayDiverge: allowed.keys.size } : {}),
   });
+}
+
+/**
+ * The keys written (invoked) while a span lasted, by ops of these kinds, whatever their outcome (an unknown write
+ * may have applied): what a documented divergence may touch.
+ */
+export function keysWrittenIn(ops: readonly { readonly f: string; readonly start: number; readonly end: number; readonly value?: { readonly key?: string } }[], kinds: readonly string[], span: { readonly from: number; readonly to: number }): Set<string> {
+  return new Set(ops.filter((o) => kinds.includes(o.f) && o.start < span.to && o.end > span.from && o.value?.key !== undefined).map((o) => o.value?.key ?? ""));
 }

@@ -27,16 +27,18 @@ export interface LostWriteOptions {
   readonly finalRead?: string;
   /** Only writes acknowledged before this instant count (ms in the history): what must have survived a fault. */
   readonly ackedBefore?: number;
+  /** Only writes acknowledged after this instant count (ms in the history). */
+  readonly ackedAfter?: number;
   /** Acknowledged writes the design may lose (asynchronous replication on failover): counted, not failed, inside this window only. */
   readonly allowLost?: LossWindow;
 }
 
 /** Every acknowledged write must be in the final read; unknown (`info`) writes are never counted as lost. */
 export function lostWrites(ops: readonly Completed[], o: LostWriteOptions): CheckResult {
-  const acked = ops.filter((w) => w.f === o.f && w.type === "ok" && w.value?.key !== undefined && w.end < (o.ackedBefore ?? Infinity));
+  const acked = ops.filter((w) => w.f === o.f && w.type === "ok" && w.value?.key !== undefined && w.end < (o.ackedBefore ?? Infinity) && w.end > (o.ackedAfter ?? -Infinity));
   const unknown = ops.filter((w) => w.f === o.f && w.type === "info").length;
   const name = `no lost ${o.f}`;
-  const from = { writes: o.f, finalRead: o.finalRead ?? o.f, ...(o.ackedBefore !== undefined ? { ackedBeforeMs: o.ackedBefore } : {}) };
+  const from = { writes: o.f, finalRead: o.finalRead ?? o.f, ...(o.ackedBefore !== undefined ? { ackedBeforeMs: o.ackedBefore } : {}), ...(o.ackedAfter !== undefined ? { ackedAfterMs: o.ackedAfter } : {}) };
   if (!o.present) return result(name, "unknown", "the final read failed", { acknowledged: acked.length, lost: null, ...from });
   const present = o.present;
   const lost = acked.filter((w) => !present.has(w.value?.key ?? ""));

@@ -116,11 +116,12 @@ export async function startPostgresPair(
   if (r.status === "rejected") throw r.reason;
   if (d.status === "rejected") throw d.reason;
   const [primary, replica] = [p.value, r.value];
-  if (synchronous) {
-    // Set on the primary only, once both run: from here on its commits wait for pg-replica (until the replica
-    // streams, they wait for it to connect); a promoted replica waits for no one.
+  // Set on the primary only, once both run: from here on its commits wait for pg-replica (until the replica
+  // streams, they wait for it to connect); a promoted replica waits for no one.
+  const primarySettings = { ...(synchronous ? { synchronous_standby_names: '"pg-replica"' } : {}), ...settings.primarySettings };
+  if (Object.keys(primarySettings).length > 0) {
     await withPg(primary, async (c) => {
-      await c.query(`ALTER SYSTEM SET synchronous_standby_names = '"pg-replica"'`);
+      for (const [k, v] of Object.entries(primarySettings)) await c.query(`ALTER SYSTEM SET ${pg.escapeIdentifier(k)} = ${pg.escapeLiteral(v)}`);
       await c.query("SELECT pg_reload_conf()");
     });
   }

@@ -54,7 +54,9 @@ function redisConf(alias: string, settings: RedisSettings, replicaOf?: string): 
     // Seed 003 runs every Redis with --appendonly yes: a master killed and restarted reloads what it had
     // (fsync every second), instead of coming back empty and wiping its replica on the next sync.
     `appendonly ${settings.appendOnly ? "yes" : "no"}`,
-    `min-replicas-to-write ${String(settings.minReplicasToWrite)}`,
+    // A regression can leave the protection in the first master's file only (the replica's regenerated from the
+    // package's default): gone after the first failover.
+    `min-replicas-to-write ${String(replicaOf && settings.minReplicasOnFirstMasterOnly === true ? 0 : settings.minReplicasToWrite)}`,
     `min-replicas-max-lag ${String(settings.minReplicasMaxLagS)}`,
     ...(replicaOf ? [`replicaof ${replicaOf} ${PORTS.redis}`] : []),
   ].join("\n");

@@ -172,6 +172,8 @@ export interface PostgresSettings {
   readonly synchronous: boolean;
   /** Extra server settings for pg-replica (`-c name=value`), e.g. a mutant's recovery_min_apply_delay. */
   readonly replicaSettings: Readonly<Record<string, string>>;
+  /** Extra server settings for pg-primary (ALTER SYSTEM, then a reload), e.g. a mutant's synchronous_commit. */
+  readonly primarySettings?: Readonly<Record<string, string>>;
   /**
    * Seed 001's second database (its DB2): `pg-db2`, a PostgreSQL of its own with the same schema and no
    * replication from or to anything, which the app writes every change of seed 001's tables to as well
@@ -196,6 +198,8 @@ export interface RedisSettings {
   readonly minReplicasMaxLagS: number;
   /** `appendonly yes` (seed 003's `redis-server --appendonly yes`): a restarted node comes back with its data. */
   readonly appendOnly: boolean;
+  /** A regression's shape: min-replicas-to-write in the first master's config only (the replica runs the default 0). */
+  readonly minReplicasOnFirstMasterOnly?: boolean;
 }
 
 export const DEFAULT_REDIS: RedisSettings = { minReplicasToWrite: 0, minReplicasMaxLagS: 10, appendOnly: true };
@@ -306,7 +310,7 @@ export function mergeSpecOptions(base: SpecOptions, over: SpecOptions): SpecOpti
     timings: mergeTimings(base.timings, over.timings),
     margins: { ...base.margins, ...over.margins },
     app: { ...base.app, ...over.app },
-    postgres: { ...base.postgres, ...over.postgres, replicaSettings: { ...base.postgres?.replicaSettings, ...over.postgres?.replicaSettings } },
+    postgres: { ...base.postgres, ...over.postgres, replicaSettings: { ...base.postgres?.replicaSettings, ...over.postgres?.replicaSettings }, primarySettings: { ...base.postgres?.primarySettings, ...over.postgres?.primarySettings } },
     redis: { ...base.redis, ...over.redis },
     patches: [...(base.patches ?? []), ...(over.patches ?? [])],
     files: { ...base.files, ...over.files },
@@ -328,7 +332,7 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
     timings,
     margins: { ...DEFAULT_MARGINS, ...partial.margins },
     app: { ...DEFAULT_APP, ...partial.app },
-    postgres: { synchronous: partial.postgres?.synchronous ?? false, replicaSettings: partial.postgres?.replicaSettings ?? {}, db2: partial.postgres?.db2 ?? false, walVolumeMb: partial.postgres?.walVolumeMb ?? 0 },
+    postgres: { synchronous: partial.postgres?.synchronous ?? false, replicaSettings: partial.postgres?.replicaSettings ?? {}, primarySettings: partial.postgres?.primarySettings ?? {}, db2: partial.postgres?.db2 ?? false, walVolumeMb: partial.postgres?.walVolumeMb ?? 0 },
     redis: { ...DEFAULT_REDIS, ...partial.redis },
     patches: partial.patches ?? [],
     caddyfile: partial.caddyfile ?? "Caddyfile",

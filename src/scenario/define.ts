@@ -107,6 +107,14 @@ export interface Mutant {
   readonly deploy: SpecOptions;
 }
 
+/**
+ * A mechanism shown at work, not read from its label: run on the steady topology before the workload (the stack is
+ * then let settle again), it provokes what the mechanism exists for and returns a positive control (commits
+ * through pg-write wait while the standby is cut off). Part of the gate: false fails the run before the fault. It
+ * gets the topology as it is (its steps are no fault of the scenario's) and a hold for its own timing.
+ */
+export type Demonstration = (topology: StartedTopology, spec: TopologySpec, hold: (ms: number) => Promise<void>) => Promise<CheckResult>;
+
 export interface Scenario {
   readonly name: string;
   /** The fault and its heal, in one line. */
@@ -116,6 +124,8 @@ export interface Scenario {
   readonly topology: SpecOptions;
   /** The protective mechanisms the scenario relies on: each is read back from the servers before the fault (a control). */
   readonly mechanisms: readonly Mechanism[];
+  /** Mechanisms shown at work before the workload (their controls join the gate's). */
+  readonly demonstrations?: readonly Demonstration[];
   /** At least two regressions of the stack this scenario must turn red. */
   readonly mutants: readonly Mutant[];
   /** Ops the steady-state hypothesis after recovery leaves out: what the scenario documents as changed for good. */

@@ -157,6 +157,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       return { history, result: finish({ status: "failed", valid: false, topologyStartMs, checks, error: `not steady before the fault: ${reason}`, notSteady: true }) };
     };
     if (!first.ok) return await notSteadyRun([result("topology steady before the workload", false, first.problems.join("; "))]);
+    // Mechanisms shown at work (a commit that waits for the standby), then the stack steady again before the workload.
+    const demonstrated: CheckResult[] = [];
+    for (const demonstrate of scenario.demonstrations ?? []) demonstrated.push(await demonstrate(topology, intended, hold));
+    if (demonstrated.length > 0) {
+      const again = await topology.verify({ withinMs: phases.recoveryBoundMs });
+      if (!again.ok) return await notSteadyRun([...demonstrated, result("topology steady again after the demonstrations", false, again.problems.join("; "))]);
+    }
 
     const ctx: RunContext = {
       // Every fault method goes through the nemesis: the history and the journal show each step.
@@ -187,7 +194,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
     // The hypothesis gate: on a stack that is not steady, a fault proves nothing; it is not injected.
     const gateAt = history.now();
-    const gate = [steadyHypothesis(completions(history.ops), { from: steady, to: gateAt }, "before the fault"), ...mechanismControls(mechanisms, intended, scenario.mechanisms)];
+    const gate = [steadyHypothesis(completions(history.ops), { from: steady, to: gateAt }, "before the fault"), ...mechanismControls(mechanisms, intended, scenario.mechanisms), ...demonstrated];
     const notSteady = gate.filter((c) => c.valid === false);
     // Under a mutant the method runs anyway, so the report shows every check the regression turns red, not only
     // the gate's; the gate's controls are among the checks, so the run still ends red.
