@@ -11,6 +11,7 @@ import {
   itemWrite,
   keysWrittenIn,
   lostWrites,
+  MARIADB_DEFAULTS,
   mysqlRowsByKey,
   OBSERVE_MS,
   recoveredInTime,
@@ -188,7 +189,7 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
         protectedConfig
           ? divergence({ what: "items", a: { name: "mysql-1", rows: rows.one }, b: { name: "mysql-2", rows: rows.two }, expect: "none" })
           : withReplication(
-              divergence({ what: "items", a: { name: "mysql-1", rows: rows.one }, b: { name: "mysql-2", rows: rows.two }, expect: "some", mayDiverge: { keys: keysWrittenIn(e.ops, WRITERS, { from: e.at.fault, to: broken > 0 ? e.at.end : e.at.heal }), what: `keys written while the pair was cut${broken > 0 ? " (or after it, replication having stopped)" : ""}` } }),
+              divergence({ what: "items", a: { name: "mysql-1", rows: rows.one }, b: { name: "mysql-2", rows: rows.two }, expect: "some", mayDiverge: { keys: keysWrittenIn(e.ops, WRITERS, { from: e.at.fault, to: broken > 0 ? e.at.end : e.at.heal + MARIADB_DEFAULTS.slaveNetTimeoutMs }), what: broken > 0 ? "keys written from the cut on (replication stopped)" : `keys written from the cut to the heal + slave_net_timeout ${String(MARIADB_DEFAULTS.slaveNetTimeoutMs)} ms (the IO threads resume only then)` } }),
               replicationLine,
               broken,
             ),

@@ -15,6 +15,7 @@ import {
   OBSERVE_MS,
   partition,
   PORTS,
+  readback,
   SENTINEL_PERIODS,
   REDIS_REPLICATION_PERIODS,
   recoveredInTime,
@@ -178,7 +179,7 @@ export function redisSplitBrain(bounded: boolean): Scenario {
       const r = e.spec.redis;
       const asSpec = (v: { toWrite: number; maxLagS: number } | undefined) => v?.toWrite === r.minReplicasToWrite && (r.minReplicasToWrite === 0 || v.maxLagS === r.minReplicasMaxLagS);
       return [
-        control(
+        readback(
           "mechanism: min-replicas-to-write as configured on every Redis node",
           REDIS_NODES.every((n) => asSpec(m[n])),
           `${REDIS_NODES.map((n) => `${n} runs min-replicas-to-write ${String(m[n]?.toWrite)}, min-replicas-max-lag ${String(m[n]?.maxLagS)}`).join("; ")}; spec ${String(r.minReplicasToWrite)}, ${String(r.minReplicasMaxLagS)}`,

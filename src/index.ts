@@ -47,7 +47,7 @@ export { HAPROXY_PORTS, type HaproxyFrontend, type ServerChange, type ServerStat
 export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, withRedis } from "./cluster/redis-sentinel.js";
 export { PORTS } from "./cluster/containers.js";
 export { PG_CREDENTIALS, PG_RESTART_DELAY_MS, PG_WAL_SEGMENT_MB, PG_WAL_VOLUME, pgConnection, pgClient, withPg } from "./cluster/postgres-pair.js";
-export { MYSQL_CREDENTIALS, withMysql } from "./cluster/mysql-pair.js";
+export { MYSQL_CREDENTIALS, MARIADB_DEFAULTS, withMysql } from "./cluster/mysql-pair.js";
 export type { Mechanisms } from "./cluster/mechanisms.js";
 
 // Faults: as data (a typed union with its constructors), interpreted against a started topology; the handle
@@ -112,7 +112,7 @@ export {
 } from "./workload/probes.js";
 
 // Checks: pure functions of the history, each with a reason; controls; bounds from the configured timings.
-export { result, control, asControl, within, round, type CheckResult, type CheckKind, type Validity, type Figure, type Span } from "./assertions/check.js";
+export { result, control, readback, asControl, within, round, type CheckResult, type CheckKind, type Validity, type Figure, type Span } from "./assertions/check.js";
 export { bound, asBound, type Bound, type Term } from "./assertions/bound.js";
 export { compose } from "./assertions/compose.js";
 export { failover, noFailures, measureFailover, unavailability, type FailoverOptions, type FailoverMeasure, type Window } from "./assertions/availability.js";

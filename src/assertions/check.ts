@@ -19,6 +19,11 @@ export interface CheckResult {
   readonly detail: string;
   /** Numbers worth reporting (with units in their names: failoverMs, resolutionMs). */
   readonly figures?: Readonly<Record<string, Figure>>;
+  /**
+   * A control that reads a setting back from a server: it proves the config, not that its effect is there. A
+   * mutant red only by such controls was not seen by the scenario's behaviour (reported apart).
+   */
+  readonly readsBack?: true;
 }
 
 export function result(name: string, valid: Validity, detail: string, figures?: Record<string, Figure>): CheckResult {
@@ -28,6 +33,11 @@ export function result(name: string, valid: Validity, detail: string, figures?: 
 /** A positive control: the fault was felt, or the mechanism the scenario is about was in force. */
 export function control(name: string, valid: Validity, detail: string, figures?: Record<string, Figure>): CheckResult {
   return { name, kind: "control", valid, detail, ...(figures ? { figures } : {}) };
+}
+
+/** A positive control that reads a setting back from a server (the config, not its effect). */
+export function readback(name: string, valid: Validity, detail: string, figures?: Record<string, Figure>): CheckResult {
+  return { ...control(name, valid, detail, figures), readsBack: true };
 }
 
 /** The same result, marked as a positive control. */

@@ -9,6 +9,13 @@ import { runLabels } from "./labels.js";
 export const MYSQL_CREDENTIALS = { user: "root", password: "brownout" } as const;
 const REPL = { user: "replicator", password: "replicator" } as const;
 export const MYSQL_ROLES = ["mysql-1", "mysql-2"] as const;
+
+/**
+ * MariaDB's replication timeouts the pair leaves at their defaults: a replica's IO thread takes its connection for
+ * dead only after slave_net_timeout without data (heartbeats every half of it), so after a partition that dropped
+ * packets (no reset) both threads still say Yes while nothing flows, for up to this long after the heal.
+ */
+export const MARIADB_DEFAULTS = { slaveNetTimeoutMs: 60_000 } as const;
 export type MysqlRole = (typeof MYSQL_ROLES)[number];
 
 export type MysqlPair = Readonly<Record<MysqlRole, StartedTestContainer>>;

@@ -55,7 +55,7 @@ export async function publish(options: {
   out(`\nprofile: ${profile}\n${summaryTable(results)}\n\n`);
   const c = countStatuses(results);
   if (score) {
-    out(`mutants: ${String(score.killed)} of ${String(score.total)} killed (kill rate ${String(Math.round(score.killRate * 100))}%)\n`);
+    out(`mutants: ${String(score.killedByBehaviour)} of ${String(score.total)} killed by a behavioural check (kill rate ${String(Math.round(score.killRate * 100))}%); ${String(score.killed - score.killedByBehaviour)} more red only by a control reading the changed setting back\n`);
     for (const s of score.survived) out(`  SURVIVED: ${s}\n`);
   }
   out(`${String(c.passed)} passed, ${String(c.failed)} failed, ${String(c.broken)} broken · ${paths.summary}`);

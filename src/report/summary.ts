@@ -13,9 +13,14 @@ export interface Summary {
 
 export interface MutationScore {
   readonly total: number;
+  /** Red for any reason, a control reading the changed setting back included. */
   readonly killed: number;
-  /** killed / total, 0 to 1. */
+  /** Red by a behavioural check: what the kill rate counts. */
+  readonly killedByBehaviour: number;
+  /** killedByBehaviour / total, 0 to 1: a mutant only a read-back control caught proves the control, not the scenario. */
   readonly killRate: number;
+  /** `<scenario> × <mutant>` red only by controls that read the changed setting back. */
+  readonly readbackOnly: readonly string[];
   /** `<scenario> × <mutant>`, with the checks that stayed green... (all of them, for a survivor). */
   readonly survived: readonly string[];
 }
@@ -24,10 +29,13 @@ export function mutationScore(results: readonly ScenarioResult[]): MutationScore
   const rows = results.filter((r) => r.mutant);
   if (rows.length === 0) return null;
   const killed = rows.filter((r) => r.mutant?.killed).length;
+  const behaviour = rows.filter((r) => r.mutant?.killedByBehaviour).length;
   return {
     total: rows.length,
     killed,
-    killRate: Math.round((killed / rows.length) * 1000) / 1000,
+    killedByBehaviour: behaviour,
+    killRate: Math.round((behaviour / rows.length) * 1000) / 1000,
+    readbackOnly: rows.filter((r) => r.mutant?.killed && !r.mutant.killedByBehaviour).map((r) => `${r.name} × ${r.mutant?.name ?? "?"}`),
     survived: rows.filter((r) => !r.mutant?.killed).map((r) => `${r.name} × ${r.mutant?.name ?? "?"} (${r.status}${r.error ? `: ${r.error}` : ""})`),
   };
 }
@@ -38,6 +46,13 @@ const cell = (v: number | null | undefined, unit = " ms") => (v === undefined ? 
 export const findingsCell = (f: ScenarioResult["findings"]): string =>
   f ? Object.entries(f).map(([k, v]) => `${k}=${String(v)}`).join(" ") : "-";
 
+/** Who killed a mutant: its behavioural checks first; "read-back only" when only a control reading the setting did. */
+function killedBy(m: NonNullable<ScenarioResult["mutant"]>): string {
+  if (!m.killed) return "SURVIVED";
+  const names = m.killedByBehaviour ? m.byBehaviour : m.by;
+  return `${m.killedByBehaviour ? "" : "read-back only: "}${names.slice(0, 2).join("; ")}${names.length > 2 ? ` (+${String(names.length - 2)})` : ""}`;
+}
+
 /** The closing table: scenario, status, failover, recovery, stale reads, sessions kept/lost, writes lost, findings. */
 export function summaryTable(results: readonly ScenarioResult[]): string {
   const mutants = results.some((r) => r.mutant);
@@ -45,7 +60,7 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
   const head = ["scenario", ...(mutants ? ["mutant", "killed by"] : []), "status", "failover (bound)", "recovery", "stale reads", "sessions kept/lost", "writes lost", ...(findingsShown ? ["findings"] : [])];
   const rows = results.map((r) => [
     r.repeat > 0 ? `${r.name} #${String(r.repeat + 1)}` : r.name,
-    ...(mutants ? [r.mutant?.name ?? "-", r.mutant ? (r.mutant.killed ? r.mutant.by.slice(0, 2).join("; ") + (r.mutant.by.length > 2 ? ` (+${String(r.mutant.by.length - 2)})` : "") : "SURVIVED") : "-"] : []),
+    ...(mutants ? [r.mutant?.name ?? "-", r.mutant ? killedBy(r.mutant) : "-"] : []),
     r.status,
     r.failoverMs === undefined ? "-" : `${cell(r.failoverMs)}${r.resolutionMs ? ` ±${String(r.resolutionMs)}` : ""}${r.boundMs !== undefined ? ` (${String(r.boundMs)})` : ""}`,
     cell(r.recoveryMs),

@@ -34,6 +34,15 @@ describe("mechanism controls", () => {
   it("hold when the running servers have what the spec says", () => {
     const results = mechanismControls(good, spec, ALL);
     expect(results.map((r) => [r.name, r.valid, r.kind])).toEqual(ALL.map((_, i) => [results[i]?.name, true, "control"]));
+    // Each reads a setting back: it proves the config, and a mutant it alone kills is reported apart.
+    expect(results.every((r) => r.readsBack === true)).toBe(true);
+  });
+
+  it("match settings as words, not substrings: fastinter is not inter", () => {
+    const onlyFast: Mechanisms = { ...good, haproxy: { servers: good.haproxy && "servers" in good.haproxy ? good.haproxy.servers : [], config: "fastinter 500ms downinter 100ms fall 2 rise 2\n  timeout check 400ms\n" } };
+    const [r] = mechanismControls(onlyFast, spec, ["haproxy-checks"]);
+    expect(r?.valid).toBe(false);
+    expect(r?.detail).toMatch(/no 'inter 500ms'/);
   });
 
   it("fail on each kind of drift, naming the setting", () => {

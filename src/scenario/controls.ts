@@ -1,4 +1,4 @@
-import { type CheckResult, control } from "../assertions/check.js";
+import { type CheckResult, control, readback } from "../assertions/check.js";
 import { PORTS } from "../cluster/containers.js";
 import type { Mechanisms, SentinelView } from "../cluster/mechanisms.js";
 import { SITES, type TopologySpec, readPolicyOf } from "../cluster/topology.js";
@@ -24,8 +24,8 @@ function diff(pairs: readonly (readonly [string, unknown, unknown])[]): string[]
 function sentinel(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: Sentinel as configured";
   const views = m.sentinels;
-  if (!views) return control(name, "unknown", "no Sentinels in this topology");
-  if (isError(views)) return control(name, false, `could not read SENTINEL MASTER: ${views.error}`);
+  if (!views) return readback(name, "unknown", "no Sentinels in this topology");
+  if (isError(views)) return readback(name, false, `could not read SENTINEL MASTER: ${views.error}`);
   const list: readonly SentinelView[] = views;
   const t = spec.timings.sentinel;
   const off = list.flatMap((v) =>
@@ -39,7 +39,7 @@ function sentinel(m: Mechanisms, spec: TopologySpec): CheckResult {
   );
   const masters = [...new Set(list.map((v) => v.master))];
   if (masters.length !== 1) off.push(`Sentinels disagree on the master: ${masters.join(", ")}`);
-  return control(
+  return readback(
     name,
     list.length > 0 && off.length === 0,
     off.length
@@ -51,16 +51,17 @@ function sentinel(m: Mechanisms, spec: TopologySpec): CheckResult {
 function haproxyChecks(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: HAProxy health checks as configured";
   const v = m.haproxy;
-  if (!v) return control(name, "unknown", "no HAProxy in this topology");
-  if (isError(v)) return control(name, false, `could not read HAProxy: ${v.error}`);
+  if (!v) return readback(name, "unknown", "no HAProxy in this topology");
+  if (isError(v)) return readback(name, false, `could not read HAProxy: ${v.error}`);
   const h = spec.timings.haproxy;
   const off = v.servers.flatMap((s) =>
     s.checkStatus === "" ? [`${s.backend}/${s.server} has no health check`] : diff([[`${s.backend}/${s.server} rise`, s.rise, h.rise], [`${s.backend}/${s.server} fall`, s.fall, h.fall]]),
   );
+  // Settings as whole words, never substrings: `inter 500ms` is not satisfied by `fastinter 500ms`.
   for (const line of [`inter ${String(h.interMs)}ms`, `downinter ${String(h.downInterMs)}ms`, `timeout check ${String(h.checkTimeoutMs)}ms`]) {
-    if (!v.config.includes(line)) off.push(`the running config has no '${line}'`);
+    if (!new RegExp(`(^|\\s)${line}(\\s|$)`, "m").test(v.config)) off.push(`the running config has no '${line}'`);
   }
-  return control(
+  return readback(
     name,
     v.servers.length > 0 && off.length === 0,
     off.length ? off.join("; ") : `${String(v.servers.length)} servers checked (${v.servers.map((s) => `${s.server} ${s.checkStatus}`).join(", ")}): inter ${String(h.interMs)} ms, fall ${String(h.fall)}, rise ${String(h.rise)}, timeout ${String(h.checkTimeoutMs)} ms`,
@@ -70,8 +71,8 @@ function haproxyChecks(m: Mechanisms, spec: TopologySpec): CheckResult {
 function pgStreaming(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: Postgres streaming replication as configured";
   const v = m.postgres;
-  if (!v) return control(name, "unknown", "no Postgres pair in this topology");
-  if (isError(v)) return control(name, false, `could not read Postgres: ${v.error}`);
+  if (!v) return readback(name, "unknown", "no Postgres pair in this topology");
+  if (isError(v)) return readback(name, false, `could not read Postgres: ${v.error}`);
   const sync = spec.postgres.synchronous;
   const off = diff([
     ["replication state", v.replication?.state ?? "absent", "streaming"],
@@ -79,7 +80,7 @@ function pgStreaming(m: Mechanisms, spec: TopologySpec): CheckResult {
     ["wal_receiver_timeout (ms)", v.walReceiverTimeoutMs, spec.timings.postgres.walReceiverTimeoutMs],
     ["recovery_min_apply_delay (ms)", v.recoveryMinApplyDelayMs, Number(spec.postgres.replicaSettings.recovery_min_apply_delay ?? 0)],
   ]);
-  return control(
+  return readback(
     name,
     off.length === 0,
     off.length ? off.join("; ") : `pg-replica streaming (${sync ? "sync" : "async"}${sync ? `, synchronous_standby_names ${v.synchronousStandbyNames}` : ""}), wal_receiver_timeout ${String(v.walReceiverTimeoutMs)} ms, no apply delay`,
@@ -89,8 +90,8 @@ function pgStreaming(m: Mechanisms, spec: TopologySpec): CheckResult {
 function caddyFailover(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: Caddy failover as configured";
   const v = m.caddy;
-  if (!v) return control(name, "unknown", "no Caddy in this topology");
-  if (isError(v)) return control(name, false, `could not read Caddy's config: ${v.error}`);
+  if (!v) return readback(name, "unknown", "no Caddy in this topology");
+  if (isError(v)) return readback(name, false, `could not read Caddy's config: ${v.error}`);
   const c = spec.timings.caddy;
   // A directive the config leaves out runs Caddy's default: no retry, a 3 s dial timeout.
   const off = diff([
@@ -104,7 +105,7 @@ function caddyFailover(m: Mechanisms, spec: TopologySpec): CheckResult {
     ["lb_try_duration (ms)", v.tryDurationMs ?? 0, c.tryDurationMs],
     ["dial_timeout (ms)", v.dialTimeoutMs ?? CADDY_DEFAULT_DIAL_TIMEOUT_MS, c.dialTimeoutMs],
   ]);
-  return control(
+  return readback(
     name,
     off.length === 0,
     off.length ? off.join("; ") : `lb_policy first over ${v.upstreams.join(", ")}; active /health every ${String(c.healthIntervalMs)} ms (timeout ${String(c.healthTimeoutMs)} ms); passive fail_duration ${String(c.failDurationMs)} ms, max_fails ${String(v.maxFails)}; lb_try_duration ${String(c.tryDurationMs)} ms; dial_timeout ${String(c.dialTimeoutMs)} ms`,
@@ -114,8 +115,8 @@ function caddyFailover(m: Mechanisms, spec: TopologySpec): CheckResult {
 function appSettings(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: app sites run the configured timeouts and policies";
   const v = m.apps;
-  if (!v) return control(name, "unknown", "no app sites in this topology");
-  if (isError(v)) return control(name, false, `could not read the sites' environment: ${v.error}`);
+  if (!v) return readback(name, "unknown", "no app sites in this topology");
+  if (isError(v)) return readback(name, false, `could not read the sites' environment: ${v.error}`);
   const off = SITES.flatMap((site) =>
     diff([
       [`${site} APP_DEP_TIMEOUT_MS`, v[site].APP_DEP_TIMEOUT_MS, String(spec.timings.app.depTimeoutMs)],
@@ -128,7 +129,7 @@ function appSettings(m: Mechanisms, spec: TopologySpec): CheckResult {
   const health = spec.timings.app.healthTimeoutMs;
   const checks = Math.min(spec.timings.caddy.healthTimeoutMs, spec.timings.haproxy.checkTimeoutMs);
   if (health >= checks) off.push(`health timeout ${String(health)} ms is not below the proxies' check timeouts (Caddy ${String(spec.timings.caddy.healthTimeoutMs)} ms, HAProxy ${String(spec.timings.haproxy.checkTimeoutMs)} ms)`);
-  return control(
+  return readback(
     name,
     off.length === 0,
     off.length ? off.join("; ") : `both sites: dependency timeout ${String(spec.timings.app.depTimeoutMs)} ms, health probes ${String(health)} ms (under the proxies' ${String(checks)} ms), cache TTL ${String(spec.app.cacheTtlS)} s, read policy gra ${readPolicyOf(spec.app, "gra")} / sbg ${readPolicyOf(spec.app, "sbg")}`,
@@ -139,9 +140,9 @@ function appSettings(m: Mechanisms, spec: TopologySpec): CheckResult {
 function dualWrite(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: the app writes seed 001's tables to both databases";
   const v = m.apps;
-  if (!v) return control(name, "unknown", "no app sites in this topology");
-  if (isError(v)) return control(name, false, `could not read the sites' environment: ${v.error}`);
-  if (!spec.postgres.db2) return control(name, false, "the spec has no second database (postgres.db2)");
+  if (!v) return readback(name, "unknown", "no app sites in this topology");
+  if (isError(v)) return readback(name, false, `could not read the sites' environment: ${v.error}`);
+  if (!spec.postgres.db2) return readback(name, false, "the spec has no second database (postgres.db2)");
   const on = spec.app.dualWrite !== "off";
   const off = SITES.flatMap((site) =>
     diff([
@@ -149,28 +150,28 @@ function dualWrite(m: Mechanisms, spec: TopologySpec): CheckResult {
       [`${site} APP_PG_DB2_ACK`, v[site].APP_PG_DB2_ACK, on ? spec.app.dualWrite : undefined],
     ]),
   );
-  return control(name, off.length === 0, off.length ? off.join("; ") : on ? `both sites write to pg-primary (through pg-write) and to pg-db2, acknowledging when ${spec.app.dualWrite === "any" ? "one database" : "both databases"} took a write` : "both sites write to pg-primary only, as the spec says");
+  return readback(name, off.length === 0, off.length ? off.join("; ") : on ? `both sites write to pg-primary (through pg-write) and to pg-db2, acknowledging when ${spec.app.dualWrite === "any" ? "one database" : "both databases"} took a write` : "both sites write to pg-primary only, as the spec says");
 }
 
 function mysqlReplication(m: Mechanisms): CheckResult {
   const name = "mechanism: MariaDB replication both ways";
   const v = m.mysql;
-  if (!v) return control(name, "unknown", "no MariaDB pair in this topology");
+  if (!v) return readback(name, "unknown", "no MariaDB pair in this topology");
   const off = Object.entries(v).flatMap(([role, n]) =>
     "unreachable" in n ? [`${role} unreachable: ${n.unreachable}`] : n.io === "Yes" && n.sql === "Yes" ? [] : [`${role} IO ${n.io}, SQL ${n.sql}${n.lastError ? ` (${n.lastError})` : ""}`],
   );
-  return control(name, off.length === 0, off.length ? off.join("; ") : "mysql-1 and mysql-2 each replicate the other (IO and SQL threads running)");
+  return readback(name, off.length === 0, off.length ? off.join("; ") : "mysql-1 and mysql-2 each replicate the other (IO and SQL threads running)");
 }
 
 /** Cache-aside bounds staleness by expiry: every cached entry must expire within the configured TTL. */
 function cacheTtl(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: cache entries expire within the TTL";
   const v = m.cache;
-  if (!v) return control(name, "unknown", "no Redis in this topology");
-  if (isError(v)) return control(name, false, `could not read the cache: ${v.error}`);
-  if (v.entries === 0) return control(name, "unknown", `no cache entry on ${v.master} during the steady window`);
+  if (!v) return readback(name, "unknown", "no Redis in this topology");
+  if (isError(v)) return readback(name, false, `could not read the cache: ${v.error}`);
+  if (v.entries === 0) return readback(name, "unknown", `no cache entry on ${v.master} during the steady window`);
   const ttl = spec.app.cacheTtlS;
-  return control(
+  return readback(
     name,
     v.withoutTtl === 0 && (v.maxTtlS ?? 0) <= ttl,
     `${String(v.entries)} entries on ${v.master}: ${String(v.withoutTtl)} without expiry, longest TTL left ${String(v.maxTtlS)} s (configured ${String(ttl)} s)`,

@@ -42,7 +42,15 @@ export interface ScenarioResult {
    * Under a mutant: which regression ran, and whether the scenario went red for it (failed, the gate's verdict
    * before the fault included), with the checks that were red. A broken run kills nothing.
    */
-  readonly mutant?: { readonly name: string; readonly regression: string; readonly killed: boolean; readonly by: readonly string[] };
+  readonly mutant?: {
+    readonly name: string;
+    readonly regression: string;
+    readonly killed: boolean;
+    readonly by: readonly string[];
+    /** Killed by a behavioural check (not only by a control that read the changed setting back), and by which. */
+    readonly killedByBehaviour: boolean;
+    readonly byBehaviour: readonly string[];
+  };
   /** Where its history, timeline and logs were written. */
   readonly artefacts: string;
   /** Logs of the containers the fault touched, for the report. */

@@ -122,11 +122,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     // Red for the mutant's sake: a failed verdict (the gate's not-steady verdict included). A run that broke (the
     // engine, a step that threw) says nothing about the mutant.
     const killed = partial.status === "failed";
-    const by = partial.checks.filter((c) => c.valid === false).map((c) => c.name);
+    const red = partial.checks.filter((c) => c.valid === false);
+    const by = red.map((c) => c.name);
+    // What the scenario's behaviour saw, apart from controls that only read the changed setting back.
+    const byBehaviour = red.filter((c) => c.readsBack !== true).map((c) => c.name);
     return {
       ...base,
       ...partial,
-      ...(mutant ? { mutant: { name: mutant.name, regression: mutant.regression, killed, by } } : {}),
+      ...(mutant ? { mutant: { name: mutant.name, regression: mutant.regression, killed, by, killedByBehaviour: killed && byBehaviour.length > 0, byBehaviour } } : {}),
       durationMs: Math.round(performance.now() - t0),
       harnessCpuMs: Math.round((cpu.user + cpu.system) / 1000),
       probeLatenessP99Ms: lateness && lateness.count > 0 ? Math.round(lateness.p99 * 10) / 10 : null,

@@ -87,12 +87,15 @@ describe("summary", () => {
     const checks = [{ name: "failover item-write", valid: false as const, detail: "", figures: { failoverMs: 2600, resolutionMs: 50, boundMs: 2350 } }];
     const base = { repeat: 0, valid: false as const, durationMs: 1, topologyStartMs: 1, harnessCpuMs: 1, probeLatenessP99Ms: 1, checks, artefacts: "", ...headline(checks) };
     const rows = [
-      { ...base, name: "x", status: "failed" as const, mutant: { name: "m1", regression: "", killed: true, by: ["failover item-write"] } },
-      { ...base, name: "x", status: "passed" as const, mutant: { name: "m2", regression: "", killed: false, by: [] } },
+      { ...base, name: "x", status: "failed" as const, mutant: { name: "m1", regression: "", killed: true, by: ["failover item-write"], killedByBehaviour: true, byBehaviour: ["failover item-write"] } },
+      { ...base, name: "x", status: "passed" as const, mutant: { name: "m2", regression: "", killed: false, by: [], killedByBehaviour: false, byBehaviour: [] } },
+      { ...base, name: "x", status: "failed" as const, mutant: { name: "m3", regression: "", killed: true, by: ["mechanism: Sentinel as configured"], killedByBehaviour: false, byBehaviour: [] } },
     ];
     expect(summaryTable(rows)).toMatch(/x\s+m1\s+failover item-write\s+failed\s+2600 ms ±50 \(2350\)/);
     expect(summaryTable(rows)).toMatch(/x\s+m2\s+SURVIVED\s+passed/);
-    expect(mutationScore(rows)).toEqual({ total: 2, killed: 1, killRate: 0.5, survived: ["x × m2 (passed)"] });
+    expect(summaryTable(rows)).toMatch(/x\s+m3\s+read-back only: mechanism: Sentinel as configured\s+failed/);
+    // The kill rate counts behavioural kills only: a mutant only a read-back control caught is reported apart.
+    expect(mutationScore(rows)).toEqual({ total: 3, killed: 2, killedByBehaviour: 1, killRate: 0.333, readbackOnly: ["x × m3"], survived: ["x × m2 (passed)"] });
     expect(mutationScore([{ ...base, name: "y", status: "passed" }])).toBeNull();
   });
 });
