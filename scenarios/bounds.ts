@@ -55,6 +55,16 @@ export function haproxyDetection(spec: TopologySpec): Bound {
   return bound(["inter", h.interMs, "fall", h.fall], ["check timeout", h.checkTimeoutMs], ...measurement(spec));
 }
 
+/** The shortest a detector's own timers let a live node be marked down and back (one flap). */
+export const FLAP_CYCLES = {
+  /** HAProxy: `fall` checks `inter` apart to mark it DOWN, then `downinter` and `rise - 1` checks `fastinter` (= inter) apart to mark it UP. */
+  haproxy: (spec: TopologySpec): Bound => bound(["inter", spec.timings.haproxy.interMs, "fall", spec.timings.haproxy.fall], ["downinter", spec.timings.haproxy.downInterMs], ["fastinter", spec.timings.haproxy.interMs, "rise - 1", spec.timings.haproxy.rise - 1]),
+  /** Caddy: one failed active check takes a site out, the next passing one (an interval later) brings it back. */
+  caddy: (spec: TopologySpec): Bound => bound(["health_interval", spec.timings.caddy.healthIntervalMs]),
+  /** Sentinel: a master is failed over only after down-after without a valid reply. */
+  sentinel: (spec: TopologySpec): Bound => bound(["down-after", spec.timings.sentinel.downAfterMs]),
+} as const;
+
 /**
  * HAProxy sees a DOWN server come up: its next check comes within `downinter`; once one passes the server is in
  * transition and checked every `fastinter` (the template sets it to `inter`) until `rise` passed, each check

@@ -1,4 +1,4 @@
-import { type CheckResult, type Completed, control, type Evidence, faultInForceAt, type Probe, result, round, type RunContext } from "../src/index.js";
+import { type Bound, type CheckResult, type Completed, control, type Evidence, faultInForceAt, type Probe, result, round, type RunContext } from "../src/index.js";
 
 /** The share of packets dropped: the figure a flaky NIC or a congested uplink shows, and the issue's example. */
 export const LOSS_PERCENT = 30;
@@ -88,8 +88,26 @@ export async function noteLossMechanism(ctx: RunContext, observed: Record<string
   observed.lossMechanism = await ctx.topology.lossMechanism();
 }
 
-/** False failovers as a finding: counted, with the roles seen, never hidden. */
-export function falseFailovers(ops: readonly Completed[], f: string, what: string, figure = "falseFailovers", role?: (o: Completed) => string): CheckResult {
+/**
+ * The most changes of who is in charge a detector's own timers allow over a window: one cycle (marked down, then
+ * back) takes at least `cycleMs`, and each cycle changes the role `perCycle` times. A loose bound, but derived: a
+ * regression that makes the detector more trigger-happy than its configured timings (fall 1, a shorter interval)
+ * can pass it, a configured one cannot.
+ */
+export interface FlapLimit {
+  readonly cycle: Bound;
+  readonly perCycle: number;
+  readonly windowMs: number;
+}
+
+/** False failovers as a finding: counted, with the roles seen, never hidden, and no more than the timers allow. */
+export function falseFailovers(ops: readonly Completed[], f: string, what: string, limit: FlapLimit, figure = "falseFailovers", role?: (o: Completed) => string): CheckResult {
   const { changes, seen } = roleChanges(ops, f, role);
-  return result(`${what}: false failovers counted`, ops.some((o) => o.f === f && o.type === "ok") ? true : "unknown", `${String(changes)} change(s) of ${what} while the node in charge stayed up (seen: ${seen.join(" → ") || "nothing"})`, { [figure]: changes });
+  const most = limit.perCycle * Math.ceil(limit.windowMs / limit.cycle.ms);
+  return result(
+    `${what}: false failovers counted, no more than its timers allow`,
+    ops.some((o) => o.f === f && o.type === "ok") ? changes <= most : "unknown",
+    `${String(changes)} change(s) of ${what} while the node in charge stayed up (seen: ${seen.join(" → ") || "nothing"}); at most ${String(most)} in ${String(round(limit.windowMs))} ms (${String(limit.perCycle)} per cycle of ${limit.cycle.derivation})`,
+    { [figure]: changes, [`${figure}Max`]: most },
+  );
 }

@@ -1,5 +1,5 @@
 import { defineScenario, faultInForceAt, faultTimeline, holdFault, loss, lostWrites, OBSERVE_MS, recoveredInTime, result, sessions } from "../src/index.js";
-import { failFastBound, sentinelFailoverBound } from "./bounds.js";
+import { failFastBound, FLAP_CYCLES, sentinelFailoverBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 import { sentinelSessionWorkload } from "./redis-master.js";
 import { falseFailovers, LOSS_PERCENT, lossFelt, noteLossMechanism, userImpact } from "./packet-loss.js";
@@ -45,9 +45,9 @@ export default defineScenario({
       result("no request to the app waits past its timeout", direct.ops > 0 && direct.maxLatencyMs <= limit.ms, `slowest of ${String(direct.ops)} writes to gra under loss: ${String(direct.maxLatencyMs)} ms (limit ${limit.derivation})`, { maxLatencyMs: direct.maxLatencyMs, limitMs: limit.ms }),
       lostWrites(e.ops, { f: "session-note-write", present: e.finalRead["session-note-write"] ?? null }),
       sessions(e.ops, { from: e.at.fault, settledAt: e.at.steadyAt ?? e.at.end }),
-      falseFailovers(e.ops, "sentinel-master", "the Sentinels' master"),
-      // Lost health checks take a live site out of Caddy: users moved to sbg and back are a flap too.
-      falseFailovers(e.ops, "session-read", "the site Caddy sends users to", "siteFlaps", (o) => o.value?.site ?? ""),
+      falseFailovers(e.ops, "sentinel-master", "the Sentinels' master", { cycle: FLAP_CYCLES.sentinel(e.spec), perCycle: 1, windowMs: e.at.end - e.at.steady }),
+      // Lost health checks take a live site out of Caddy: users moved to sbg and back are a flap too (two changes).
+      falseFailovers(e.ops, "session-read", "the site Caddy sends users to", { cycle: FLAP_CYCLES.caddy(e.spec), perCycle: 2, windowMs: e.at.end - e.at.steady }, "siteFlaps", (o) => o.value?.site ?? ""),
       recoveredInTime(e),
     ];
   },
