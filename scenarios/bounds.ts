@@ -113,7 +113,7 @@ export function invalidationWorked(e: Pick<Evidence, "ops" | "spec">): CheckResu
     const version = next.value?.version ?? 0;
     if (next.value?.source !== "cache" || version >= (w.value?.version ?? 0)) gone += 1;
     // A hit on the old version: only cache-aside's race (a miss filling it after the delete) explains it.
-    else if (explainStaleCacheRead(e.ops, { key: w.value?.key ?? "", at: next.start, readVersion: version, latestVersion: w.value?.version ?? 0, stalenessMs: next.start - w.end }, opts).kind === "race") raced += 1;
+    else if (explainStaleCacheRead(e.ops, { id: next.id, key: w.value?.key ?? "", at: next.start, readVersion: version, latestVersion: w.value?.version ?? 0, stalenessMs: next.start - w.end }, opts).kind === "race") raced += 1;
     else stayed += 1;
   }
   return control(

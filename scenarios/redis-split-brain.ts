@@ -62,6 +62,9 @@ function lostOnMinority(e: Evidence): { lost: Completed[]; firstMs: number | nul
   return { lost, firstMs: ends.length ? round(Math.min(...ends)) : null, lastMs: ends.length ? round(Math.max(...ends)) : null };
 }
 
+/** A check with the writes it found lost marked, for the timeline. */
+const convict = (lost: readonly Completed[], c: CheckResult): CheckResult => (lost.length ? { ...c, convicted: { lost: lost.map((o) => o.id) } } : c);
+
 /** The split really happened: while it held, redis-1 still called itself master and the Sentinels named redis-2. */
 function splitControl(e: Evidence): CheckResult {
   const s = e.observed.split as { redis1Role: string; sentinelMasters: string[] } | undefined;
@@ -103,14 +106,14 @@ function lossObserved(e: Evidence): CheckResult {
   const acknowledged = e.ops.filter((o) => o.f === GRA && o.type === "ok").length;
   const figures = { lostWrites: lost.length, acknowledged, lostFromMs: firstMs, lostToMs: lastMs, healAtMs: round(e.at.heal - e.at.fault) };
   if (!e.finalRead[GRA]) return result("acknowledged writes on the isolated master lost, counted, from the cut on", "unknown", "the final read of gra's session failed", figures);
-  return result(
+  return convict(lost, result(
     "acknowledged writes on the isolated master lost, counted, from the cut on",
     lost.length > 0 && early.length === 0 && late.length === 0,
     lost.length === 0
       ? `no gra write was lost: ${String(acknowledged)} acknowledged, all on redis-2 after the heal (the split-brain loss was not observed)`
       : `${String(lost.length)} of ${String(acknowledged)} acknowledged gra writes lost, acknowledged ${String(firstMs)}–${String(lastMs)} ms after the cut (healed at ${String(figures.healAtMs)} ms; the old master is a replica again by ${converted.derivation})${early.length ? `; ${String(early.length)} lost from before the cut` : ""}${late.length ? `; ${String(late.length)} acknowledged after that` : ""}`,
     { ...figures, windowMs: converted.ms },
-  );
+  ));
 }
 
 /** With min-replicas: the isolated master stops taking writes within the lag bound, so any loss is confined to it. */
@@ -122,12 +125,12 @@ function lossBounded(e: Evidence): CheckResult[] {
   const acknowledged = e.ops.filter((o) => o.f === GRA && o.type === "ok").length;
   return [
     control("the isolated master refused writes once its replica's lag passed the bound", refused > 0, `${String(refused)} gra writes refused between ${String(round(b.ms))} ms after the cut and the heal`, { refused }),
-    result(
+    convict(lost, result(
       "lost writes confined to the min-replicas-max-lag window",
       e.finalRead[GRA] ? outside.length === 0 : "unknown",
       `${String(lost.length)} of ${String(acknowledged)} acknowledged gra writes lost${lost.length ? `, acknowledged ${String(firstMs)}–${String(lastMs)} ms after the cut` : ""}; window ${String(round(b.ms))} ms (${b.derivation})${outside.length ? `; ${String(outside.length)} outside it` : ""}`,
       { lostWrites: lost.length, acknowledged, lostFromMs: firstMs, lostToMs: lastMs, windowMs: round(b.ms) },
-    ),
+    )),
   ];
 }
 

@@ -69,10 +69,13 @@ export function cacheAsideStaleness(ops: readonly Completed[], o: CacheAsideOpti
   const figures = { count: stale.length, unexplained: unexplained.length, byRace, byFailedInvalidation: byFailure, maxStalenessMs: round(max), cachedReads: cached };
   if (cached === 0) return result(name, "unknown", "no read was served from the cache", figures);
   const first = unexplained[0]?.s;
-  return result(
-    name,
-    unexplained.length === 0,
-    `${String(stale.length)} of ${String(cached)} cached reads stale (max ${String(round(max))} ms): ${String(byFailure)} after a write that reported its invalidation failed, ${String(byRace)} filled by a miss racing a write (within the TTL ${asBound(o.ttl).derivation}), ${String(unexplained.length)} after writes that reported their entry invalidated, with no racing miss${first ? ` (first at ${String(round(first.at))} ms: ${first.key} v${String(first.readVersion)} < v${String(first.latestVersion)}, ${String(round(first.stalenessMs))} ms stale)` : ""}`,
-    figures,
-  );
+  return {
+    ...(unexplained.length ? { convicted: { stale: unexplained.map((r) => r.s.id) } } : {}),
+    ...result(
+      name,
+      unexplained.length === 0,
+      `${String(stale.length)} of ${String(cached)} cached reads stale (max ${String(round(max))} ms): ${String(byFailure)} after a write that reported its invalidation failed, ${String(byRace)} filled by a miss racing a write (within the TTL ${asBound(o.ttl).derivation}), ${String(unexplained.length)} after writes that reported their entry invalidated, with no racing miss${first ? ` (first at ${String(round(first.at))} ms: ${first.key} v${String(first.readVersion)} < v${String(first.latestVersion)}, ${String(round(first.stalenessMs))} ms stale)` : ""}`,
+      figures,
+    ),
+  };
 }

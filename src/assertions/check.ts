@@ -24,6 +24,18 @@ export interface CheckResult {
    * mutant red only by such controls was not seen by the scenario's behaviour (reported apart).
    */
   readonly readsBack?: true;
+  /** The ops the check convicted, by what it found them to be (ids in the history): marked on the timeline. */
+  readonly convicted?: Readonly<Partial<Record<Conviction, readonly number[]>>>;
+}
+
+/** What a checker may find an op to be: an acknowledged write lost, a stale read, a divergent write, a doubt. */
+export type Conviction = "lost" | "stale" | "divergent" | "unknown";
+
+/** The convictions of all checks, by op id (a later check's word does not replace an earlier one's). */
+export function convictions(checks: readonly CheckResult[]): Map<number, Conviction> {
+  const out = new Map<number, Conviction>();
+  for (const c of checks) for (const [as, ids] of Object.entries(c.convicted ?? {}) as [Conviction, readonly number[]][]) for (const id of ids) if (!out.has(id)) out.set(id, as);
+  return out;
 }
 
 export function result(name: string, valid: Validity, detail: string, figures?: Record<string, Figure>): CheckResult {

@@ -45,19 +45,23 @@ export function lostWrites(ops: readonly Completed[], o: LostWriteOptions): Chec
   const figures: Record<string, number | string | null> = { acknowledged: acked.length, lost: lost.length, unknown, ...from };
   if (acked.length === 0) return result(name, "unknown", `no acknowledged ${o.f}`, figures);
   const detail = `${String(acked.length)} acknowledged, ${String(lost.length)} lost, ${String(unknown)} unknown${lost.length ? ` (first lost: ${lost.slice(0, 3).map((w) => `${w.value?.key ?? ""} acked at ${String(round(w.end))} ms`).join(", ")})` : ""}`;
-  if (lost.length === 0 || !o.allowLost) return result(name, lost.length === 0, detail, figures);
+  const convicted = lost.length > 0 ? { convicted: { lost: lost.map((w) => w.id) } } : {};
+  if (lost.length === 0 || !o.allowLost) return { ...result(name, lost.length === 0, detail, figures), ...convicted };
   const w = o.allowLost;
   const lag = asBound(w.lagWindow);
   const outside = lost.filter((x) => x.end < w.at - lag.ms || x.end > w.at + w.lateMs);
   // How long before the kill the earliest lost write was acknowledged: the loss window actually observed.
   figures.lostWindowMs = round(Math.max(0, w.at - Math.min(...lost.map((x) => x.end))));
   figures.lagWindowMs = lag.ms;
-  return result(
-    name,
-    outside.length === 0,
-    outside.length === 0
-      ? `${detail}; allowed by design (asynchronous replication): each was acknowledged within the lag window, ${String(figures.lostWindowMs)} ms before the kill at most (window ${lag.derivation})`
-      : `${detail}; ${String(outside.length)} lost outside the lag window (${lag.derivation} before the kill, ${String(w.lateMs)} ms after), first acked at ${String(round(outside[0]?.end ?? 0))} ms`,
-    figures,
-  );
+  return {
+    ...convicted,
+    ...result(
+      name,
+      outside.length === 0,
+      outside.length === 0
+        ? `${detail}; allowed by design (asynchronous replication): each was acknowledged within the lag window, ${String(figures.lostWindowMs)} ms before the kill at most (window ${lag.derivation})`
+        : `${detail}; ${String(outside.length)} lost outside the lag window (${lag.derivation} before the kill, ${String(w.lateMs)} ms after), first acked at ${String(round(outside[0]?.end ?? 0))} ms`,
+      figures,
+    ),
+  };
 }

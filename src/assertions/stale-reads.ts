@@ -4,6 +4,8 @@ import { type CheckResult, type Span, result, round, within } from "./check.js";
 import { VersionIndex } from "./version-index.js";
 
 export interface StaleRead {
+  /** The read's op id in the history. */
+  readonly id: number;
   readonly key: string;
   readonly at: number;
   readonly readVersion: number;
@@ -41,7 +43,7 @@ export function findStaleReads(ops: readonly Completed[], span?: Span, filter: (
     const latest = before.maxVersion;
     // The first acknowledged write newer than what was read.
     const firstNewerAck = before.firstAbove(version) ?? r.start;
-    stale.push({ key, at: r.start, readVersion: version, latestVersion: latest, stalenessMs: r.start - firstNewerAck, ...(r.value?.source ? { source: r.value.source } : {}) });
+    stale.push({ id: r.id, key, at: r.start, readVersion: version, latestVersion: latest, stalenessMs: r.start - firstNewerAck, ...(r.value?.source ? { source: r.value.source } : {}) });
   }
   return stale;
 }
@@ -75,5 +77,7 @@ export function staleReads(ops: readonly Completed[], o: StaleReadOptions): Chec
   if (max > b.ms) problems.push(`max staleness ${round(max)} ms is over the bound ${b.derivation}`);
   if (late.length > 0) problems.push(`${String(late.length)} stale read(s) where none may be, first at ${round(late[0]?.at ?? 0)} ms (${late[0]?.key ?? ""} v${String(late[0]?.readVersion)} < v${String(late[0]?.latestVersion)})`);
   const detail = `${String(stale.length)} of ${String(reads)} reads stale, max ${round(max)} ms / ${String(maxVersions)} version(s) behind`;
-  return result("stale reads", problems.length === 0, problems.length ? `${problems.join("; ")}; ${detail}` : `${detail}; bound ${b.derivation}`, figures);
+  // The reads past the bound or where none may be are convicted (the others are within what the check allows).
+  const convicted = stale.filter((s) => s.stalenessMs > b.ms || late.includes(s)).map((s) => s.id);
+  return { ...result("stale reads", problems.length === 0, problems.length ? `${problems.join("; ")}; ${detail}` : `${detail}; bound ${b.derivation}`, figures), ...(convicted.length ? { convicted: { stale: convicted } } : {}) };
 }

@@ -66,7 +66,7 @@ export function summaryTable(results: readonly ScenarioResult[]): string {
     cell(r.recoveryMs),
     r.staleReads ? `${String(r.staleReads.count)} (max ${String(r.staleReads.maxStalenessMs)} ms)` : "-",
     r.sessions ? `${String(r.sessions.kept)}/${String(r.sessions.lost)}` : "-",
-    r.writes ? `${String(r.writes.lost)} of ${String(r.writes.acknowledged)}` : "-",
+    r.writes ? `${String(r.writes.lost)} of ${String(r.writes.acknowledged)}${r.writes.kinds?.length ? ` ${r.writes.kinds.join(",")}` : ""}` : "-",
     ...(findingsShown ? [findingsCell(r.findings)] : []),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));

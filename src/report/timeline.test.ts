@@ -22,3 +22,14 @@ describe("timelineSvg", () => {
     expect(svg).toMatch(/<text [^>]*>kill redis-1<\/text>/);
   });
 });
+
+describe("timelineSvg: what the checkers convicted", () => {
+  it("outlines a convicted op in its class's colour, and puts each legend swatch before its word", () => {
+    const lost = op("item-write", "ok", 100, { key: "k1" }, "writer");
+    const svg = timelineSvg([op("item-write", "ok", 0, { key: "k0" }, "writer"), lost], [], null, "t", [], new Map([[lost.id, "lost" as const]]));
+    expect(svg).toMatch(/fill="#2e7d32" stroke="#000000" stroke-width="2"><title>lost: item-write k1 \(ok\)<\/title>/);
+    expect(svg).toContain('<tspan fill="#2e7d32">■</tspan> ok');
+    expect(svg).toContain('<tspan fill="#000000">■</tspan> convicted: lost');
+    expect(svg).not.toMatch(/ok <tspan/);
+  });
+});

@@ -1,6 +1,9 @@
+import type { Conviction } from "../assertions/check.js";
 import { type Completed, NEMESIS } from "../workload/op.js";
 
 const COLORS = { ok: "#2e7d32", fail: "#c62828", info: "#ef6c00" } as const;
+/** The outline of an op a checker convicted, whatever its own outcome (a lost write was acknowledged: green). */
+const CONVICTED: Record<Conviction, string> = { lost: "#000000", stale: "#1565c0", divergent: "#6a1b9a", unknown: "#757575" };
 
 function esc(s: string): string {
   return s.replace(/[<>&"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;" })[c] ?? c);
@@ -17,6 +20,8 @@ export function timelineSvg(
   title: string,
   /** Each fault of a schedule in force, shaded on its own (a soak's nemesis schedule). */
   windows: readonly { readonly from: number; readonly to: number | null; readonly description: string }[] = [],
+  /** What the checks convicted each op of, by op id: drawn as an outline and a mark under the op. */
+  convicted: ReadonlyMap<number, Conviction> = new Map(),
 ): string {
   const processes = [...new Set(ops.map((o) => o.process))].sort();
   const end = Math.max(1, ...ops.map((o) => o.end), ...marks.map((m) => m.t));
@@ -50,8 +55,11 @@ export function timelineSvg(
       const w = Math.max(1.5, x(o.end) - x(o.start));
       // The nemesis's steps are labelled (what, on what, how long): the fault timeline as it ran, from the history.
       const label = p === NEMESIS ? `${o.f} ${o.value?.target ?? ""}` : "";
-      const rect = `<rect x="${x(o.start).toFixed(1)}" y="${String(y + 2)}" width="${w.toFixed(1)}" height="${String(row - 6)}" fill="${label ? "#5e35b1" : COLORS[o.type]}"`;
-      parts.push(label ? `${rect}><title>${esc(`${label}: ${o.value?.note ?? ""} (${String(Math.round(o.end - o.start))} ms, ${o.type})`)}</title></rect>` : `${rect}/>`);
+      const as = convicted.get(o.id);
+      const outline = as ? ` stroke="${CONVICTED[as]}" stroke-width="2"` : "";
+      const rect = `<rect x="${x(o.start).toFixed(1)}" y="${String(y + 2)}" width="${w.toFixed(1)}" height="${String(row - 6)}" fill="${label ? "#5e35b1" : COLORS[o.type]}"${outline}`;
+      parts.push(label ? `${rect}><title>${esc(`${label}: ${o.value?.note ?? ""} (${String(Math.round(o.end - o.start))} ms, ${o.type})`)}</title></rect>` : as ? `${rect}><title>${esc(`${as}: ${o.f} ${o.value?.key ?? ""} (${o.type})`)}</title></rect>` : `${rect}/>`);
+      if (as) parts.push(`<rect x="${x(o.start).toFixed(1)}" y="${String(y + row - 3)}" width="${w.toFixed(1)}" height="2" fill="${CONVICTED[as]}"/>`);
       if (label) parts.push(`<text x="${(x(o.start) + 2).toFixed(1)}" y="${String(y + row + 8)}" fill="#5e35b1" font-size="9">${esc(label)}</text>`);
     }
   });
@@ -60,7 +68,14 @@ export function timelineSvg(
     parts.push(`<text x="${x(s * 1000).toFixed(1)}" y="${String(axisY)}" text-anchor="middle" fill="#333">${String(s)} s</text>`);
   }
   parts.push(
-    `<text x="${String(left)}" y="${String(height - 4)}" fill="#333">ok <tspan fill="${COLORS.ok}">■</tspan>  fail <tspan fill="${COLORS.fail}">■</tspan>  unknown <tspan fill="${COLORS.info}">■</tspan>  fault window <tspan fill="#ffcdd2">■</tspan></text>`,
+    // Each swatch before its word, so none reads as the next one's colour.
+    `<text x="${String(left)}" y="${String(height - 4)}" fill="#333">${[
+      ...(["ok", "fail", "info"] as const).map((t) => [COLORS[t], t === "info" ? "unknown" : t] as const),
+      ["#ffcdd2", "fault window"] as const,
+      ...[...new Set(convicted.values())].map((c) => [CONVICTED[c], `convicted: ${c}`] as const),
+    ]
+      .map(([color, word]) => `<tspan fill="${color}">■</tspan> ${word}`)
+      .join("   ")}</text>`,
   );
   parts.push("</svg>");
   return parts.join("\n");

@@ -20,7 +20,8 @@ export interface ScenarioResult {
   readonly recoveryMs?: number | null;
   readonly staleReads?: { readonly count: number; readonly maxStalenessMs: number };
   readonly sessions?: { readonly kept: number; readonly lost: number };
-  readonly writes?: { readonly acknowledged: number; readonly lost: number };
+  /** Acknowledged writes and those lost, of the op kinds the lost-write checks judged (named: one column, one meaning). */
+  readonly writes?: { readonly acknowledged: number; readonly lost: number; readonly kinds?: readonly string[] };
   /**
    * What a scenario that documents a weakness measured (FINDING_FIGURES, from any check's figures): writes lost
    * by design and when, divergent rows, false failovers, error rate, tail latency, TILT's delay.
@@ -95,6 +96,7 @@ export function headline(checks: readonly CheckResult[]): Pick<ScenarioResult, "
     out.writes = {
       acknowledged: lost.reduce((n, c) => n + (num(c.figures?.acknowledged) ?? 0), 0),
       lost: lost.reduce((n, c) => n + (num(c.figures?.lost) ?? 0), 0),
+      kinds: [...new Set(lost.map((c) => c.figures?.writes).filter((k): k is string => typeof k === "string"))],
     };
   }
   const f = findings(checks);

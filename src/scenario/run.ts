@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { compose } from "../assertions/compose.js";
-import { type CheckResult, control, result } from "../assertions/check.js";
+import { type CheckResult, type Conviction, control, convictions, result } from "../assertions/check.js";
 import { startTopology, type StartedTopology } from "../cluster/index.js";
 import { PROFILES, type Profile } from "../cluster/profiles.js";
 import { type SpecOptions, resolveSpec } from "../cluster/topology.js";
@@ -258,7 +258,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         : steadyHypothesis(ops, { from: afterFrom, to: end }, "after recovery", scenario.changedForGood);
     const checks = [...gate, stepsRanAsDeclared(scenario.timeline, nemesis.journal), ...scenario.checks(evidence), hypothesisAfter];
     const verdict = compose(checks);
-    const logs = await writeArtefacts(artefacts, scenario, history, ops, { from: fault, to: heal }, topology, faultWindows(nemesis.journal));
+    const logs = await writeArtefacts(artefacts, scenario, history, ops, { from: fault, to: heal }, topology, faultWindows(nemesis.journal), convictions(checks));
     await writeFile(join(artefacts, "recovery.json"), `${JSON.stringify(steadyAgain.trace, null, 2)}\n`);
     await writeJournal(artefacts, scenario, mutant, nemesis, { gate, injected: true });
     return {
@@ -305,13 +305,14 @@ async function writeArtefacts(
   fault: { from: number; to: number } | null,
   topology: StartedTopology,
   windows: readonly FaultWindow[] = [],
+  convicted: ReadonlyMap<number, Conviction> = new Map(),
 ): Promise<string[]> {
   await writeFile(join(dir, "history.jsonl"), history.toJsonLines());
   // Jepsen's form too, for its tools; and the product rows as Elle's rw-register transactions.
   await writeFile(join(dir, "history.edn"), historyEdn(history.ops));
   const elle = elleRwRegisterEdn(history.ops);
   if (elle) await writeFile(join(dir, "elle-rw-register.edn"), elle);
-  await writeFile(join(dir, "timeline.svg"), timelineSvg(ops, history.marks, fault, `${scenario.name}: ${scenario.fault}`, windows.length > 1 ? windows : []));
+  await writeFile(join(dir, "timeline.svg"), timelineSvg(ops, history.marks, fault, `${scenario.name}: ${scenario.fault}`, windows.length > 1 ? windows : [], convicted));
   return topology.collectLogs(join(dir, "logs"));
 }
 

@@ -63,12 +63,13 @@ describe("summary", () => {
       { name: "failover session-read", valid: true as const, detail: "", figures: { failoverMs: 1350, resolutionMs: 50 } },
       { name: "recovery", valid: true as const, detail: "", figures: { recoveryMs: 2100 } },
       { name: "sessions", valid: true as const, detail: "", figures: { kept: 3, lost: 0 } },
-      { name: "no lost item-write", valid: false as const, detail: "", figures: { acknowledged: 40, lost: 2 } },
+      { name: "no lost item-write", valid: false as const, detail: "", figures: { acknowledged: 40, lost: 2, writes: "item-write" } },
     ];
     const h = headline(checks);
-    expect(h).toEqual({ failoverMs: 1350, resolutionMs: 50, recoveryMs: 2100, sessions: { kept: 3, lost: 0 }, writes: { acknowledged: 40, lost: 2 } });
+    expect(h).toEqual({ failoverMs: 1350, resolutionMs: 50, recoveryMs: 2100, sessions: { kept: 3, lost: 0 }, writes: { acknowledged: 40, lost: 2, kinds: ["item-write"] } });
     const table = summaryTable([{ name: "x", repeat: 0, status: "failed", valid: false, durationMs: 1, topologyStartMs: 1, harnessCpuMs: 1, probeLatenessP99Ms: 1, checks, artefacts: "", ...h }]);
-    expect(table).toMatch(/x\s+failed\s+1350 ms ±50\s+2100 ms\s+-\s+3\/0\s+2 of 40/);
+    // The writes column names the op kinds it counts (a finding of another kind has its own column).
+    expect(table).toMatch(/x\s+failed\s+1350 ms ±50\s+2100 ms\s+-\s+3\/0\s+2 of 40 item-write/);
   });
 
   it("carries a documented weakness's figures as findings, in the table's last column", () => {
