@@ -71,7 +71,7 @@ describe("engine preflight", () => {
     expect(status.kind).toBe("up");
     expect(installDockerIo).toHaveBeenCalledOnce();
     expect(lines.join("\n")).toMatch(/installing Debian's docker.io/);
-    expect(lines.join("\n")).toMatch(/starting dockerd --userland-proxy=false in the background \(log: /);
+    expect(lines.join("\n")).toMatch(/starting dockerd --userland-proxy=false --ip=127.0.0.1 in the background \(log: /);
     expect(lines.at(-1)).toMatch(/Docker engine 20\.10\.24 is up/);
   });
 

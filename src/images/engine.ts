@@ -6,7 +6,12 @@ import { aptInstall } from "./apt.js";
 
 export const DEFAULT_SOCKET = "/var/run/docker.sock";
 export const DOCKERD_LOG = "/var/log/brownout-dockerd.log";
-export const DOCKERD_ARGS = ["--userland-proxy=false"];
+/**
+ * How Brownout starts an engine of its own: published ports through the kernel, not a userland copy per
+ * connection; and bound to loopback by default (`--ip`), so a container that publishes a port without naming an
+ * address (testcontainers' reaper does) is not reachable from outside the machine either.
+ */
+export const DOCKERD_ARGS = ["--userland-proxy=false", "--ip=127.0.0.1"];
 
 export type EngineStatus =
   | { readonly kind: "up"; readonly endpoint: string; readonly serverVersion: string; readonly apiVersion: string }

@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { PORTS, nodeContainer } from "../cluster/containers.js";
-import { dockerClient } from "./engine.js";
+import { DOCKERD_ARGS, dockerClient } from "./engine.js";
 import { imageTag } from "./recipe-hash.js";
 
 const docker = dockerClient();
@@ -12,6 +13,19 @@ const docker = dockerClient();
 async function containersLabelled(label: string): Promise<string[]> {
   const list = await docker.listContainers({ all: true, filters: { label: [label] } });
   return list.map((c) => c.Id);
+}
+
+/** Whether the engine is a dockerd started the way Brownout starts one (its command line, from /proc). */
+function ownEngine(): boolean {
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (cmd[0]?.endsWith("dockerd") && DOCKERD_ARGS.every((a) => cmd.includes(a))) return true;
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return false;
 }
 
 describe("ryuk", () => {
@@ -24,6 +38,9 @@ describe("ryuk", () => {
     expect(reapers.map((r) => r.Image)).toContain(imageTag("ryuk"));
     // A local engine's ports are addressed on loopback, never through the bridge gateway.
     expect(redis.getHost()).toBe("127.0.0.1");
+    // The reaper names no address for its port: on an engine Brownout started (--ip=127.0.0.1) it is on loopback
+    // too, never reachable from outside the machine.
+    if (ownEngine()) expect(reapers.flatMap((r) => r.Ports.filter((p) => p.PublicPort).map((p) => p.IP)).every((ip) => ip === "127.0.0.1")).toBe(true);
   });
 
   it("acknowledges filters and removes what they match once its client is gone", async () => {
