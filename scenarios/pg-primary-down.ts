@@ -1,5 +1,5 @@
-import { bound, defineScenario, failover, lostWrites, measurement, OBSERVE_MS, productInsert, productRead, productsOnPrimary, result, type Scenario, seedProducts, targets } from "../src/index.js";
-import { failFastBound, promotedAfterMs } from "./bounds.js";
+import { bound, defineScenario, recoveredInTime, failover, lostWrites, measurement, OBSERVE_MS, productInsert, productRead, productsOnPrimary, result, type Scenario, seedProducts, targets } from "../src/index.js";
+import { failFastBound, haproxySeesUpTerms, promotedAfterMs } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 import { syncCommitsWait } from "./pg-sync.js";
 
@@ -33,7 +33,9 @@ export function pgPrimaryDown(name: string, synchronous: boolean): Scenario {
         steadyMs: 2000,
         faultMs: OPERATOR_MS + t.haproxy.downInterMs * t.haproxy.rise + t.haproxy.checkTimeoutMs + t.app.depTimeoutMs + OBSERVE_MS,
         afterMs: 1500,
-        recoveryBoundMs: 10_000,
+        // Nothing restarts at the heal (the old primary stays fenced): steady again once HAProxy's view of the new
+        // primary has settled, a returning server's worth of checks.
+        recoveryBoundMs: bound(...haproxySeesUpTerms(spec)).ms,
       };
     },
     timeline: [
@@ -96,6 +98,7 @@ export function pgPrimaryDown(name: string, synchronous: boolean): Scenario {
             ? {}
             : { allowLost: { at: e.at.fault, lagWindow: bound(["async lag", e.spec.margins.asyncLagMs], ...measurement(e.spec)), lateMs: e.spec.margins.schedulerLatenessMs } }),
         }),
+        recoveredInTime(e),
       ];
     },
   });

@@ -181,7 +181,9 @@ def read_product(pid):
 
 def invalidate(pid):
     try:
-        cache(lambda r: r.delete(f"product:{pid}"))
+        # cache-invalidation-wrong-key: a renamed key in the write path only; the answer still says invalidated.
+        key = f"products:{pid}" if "cache-invalidation-wrong-key" in BUGS else f"product:{pid}"
+        cache(lambda r: r.delete(key))
         return "invalidated"
     except DependencyError:
         return "stale"

@@ -1,4 +1,4 @@
-import { control, defineScenario, faultTimeline, holdFault, noFailures, OBSERVE_MS, recoveredInTime, result, staleReads, targets, toxic } from "brownout";
+import { cacheAsideStaleness, control, defineScenario, faultTimeline, holdFault, noFailures, OBSERVE_MS, recoveredInTime, result, staleReads, targets, toxic } from "brownout";
 import { cacheTtl } from "./bounds.js";
 import { reads, seed, writes } from "./workload.js";
 
@@ -18,6 +18,7 @@ export default defineScenario({
   mutants: [
     { name: "cache-errors-fail-requests", regression: "a Redis error is returned to the user instead of read through to the replica", deploy: { app: { testBugs: ["cache-errors-fail-requests"] } } },
     { name: "health-requires-all-deps", regression: "/health fails when the cache is down, so Caddy takes both sites out", deploy: { app: { testBugs: ["health-requires-all-deps"] } } },
+    { name: "cache-invalidation-wrong-key", regression: "the cache key renamed in the write path only: every write answers invalidated while the old entry stays for its TTL", deploy: { app: { testBugs: ["cache-invalidation-wrong-key"] } } },
   ],
   phases: (spec) => ({ steadyMs: 2000, faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2500, recoveryBoundMs: 5000 }),
   timeline: faultTimeline(CUT, "proxies enabled"),
@@ -41,6 +42,8 @@ export default defineScenario({
       result("reads during the cut came from the replica", during.length > 0 && during.every((o) => o.value?.source === "replica"), `${String(during.length)} reads during the cut by source: ${[...new Set(during.map((o) => o.value?.source))].join(", ")}`),
       result("cache hits resume after the heal", after > 0, `${String(after)} cache hits after recovery`),
       staleReads(e.ops, { bound: cacheTtl(e.spec) }),
+      // Outside the cut every write answers invalidated: a stale cached read then needs cache-aside's race.
+      cacheAsideStaleness(e.ops, { ttl: cacheTtl(e.spec), lagMs: e.spec.margins.asyncLagMs }),
       recoveredInTime(e),
     ];
   },
