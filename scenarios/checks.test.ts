@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type Completed, resolveSpec } from "../src/index.js";
+import { type Completed, type Evidence, resolveSpec } from "../src/index.js";
 import { FLAP_CYCLES, invalidationWorked } from "./bounds.js";
 import { falseFailovers } from "./packet-loss.js";
+import { roundRobinShare } from "./pg-old-primary-returns.js";
+import { lossObserved } from "./redis-split-brain.js";
 
 let id = 0;
 const role = (t: number, note: string): Completed => ({ id: id++, process: "roles", f: "sentinel-master", type: "ok", start: t, end: t + 1, value: { note } });
@@ -26,5 +28,37 @@ describe("the meeting stack's own checks, fed the case their wording excludes", 
     expect(invalidationWorked({ ops: [r(0, 1, "replica"), w(10, 2), r(20, 1, "cache")], spec }).valid).toBe(false);
     // Only a write with nothing read after it: nothing seen gone.
     expect(invalidationWorked({ ops: [w(10, 2)], spec }).valid).toBe(false);
+  });
+});
+
+/** Just enough evidence for a check: the ops, the phase marks, the spec, a journal and final reads. */
+function evidence(ops: Completed[], over: Partial<Evidence> = {}): Evidence {
+  return { ops, at: { steady: 0, fault: 1000, heal: 9000, steadyAt: 9500, end: 12_000 }, recoveryProblems: [], finalRead: {}, facts: {}, mechanisms: {}, journal: [], observed: {}, spec, intervalMs: 50, phases: { steadyMs: 1000, faultMs: 8000, afterMs: 2000, recoveryBoundMs: 5000 }, ...over } as Evidence;
+}
+
+describe("documented weaknesses fail when worse than the mechanism allows", () => {
+  const insert = (t: number, node: string, type: Completed["type"] = "ok"): Completed => ({ id: id++, process: "w", f: "pg-insert", type, start: t, end: t + 5, value: { key: `k${String(t)}`, note: node } });
+  const returned = { journal: [{ phase: "heal" as const, f: "heal" as const, target: "pg-primary", description: "heal: start again", t: 3000, durationMs: 100, at: "", outcome: "ok" as const }] };
+
+  it("round robin: the old timeline takes every second insert, no more", () => {
+    const alternating = Array.from({ length: 20 }, (_, i) => insert(4000 + i * 50, i % 2 ? "old" : "new"));
+    expect(roundRobinShare(evidence(alternating, returned), "old").valid).toBe(true);
+    const allToOld = Array.from({ length: 20 }, (_, i) => insert(4000 + i * 50, i === 0 ? "new" : "old"));
+    const r = roundRobinShare(evidence(allToOld, returned), "old");
+    expect(r.valid).toBe(false);
+    expect(r.figures).toMatchObject({ onOldTimeline: 19, insertsWhileBothUp: 19 });
+  });
+
+  it("redis split brain: a lost write acknowledged after Sentinel must have converted the old master is red", () => {
+    const note = (t: number): Completed => ({ id: id++, process: "gra", f: "gra-note-write", type: "ok", start: t, end: t + 5, value: { key: `n${String(t)}` } });
+    const inWindow = [note(500), note(2000), note(8000)];
+    expect(lossObserved(evidence(inWindow, { finalRead: { "gra-note-write": new Set(["n500"]) } })).valid).toBe(true);
+    // Converted by heal + INFO period + dep timeout + measurement: 8000 + 10000 + 800 + 150 after the cut at 1000.
+    const late = [...inWindow, note(30_000)];
+    const r = lossObserved(evidence(late, { finalRead: { "gra-note-write": new Set(["n500"]) } }));
+    expect(r.valid).toBe(false);
+    expect(r.detail).toMatch(/1 acknowledged after that/);
+    // Nothing lost: the weakness was not observed, which is no pass either.
+    expect(lossObserved(evidence(inWindow, { finalRead: { "gra-note-write": new Set(inWindow.map((o) => o.value?.key ?? "")) } })).valid).toBe(false);
   });
 });

@@ -59,7 +59,7 @@ function servedAfterReturn(e: Evidence): Map<string, number> {
  * in turn: the old timeline takes every second insert, no more. Counted from the old primary's first insert after
  * its return (both UP from then on) to the heal; an op that did not answer took its turn too.
  */
-function roundRobinShare(e: Evidence, old: string): CheckResult {
+export function roundRobinShare(e: Evidence, old: string): CheckResult {
   const first = e.ops.find((o) => o.f === F && o.type === "ok" && o.end > returnedAt(e) && o.value?.note === old);
   const mine = first ? e.ops.filter((o) => o.f === F && o.start >= first.start && o.end <= e.at.heal) : [];
   const onOld = mine.filter((o) => o.type === "ok" && o.value?.note === old).length;

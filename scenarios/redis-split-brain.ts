@@ -95,7 +95,7 @@ function bothSidesControl(e: Evidence): CheckResult {
  * Without min-replicas: every gra write the isolated master acknowledged from the cut until Sentinel turned it
  * into a replica is lost, and nothing from before the cut. Expected (Redis Sentinel's documentation), counted.
  */
-function lossObserved(e: Evidence): CheckResult {
+export function lossObserved(e: Evidence): CheckResult {
   const { lost, firstMs, lastMs } = lostOnMinority(e);
   const early = lost.filter((o) => o.end < e.at.fault - e.spec.margins.asyncLagMs);
   // The magnitude: the isolated master takes writes until a Sentinel, seeing it again after the heal, turns it
