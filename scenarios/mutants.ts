@@ -28,6 +28,7 @@ export const MUTANTS = {
   healthRequiresAllDeps: appBug("health-requires-all-deps", "/health answers 503 when any dependency is down, the optional cache included: both sites leave the proxies when Redis does"),
   healthIgnoresDeps: appBug("health-ignores-deps", "/health was simplified to a static 200: proxies keep sending users to a site that cannot reach its databases"),
   cacheInvalidationWrongKey: appBug("cache-invalidation-wrong-key", "the cache key was renamed in the read path only (`product:` → `products:` in the write's DEL): every write reports its entry invalidated and the old entry stays until its TTL"),
+  dependencyErrorsAs500: appBug("dependency-errors-as-500", "a generic error middleware added in front of the routes answers every failure 500 query_failed: users and proxies can no longer tell a database outage from a bug"),
   cacheNoTtl: appBug("cache-no-ttl", "the cache write lost its EX argument: an entry whose invalidation was missed is served stale forever"),
   itemsNoCommit: appBug("items-no-commit", "the pool was set to autocommit=0 and the item write never commits: the client is told OK, the row is gone"),
   sharedSessionsInMemory: appBug("shared-sessions-in-memory", "the shared session stores fall back to process memory (a store that swallowed its connection error at start)"),
@@ -101,6 +102,11 @@ export const MUTANTS = {
     name: "caddy-lb-policy-random",
     regression: "`lb_policy first` removed from the Caddyfile: Caddy's default spreads users over both sites at random",
     deploy: { patches: [{ file: "caddy", find: "lb_policy first", replace: "lb_policy random" }] },
+  },
+  pgWriteBalanceFirst: {
+    name: "haproxy-pg-write-balance-first",
+    regression: "`balance first` added to pg-write (\"one writer at a time\"): with two primaries UP, every new connection goes to the first server listed, the old primary",
+    deploy: { patches: [{ file: "haproxy", find: "listen pg-write\n  mode tcp\n", replace: "listen pg-write\n  mode tcp\n  balance first\n" }] },
   },
   mysqlFailBack: {
     name: "haproxy-mysql-auto-failback",

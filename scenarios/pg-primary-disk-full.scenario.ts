@@ -58,7 +58,7 @@ export default defineScenario({
   expected: "writes fail fast with a 5xx naming pg-write; reads served by the replica; once space is freed the primary starts again and takes writes; no acknowledged write lost",
   topology: { slices: ["postgres", "web"], postgres: { walVolumeMb: WAL_VOLUME_MB } },
   mechanisms: ["pg-streaming", "haproxy-checks", "app-settings"],
-  mutants: [MUTANTS.pgReadToPrimary, MUTANTS.healthRequiresAllDeps],
+  mutants: [MUTANTS.pgReadToPrimary, MUTANTS.healthRequiresAllDeps, MUTANTS.dependencyErrorsAs500],
   // Held past HAProxy's view of the dead primary and a write that met it, then watched.
   phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2000, recoveryBoundMs: 15_000 }),
   timeline: [

@@ -185,6 +185,7 @@ export function createApp(config: AppConfig, services: AppServices): App {
       }
     };
     const fail = (e: unknown) => {
+      if (e instanceof HttpError && e.status >= 503 && config.testBugs.has("dependency-errors-as-500")) { done({ status: 500, body: { site, error: "query_failed", message: e.message } }); return; }
       if (e instanceof HttpError) { done({ status: e.status, body: { site, error: e.code, message: e.message } }); return; }
       process.stderr.write(`${JSON.stringify({ t: new Date().toISOString(), site, route, error: String(e) })}\n`);
       done({ status: 500, body: { site, error: "internal", message: "internal error" } });

@@ -24,6 +24,8 @@ export const TEST_BUGS = [
   "redis-without-sentinel",
   /** A write deletes `products:<id>` (a typo) instead of `product:<id>`, and reports the entry invalidated. */
   "cache-invalidation-wrong-key",
+  /** A dependency's failure is answered 500 query_failed (a generic error handler) instead of 503/504 naming it. */
+  "dependency-errors-as-500",
 ] as const;
 export type TestBug = (typeof TEST_BUGS)[number];
 export type TestBugs = ReadonlySet<TestBug>;

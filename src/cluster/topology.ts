@@ -99,6 +99,7 @@ export const APP_TEST_BUGS = [
   "no-dep-timeout",
   "redis-without-sentinel",
   "cache-invalidation-wrong-key",
+  "dependency-errors-as-500",
 ] as const;
 export type AppTestBug = (typeof APP_TEST_BUGS)[number];
 
