@@ -48,7 +48,11 @@ export default defineScenario({
         `sessions read before by ${[...new Set(before.map((o) => o.value?.site))].join(", ") || "none"}, during by ${[...new Set(during.map((o) => o.value?.site))].join(", ") || "none"}`,
       ),
       sessions(e.ops, { from: e.at.fault, settledAt: e.at.steadyAt ?? e.at.end, mustLose: ["memory"] }),
-      failover(e.ops, { f: "session-read", faultAt: e.at.fault, bound: b, resolutionMs: e.intervalMs, only: (p) => !p.includes("memory"), label: "(shared stores)" }),
+      // HAProxy may hide the kill from shared-store users altogether: a request it sent on a reused connection to
+      // the dead gra is answered by closing the user's connection, which a browser (and the probe) sends again,
+      // and the retry is redispatched to sbg. Measured so under production timings. The fault is proven by the
+      // control above (users moved to sbg) and by the memory sessions lost; what does fail must recover in time.
+      failover(e.ops, { f: "session-read", faultAt: e.at.fault, bound: b, resolutionMs: e.intervalMs, only: (p) => !p.includes("memory"), label: "(shared stores)", mustFeel: false }),
       recoveredInTime(e),
     ];
   },
