@@ -60,6 +60,18 @@ export interface ScenarioResult {
 
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
+/**
+ * A mutant's row: red for its sake is a failed verdict (the gate's "not steady before the fault" included); a run
+ * that broke (the engine, a step that threw, a failed heal) says nothing about the mutant. Apart, what the
+ * scenario's behaviour saw: the red checks that are not controls reading the changed setting back.
+ */
+export function mutantOutcome(mutant: { readonly name: string; readonly regression: string }, status: ScenarioStatus, checks: readonly CheckResult[]): NonNullable<ScenarioResult["mutant"]> {
+  const killed = status === "failed";
+  const red = checks.filter((c) => c.valid === false);
+  const byBehaviour = red.filter((c) => c.readsBack !== true).map((c) => c.name);
+  return { name: mutant.name, regression: mutant.regression, killed, by: red.map((c) => c.name), killedByBehaviour: killed && byBehaviour.length > 0, byBehaviour };
+}
+
 /** The figures of a documented weakness, by the names checks give them; the first check that has one wins. */
 export const FINDING_FIGURES = ["lostWrites", "lostFromMs", "lostToMs", "divergentRows", "replicationBroken", "falseFailovers", "siteFlaps", "errorRatePct", "p99LatencyMs", "tiltDelayMs", "noFailoverForMs", "tiltReentries", "oneCopyWrites", "idDrift"] as const;
 

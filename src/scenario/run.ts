@@ -20,7 +20,7 @@ import { type FaultWindow, Nemesis, faultWindows, recordingTopology } from "./ne
 import { FactsPoller } from "./facts-poller.js";
 import { Progress } from "./progress.js";
 import { seeded } from "./random.js";
-import { type ScenarioResult, headline } from "./result.js";
+import { type ScenarioResult, headline, mutantOutcome } from "./result.js";
 import { runLabel } from "./run-label.js";
 
 export interface RunOptions {
@@ -119,17 +119,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const finish = (partial: Omit<ScenarioResult, "name" | "repeat" | "artefacts" | "durationMs" | "harnessCpuMs" | "probeLatenessP99Ms" | "mutant">): ScenarioResult => {
     const cpu = process.cpuUsage(cpu0);
     const lateness = scheduler?.lateness();
-    // Red for the mutant's sake: a failed verdict (the gate's not-steady verdict included). A run that broke (the
-    // engine, a step that threw) says nothing about the mutant.
-    const killed = partial.status === "failed";
-    const red = partial.checks.filter((c) => c.valid === false);
-    const by = red.map((c) => c.name);
-    // What the scenario's behaviour saw, apart from controls that only read the changed setting back.
-    const byBehaviour = red.filter((c) => c.readsBack !== true).map((c) => c.name);
     return {
       ...base,
       ...partial,
-      ...(mutant ? { mutant: { name: mutant.name, regression: mutant.regression, killed, by, killedByBehaviour: killed && byBehaviour.length > 0, byBehaviour } } : {}),
+      ...(mutant ? { mutant: mutantOutcome(mutant, partial.status, partial.checks) } : {}),
       durationMs: Math.round(performance.now() - t0),
       harnessCpuMs: Math.round((cpu.user + cpu.system) / 1000),
       probeLatenessP99Ms: lateness && lateness.count > 0 ? Math.round(lateness.p99 * 10) / 10 : null,

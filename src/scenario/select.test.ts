@@ -3,7 +3,7 @@ import { parseChaosArgs } from "../cli/chaos-args.js";
 import { UserError } from "../errors.js";
 import { mutationScore, summaryTable } from "../report/summary.js";
 import { seeded } from "./random.js";
-import { headline } from "./result.js";
+import { headline, mutantOutcome } from "./result.js";
 import { parseShard, selectMutants, selectScenarios, shardOf } from "./select.js";
 
 describe("scenario selection", () => {
@@ -98,5 +98,20 @@ describe("summary", () => {
     // The kill rate counts behavioural kills only: a mutant only a read-back control caught is reported apart.
     expect(mutationScore(rows)).toEqual({ total: 3, killed: 2, killedByBehaviour: 1, killRate: 0.333, readbackOnly: ["x × m3"], survived: ["x × m2 (passed)"] });
     expect(mutationScore([{ ...base, name: "y", status: "passed" }])).toBeNull();
+  });
+});
+
+describe("a mutant's row", () => {
+  const m = { name: "m", regression: "r" };
+  const gate = [{ name: "steady-state hypothesis before the fault", kind: "control" as const, valid: false as const, detail: "" }];
+  const readback = [{ name: "mechanism: x as configured", kind: "control" as const, valid: false as const, detail: "", readsBack: true as const }];
+  it("counts a stack the gate found not steady (failed) as killed, by behaviour", () => {
+    expect(mutantOutcome(m, "failed", gate)).toMatchObject({ killed: true, killedByBehaviour: true, byBehaviour: ["steady-state hypothesis before the fault"] });
+  });
+  it("counts a kill by a read-back control alone apart", () => {
+    expect(mutantOutcome(m, "failed", readback)).toMatchObject({ killed: true, killedByBehaviour: false, by: ["mechanism: x as configured"], byBehaviour: [] });
+  });
+  it("never counts a broken run (the harness's trouble) as a kill", () => {
+    expect(mutantOutcome(m, "broken", gate)).toMatchObject({ killed: false, killedByBehaviour: false });
   });
 });
