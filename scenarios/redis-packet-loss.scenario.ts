@@ -1,5 +1,5 @@
 import { defineScenario, faultInForceAt, faultTimeline, holdFault, loss, lostWrites, OBSERVE_MS, recoveredInTime, result, sessions } from "../src/index.js";
-import { failFastBound, FLAP_CYCLES, sentinelFailoverBound } from "./bounds.js";
+import { failFastBound, FLAP_CYCLES, sentinelConvertsReturnedMaster, sentinelFailoverBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 import { sentinelSessionWorkload } from "./redis-master.js";
 import { falseFailovers, LOSS_PERCENT, lossFelt, noteLossMechanism, userImpact } from "./packet-loss.js";
@@ -25,7 +25,7 @@ export default defineScenario({
   // frozen-master scenarios show that regression.
   mutants: [MUTANTS.sharedSessionsInMemory, MUTANTS.sentinelDownAfter30s],
   // Held long enough for Sentinel to complete a failover if it decided on one.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 15_000 }),
+  phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: sentinelConvertsReturnedMaster(spec).ms }),
   timeline: faultTimeline(FAULT, "rules removed"),
   // Writes straight to gra, so their latency is the app's alone (through Caddy it may include waiting for a site).
   workload: (ctx) => sentinelSessionWorkload(ctx, "lossy", "gra"),

@@ -28,7 +28,7 @@ import {
   type TopologySpec,
   withRedis,
 } from "../src/index.js";
-import { sentinelFailoverBound } from "./bounds.js";
+import { sentinelConvertsReturnedMaster, sentinelFailoverBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 import { sentinelOutcome } from "./redis-master.js";
 
@@ -49,7 +49,6 @@ function refusalBound(spec: TopologySpec): Bound {
 }
 
 /** The recovery after the heal: Sentinel sees the old master on its periodic INFO (10 s) and turns it into a replica. */
-const RECOVERY_BOUND_MS = 15_000;
 
 const acked = (ops: readonly Completed[], f: string, from: number, to: number) => ops.filter((o) => o.f === f && o.type === "ok" && o.end > from && o.end < to);
 
@@ -146,7 +145,7 @@ export function redisSplitBrain(bounded: boolean): Scenario {
     mechanisms: ["sentinel", "app-settings"],
     mutants: bounded ? [MUTANTS.minReplicasOff, MUTANTS.minReplicasMaxLag10s, MUTANTS.minReplicasFirstMasterOnly] : [MUTANTS.redisWithoutSentinel, MUTANTS.sentinelDownAfter30s],
     // Held past the failover, then both masters are watched taking writes.
-    phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: RECOVERY_BOUND_MS }),
+    phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: sentinelConvertsReturnedMaster(spec).ms }),
     timeline: faultTimeline(SPLIT, "rules removed"),
     async workload(ctx) {
       const t = targets(ctx.topology);
