@@ -199,8 +199,7 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
         // cut took, but what was acknowledged before the cut had replicated and must be on both nodes still.
         ...MYSQL_NODES.map((node) => {
           const keys = node === "mysql-1" ? rows.one : rows.two;
-          const check = lostWrites(e.ops, { f: "item-write", present: keys ? new Set(keys.keys()) : null, finalRead: `${TABLE}@${node}`, ...(protectedConfig ? {} : { ackedBefore: e.at.fault }) });
-          return { ...check, name: `${check.name} on ${node}${protectedConfig ? "" : " (acknowledged before the cut)"}` };
+          return lostWrites(e.ops, { f: "item-write", present: keys ? new Set(keys.keys()) : null, finalRead: `${TABLE}@${node}`, label: `on ${node}${protectedConfig ? "" : " (acknowledged before the cut)"}`, ...(protectedConfig ? {} : { ackedBefore: e.at.fault }) });
         }),
         recoveredInTime(e),
       ];

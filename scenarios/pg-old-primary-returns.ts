@@ -194,10 +194,7 @@ export function pgOldPrimaryReturns(fenced: boolean): Scenario {
         roundRobinShare(e, addresses.old),
         // Outside the documented window nothing may go: what was acknowledged before the kill's lag window had
         // streamed to the replica, whatever the old primary does later.
-        (() => {
-          const c = lostWrites(e.ops, { f: F, present, finalRead: `${TABLE}@pg-replica`, ackedBefore: killLoss.at - asBound(killLoss.lagWindow).ms });
-          return { ...c, name: `${c.name} (acknowledged before the kill's lag window)` };
-        })(),
+        lostWrites(e.ops, { f: F, present, finalRead: `${TABLE}@pg-replica`, ackedBefore: killLoss.at - asBound(killLoss.lagWindow).ms, label: "(acknowledged before the kill's lag window)" }),
         // Only inserts from the kill's lag window on may differ: what was acknowledged before had streamed.
         divergence({ what: "products", a: { name: "pg-primary", rows: rows.old }, b: { name: "pg-replica", rows: rows.now }, expect: "some", mayDiverge: { keys: keysWrittenIn(e.ops, [F], { from: killLoss.at - asBound(killLoss.lagWindow).ms, to: e.at.end }), what: "products inserted from the kill's lag window on" } }),
       ];

@@ -29,6 +29,8 @@ export interface LostWriteOptions {
   readonly ackedBefore?: number;
   /** Only writes acknowledged after this instant count (ms in the history). */
   readonly ackedAfter?: number;
+  /** Name suffix, when a scenario checks one kind of write against several final reads or windows (as `failover`). */
+  readonly label?: string;
   /** Acknowledged writes the design may lose (asynchronous replication on failover): counted, not failed, inside this window only. */
   readonly allowLost?: LossWindow;
 }
@@ -37,7 +39,7 @@ export interface LostWriteOptions {
 export function lostWrites(ops: readonly Completed[], o: LostWriteOptions): CheckResult {
   const acked = ops.filter((w) => w.f === o.f && w.type === "ok" && w.value?.key !== undefined && w.end < (o.ackedBefore ?? Infinity) && w.end > (o.ackedAfter ?? -Infinity));
   const unknown = ops.filter((w) => w.f === o.f && w.type === "info").length;
-  const name = `no lost ${o.f}`;
+  const name = `no lost ${o.f}${o.label ? ` ${o.label}` : ""}`;
   const from = { writes: o.f, finalRead: o.finalRead ?? o.f, ...(o.ackedBefore !== undefined ? { ackedBeforeMs: o.ackedBefore } : {}), ...(o.ackedAfter !== undefined ? { ackedAfterMs: o.ackedAfter } : {}) };
   if (!o.present) return result(name, "unknown", "the final read failed", { acknowledged: acked.length, lost: null, ...from });
   const present = o.present;
