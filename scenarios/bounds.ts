@@ -1,4 +1,4 @@
-import { type Bound, bound, cacheAsideStaleness, type CheckResult, control, type Evidence, explainStaleCacheRead, measurement, SENTINEL_PERIODS, SENTINEL_TILT, type Span, type Term, type TopologySpec } from "../src/index.js";
+import { type Bound, bound, cacheAsideStaleness, type CheckResult, control, type Evidence, explainStaleCacheRead, measurement, SENTINEL_PERIODS, SENTINEL_TILT, type Span, type TopologySpec } from "../src/index.js";
 
 /**
  * How long a Redis master may be unusable before the apps are served by the promoted replica: what a failover
@@ -74,19 +74,6 @@ export const FLAP_CYCLES = {
   /** Sentinel: a master is failed over only after down-after without a valid reply. */
   sentinel: (spec: TopologySpec): Bound => bound(["down-after", spec.timings.sentinel.downAfterMs]),
 } as const;
-
-/**
- * HAProxy sees a DOWN server come up: its next check comes within `downinter`; once one passes the server is in
- * transition and checked every `fastinter` (the template sets it to `inter`) until `rise` passed. HAProxy
- * schedules a check's successor only once it has ended, so every check from the last failing one to the rise-th
- * passing one may add its duration, up to the check timeout each (rise + 1 of them). Measured under production
- * timings, where a check (a psql per request behind socat) is slow enough to show it: 7901 ms against a bound that
- * counted one check timeout, 7444 ms.
- */
-export function haproxySeesUpTerms(spec: TopologySpec): Term[] {
-  const h = spec.timings.haproxy;
-  return [["downinter", h.downInterMs], ["fastinter", h.interMs, "rise - 1", h.rise - 1], ["check timeout", h.checkTimeoutMs, "rise + 1", h.rise + 1], ...measurement(spec)];
-}
 
 /**
  * A server's failover through HAProxy: it is marked down after `fall` failed checks `inter` apart, each given the

@@ -1,8 +1,8 @@
-import { control, defineScenario, faultThenHeal, findStaleReads, holdFault, noFailures, productRead, productWrite, recoveredInTime, seedProducts, staleReads, targets } from "../src/index.js";
+import { APP_REDIS_RETRY_MS, clientReconnectsTerms, control, defineScenario, faultThenHeal, findStaleReads, holdFault, noFailures, productRead, productWrite, recoveredInTime, recoveryBound, seedProducts, staleReads, targets } from "../src/index.js";
 import { cacheAsideStale, cacheTtlBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
-const PHASES = { steadyMs: 2000, faultMs: 5000, afterMs: 2000, recoveryBoundMs: 5000 };
+const PHASES = { steadyMs: 2000, faultMs: 5000, afterMs: 2000 };
 
 /**
  * sbg writes while it cannot reach Redis: each PUT commits but cannot delete the cached entry, so gra (which still
@@ -16,7 +16,8 @@ export default defineScenario({
   topology: { slices: ["postgres", "redis", "web"], app: { cacheTtlS: 2 } },
   mechanisms: ["app-settings", "pg-streaming", "cache-ttl"],
   mutants: [MUTANTS.cacheNoTtl, MUTANTS.cacheTtl30s, MUTANTS.cacheInvalidationWrongKey],
-  phases: PHASES,
+  // Healed, the writing site's Redis client is back at its next reconnect.
+  phases: (spec) => ({ ...PHASES, recovery: recoveryBound(spec, ...clientReconnectsTerms(spec, APP_REDIS_RETRY_MS)) }),
   timeline: faultThenHeal("toxic down", "app-sbg-redis", "proxies enabled"),
   async workload(ctx) {
     const t = targets(ctx.topology);

@@ -40,6 +40,11 @@ export const MUTANTS = {
     regression: "Sentinel's down-after-milliseconds left at Redis's default 30000 in a stack whose runbook promises one-second detection",
     deploy: { timings: { sentinel: { downAfterMs: 30_000 } } },
   },
+  sentinelDownAfter200ms: {
+    name: "sentinel-down-after-200ms",
+    regression: "Sentinel's down-after-milliseconds cut to 200 to fail over faster: under the retransmissions of an ordinary lossy link, a live master is taken for down",
+    deploy: { timings: { sentinel: { downAfterMs: 200 } } },
+  },
   asyncReplication: {
     name: "replication-async",
     regression: "synchronous_standby_names lost in a config reload: commits no longer wait for the replica",

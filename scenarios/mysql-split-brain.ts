@@ -7,23 +7,27 @@ import {
   type Evidence,
   failover,
   finalRows,
+  haproxySeesUpTerms,
   itemUpsert,
   itemWrite,
   keysWrittenIn,
   lostWrites,
   MARIADB_DEFAULTS,
+  MYSQL_CONNECT_RETRY_MS,
   mysqlRowsByKey,
   OBSERVE_MS,
   recoveredInTime,
+  recoveryBound,
   result,
   round,
   type RunContext,
   type Scenario,
+  slowest,
   type Target,
   targets,
   until,
 } from "../src/index.js";
-import { haproxyFailoverBound, haproxySeesUpTerms } from "./bounds.js";
+import { haproxyFailoverBound } from "./bounds.js";
 import { MUTANTS, mysqlNoFailBack } from "./mutants.js";
 
 const KEYS = 6;
@@ -104,12 +108,17 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
     mechanisms: ["haproxy-checks", "mysql-replication", "app-settings"],
     mutants: protectedConfig ? [MUTANTS.mysqlFailBack, MUTANTS.mysqlActiveNoCheck] : [MUTANTS.mysqlActiveNoCheck, MUTANTS.haproxySlowChecks],
     // Two halves: HAProxy without mysql-1 (past its failover), then with it again (past its return).
-    phases: (spec) => ({
-      steadyMs: 2000,
-      faultMs: haproxyFailoverBound(spec).ms + bound(...haproxySeesUpTerms(spec)).ms + 2 * OBSERVE_MS,
-      afterMs: 2000,
-      recoveryBoundMs: 15_000,
-    }),
+    phases: (spec) => {
+      const faultMs = haproxyFailoverBound(spec).ms + bound(...haproxySeesUpTerms(spec)).ms + 2 * OBSERVE_MS;
+      return {
+        steadyMs: 2000,
+        faultMs,
+        afterMs: 2000,
+        // The pair's replication resumes at TCP's next retransmission (its backoff is at most the cut held) or, on
+        // a reset connection, at the IO thread's next connect.
+        recovery: recoveryBound(spec, slowest({ "TCP retransmission backoff (at most the cut held)": bound(["cut held", faultMs]), "the IO thread's reconnect": bound(["MASTER_CONNECT_RETRY", MYSQL_CONNECT_RETRY_MS]) })),
+      };
+    },
     timeline: [
       { atMs: 0, action: "partition haproxy from mysql-1", target: "haproxy, mysql-1" },
       { atMs: 0, action: "partition mysql-1 from mysql-2", target: "mysql-1, mysql-2" },

@@ -1,4 +1,4 @@
-import { bound, control, defineScenario, faultThenHeal, findStaleReads, holdFault, measurement, pgConnection, type Probe, productRead, productWrite, recoveredInTime, result, seedProducts, staleReads, targets } from "../src/index.js";
+import { bound, control, defineScenario, faultThenHeal, findStaleReads, holdFault, measurement, pgConnection, type Probe, productRead, productWrite, recoveredInTime, recoveryBound, result, seedProducts, slowest, staleReads, targets } from "../src/index.js";
 import pg from "pg";
 import type { StartedTestContainer } from "testcontainers";
 import { MUTANTS } from "./mutants.js";
@@ -21,7 +21,7 @@ function pgRole(node: StartedTestContainer, role: string, pools: pg.Pool[]): Pro
   };
 }
 
-const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 1500, recoveryBoundMs: 10_000 };
+const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 1500 };
 
 /**
  * A real network cut between pg-replica and pg-primary (iptables in both, and the replication link). The replica
@@ -35,7 +35,16 @@ export default defineScenario({
   topology: { slices: ["postgres", "redis", "web"], app: { readPolicy: "strict", cacheTtlS: 1 } },
   mechanisms: ["pg-streaming", "haproxy-checks", "app-settings"],
   mutants: [MUTANTS.replicaApplyDelay, MUTANTS.pgReadToPrimary],
-  phases: PHASES,
+  // The cut drops packets: the replica's stream resumes at TCP's next retransmission (its backoff is at most the
+  // cut held) or, if wal_receiver_timeout ended it, at the next wal_retrieve_retry_interval; then it catches up.
+  phases: (spec) => ({
+    ...PHASES,
+    recovery: recoveryBound(
+      spec,
+      slowest({ "TCP retransmission backoff (at most the cut held)": bound(["cut held", PHASES.faultMs]), "the WAL receiver's reconnect": bound(["wal_retrieve_retry_interval", spec.timings.postgres.walRetrieveRetryMs]) }),
+      ["async lag", spec.margins.asyncLagMs],
+    ),
+  }),
   timeline: faultThenHeal("partition", "pg-replica, pg-primary", "rules removed"),
   async workload(ctx) {
     const t = targets(ctx.topology);

@@ -1,16 +1,20 @@
 import {
+  bound,
   type CheckResult,
+  clientReconnectsTerms,
   control,
   defineScenario,
   divergence,
   type Evidence,
   faultThenHeal,
   finalRows,
+  haproxySeesUp,
   keysWrittenIn,
   lostWrites,
   OBSERVE_MS,
   pgRowsByKey,
   recoveredInTime,
+  recoveryBound,
   result,
   type RowSelection,
   type RunContext,
@@ -18,6 +22,7 @@ import {
   seedItemCreate,
   seedItemUpdate,
   seedSessionWrite,
+  slowest,
   targets,
   until,
 } from "../src/index.js";
@@ -67,7 +72,12 @@ export function pgDualWrite(streaming: boolean): Scenario {
     mutants: streaming ? [MUTANTS.replicaApplyDelay, MUTANTS.pgWriteTcpCheck] : [MUTANTS.dualWriteOff, MUTANTS.dualWriteAckAll],
     // Held past HAProxy's view of the loss and a write that waited out the dead database (the app's timeout),
     // then watched.
-    phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + 2 * spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2000, recoveryBoundMs: 15_000 }),
+    phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + 2 * spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2000,
+      // The restarted copy is used again at the app's next connect to it and, streaming, once HAProxy's pg-read sees it.
+      recovery: streaming
+        ? recoveryBound(spec, slowest({ "HAProxy sees pg-replica up": haproxySeesUp(spec), "the app reconnects": bound(...clientReconnectsTerms(spec)) }))
+        : recoveryBound(spec, ...clientReconnectsTerms(spec)),
+    }),
     timeline: faultThenHeal("kill", copy, "start again"),
     async workload(ctx) {
       const t = targets(ctx.topology);

@@ -1,14 +1,15 @@
 import {
-  bound,
+  asBound,
   type Bound,
+  bound,
   type CheckResult,
   control,
   defineScenario,
   divergence,
   type Evidence,
-  asBound,
   failover,
   finalRows,
+  haproxySeesUpTerms,
   keysWrittenIn,
   lostWrites,
   measurement,
@@ -23,7 +24,7 @@ import {
   type TopologySpec,
   withPg,
 } from "../src/index.js";
-import { haproxySeesUpTerms, promotedAfterMs } from "./bounds.js";
+import { promotedAfterMs } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
 /** How long the operator takes to act after the primary dies (detection by a human or a script). */

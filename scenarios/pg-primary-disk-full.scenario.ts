@@ -1,18 +1,23 @@
 import {
-  failsFastAndClearly,
+  bound,
   control,
   defineScenario,
+  failsFastAndClearly,
+  haproxySeesUp,
+  lostWrites,
   noFailures,
   OBSERVE_MS,
+  PG_RESTART_DELAY_MS,
   PG_WAL_SEGMENT_MB,
   PG_WAL_VOLUME,
-  lostWrites,
   productInsert,
   productRead,
   productsOnPrimary,
   recoveredInTime,
+  recoveryBound,
   type RunContext,
   seedProducts,
+  slowest,
   targets,
   withPg,
 } from "../src/index.js";
@@ -60,7 +65,16 @@ export default defineScenario({
   mechanisms: ["pg-streaming", "haproxy-checks", "app-settings"],
   mutants: [MUTANTS.pgReadToPrimary, MUTANTS.healthRequiresAllDeps, MUTANTS.dependencyErrorsAs500],
   // Held past HAProxy's view of the dead primary and a write that met it, then watched.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2000, recoveryBoundMs: 15_000 }),
+  phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2000,
+    // The supervisor's attempt under way at the heal fails; it starts postgres again after its delay; then HAProxy
+    // and the replica see it back.
+    recovery: recoveryBound(
+      spec,
+      ["server start", spec.margins.serverStartMs, "attempts", 2],
+      ["supervisor restart delay", PG_RESTART_DELAY_MS],
+      slowest({ "HAProxy sees pg-primary up": haproxySeesUp(spec), "the WAL receiver's reconnect": bound(["wal_retrieve_retry_interval", spec.timings.postgres.walRetrieveRetryMs]) }),
+    ),
+  }),
   timeline: [
     { atMs: 0, action: "fill pg-primary's disk", target: "pg-primary" },
     { atMs: 0, action: "write and switch WAL segments until the primary fails", target: "pg-primary" },

@@ -1,5 +1,5 @@
-import { bound, defineScenario, recoveredInTime, failover, lostWrites, measurement, OBSERVE_MS, productInsert, productRead, productsOnPrimary, result, type Scenario, seedProducts, targets } from "../src/index.js";
-import { failFastBound, haproxySeesUpTerms, promotedAfterMs } from "./bounds.js";
+import { bound, defineScenario, failover, haproxySeesUpTerms, lostWrites, measurement, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, recoveryBound, result, type Scenario, seedProducts, targets } from "../src/index.js";
+import { failFastBound, promotedAfterMs } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 import { syncCommitsWait } from "./pg-sync.js";
 
@@ -35,7 +35,7 @@ export function pgPrimaryDown(name: string, synchronous: boolean): Scenario {
         afterMs: 1500,
         // Nothing restarts at the heal (the old primary stays fenced): steady again once HAProxy's view of the new
         // primary has settled, a returning server's worth of checks.
-        recoveryBoundMs: bound(...haproxySeesUpTerms(spec)).ms,
+        recovery: recoveryBound(spec, ...haproxySeesUpTerms(spec)),
       };
     },
     timeline: [

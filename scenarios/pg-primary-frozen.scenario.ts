@@ -1,4 +1,4 @@
-import { bound, control, defineScenario, failover, faultInForceAt, faultThenHeal, healthProbe, healthStates, holdFault, lostWrites, measurement, noFailures, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, result, seedProducts, targets } from "../src/index.js";
+import { bound, control, defineScenario, failover, faultInForceAt, faultThenHeal, haproxySeesUp, healthProbe, healthStates, holdFault, lostWrites, measurement, noFailures, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, recoveryBound, result, seedProducts, slowest, targets } from "../src/index.js";
 import { failFastBound, haproxyDetection } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
@@ -18,7 +18,7 @@ export default defineScenario({
   mechanisms: ["pg-streaming", "haproxy-checks", "app-settings"],
   mutants: [MUTANTS.noDepTimeout, MUTANTS.healthIgnoresDeps],
   // Frozen past HAProxy's detection and one more write timeout, then watched.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 10_000 }),
+  phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recovery: recoveryBound(spec, slowest({ "HAProxy sees pg-primary up": haproxySeesUp(spec), "the WAL receiver's reconnect": bound(["wal_retrieve_retry_interval", spec.timings.postgres.walRetrieveRetryMs]) })) }),
   timeline: faultThenHeal("pause (SIGSTOP)", "pg-primary", "unpause (SIGCONT)"),
   async workload(ctx) {
     const t = targets(ctx.topology);

@@ -1,4 +1,4 @@
-import { control, defineScenario, failsFastAndClearly, faultThenHeal, holdFault, lostWrites, noFailures, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, result, seedProducts, targets } from "../src/index.js";
+import { control, defineScenario, failsFastAndClearly, faultThenHeal, haproxySeesUpTerms, holdFault, lostWrites, noFailures, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, recoveryBound, result, seedProducts, targets } from "../src/index.js";
 import { failFastBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
@@ -18,7 +18,7 @@ export default defineScenario({
   // attempt, then the primary, each bounded by the app's timeout) has had time to finish, then watched.
   phases: (spec) => {
     const h = spec.timings.haproxy;
-    return { steadyMs: 2000, faultMs: h.interMs * h.fall + h.checkTimeoutMs + 2 * spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 10_000 };
+    return { steadyMs: 2000, faultMs: h.interMs * h.fall + h.checkTimeoutMs + 2 * spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recovery: recoveryBound(spec, ...haproxySeesUpTerms(spec)) };
   },
   timeline: faultThenHeal("kill", "pg-replica", "start again"),
   async workload(ctx) {

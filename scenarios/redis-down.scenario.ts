@@ -1,4 +1,4 @@
-import { control, defineScenario, faultThenHeal, holdFault, noFailures, OBSERVE_MS, productRead, productWrite, recoveredInTime, result, seedProducts, staleReads, targets } from "../src/index.js";
+import { APP_REDIS_RETRY_MS, clientReconnectsTerms, control, defineScenario, faultThenHeal, holdFault, noFailures, OBSERVE_MS, productRead, productWrite, recoveredInTime, recoveryBound, result, seedProducts, staleReads, targets } from "../src/index.js";
 import { cacheAsideStale, cacheTtlBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
@@ -16,7 +16,7 @@ export default defineScenario({
   mutants: [MUTANTS.cacheErrorsFailRequests, MUTANTS.healthRequiresAllDeps],
   // Cut for one dependency timeout (reads in flight at the cut may still be answered by Redis, or time out) and
   // then watched: the checks judge the reads after that first timeout.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2500, recoveryBoundMs: 5000 }),
+  phases: (spec) => ({ steadyMs: 2000, faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2500, recovery: recoveryBound(spec, ...clientReconnectsTerms(spec, APP_REDIS_RETRY_MS)) }),
   timeline: faultThenHeal("toxic down", "app-redis", "proxies enabled"),
   async workload(ctx) {
     const t = targets(ctx.topology);

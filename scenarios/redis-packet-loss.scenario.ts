@@ -2,6 +2,7 @@ import { defineScenario, faultInForceAt, faultTimeline, holdFault, loss, lostWri
 import { failFastBound, FLAP_CYCLES, sentinelConvertsReturnedMaster, sentinelFailoverBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 import { sentinelSessionWorkload } from "./redis-master.js";
+import { sentinelDetects } from "./sentinel-detects.js";
 import { falseFailovers, LOSS_PERCENT, lossFelt, noteLossMechanism, userImpact } from "./packet-loss.js";
 
 const FAULT = loss("redis-1", LOSS_PERCENT);
@@ -23,7 +24,9 @@ export default defineScenario({
   // Not no-dep-timeout: this kernel's TCP recovers 30 % random loss fast enough that a command rarely waits past
   // the app's timeout even without it (one run's slowest of 142 writes: 475 ms), so a kill would be chance; the
   // frozen-master scenarios show that regression.
-  mutants: [MUTANTS.sharedSessionsInMemory, MUTANTS.sentinelDownAfter30s],
+  mutants: [MUTANTS.sharedSessionsInMemory, MUTANTS.sentinelDownAfter30s, MUTANTS.sentinelDownAfter200ms],
+  // "No false failover" means something only if the detector works as configured: shown before the fault.
+  demonstrations: [sentinelDetects],
   // Held long enough for Sentinel to complete a failover if it decided on one.
   phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: sentinelConvertsReturnedMaster(spec).ms }),
   timeline: faultTimeline(FAULT, "rules removed"),

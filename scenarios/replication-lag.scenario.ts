@@ -1,10 +1,10 @@
-import { bound, control, defineScenario, faultThenHeal, findStaleReads, holdFault, measurement, noFailures, productRead, productWrite, recoveredInTime, seedProducts, staleReads, targets } from "../src/index.js";
+import { bound, control, defineScenario, faultThenHeal, findStaleReads, holdFault, measurement, noFailures, productRead, productWrite, recoveredInTime, recoveryBound, seedProducts, staleReads, targets } from "../src/index.js";
 import { MUTANTS } from "./mutants.js";
 
 /** The latency the toxic adds to the WAL stream: the fault itself, not a bound. */
 const LAG_MS = 500;
 
-const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 2000, recoveryBoundMs: 8000 };
+const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 2000 };
 
 /**
  * Toxiproxy adds latency to the WAL stream (`pg-replication`, primary → replica). Reads served by the replica
@@ -18,7 +18,8 @@ export default defineScenario({
   topology: { slices: ["postgres", "redis", "web"], app: { readPolicy: "strict", cacheTtlS: 1 } },
   mechanisms: ["pg-streaming", "haproxy-checks", "app-settings"],
   mutants: [MUTANTS.replicaApplyDelay, MUTANTS.pgReadToPrimary],
-  phases: PHASES,
+  // Healed, the WAL still inside the toxic arrives one latency later and is replayed.
+  phases: (spec) => ({ ...PHASES, recovery: recoveryBound(spec, ["latency toxic (WAL in flight)", LAG_MS], ["async lag", spec.margins.asyncLagMs]) }),
   timeline: faultThenHeal(`toxic latency ${String(LAG_MS)} ms`, "pg-replication", "toxic removed"),
   async workload(ctx) {
     const t = targets(ctx.topology);

@@ -1,4 +1,4 @@
-import { type ClientMemory, control, defineScenario, itemRead, itemsOnEachNode, itemWrite, login, lostWrites, noFailures, productRead, productWrite, readYourWrites, recoveredInTime, seedProducts, sessionRead, sessions, staleReads, targets, union } from "../src/index.js";
+import { type ClientMemory, control, defineScenario, itemRead, itemsOnEachNode, itemWrite, login, lostWrites, noFailures, nothingToRecover, productRead, productWrite, readYourWrites, recoveredInTime, seedProducts, sessionRead, sessions, staleReads, targets, union } from "../src/index.js";
 import { cacheAsideStale, cacheTtlBound, invalidationWorked } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
@@ -14,7 +14,7 @@ export default defineScenario({
   topology: { app: { cacheTtlS: 2 } },
   mechanisms: ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication", "cache-ttl"],
   mutants: [MUTANTS.cacheNoTtl, MUTANTS.itemsNoCommit, MUTANTS.cacheInvalidationWrongKey],
-  phases: { steadyMs: 2000, faultMs: 3000, afterMs: 1000, recoveryBoundMs: 5000 },
+  phases: (spec) => ({ steadyMs: 2000, faultMs: 3000, afterMs: 1000, recovery: nothingToRecover(spec) }),
   timeline: [{ atMs: 0, action: "nothing", target: "-" }],
   async workload(ctx) {
     const t = targets(ctx.topology);

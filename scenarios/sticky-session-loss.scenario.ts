@@ -1,4 +1,4 @@
-import { control, defineScenario, failover, faultInForceAt, faultThenHeal, holdFault, login, OBSERVE_MS, recoveredInTime, sessionRead, sessions, targets } from "../src/index.js";
+import { bound, control, defineScenario, failover, faultInForceAt, faultThenHeal, haproxySeesUp, holdFault, login, OBSERVE_MS, recoveredInTime, recoveryBound, sessionRead, sessions, slowest, targets } from "../src/index.js";
 import { haproxyDetection } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
@@ -19,7 +19,7 @@ export default defineScenario({
   // Memory sessions are lost for good with gra's process: after recovery they stay lost, as documented.
   changedForGood: (o) => o.f === "session-read" && o.process.includes("memory"),
   // Held past the failover bound, then sbg is watched serving the shared sessions.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 10_000 }),
+  phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + OBSERVE_MS, afterMs: 1500, recovery: recoveryBound(spec, slowest({ "HAProxy sees app-gra up": haproxySeesUp(spec), "Caddy's next active check": bound(["health_interval", spec.timings.caddy.healthIntervalMs], ["health_timeout", spec.timings.caddy.healthTimeoutMs]) })) }),
   timeline: faultThenHeal("kill", "app-gra", "start again"),
   async workload(ctx) {
     const t = targets(ctx.topology);

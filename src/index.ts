@@ -11,6 +11,8 @@ export { until } from "./cluster/until.js";
 export {
   DEFAULT_TIMINGS,
   DEFAULT_MARGINS,
+  FACTS_QUERY_TIMEOUT_MS,
+  VERIFY_PAUSE_MS,
   DEFAULT_APP,
   NODE_ROLES,
   SLICES,
@@ -47,7 +49,8 @@ export { HAPROXY_PORTS, type HaproxyFrontend, type ServerChange, type ServerStat
 export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, withRedis } from "./cluster/redis-sentinel.js";
 export { PORTS } from "./cluster/containers.js";
 export { PG_CREDENTIALS, PG_RESTART_DELAY_MS, PG_WAL_SEGMENT_MB, PG_WAL_VOLUME, pgConnection, pgClient, withPg } from "./cluster/postgres-pair.js";
-export { MYSQL_CREDENTIALS, MARIADB_DEFAULTS, withMysql } from "./cluster/mysql-pair.js";
+export { MYSQL_CREDENTIALS, MARIADB_DEFAULTS, MYSQL_CONNECT_RETRY_MS, withMysql } from "./cluster/mysql-pair.js";
+export { APP_REDIS_RETRY_MS } from "./cluster/app-sites.js";
 export type { Mechanisms } from "./cluster/mechanisms.js";
 
 // Faults: as data (a typed union with its constructors), interpreted against a started topology; the handle
@@ -113,7 +116,7 @@ export {
 
 // Checks: pure functions of the history, each with a reason; controls; bounds from the configured timings.
 export { result, control, readback, asControl, within, round, type CheckResult, type CheckKind, type Validity, type Figure, type Span } from "./assertions/check.js";
-export { bound, asBound, type Bound, type Term } from "./assertions/bound.js";
+export { bound, asBound, slowest, type Bound, type Term } from "./assertions/bound.js";
 export { compose } from "./assertions/compose.js";
 export { failover, noFailures, measureFailover, unavailability, type FailoverOptions, type FailoverMeasure, type Window } from "./assertions/availability.js";
 export { lostWrites, type LostWriteOptions, type LossWindow } from "./assertions/lost-writes.js";
@@ -142,12 +145,14 @@ export {
   type Mutant,
   type Demonstration,
   type Phases,
+  type PhasesSpec,
   type RunContext,
   type Workload,
   type FinalRead,
   type Evidence,
   type TimelineStep,
 } from "./scenario/define.js";
+export { clientReconnectsTerms, haproxySeesUp, haproxySeesUpTerms, nothingToRecover, recoveryBound, verifySeesTerms } from "./scenario/recovery-bounds.js";
 export { MECHANISMS, mechanismControls, stepsRanAsDeclared, type Mechanism } from "./scenario/controls.js";
 export type { JournalStep } from "./scenario/nemesis.js";
 export { targets, seedProducts, login, productsOnPrimary, itemsOnEachNode, union, pgRowsByKey, mysqlRowsByKey, type RowSelection, type Targets } from "./scenario/workloads.js";

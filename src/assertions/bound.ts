@@ -22,6 +22,17 @@ export function bound(...terms: readonly Term[]): Bound {
   return { ms, derivation: `${String(ms)} ms = ${terms.map(termText).join(" + ")}`, terms };
 }
 
+/**
+ * Mechanisms that run side by side, as one term: the slowest of them (`the slower of HAProxy sees it up 1950 ms,
+ * MASTER_CONNECT_RETRY 1000 ms`). A sum would count parallel waits twice.
+ */
+export function slowest(parts: Readonly<Record<string, Bound>>): Term {
+  const entries = Object.entries(parts);
+  if (entries.length === 0) throw new Error("slowest() needs at least one bound");
+  const ms = Math.max(...entries.map(([, b]) => b.ms));
+  return [`the slowest of ${entries.map(([name, b]) => `${name} (${String(b.ms)} ms)`).join(", ")}`, ms];
+}
+
 /** A bound given as a plain number (tests, or a user's own SLO): its derivation says so. */
 export function asBound(b: Bound | number): Bound {
   return typeof b === "number" ? { ms: b, derivation: `${String(b)} ms (given)` } : b;

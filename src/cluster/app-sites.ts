@@ -16,6 +16,12 @@ export type AppSites = Readonly<Record<Site, StartedTestContainer>>;
 export const COOKIE_SECRET = "brownout-shared-cookie-secret";
 export const COOKIE_NAME = "brownout.sid";
 
+/**
+ * The built-in app's Redis client reconnects this long after it lost its connection (ioredis's retryStrategy in
+ * app/src/deps/redis.ts; a test keeps the two equal), each attempt bounded by the app's dependency timeout.
+ */
+export const APP_REDIS_RETRY_MS = 100;
+
 const through = (link: LinkName) => {
   const { host, port } = linkAddress(link);
   return `${host}:${String(port)}`;

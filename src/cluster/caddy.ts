@@ -4,7 +4,7 @@ import { PORTS, hostUrl, nodeContainer } from "./containers.js";
 import { render } from "./haproxy.js";
 import { runLabels } from "./labels.js";
 import { templateFile } from "./templates.js";
-import { type TopologySpec, applyPatches } from "./topology.js";
+import { FACTS_QUERY_TIMEOUT_MS, type TopologySpec, applyPatches } from "./topology.js";
 
 
 /** The spec's Caddyfile template with its timings filled in, then any mutant's patches. */
@@ -37,7 +37,7 @@ export function parseUpstreamHealth(metrics: string): Record<string, boolean> {
   return out;
 }
 
-export async function caddyUpstreams(container: StartedTestContainer, timeoutMs = 2000): Promise<Record<string, boolean>> {
+export async function caddyUpstreams(container: StartedTestContainer, timeoutMs = FACTS_QUERY_TIMEOUT_MS): Promise<Record<string, boolean>> {
   const res = await fetch(`${hostUrl(container, PORTS.caddyAdmin)}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
   return parseUpstreamHealth(await res.text());
 }

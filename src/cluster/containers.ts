@@ -5,6 +5,7 @@ import { publishAddress } from "../images/testcontainers-env.js";
 import { ROLE_LABEL, runLabels } from "./labels.js";
 import { RespPingWait } from "./resp-wait.js";
 import { engineStarts } from "./start-lane.js";
+import { FACTS_QUERY_TIMEOUT_MS } from "./topology.js";
 
 /** Roles that run as a server (the others are build stages or benchmark baselines). */
 export type ServerRole = Extract<Role, "postgres" | "postgres-initdb" | "mysql" | "redis" | "haproxy" | "caddy" | "toxiproxy" | "ryuk" | "app">;
@@ -75,7 +76,7 @@ export function hostUrl(container: StartedTestContainer, port: number): string {
 }
 
 /** One GET of a JSON health endpoint, bounded: the status, and the body when it is JSON. */
-export async function getHealth(baseUrl: string, timeoutMs = 2000): Promise<{ status: number; body: unknown }> {
+export async function getHealth(baseUrl: string, timeoutMs = FACTS_QUERY_TIMEOUT_MS): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(timeoutMs) });
   return { status: res.status, body: await res.json().catch((): unknown => null) };
 }

@@ -8,7 +8,7 @@ import { templateFile } from "./templates.js";
 import { type ActiveFault, activeFault } from "./fault-handle.js";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
-import { type TopologySpec, applyPatches } from "./topology.js";
+import { FACTS_QUERY_TIMEOUT_MS, type TopologySpec, applyPatches } from "./topology.js";
 
 /** HAProxy's frontends, by the port they listen on inside the run network. */
 export const HAPROXY_PORTS = { "pg-write": 5432, "pg-read": 5433, mysql: 3306, web: 8080 } as const;
@@ -68,7 +68,7 @@ export class HaproxyNode {
   }
 
   /** One runtime API command over TCP; HAProxy answers and closes in non-interactive mode. */
-  runtime(command: string, timeoutMs = 2000): Promise<string> {
+  runtime(command: string, timeoutMs = FACTS_QUERY_TIMEOUT_MS): Promise<string> {
     return new Promise((resolve, reject) => {
       const socket = connect(this.container.getMappedPort(PORTS.haproxyRuntime), this.container.getHost());
       const chunks: Buffer[] = [];

@@ -4,6 +4,7 @@ import mysql from "mysql2/promise";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
+import { FACTS_QUERY_TIMEOUT_MS } from "./topology.js";
 
 
 export const MYSQL_CREDENTIALS = { user: "root", password: "brownout" } as const;
@@ -16,6 +17,9 @@ export const MYSQL_ROLES = ["mysql-1", "mysql-2"] as const;
  * packets (no reset) both threads still say Yes while nothing flows, for up to this long after the heal.
  */
 export const MARIADB_DEFAULTS = { slaveNetTimeoutMs: 60_000 } as const;
+
+/** A replica's IO thread that lost its master tries again this often (CHANGE MASTER's MASTER_CONNECT_RETRY). */
+export const MYSQL_CONNECT_RETRY_MS = 1000;
 export type MysqlRole = (typeof MYSQL_ROLES)[number];
 
 export type MysqlPair = Readonly<Record<MysqlRole, StartedTestContainer>>;
@@ -26,7 +30,7 @@ export async function withMysql<T>(container: StartedTestContainer, fn: (c: mysq
     port: container.getMappedPort(PORTS.mysql),
     ...MYSQL_CREDENTIALS,
     ...(database ? { database } : {}),
-    connectTimeout: 2000,
+    connectTimeout: FACTS_QUERY_TIMEOUT_MS,
   });
   try {
     return await fn(conn);
@@ -62,7 +66,7 @@ async function replicateFrom(container: StartedTestContainer, source: MysqlRole)
     await c.query("SET sql_log_bin = 1");
     await c.query(
       `CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ${String(PORTS.mysql)}, MASTER_USER = ?, MASTER_PASSWORD = ?, ` +
-        "MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1",
+        `MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = ${String(MYSQL_CONNECT_RETRY_MS / 1000)}`,
       [source, REPL.user, REPL.password],
     );
     await c.query("START SLAVE");

@@ -4,7 +4,7 @@ import pg from "pg";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
-import type { DetectionTimings, PostgresSettings } from "./topology.js";
+import { type DetectionTimings, FACTS_QUERY_TIMEOUT_MS, type PostgresSettings } from "./topology.js";
 import { linkAddress } from "./toxiproxy.js";
 
 export const PG_CREDENTIALS = { user: "postgres", password: "brownout", database: "postgres" } as const;
@@ -36,7 +36,7 @@ export function pgConnection(container: StartedTestContainer): pg.ClientConfig {
 }
 
 export function pgClient(container: StartedTestContainer): pg.Client {
-  return new pg.Client({ ...pgConnection(container), connectionTimeoutMillis: 2000 });
+  return new pg.Client({ ...pgConnection(container), connectionTimeoutMillis: FACTS_QUERY_TIMEOUT_MS });
 }
 
 export async function withPg<T>(container: StartedTestContainer, fn: (c: pg.Client) => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@ import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { PORTS, nodeContainer } from "./containers.js";
 import { runLabels } from "./labels.js";
 import { RespPingWait } from "./resp-wait.js";
-import type { DetectionTimings, RedisSettings } from "./topology.js";
+import { type DetectionTimings, FACTS_QUERY_TIMEOUT_MS, type RedisSettings } from "./topology.js";
 
 export const MASTER_NAME = "brownout";
 
@@ -15,9 +15,10 @@ export const MASTER_NAME = "brownout";
  * leader at once); during a failover the promoted replica's INFO is read every second, and the promotion is seen
  * there. Outside a failover an instance's INFO is read every INFO period, and a returned old master that still
  * reports itself master is converted to a replica only once it has done so for CONVERT_WAIT (4 × the hello
- * publish period), at its next INFO after that.
+ * publish period), at its next INFO after that. Each instance is pinged every PING period (or every down-after,
+ * if shorter), and Sentinel's timer, which flags an instance down, runs at least every TIMER period (hz 10 to 19).
  */
-export const SENTINEL_PERIODS = { askMs: 1000, maxDesyncMs: 1000, failoverInfoMs: 1000, infoMs: 10_000, convertWaitMs: 4 * 2000 } as const;
+export const SENTINEL_PERIODS = { askMs: 1000, maxDesyncMs: 1000, failoverInfoMs: 1000, infoMs: 10_000, convertWaitMs: 4 * 2000, pingMs: 1000, timerMs: 100 } as const;
 
 /**
  * Redis's replication periods (replication.c, not configurable), which bound how long an isolated master with
@@ -62,7 +63,7 @@ function redisConf(alias: string, settings: RedisSettings, replicaOf?: string): 
   ].join("\n");
 }
 
-const SENTINELS = ["sentinel-1", "sentinel-2", "sentinel-3"] as const;
+export const SENTINELS = ["sentinel-1", "sentinel-2", "sentinel-3"] as const;
 
 /** A Sentinel's fixed ID: its peers name it in their config before any of them has run. */
 function sentinelId(alias: string): string {
@@ -76,7 +77,7 @@ function sentinelId(alias: string): string {
  * Sentinel 7 accepts a name that does not resolve yet (a peer whose container is still starting) and resolves it
  * again at each reconnect.
  */
-function sentinelConf(alias: string, t: DetectionTimings["sentinel"]): string {
+export function sentinelConf(alias: string, t: DetectionTimings["sentinel"]): string {
   // resolve-hostnames must come before the monitor line that names a host.
   return [
     `port ${PORTS.sentinel}`,
@@ -139,7 +140,7 @@ export async function withRedis<T>(container: StartedTestContainer, port: number
     port: container.getMappedPort(port),
     lazyConnect: true,
     maxRetriesPerRequest: 0,
-    connectTimeout: 2000,
+    connectTimeout: FACTS_QUERY_TIMEOUT_MS,
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });

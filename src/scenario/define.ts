@@ -33,7 +33,12 @@ export interface Phases {
   readonly afterMs: number;
   /** verify() must be green again within this long after the heal. */
   readonly recoveryBoundMs: number;
+  /** How recoveryBoundMs was derived, when it was (reports show it); its ms is recoveryBoundMs. */
+  readonly recovery?: Bound;
 }
+
+/** A scenario's phases as written: the recovery bound as a derived Bound, or as a number. */
+export type PhasesSpec = Omit<Phases, "recoveryBoundMs" | "recovery"> & ({ readonly recoveryBoundMs: number; readonly recovery?: never } | { readonly recovery: Bound; readonly recoveryBoundMs?: never });
 
 export interface RunContext {
   readonly topology: StartedTopology;
@@ -134,7 +139,7 @@ export interface Scenario {
    * Fixed, or derived from the spec's timings, so that under a slower profile a fault is still held longer than
    * its detection and the after window still sees service return.
    */
-  readonly phases: Phases | ((spec: TopologySpec) => Phases);
+  readonly phases: PhasesSpec | ((spec: TopologySpec) => PhasesSpec);
   /** Probe timeout: an op not answered by then is unknown (default: `probeTimeout(spec)`). */
   readonly probeTimeoutMs?: number;
   readonly timeline: readonly TimelineStep[];
@@ -162,7 +167,8 @@ export function defineScenario(s: Scenario): Scenario {
  */
 export function phasesFor(s: Pick<Scenario, "phases">, spec: TopologySpec): Phases {
   const p = typeof s.phases === "function" ? s.phases(spec) : s.phases;
-  return { ...p, afterMs: Math.max(p.afterMs, spec.timings.app.depTimeoutMs + OBSERVE_MS) };
+  const recovery = p.recovery ? { recoveryBoundMs: p.recovery.ms, recovery: p.recovery } : { recoveryBoundMs: p.recoveryBoundMs };
+  return { steadyMs: p.steadyMs, faultMs: p.faultMs, ...recovery, afterMs: Math.max(p.afterMs, spec.timings.app.depTimeoutMs + OBSERVE_MS) };
 }
 
 /**
@@ -204,7 +210,7 @@ export function faultThenHeal(action: string, target: string, heal: string): Tim
 
 /** verify() green again within the scenario's recovery bound after the heal. */
 export function recoveredInTime(e: Evidence): CheckResult {
-  return recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, bound(["the scenario's recovery bound", e.phases.recoveryBoundMs]));
+  return recovery({ healedAt: e.at.heal, steadyAt: e.at.steadyAt, problems: e.recoveryProblems }, e.phases.recovery ?? bound(["the scenario's recovery bound", e.phases.recoveryBoundMs]));
 }
 
 /**

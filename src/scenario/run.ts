@@ -4,7 +4,7 @@ import { compose } from "../assertions/compose.js";
 import { type CheckResult, type Conviction, control, convictions, result } from "../assertions/check.js";
 import { startTopology, type StartedTopology } from "../cluster/index.js";
 import { PROFILES, type Profile } from "../cluster/profiles.js";
-import { type SpecOptions, resolveSpec } from "../cluster/topology.js";
+import { type SpecOptions, VERIFY_PAUSE_MS, resolveSpec } from "../cluster/topology.js";
 import type { ActiveFault } from "../cluster/fault-handle.js";
 import { elleRwRegisterEdn, historyEdn } from "../report/edn.js";
 import { timelineSvg } from "../report/timeline.js";
@@ -79,7 +79,7 @@ async function waitSteady(
     if (JSON.stringify(trace.at(-1)?.problems) !== JSON.stringify(left)) trace.push({ t: Math.round(history.now()), problems: left });
     if (left.length === 0) return { at: history.now(), problems: [], facts, trace };
     if (performance.now() >= deadline || signal?.aborted) return { at: null, problems: left, facts, trace };
-    await pause(100);
+    await pause(VERIFY_PAUSE_MS);
   }
 }
 

@@ -1,4 +1,4 @@
-import { bound, control, defineScenario, haproxyRestart, injectFault, kill, lostWrites, promote, measurement, OBSERVE_MS, productsOnPrimary, recoveredInTime, result, targets } from "brownout";
+import { bound, control, defineScenario, haproxyRestart, injectFault, kill, lostWrites, measurement, OBSERVE_MS, productsOnPrimary, promote, recoveredInTime, recoveryBound, result, targets } from "brownout";
 import { failFast } from "./bounds.js";
 import { inserts, reads, seed } from "./workload.js";
 
@@ -25,7 +25,7 @@ export default defineScenario({
     { name: "commit-batched", regression: "the API acknowledges a write at once and commits the batch once a second, for throughput: a crash loses a second of acknowledged writes", deploy: { app: { testBugs: ["commit-batched"] } } },
     { name: "no-dep-timeout", regression: "the API's database calls lose their timeout, so writes hang on the dead primary instead of failing", deploy: { app: { testBugs: ["no-dep-timeout"] } } },
   ],
-  phases: (spec) => ({ steadyMs: 2000, faultMs: OPERATOR_MS + spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: 10_000 }),
+  phases: (spec) => ({ steadyMs: 2000, faultMs: OPERATOR_MS + spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recovery: recoveryBound(spec) }),
   timeline: [
     { atMs: 0, action: "kill", target: "pg-primary" },
     { atMs: OPERATOR_MS, action: "pg_promote()", target: "pg-replica" },
