@@ -20,10 +20,16 @@ export function chaosSuite(loaded: LoadedConfig): void {
   if (!profile) throw new Error(`unknown profile '${selection.profile ?? ""}'; profiles are: ${Object.keys(loaded.profiles).join(", ")}`);
   const runs = suiteRuns({ config: loaded, names: selection.names, repeat: selection.repeat, plain: selection.plain !== false, mutants: selection.mutants ?? null });
 
+  // A scenario whose every mutant this selection runs must have at least two killed by a behavioural check: a
+  // mutant only a read-back control caught proves the control, not the scenario.
+  const behaviourKills = new Map<string, number>();
+  const complete = [...new Set(runs.filter((r) => r.mutant).map((r) => r.scenario))].filter((s) => s.mutants.every((m) => runs.some((r) => r.scenario === s && r.mutant?.name === m.name)));
+
   describe(`chaos: ${loaded.name}`, () => {
     for (const run of runs) {
       it(run.title, async () => {
         const result = await runOne(run, { config: loaded, seed: selection.seed, profile, paths });
+        if (result.mutant?.killedByBehaviour) behaviourKills.set(run.scenario.name, (behaviourKills.get(run.scenario.name) ?? 0) + 1);
         const why = run.mutant
           ? `${run.title}: the mutant survived (${result.status}${result.error ? `: ${result.error}` : ""}); every check stayed green:\n${result.checks.map((c) => `${c.name}: ${String(c.valid)}`).join("\n")}`
           : `${run.title}: ${result.error ?? result.checks.filter((c) => c.valid !== true).map((c) => `${c.name}: ${c.detail}`).join("\n")}`;
@@ -32,8 +38,17 @@ export function chaosSuite(loaded: LoadedConfig): void {
         expect(await recomputedLosses(result)).toEqual(reportedLosses(result));
       });
     }
+    if (complete.length > 0) {
+      it(`every scenario's mutants: at least ${String(MIN_BEHAVIOUR_KILLS)} killed by behaviour (${String(complete.length)} scenarios)`, () => {
+        const short = complete.filter((s) => (behaviourKills.get(s.name) ?? 0) < MIN_BEHAVIOUR_KILLS).map((s) => `${s.name}: ${String(behaviourKills.get(s.name) ?? 0)} of ${String(s.mutants.length)}`);
+        expect(short, "scenarios whose behaviour kills fewer than two of their mutants").toEqual([]);
+      });
+    }
   });
 }
+
+/** Each scenario's behavioural checks must kill at least this many of its mutants. */
+const MIN_BEHAVIOUR_KILLS = 2;
 
 /** The lost-write figures a run reported, by check name (those a final read answered). */
 function reportedLosses(result: ScenarioResult): Record<string, { acknowledged: number; lost: number }> {
