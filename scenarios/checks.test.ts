@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type Completed, type Evidence, resolveSpec } from "../src/index.js";
 import { FLAP_CYCLES, invalidationWorked } from "./bounds.js";
-import { falseFailovers } from "./packet-loss.js";
+import { falseFailovers, lossFelt } from "./packet-loss.js";
+import { sentinelOutcome } from "./redis-master.js";
 import { roundRobinShare } from "./pg-old-primary-returns.js";
 import { lossObserved } from "./redis-split-brain.js";
 
@@ -60,5 +61,29 @@ describe("documented weaknesses fail when worse than the mechanism allows", () =
     expect(r.detail).toMatch(/1 acknowledged after that/);
     // Nothing lost: the weakness was not observed, which is no pass either.
     expect(lossObserved(evidence(inWindow, { finalRead: { "gra-note-write": new Set(inWindow.map((o) => o.value?.key ?? "")) } })).valid).toBe(false);
+  });
+
+  it("packet loss felt: false when no op crossing the lossy node failed or waited a retransmission timeout", () => {
+    const write = (t: number, ms: number, type: Completed["type"] = "ok"): Completed => ({ id: id++, process: "w", f: "note-write", type, start: t, end: t + ms, value: { key: `n${String(t)}` } });
+    const steady = [100, 200, 300, 400].map((t) => write(t, 10));
+    const unfelt = [2000, 3000, 4000].map((t) => write(t, 15));
+    expect(lossFelt(evidence([...steady, ...unfelt]), ["note-write"]).control.valid).toBe(false);
+    // One write waited steady p99 (10) + TCP_RTO_MIN (200): a lost segment resent.
+    expect(lossFelt(evidence([...steady, ...unfelt, write(5000, 260)]), ["note-write"]).control.valid).toBe(true);
+    expect(lossFelt(evidence([...steady, write(5000, 20, "fail")]), ["note-write"]).control.valid).toBe(true);
+    // Nothing crossed it during the fault: not felt, whatever the rest did.
+    expect(lossFelt(evidence(steady), ["note-write"]).control.valid).toBe(false);
+  });
+
+  it("Sentinel's outcome: false while the Sentinels disagree, still name the old master, or it is not a linked replica", () => {
+    const facts = (masters: string[], old: { role: string; linkUp: boolean | null }) => ({
+      redis: { sentinels: 3, sentinelMasters: masters, sentinelMasterFlags: [], sentinelReplicas: [], quorum: "OK 3 usable Sentinels", nodes: { "redis-1": old, "redis-2": { role: "master", linkUp: null } } },
+    });
+    const e = (masters: string[], old: { role: string; linkUp: boolean | null }) => evidence([], { observed: { oldMaster: "redis-1" }, facts: facts(masters, old) });
+    const valid = (x: Evidence) => sentinelOutcome(x, "restarted").map((c) => c.valid);
+    expect(valid(e(["redis-2", "redis-2", "redis-2"], { role: "slave", linkUp: true }))).toEqual([true, true]);
+    expect(valid(e(["redis-2", "redis-1", "redis-2"], { role: "slave", linkUp: true }))[0]).toBe(false);
+    expect(valid(e(["redis-1", "redis-1", "redis-1"], { role: "master", linkUp: null }))).toEqual([false, false]);
+    expect(valid(e(["redis-2", "redis-2", "redis-2"], { role: "slave", linkUp: false }))[1]).toBe(false);
   });
 });
