@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ROLES } from "../src/images/catalog.js";
@@ -42,6 +45,19 @@ describe("brownout chaos", { timeout: 60_000 }, () => {
     expect(r.stdout).toMatch(/nothing started/);
   });
 
+  it("dry-run renders every config each scenario and each of its mutants deploys, patches applied, and writes them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "brownout-dry-"));
+    const r = brownout(["dry-run"], { BROWNOUT_REPORTS_DIR: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/do not render/);
+    expect(r.stdout).toMatch(/configs: {4}haproxy\.cfg, Caddyfile, sentinel\.conf ×3 → /);
+    // A mutant's patch is in its own copy of the file, the plain run's is untouched.
+    const plain = readFileSync(join(dir, "dry-run", "pg-old-primary-returns", "haproxy", "haproxy.cfg"), "utf8");
+    const mutated = readFileSync(join(dir, "dry-run", "pg-old-primary-returns--haproxy-pg-write-balance-first", "haproxy", "haproxy.cfg"), "utf8");
+    expect(plain).not.toMatch(/balance first/);
+    expect(mutated).toMatch(/balance first/);
+  });
+
   it("--mutants lists scenario × mutant pairs; an unknown mutant names the valid ones, exit 2, before any engine", () => {
     const pairs = brownout(["chaos", "--list", "--mutants", "redis-down"]).stdout.trim().split("\n");
     expect(pairs.length).toBeGreaterThanOrEqual(2);
@@ -73,6 +89,13 @@ describe("command-line errors", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`brownout: unknown role 'postgress'; roles are: ${ROLES.join(", ")}\n`);
     expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it("brownout images --config: the images a config's scenarios and mutants run, its own app's recipe among them", () => {
+    const r = brownout(["images", "--config", "examples/products-api/brownout.config.ts", "--list"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split("\n").sort()).toEqual(["caddy", "haproxy", "nettools", "postgres", "redis", "ryuk", "stack-products-api", "toxiproxy"]);
+    expect(brownout(["images", "--config", "no-such.config.ts"]).stderr).toMatch(/^brownout: config file 'no-such.config.ts' not found/m);
   });
 
   it("brownout images: with no engine, says so instead of building", () => {
@@ -116,7 +139,7 @@ describe("brownout <command>", { timeout: 60_000 }, () => {
 
   it("every command's parser names its options on an unknown one, exit 2", () => {
     expect(brownout(["images", "--bogus"])).toMatchObject({ code: 2 });
-    expect(brownout(["images", "--bogus"]).stderr).toMatch(/unknown option '--bogus'; options are: --list, --list-tags, --help/);
+    expect(brownout(["images", "--bogus"]).stderr).toMatch(/unknown option '--bogus'; options are: --config, --list, --list-tags, --help/);
     expect(brownout(["engine", "--bogus"]).stderr).toMatch(/unknown option '--bogus'; options are: --help/);
     expect(brownout(["report", "--bogus"]).stderr).toMatch(/unknown option '--bogus'; options are: --help/);
     expect(brownout(["bench", "--bogus"])).toMatchObject({ code: 2 });

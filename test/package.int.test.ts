@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Summary } from "../src/report/summary.js";
@@ -22,6 +22,7 @@ const npm = (args: string[], cwd: string) => execFileSync("npm", args, { cwd, en
 
 describe("the package, as a team installs it", () => {
   let project = "";
+  let tarballPath = "";
   const brownout = (args: string[]) => {
     const r = spawnSync(join(project, "node_modules", ".bin", "brownout"), args, {
       cwd: project,
@@ -40,6 +41,7 @@ describe("the package, as a team installs it", () => {
     npm(["pack", "--pack-destination", dir], root);
     const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
     if (!tarball) throw new Error(`npm pack left no tarball in ${dir}`);
+    tarballPath = join(dir, tarball);
     project = join(dir, "project");
     cpSync(userProject, project, { recursive: true });
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "my-stack-tests", private: true, type: "module" }));
@@ -70,6 +72,21 @@ describe("the package, as a team installs it", () => {
     expect(r.stdout).toMatch(/nothing started/);
     // The team's profile lengthens the dependency timeout, so the fault is held longer.
     expect(brownout(["dry-run", "--profile", "patient"]).stdout).toMatch(/\+5\.5 s\s+heal: proxies enabled → app-redis/);
+  });
+
+  it("loads from a fresh `npm init -y` project (CommonJS), and its declarations type-check there with only brownout installed", () => {
+    const cjs = join(dirname(project), "cjs-project");
+    cpSync(userProject, cjs, { recursive: true });
+    npm(["init", "-y"], cjs);
+    expect((JSON.parse(readFileSync(join(cjs, "package.json"), "utf8")) as { type?: string }).type ?? "commonjs").toBe("commonjs");
+    npm(["install", "--no-audit", "--no-fund", tarballPath], cjs);
+    const r = spawnSync(join(cjs, "node_modules", ".bin", "brownout"), ["list"], { cwd: cjs, env: cleanEnv(), encoding: "utf8", timeout: 120_000 });
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+    expect(r.stdout).toBe("catalog-cache-outage\n");
+    // The team's tsc, strict, on its config and scenarios: Brownout's declarations bring the types they expose.
+    writeFileSync(join(cjs, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", skipLibCheck: false }, include: ["**/*.ts"], exclude: ["node_modules"] }));
+    const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", cjs], { cwd: cjs, encoding: "utf8", timeout: 120_000 });
+    expect(tsc.status, `${tsc.stdout}${tsc.stderr}`).toBe(0);
   });
 
   it("runs it on real containers and passes; its mutants are killed", { timeout: 300_000 }, () => {

@@ -13,6 +13,7 @@ import type { Profile } from "../cluster/profiles.js";
 import { resolveSpec } from "../cluster/topology.js";
 import { deployedOptions, intendedOptions } from "../scenario/define.js";
 import { describeScenario } from "../scenario/dry-run.js";
+import { describeRendered, renderScenarioConfigs, writeRenderedConfigs } from "../scenario/dry-run-configs.js";
 import { ScenarioRegistry } from "../scenario/registry.js";
 import { soakScenario } from "../scenario/soak.js";
 import { selectScenarios, shardOf } from "../scenario/select.js";
@@ -79,11 +80,20 @@ export async function chaosCommand(argv: readonly string[], mode: ChaosMode = "c
     return 0;
   }
   if (args.dryRun) {
+    // Every config file each scenario and each of its mutants would deploy, rendered and written for review.
+    const dir = join(reportPaths(process.env.BROWNOUT_REPORTS_DIR ?? config.reportsDir ?? reportsDir()).root, "dry-run");
+    await rm(dir, { recursive: true, force: true });
+    const broken: string[] = [];
     for (const name of names) {
       const s = config.registry.byName(name);
-      if (s) process.stdout.write(`${describeScenario(s, profile, config.stack)}\n\n`);
+      if (!s) continue;
+      const rendered = renderScenarioConfigs(s, profile, config.stack);
+      await writeRenderedConfigs(dir, rendered);
+      broken.push(...rendered.mutants.filter((m) => m.error !== undefined).map((m) => `${s.name} × ${m.mutant}: ${m.error ?? ""}`));
+      process.stdout.write(`${[describeScenario(s, profile, config.stack), ...describeRendered(rendered, dir)].join("\n")}\n\n`);
     }
     process.stdout.write(`${String(names.length)} scenario(s) × ${String(args.repeat)}, profile ${profile.name}, seed ${String(args.seed)}${args.shard ? `, shard ${String(args.shard.index)}/${String(args.shard.count)}` : ""}; nothing started\n`);
+    if (broken.length > 0) throw new UserError(`${String(broken.length)} mutant(s) do not render: a patch's text is not in the config it edits`, { details: broken.join("\n"), hint: "fix the patch's `find` to match the rendered file (see the plain run's files under the dry-run folder)" });
     return 0;
   }
   if (runs.length === 0) {

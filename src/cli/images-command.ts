@@ -1,4 +1,9 @@
+import { imageRolesOf } from "../cluster/image-roles.js";
+import { PROFILES } from "../cluster/profiles.js";
+import { resolveSpec } from "../cluster/topology.js";
+import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { EXIT_USAGE, UserError } from "../errors.js";
+import { deployedOptions, intendedOptions } from "../scenario/define.js";
 import { parseOrUsage } from "./chaos-args.js";
 import { DEFAULT_ROLES, ROLES, type Role, isRole, recipe } from "../images/catalog.js";
 import { imageTag } from "../images/recipe-hash.js";
@@ -6,23 +11,36 @@ import { ensureEngine } from "../images/engine.js";
 import { ensureImages } from "../images/ensure-images.js";
 import { plainProgress, resultTable, ttyProgress } from "../images/progress.js";
 
-export const IMAGES_USAGE = `usage: brownout images [role...] [--list | --list-tags]
+export const IMAGES_USAGE = `usage: brownout images [role...] [--config <file>] [--list | --list-tags]
 Builds the images of the given roles (default: every role but benchmark baselines) that are missing.
+  --config F    the images a config's scenarios and their mutants run, its own app's included (ahead of a run)
   --list        the roles, one per line
   --list-tags   the server images' tags for these recipes, one per line (to copy them to another engine)`;
+
+/** The images a config's runs start: each scenario, plain and under each of its mutants, in the default profile. */
+function rolesOfConfig(config: LoadedConfig): Role[] {
+  const roles = new Set<Role>();
+  for (const s of config.registry.scenarios) {
+    const wanted = intendedOptions(s, PROFILES.fast, config.stack);
+    for (const m of [undefined, ...s.mutants]) for (const r of imageRolesOf(resolveSpec(deployedOptions(wanted, m)))) roles.add(r);
+  }
+  return [...roles];
+}
 
 /** `brownout images`: build whatever is missing, with progress, then a table of what there is. */
 export async function imagesCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals: args } = parseOrUsage(
-    { args: [...argv], options: { list: { type: "boolean" }, "list-tags": { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals: true } as const,
+    { args: [...argv], options: { config: { type: "string" }, list: { type: "boolean" }, "list-tags": { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals: true } as const,
     "brownout images --help",
   );
   if (values.help) {
     process.stdout.write(`${IMAGES_USAGE}\n`);
     return 0;
   }
+  // A config's images: every scenario's and mutant's topology, its own app built from its recipe.
+  const configRoles = values.config === undefined ? [] : rolesOfConfig(await loadConfig({ file: values.config }));
   if (values.list) {
-    process.stdout.write(`${ROLES.join("\n")}\n`);
+    process.stdout.write(`${(values.config === undefined ? ROLES : configRoles).join("\n")}\n`);
     return 0;
   }
   if (values["list-tags"]) {
@@ -35,7 +53,7 @@ export async function imagesCommand(argv: readonly string[]): Promise<number> {
       exitCode: EXIT_USAGE,
     });
   }
-  const roles: readonly Role[] = args.length > 0 ? (args as Role[]) : DEFAULT_ROLES;
+  const roles: readonly Role[] = values.config !== undefined ? [...new Set([...configRoles, ...(args as Role[])])] : args.length > 0 ? (args as Role[]) : DEFAULT_ROLES;
   await ensureEngine();
 
   const live = process.stderr.isTTY && !process.env.CI ? ttyProgress(process.stderr) : undefined;

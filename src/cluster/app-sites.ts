@@ -1,10 +1,10 @@
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { PORTS, getHealth, hostUrl, nodeContainer } from "./containers.js";
+import { stackAppRole } from "./image-roles.js";
 import { runLabels } from "./labels.js";
 import { MYSQL_CREDENTIALS } from "./mysql-pair.js";
 import { PG_CREDENTIALS } from "./postgres-pair.js";
 import { MASTER_NAME } from "./redis-sentinel.js";
-import { registerStackRecipe } from "../images/catalog.js";
 import { ensureImages } from "../images/ensure-images.js";
 import { imageTag } from "../images/recipe-hash.js";
 import { type AppImage, SITES, type Site, type TopologySpec, readPolicyOf } from "./topology.js";
@@ -96,7 +96,7 @@ export function stackAppEnvironment(spec: TopologySpec, app: AppImage, site: Sit
 /** The image a site runs: the stack's own app (built once if missing), or the built-in one. */
 async function appImageTag(spec: TopologySpec): Promise<string | undefined> {
   if (!spec.appImage) return undefined;
-  const role = registerStackRecipe(spec.appImage.name, { summary: `the stack's app (${spec.appImage.recipeDir})`, dir: spec.appImage.recipeDir, from: ["base"] });
+  const role = stackAppRole(spec.appImage);
   await ensureImages({ roles: [role] });
   return imageTag(role);
 }

@@ -8,6 +8,7 @@ import type { AppImage, SpecOptions, StackFiles } from "../cluster/topology.js";
 import { EXIT_USAGE, UserError } from "../errors.js";
 import type { Scenario } from "../scenario/define.js";
 import { ScenarioRegistry } from "../scenario/registry.js";
+import { bridgeRequireOfBrownout } from "./require-bridge.js";
 import { type BrownoutConfig, CONFIG_KEYS, type SoakDefinition } from "./define.js";
 
 /** Looked for in the working directory, in this order, when no --config is given. */
@@ -46,6 +47,7 @@ export function findConfig(given: string | undefined, cwd: string = process.cwd(
 
 /** Imports a TypeScript or JavaScript module through tsx's loader (a runtime dependency, as Vitest's is). */
 async function importModule(file: string, parent: string): Promise<Record<string, unknown>> {
+  await bridgeRequireOfBrownout();
   try {
     return (await tsImport(pathToFileURL(file).href, pathToFileURL(parent).href)) as Record<string, unknown>;
   } catch (e) {
@@ -57,9 +59,18 @@ function isScenario(x: unknown): x is Scenario {
   return typeof x === "object" && x !== null && typeof (x as Scenario).name === "string" && typeof (x as Scenario).inject === "function";
 }
 
+/**
+ * A module's default export, whether it loaded as ESM or as CommonJS (a `.ts` file in a project without
+ * `"type": "module"` is compiled to CommonJS: its `export default` lands on `module.exports.default`).
+ */
+function defaultExport(mod: Record<string, unknown>): unknown {
+  const d = mod.default;
+  return typeof d === "object" && d !== null && "__esModule" in d && "default" in d ? (d as { default: unknown }).default : d;
+}
+
 /** A module's scenarios: its default export, a scenario or an array of them. */
 function scenariosOf(mod: Record<string, unknown>, file: string): Scenario[] {
-  const d = mod.default;
+  const d = defaultExport(mod);
   const list = Array.isArray(d) ? d : [d];
   if (list.length === 0 || !list.every(isScenario)) throw new UserError(`${file}: its default export must be a scenario (defineScenario) or an array of them`);
   return list;
@@ -119,7 +130,7 @@ export function validateConfig(raw: unknown, file: string): BrownoutConfig {
 /** Loads and resolves a config (from a file, or one already imported, as this repo's tests do). */
 export async function loadConfig(options: { file?: string; cwd?: string; config?: BrownoutConfig; importer?: ModuleImporter } = {}): Promise<LoadedConfig> {
   const file = options.config && options.file ? resolve(options.file) : findConfig(options.file, options.cwd);
-  const raw = options.config ?? (await importModule(file, file)).default;
+  const raw = options.config ?? defaultExport(await importModule(file, file));
   const config = validateConfig(raw, file);
   const dir = dirname(file);
   const scenarios = await loadScenarios(config.scenarios, file, options.importer ?? ((f) => importModule(f, file)));

@@ -1,0 +1,23 @@
+import { renderCaddyfile } from "./caddy.js";
+import { renderHaproxyConfig } from "./haproxy.js";
+import { SENTINELS, sentinelConf } from "./redis-sentinel.js";
+import { type TopologySpec, hasHaproxy } from "./topology.js";
+
+/** One config file as a run would copy it into a node. */
+export interface RenderedConfig {
+  readonly node: string;
+  readonly file: string;
+  readonly text: string;
+}
+
+/**
+ * Every config file a spec deploys, rendered from its templates with the spec's timings and a mutant's patches
+ * applied, exactly as a run copies them in. A patch whose text is not in its file throws, naming it.
+ */
+export function renderConfigs(spec: TopologySpec): RenderedConfig[] {
+  const out: RenderedConfig[] = [];
+  if (hasHaproxy(spec)) out.push({ node: "haproxy", file: "haproxy.cfg", text: renderHaproxyConfig(spec) });
+  if (spec.slices.includes("web")) out.push({ node: "caddy", file: "Caddyfile", text: renderCaddyfile(spec) });
+  if (spec.slices.includes("redis")) for (const s of SENTINELS) out.push({ node: s, file: "sentinel.conf", text: `${sentinelConf(s, spec.timings.sentinel)}\n` });
+  return out;
+}
