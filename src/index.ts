@@ -44,6 +44,7 @@ export {
 } from "./cluster/topology.js";
 export { PROFILES, PROFILE_NAMES, type Profile } from "./cluster/profiles.js";
 export { startTopology, StartedTopology, type VerifyResult, type FactsSnapshot, type SteadyStateFacts } from "./cluster/index.js";
+export type { FaultRecorder } from "./cluster/started-topology.js";
 export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./cluster/toxiproxy.js";
 export { HAPROXY_PORTS, type HaproxyFrontend, type ServerChange, type ServerState } from "./cluster/haproxy.js";
 export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, withRedis } from "./cluster/redis-sentinel.js";
@@ -59,7 +60,10 @@ export { activeFault, type ActiveFault } from "./cluster/fault-handle.js";
 export {
   FAULT_KINDS,
   describeFault,
+  diskFull,
+  faultPhase,
   faultTarget,
+  nemesisF,
   haproxyRestart,
   kill,
   loss,
@@ -72,7 +76,9 @@ export {
   stop,
   toxic,
   type FaultKind,
+  type FaultKindsListed,
   type FaultSpec,
+  type NodeName,
   type PartitionSide,
 } from "./faults/spec.js";
 export { injectFault } from "./faults/inject.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { UserError } from "../errors.js";
 import { type ActiveFault, FaultLedger, activeFault } from "./fault-handle.js";
-import { type ProxiedPath, partition } from "./partition.js";
+import { type ProxiedPath, partition as partitionNodes } from "./partition.js";
 import { type LossMechanism, detectLossMechanism, packetLoss } from "./packet-loss.js";
 import { type ProcessFault, injectProcessFault } from "./process-control.js";
 import { dockerClient } from "../images/engine.js";
@@ -11,7 +11,7 @@ import { PORTS, hostUrl } from "./containers.js";
 import { type AppSites, appUrl } from "./app-sites.js";
 import { caddyUrl } from "./caddy.js";
 import { fillWalVolume } from "./disk-full.js";
-import { type HaproxyNode, reloadHaproxy, startHaproxy } from "./haproxy.js";
+import { type HaproxyNode, type ServerChange, reloadHaproxy, startHaproxy } from "./haproxy.js";
 import { type FactsSnapshot, type SteadyStateFacts, gatherFacts, snapshotOf } from "./facts.js";
 import { demuxedText } from "./docker-output.js";
 import { type Mechanisms, readMechanisms } from "./mechanisms.js";
@@ -20,7 +20,8 @@ import { removeRunNetwork } from "./network.js";
 import { type PostgresPair, withPg } from "./postgres-pair.js";
 import { MASTER_NAME, type RedisSentinel, withRedis } from "./redis-sentinel.js";
 import { type ConfigPatch, type NodeRole, SITES, type Site, type Slice, type TopologySpec, applyPatches, assertRole } from "./topology.js";
-import { LINKS, type ToxiproxyNode } from "./toxiproxy.js";
+import { LINKS, type ToxicSpec, type ToxiproxyNode } from "./toxiproxy.js";
+import { type FaultSpec, type NodeName, type PartitionSide, diskFull, haproxyRestart, kill, loss, partition, pause, promote, restart, sentinelFailover, setServer, stop, toxic } from "../faults/spec.js";
 
 export interface Endpoints {
   readonly caddy: string;
@@ -57,6 +58,9 @@ export interface TopologyParts {
   readonly startMs: Readonly<StartTimes>;
 }
 
+/** Records a fault as it is injected (a run's nemesis): runs `apply` and answers with the fault, its heal recorded. */
+export type FaultRecorder = (f: FaultSpec, apply: () => Promise<ActiveFault>) => Promise<ActiveFault>;
+
 /** A running topology: its nodes, steady-state facts, and the faults it can take. Disposal heals and removes all. */
 export class StartedTopology implements AsyncDisposable {
   readonly spec: TopologySpec;
@@ -65,6 +69,7 @@ export class StartedTopology implements AsyncDisposable {
   readonly #nodes = new Map<NodeRole, StartedTestContainer>();
   readonly #faults = new FaultLedger();
   #lossMechanism: Promise<LossMechanism> | undefined;
+  #recorder: FaultRecorder | undefined;
 
   constructor(parts: TopologyParts) {
     this.#parts = parts;
@@ -171,20 +176,125 @@ export class StartedTopology implements AsyncDisposable {
     }
   }
 
-  async kill(role: string): Promise<ActiveFault> {
-    return this.#process("kill", role);
+  /**
+   * The one door every fault goes through: a run's nemesis (set with `recordFaultsWith`) records it, as a step
+   * of the history and the journal, with its heal. The fault methods below are shorthands for it.
+   */
+  inject(f: FaultSpec): Promise<ActiveFault> {
+    return this.#recorder ? this.#recorder(f, () => this.#apply(f)) : this.#apply(f);
   }
 
-  async stop(role: string): Promise<ActiveFault> {
-    return this.#process("stop", role);
+  /** From now on, every fault is recorded through `recorder`; returns the way to stop recording. */
+  recordFaultsWith(recorder: FaultRecorder): () => void {
+    this.#recorder = recorder;
+    return () => {
+      if (this.#recorder === recorder) this.#recorder = undefined;
+    };
   }
 
-  async pause(role: string): Promise<ActiveFault> {
-    return this.#process("pause", role);
+  #apply(f: FaultSpec): Promise<ActiveFault> {
+    switch (f.kind) {
+      case "kill":
+      case "stop":
+      case "pause":
+      case "restart":
+        return this.#process(f.kind, f.role);
+      case "partition":
+        return this.#partition(f.between[0], f.between[1]);
+      case "loss":
+        return this.#packetLoss(f.role, f.percent);
+      case "disk-full":
+        return this.#fillDisk(f.role);
+      case "toxic":
+        return this.#toxic(f.link, f.toxic);
+      case "promote":
+        return this.#promote(f.role);
+      case "set-server":
+        return this.#setServer(f.backend, f.server, f.change);
+      case "sentinel-failover":
+        return this.#sentinelFailover();
+      case "haproxy-restart":
+        return f.edits.length > 0 ? this.#editHaproxy(f.edits) : this.#recreateHaproxy();
+    }
   }
 
-  async restart(role: string): Promise<ActiveFault> {
-    return this.#process("restart", role);
+  kill(role: NodeName): Promise<ActiveFault> {
+    return this.inject(kill(role));
+  }
+
+  stop(role: NodeName): Promise<ActiveFault> {
+    return this.inject(stop(role));
+  }
+
+  pause(role: NodeName): Promise<ActiveFault> {
+    return this.inject(pause(role));
+  }
+
+  restart(role: NodeName): Promise<ActiveFault> {
+    return this.inject(restart(role));
+  }
+
+  /**
+   * A real network partition between two sides, each a node or several (both directions), until healed. Traffic
+   * a node sends to the other side through a Toxiproxy link (pg-replica to pg-primary over pg-replication, say)
+   * is cut as well; nodes on one side still reach each other.
+   */
+  partition(sideA: PartitionSide, sideB: PartitionSide): Promise<ActiveFault> {
+    return this.inject(partition(sideA, sideB));
+  }
+
+  /** Drops `percent` of a node's packets each way, until healed (the mechanism is in the fault's description). */
+  packetLoss(role: NodeName, percent: number): Promise<ActiveFault> {
+    return this.inject(loss(role, percent));
+  }
+
+  /**
+   * Fills a node's disk to the last block, until healed (the heal frees it): pg-primary's WAL volume, which
+   * exists when the spec gives it one (`postgres.walVolumeMb`).
+   */
+  fillDisk(role: NodeName): Promise<ActiveFault> {
+    return this.inject(diskFull(role));
+  }
+
+  /** A toxic on a Toxiproxy link, until healed. */
+  toxic(link: string, spec: ToxicSpec): Promise<ActiveFault> {
+    return this.inject(toxic(link, spec));
+  }
+
+  /**
+   * Operator action: promote a Postgres standby (pg_promote). Irreversible by design, like the real one: its heal
+   * is a no-op, and verify() reports the pair as no longer redundant until a scenario rebuilds it.
+   */
+  promote(role: "pg-primary" | "pg-replica"): Promise<ActiveFault> {
+    return this.inject(promote(role));
+  }
+
+  /** Operator action through HAProxy's runtime API; the heal restores the server's previous state or address. */
+  setServer(backend: string, server: string, change: ServerChange): Promise<ActiveFault> {
+    return this.inject(setServer(backend, server, change));
+  }
+
+  /** Operator action: ask the Sentinels to fail over now. Nothing to heal: the new master stays. */
+  sentinelFailover(): Promise<ActiveFault> {
+    return this.inject(sentinelFailover());
+  }
+
+  /**
+   * Recovery by an operator: a new HAProxy from the config the old one ran (its container removed first if it
+   * is still there). Its ports on the host are new; endpoints read through `haproxy` see them. An operator's
+   * edit of haproxy.cfg is `editHaproxy`, a reload in place.
+   */
+  async recreateHaproxy(): Promise<HaproxyNode> {
+    await this.inject(haproxyRestart([]));
+    return this.haproxy;
+  }
+
+  /**
+   * Operator action: edit haproxy.cfg and reload HAProxy in place (a runbook's "repoint pg-write at the new
+   * primary and restart HAProxy"). The edits stay: the reloaded config is the new steady state.
+   */
+  editHaproxy(edits: readonly ConfigPatch[]): Promise<ActiveFault> {
+    return this.inject(haproxyRestart(edits));
   }
 
   async #process(kind: ProcessFault, role: string): Promise<ActiveFault> {
@@ -192,13 +302,8 @@ export class StartedTopology implements AsyncDisposable {
     return this.#faults.track(await injectProcessFault(kind, role, container));
   }
 
-  /**
-   * A real network partition between two sides, each a role or several (both directions), until healed. Traffic
-   * a node sends to the other side through a Toxiproxy link (pg-replica to pg-primary over pg-replication, say)
-   * is cut as well; nodes on one side still reach each other.
-   */
-  async partition(sideA: string | readonly string[], sideB: string | readonly string[]): Promise<ActiveFault> {
-    const side = (s: string | readonly string[]) => (typeof s === "string" ? [s] : s).map((r) => assertRole(this.spec, r));
+  async #partition(sideA: PartitionSide, sideB: PartitionSide): Promise<ActiveFault> {
+    const side = (s: PartitionSide) => (typeof s === "string" ? [s] : s).map((r) => assertRole(this.spec, r));
     const [a, b] = [side(sideA), side(sideB)];
     const both = a.filter((r) => b.includes(r));
     if (both.length > 0) throw new UserError(`cannot partition ${both.join(", ")} from itself`);
@@ -211,7 +316,7 @@ export class StartedTopology implements AsyncDisposable {
       }
     }
     const endpoints = (roles: readonly NodeRole[]) => roles.map((r) => ({ name: r, container: this.node(r) }));
-    return this.#faults.track(await partition(endpoints(a), endpoints(b), paths));
+    return this.#faults.track(await partitionNodes(endpoints(a), endpoints(b), paths));
   }
 
   /**
@@ -223,63 +328,41 @@ export class StartedTopology implements AsyncDisposable {
     return this.#lossMechanism;
   }
 
-  /** Drops `percent` of a node's packets each way, until healed (the mechanism is in the fault's description). */
-  async packetLoss(role: string, percent: number): Promise<ActiveFault> {
+  async #packetLoss(role: string, percent: number): Promise<ActiveFault> {
     const r = assertRole(this.spec, role);
     return this.#faults.track(await packetLoss(this.node(r), r, percent, await this.lossMechanism()));
   }
 
-  /**
-   * Fills a node's disk to the last block, until healed (the heal frees it): pg-primary's WAL volume, which
-   * exists when the spec gives it one (`postgres.walVolumeMb`).
-   */
-  async fillDisk(role: string): Promise<ActiveFault> {
+  async #fillDisk(role: string): Promise<ActiveFault> {
     const r = assertRole(this.spec, role);
     if (r !== "pg-primary" || this.spec.postgres.walVolumeMb <= 0) {
-      throw new UserError(`fillDisk applies to pg-primary with a WAL volume of its own (postgres.walVolumeMb > 0), not ${r}${r === "pg-primary" ? " without one" : ""}`);
+      throw new UserError(`disk-full applies to pg-primary with a WAL volume of its own (postgres.walVolumeMb > 0), not ${r}${r === "pg-primary" ? " without one" : ""}`);
     }
     return this.#faults.track(await fillWalVolume(this.node(r), r));
   }
 
-  /** A toxic on a Toxiproxy link, until healed. */
-  async toxic(link: string, spec: { type: string } & Record<string, unknown>): Promise<ActiveFault> {
+  async #toxic(link: string, spec: ToxicSpec): Promise<ActiveFault> {
     return this.#faults.track(await this.#parts.toxiproxy.toxic(link, spec));
   }
 
-  /**
-   * Operator action: promote a Postgres standby (pg_promote). Irreversible by design, like the real one: its heal
-   * is a no-op, and verify() reports the pair as no longer redundant until a scenario rebuilds it.
-   */
-  async promote(role: string): Promise<ActiveFault> {
+  async #promote(role: string): Promise<ActiveFault> {
     const r = assertRole(this.spec, role);
     if (r !== "pg-replica" && r !== "pg-primary") throw new UserError(`promote applies to pg-primary or pg-replica, not ${r}`);
     await withPg(this.node(r), (c) => c.query("SELECT pg_promote(wait => true, wait_seconds => 30)"));
     return this.#faults.track(activeFault(`promote ${r}`, () => Promise.resolve()));
   }
 
-  /** Operator action through HAProxy's runtime API; the heal restores the server's previous state or address. */
-  async setServer(backend: string, server: string, change: Parameters<HaproxyNode["setServer"]>[2]): Promise<ActiveFault> {
+  async #setServer(backend: string, server: string, change: ServerChange): Promise<ActiveFault> {
     return this.#faults.track(await this.haproxy.setServer(backend, server, change));
   }
 
-  /** Operator action: ask the Sentinels to fail over now. Nothing to heal: the new master stays. */
-  async sentinelFailover(): Promise<ActiveFault> {
+  async #sentinelFailover(): Promise<ActiveFault> {
     const sentinel = this.node("sentinel-1");
     await withRedis(sentinel, PORTS.sentinel, (r) => r.call("SENTINEL", "FAILOVER", MASTER_NAME));
     return this.#faults.track(activeFault("sentinel failover", () => Promise.resolve()));
   }
 
-  /** The faults still in force. */
-  get activeFaults(): readonly ActiveFault[] {
-    return this.#faults.active;
-  }
-
-  /**
-   * Recovery by an operator: a new HAProxy from the config the old one ran (its container removed first if it
-   * is still there). Its ports on the host are new; endpoints read through `haproxy` see them. An operator's
-   * edit of haproxy.cfg is `editHaproxy`, a reload in place.
-   */
-  async recreateHaproxy(): Promise<HaproxyNode> {
+  async #recreateHaproxy(): Promise<ActiveFault> {
     const old = this.#part("haproxy");
     await dockerClient()
       .getContainer(old.container.getId())
@@ -290,17 +373,19 @@ export class StartedTopology implements AsyncDisposable {
     this.#faults.settle("haproxy");
     this.#parts.haproxy = fresh;
     this.#nodes.set("haproxy", fresh.container);
-    return fresh;
+    // Nothing to undo: the new HAProxy is the new steady state.
+    return activeFault("haproxy recreated", () => Promise.resolve(), "haproxy");
   }
 
-  /**
-   * Operator action: edit haproxy.cfg and reload HAProxy in place (a runbook's "repoint pg-write at the new
-   * primary and restart HAProxy"). The edits stay: the reloaded config is the new steady state.
-   */
-  async editHaproxy(edits: readonly ConfigPatch[]): Promise<ActiveFault> {
+  async #editHaproxy(edits: readonly ConfigPatch[]): Promise<ActiveFault> {
     const old = this.#part("haproxy");
     this.#parts.haproxy = await reloadHaproxy(old, applyPatches(old.config, edits, "haproxy"));
     return this.#faults.track(activeFault(`haproxy.cfg edited (${String(edits.length)} change(s)), reloaded`, () => Promise.resolve()));
+  }
+
+  /** The faults still in force. */
+  get activeFaults(): readonly ActiveFault[] {
+    return this.#faults.active;
   }
 
   /**

@@ -13,6 +13,7 @@ import { type StartedTopology, startTopology } from "./index.js";
 import { dockerClient } from "../images/engine.js";
 import { mechanismControls } from "../scenario/controls.js";
 import { runId } from "./labels.js";
+import type { ToxicSpec } from "./toxiproxy.js";
 
 // One topology for the file; the tests run in order and each leaves it healed and steady.
 let topology: StartedTopology;
@@ -243,7 +244,7 @@ describe("topology", () => {
   it("rejects faults on roles, links and toxics that do not exist", async () => {
     await expect(topology.kill("app-bhs")).rejects.toThrow(/unknown role 'app-bhs'; roles are:/);
     await expect(topology.toxic("app-gra-redis-3", { type: "latency", latencyMs: 1 })).rejects.toThrow(/unknown link 'app-gra-redis-3'; links are: pg-replication, .*; groups are: app-gra-redis/);
-    await expect(topology.toxic("pg-replication", { type: "jitter" })).rejects.toThrow(/unknown toxic type 'jitter'/);
+    await expect(topology.toxic("pg-replication", { type: "jitter" } as unknown as ToxicSpec)).rejects.toThrow(/unknown toxic type 'jitter'/);
     await expect(topology.partition("pg-primary", "pg-primary")).rejects.toThrow(/cannot partition pg-primary from itself/);
     expect(topology.activeFaults).toEqual([]);
   });

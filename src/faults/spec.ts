@@ -1,15 +1,20 @@
 import type { ConfigPatch, NodeRole } from "../cluster/topology.js";
+import type { NemesisF } from "../workload/op.js";
 import type { LinkName, ToxicSpec } from "../cluster/toxiproxy.js";
 import type { ServerChange } from "../cluster/haproxy.js";
 
+/** A node by the name the stack gives it (`pg-primary`, or a team's `web1`). */
+export type NodeName = NodeRole | (string & {});
+
 /**
  * A fault (or an operator's step) as data: what a scenario injects, what the journal and the dry run show, what
- * a schedule is made of. `src/faults/inject.ts` interprets it against a started topology; every one has a heal
- * (a no-op for the irreversible operator steps, whose heal is the new steady state).
+ * a schedule is made of. Every fault goes through one door, `StartedTopology.inject` (the fault methods are
+ * shorthands for it), where a run's nemesis records it; every one has a heal (a no-op for the irreversible
+ * operator steps, whose heal is the new steady state).
  */
 export type FaultSpec =
-  /** SIGKILL, `docker stop`, SIGSTOP (frozen), or a restart of a role's container; healed by starting, unpausing. */
-  | { readonly kind: "kill" | "stop" | "pause" | "restart"; readonly role: NodeRole }
+  /** SIGKILL, `docker stop`, SIGSTOP (frozen), or a restart of a node's container; healed by starting, unpausing. */
+  | { readonly kind: "kill" | "stop" | "pause" | "restart"; readonly role: NodeName }
   /**
    * Both directions between two sides cut (iptables in their nodes' network namespaces), links between them too;
    * a side is one role or several (a split brain: a master and the clients that still reach it, say).
@@ -19,7 +24,9 @@ export type FaultSpec =
    * A share of a node's packets dropped each way (netem where the kernel has it, else iptables' statistic match:
    * the run reports which); the node stays up, only lossy.
    */
-  | { readonly kind: "loss"; readonly role: NodeRole; readonly percent: number }
+  | { readonly kind: "loss"; readonly role: NodeName; readonly percent: number }
+  /** A node's declared volume filled to its last block (pg-primary's WAL volume); healed by freeing it. */
+  | { readonly kind: "disk-full"; readonly role: NodeName }
   /** A Toxiproxy toxic on a link or a group of links (`app-redis`, `app-gra-deps`, ...). */
   | { readonly kind: "toxic"; readonly link: LinkName | (string & {}); readonly toxic: ToxicSpec }
   /** pg_promote() on a standby: irreversible. */
@@ -35,19 +42,23 @@ export type FaultSpec =
   | { readonly kind: "haproxy-restart"; readonly edits: readonly ConfigPatch[] };
 
 /** One side of a partition: a role, or roles that still reach each other. */
-export type PartitionSide = NodeRole | readonly NodeRole[];
+export type PartitionSide = NodeName | readonly NodeName[];
 
 export type FaultKind = FaultSpec["kind"];
 
-export const FAULT_KINDS = ["kill", "stop", "pause", "restart", "partition", "loss", "toxic", "promote", "set-server", "sentinel-failover", "haproxy-restart"] as const satisfies readonly FaultKind[];
+export const FAULT_KINDS = ["kill", "stop", "pause", "restart", "partition", "loss", "disk-full", "toxic", "promote", "set-server", "sentinel-failover", "haproxy-restart"] as const satisfies readonly FaultKind[];
+
+/** `true` when FAULT_KINDS lists every kind of FaultSpec (a test holds it so: a kind added and not listed fails to compile). */
+export type FaultKindsListed = Exclude<FaultKind, (typeof FAULT_KINDS)[number]> extends never ? true : Exclude<FaultKind, (typeof FAULT_KINDS)[number]>;
 
 // Constructors, so a scenario reads as its runbook: inject(ctx, kill("pg-primary")).
-export const kill = (role: NodeRole): FaultSpec => ({ kind: "kill", role });
-export const stop = (role: NodeRole): FaultSpec => ({ kind: "stop", role });
-export const pause = (role: NodeRole): FaultSpec => ({ kind: "pause", role });
-export const restart = (role: NodeRole): FaultSpec => ({ kind: "restart", role });
+export const kill = (role: NodeName): FaultSpec => ({ kind: "kill", role });
+export const stop = (role: NodeName): FaultSpec => ({ kind: "stop", role });
+export const pause = (role: NodeName): FaultSpec => ({ kind: "pause", role });
+export const restart = (role: NodeName): FaultSpec => ({ kind: "restart", role });
 export const partition = (a: PartitionSide, b: PartitionSide): FaultSpec => ({ kind: "partition", between: [a, b] });
-export const loss = (role: NodeRole, percent: number): FaultSpec => ({ kind: "loss", role, percent });
+export const loss = (role: NodeName, percent: number): FaultSpec => ({ kind: "loss", role, percent });
+export const diskFull = (role: NodeName): FaultSpec => ({ kind: "disk-full", role });
 export const toxic = (link: LinkName | (string & {}), spec: ToxicSpec): FaultSpec => ({ kind: "toxic", link, toxic: spec });
 export const promote = (role: "pg-primary" | "pg-replica"): FaultSpec => ({ kind: "promote", role });
 export const setServer = (backend: string, server: string, change: ServerChange): FaultSpec => ({ kind: "set-server", backend, server, change });
@@ -65,6 +76,7 @@ export function faultTarget(f: FaultSpec): string {
     case "restart":
     case "promote":
     case "loss":
+    case "disk-full":
       return f.role;
     case "partition":
       return f.between.map(sideName).join(", ");
@@ -91,6 +103,8 @@ export function describeFault(f: FaultSpec): string {
       return `${f.kind} ${f.role}`;
     case "loss":
       return `${String(f.percent)} % packet loss on ${f.role}`;
+    case "disk-full":
+      return `fill ${f.role}'s disk`;
     case "partition":
       return `partition ${sideName(f.between[0])} from ${sideName(f.between[1])}`;
     case "toxic":
@@ -104,4 +118,14 @@ export function describeFault(f: FaultSpec): string {
     case "haproxy-restart":
       return f.edits.length > 0 ? `edit haproxy.cfg (${String(f.edits.length)} change(s)) and reload haproxy` : "recreate haproxy from its saved config";
   }
+}
+
+/** Who does it: a fault the scenario injects, or a step of an operator's runbook (irreversible ones included). */
+export function faultPhase(f: FaultSpec): "fault" | "operator" {
+  return f.kind === "promote" || f.kind === "set-server" || f.kind === "sentinel-failover" || f.kind === "haproxy-restart" ? "operator" : "fault";
+}
+
+/** The nemesis op a fault is recorded as in the history. */
+export function nemesisF(f: FaultSpec): NemesisF {
+  return f.kind === "haproxy-restart" ? (f.edits.length > 0 ? "reload" : "recreate") : f.kind;
 }

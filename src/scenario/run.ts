@@ -16,7 +16,7 @@ import { Scheduler } from "../workload/scheduler.js";
 import { mechanismControls, stepsRanAsDeclared } from "./controls.js";
 import { type Evidence, type FinalRead, type Mutant, type RunContext, type Scenario, deployedOptions, intendedOptions, phasesFor, probeTimeout } from "./define.js";
 import { steadyHypothesis } from "./hypothesis.js";
-import { type FaultWindow, Nemesis, faultWindows, recordingTopology } from "./nemesis.js";
+import { type FaultWindow, Nemesis, faultWindows } from "./nemesis.js";
 import { FactsPoller } from "./facts-poller.js";
 import { Progress } from "./progress.js";
 import { seeded } from "./random.js";
@@ -161,9 +161,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       if (!again.ok) return await notSteadyRun([...demonstrated, result("topology steady again after the demonstrations", false, again.problems.join("; "))]);
     }
 
+    // From here on every fault goes through the nemesis: the history and the journal show each step (the
+    // demonstrations above are the harness's own, not the scenario's faults).
+    topology.recordFaultsWith(nemesis.record);
     const ctx: RunContext = {
-      // Every fault method goes through the nemesis: the history and the journal show each step.
-      topology: recordingTopology(topology, nemesis),
+      topology,
       history,
       http,
       random: seeded(options.seed + options.repeat),

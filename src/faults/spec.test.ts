@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { activeFault } from "../cluster/fault-handle.js";
+import { Nemesis } from "../scenario/nemesis.js";
+import { History } from "../workload/history.js";
+import { FAULT_KINDS, type FaultKindsListed, type FaultSpec, describeFault, diskFull, faultPhase, faultTarget, haproxyRestart, kill, loss, nemesisF, partition, promote, sentinelFailover, setServer, toxic } from "./spec.js";
+
+// A kind added to FaultSpec and not to FAULT_KINDS fails to compile here.
+const listed: FaultKindsListed = true;
+
+const EVERY: readonly FaultSpec[] = [
+  kill("pg-primary"),
+  { kind: "stop", role: "redis-2" },
+  { kind: "pause", role: "sentinel-1" },
+  { kind: "restart", role: "app-sbg" },
+  partition(["mysql-1", "haproxy"], "mysql-2"),
+  loss("redis-1", 30),
+  diskFull("pg-primary"),
+  toxic("app-redis", { type: "down" }),
+  promote("pg-replica"),
+  setServer("web", "app-gra", { state: "drain" }),
+  sentinelFailover(),
+  haproxyRestart([{ file: "haproxy", find: "a", replace: "b" }]),
+  haproxyRestart(),
+];
+
+describe("faults as data", () => {
+  it("every kind is listed, described, targeted and phased", () => {
+    expect(listed).toBe(true);
+    expect(new Set(EVERY.map((f) => f.kind))).toEqual(new Set(FAULT_KINDS));
+    for (const f of EVERY) {
+      expect(describeFault(f)).not.toBe("");
+      expect(faultTarget(f)).not.toBe("");
+    }
+    expect(describeFault(diskFull("pg-primary"))).toBe("fill pg-primary's disk");
+    expect(EVERY.filter((f) => faultPhase(f) === "operator").map((f) => f.kind)).toEqual(["promote", "set-server", "sentinel-failover", "haproxy-restart", "haproxy-restart"]);
+    expect(nemesisF(haproxyRestart())).toBe("recreate");
+    expect(nemesisF(haproxyRestart([{ file: "haproxy", find: "a", replace: "b" }]))).toBe("reload");
+  });
+
+  it("the nemesis records a fault at the door as one step and its heal as another, in the spec's words", async () => {
+    const history = new History();
+    const nemesis = new Nemesis(history);
+    let healed = false;
+    const f = await nemesis.record(partition("pg-replica", "pg-primary"), () =>
+      Promise.resolve(
+        activeFault("cut", () => {
+          healed = true;
+          return Promise.resolve();
+        }),
+      ),
+    );
+    await f.heal();
+    expect(healed).toBe(true);
+    expect(nemesis.journal.map((j) => [j.phase, j.f, j.target, j.description, j.outcome])).toEqual([
+      ["fault", "partition", "pg-replica, pg-primary", "partition pg-replica from pg-primary", "ok"],
+      ["heal", "heal", "pg-replica, pg-primary", "heal: cut", "ok"],
+    ]);
+    // A step that throws is recorded as failed (info in the history), then rethrown.
+    await expect(nemesis.record(promote("pg-replica"), () => Promise.reject(new Error("no standby")))).rejects.toThrow("no standby");
+    expect(nemesis.journal.at(-1)).toMatchObject({ phase: "operator", f: "promote", outcome: "failed", error: "no standby" });
+  });
+});
