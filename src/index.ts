@@ -45,6 +45,12 @@ export {
 export { PROFILES, PROFILE_NAMES, type Profile } from "./cluster/profiles.js";
 export { startTopology, StartedTopology, type VerifyResult, type FactsSnapshot, type SteadyStateFacts } from "./cluster/index.js";
 export type { FaultRecorder } from "./cluster/started-topology.js";
+
+// Node kinds: the door every kind goes through (the generic node first), and a stack's declared nodes.
+export type { NodeAddress, NodeDeclaration, NodeKind } from "./nodes/kind.js";
+export { GENERIC, type GenericSettings, type Health } from "./nodes/generic.js";
+export { nodeKind, nodeKinds, registerNodeKind } from "./nodes/registry.js";
+export type { DeclaredNode } from "./nodes/start.js";
 export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./cluster/toxiproxy.js";
 export { HAPROXY_PORTS, type HaproxyFrontend, type ServerChange, type ServerState } from "./cluster/haproxy.js";
 export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, withRedis } from "./cluster/redis-sentinel.js";

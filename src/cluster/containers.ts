@@ -148,3 +148,12 @@ export function nodeContainer(role: ServerRole, options: { image?: string; start
     .withWaitStrategy(preset.wait())
     .withStartupTimeout(options.startupTimeoutMs ?? 60_000);
 }
+
+/**
+ * A container of any image (a node a stack declares), under the same rules as ours: labelled with the run and
+ * its name, on the run network only, ports published on loopback, no image HEALTHCHECK. Started after the
+ * built-in servers in the engine's lane. Callers add its wait, environment, command and mounts.
+ */
+export function anyNodeContainer(image: string, name: string, options: { startupTimeoutMs?: number } = {}): GenericContainer {
+  return new NodeContainer(image, 3).withLabels(runLabels(name)).withStartupTimeout(options.startupTimeoutMs ?? 60_000);
+}

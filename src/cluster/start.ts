@@ -9,6 +9,7 @@ import { type RedisSentinel, startRedisSentinel } from "./redis-sentinel.js";
 import { type StartTimes, StartedTopology, type TopologyParts, type Writable } from "./started-topology.js";
 import { type Slice, type SpecOptions, type TopologySpec, hasHaproxy, resolveSpec } from "./topology.js";
 import { type ToxiproxyNode, linksOf, startToxiproxy } from "./toxiproxy.js";
+import { type DeclaredNode, startDeclaredNodes } from "../nodes/start.js";
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t0 = performance.now();
@@ -47,6 +48,7 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
     part<HaproxyNode>("haproxy", hasHaproxy(spec), () => startHaproxy(network, spec), (v) => (parts.haproxy = v)),
     part<AppSites>("web", has("web"), () => startAppSites(network, spec), (v) => (parts.apps = v)),
     part<StartedTestContainer>("caddy", has("web"), () => startCaddy(network, spec), (v) => (parts.caddy = v)),
+    part<DeclaredNode[]>("nodes", spec.nodes.length > 0, () => startDeclaredNodes(network, spec), (v) => (parts.nodes = v)),
   ]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
   if (failure === undefined && parts.toxiproxy) return new StartedTopology({ ...parts, toxiproxy: parts.toxiproxy });

@@ -21,6 +21,7 @@ import { type PostgresPair, withPg } from "./postgres-pair.js";
 import { MASTER_NAME, type RedisSentinel, withRedis } from "./redis-sentinel.js";
 import { type ConfigPatch, type NodeRole, SITES, type Site, type Slice, type TopologySpec, applyPatches, assertRole } from "./topology.js";
 import { LINKS, type ToxicSpec, type ToxiproxyNode } from "./toxiproxy.js";
+import { type DeclaredNode, addressOf } from "../nodes/start.js";
 import { type FaultSpec, type NodeName, type PartitionSide, diskFull, haproxyRestart, kill, loss, partition, pause, promote, restart, sentinelFailover, setServer, stop, toxic } from "../faults/spec.js";
 
 export interface Endpoints {
@@ -40,7 +41,7 @@ export interface VerifyResult {
 }
 
 /** Start time of Toxiproxy, HAProxy, Caddy and each slice (its primaries, then its replicas; web: both app sites), in ms. */
-export type StartTimes = Partial<Record<"toxiproxy" | "haproxy" | "caddy" | Slice, number>>;
+export type StartTimes = Partial<Record<"toxiproxy" | "haproxy" | "caddy" | "nodes" | Slice, number>>;
 
 /** The same shape with its fields writable: for code that assembles a value and hands it out read-only. */
 export type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -55,6 +56,8 @@ export interface TopologyParts {
   readonly haproxy?: HaproxyNode;
   readonly apps?: AppSites;
   readonly caddy?: StartedTestContainer;
+  /** The nodes the stack declares, each run by its kind. */
+  readonly nodes?: readonly DeclaredNode[];
   readonly startMs: Readonly<StartTimes>;
 }
 
@@ -90,6 +93,20 @@ export class StartedTopology implements AsyncDisposable {
     if (parts.haproxy) this.#nodes.set("haproxy", parts.haproxy.container);
     if (parts.apps) for (const site of SITES) this.#nodes.set(`app-${site}`, parts.apps[site]);
     if (parts.caddy) this.#nodes.set("caddy", parts.caddy);
+    for (const n of parts.nodes ?? []) this.#nodes.set(n.declaration.name as NodeRole, n.container);
+  }
+
+  /** The declared nodes (a team's servers), each with its kind. */
+  get declaredNodes(): readonly DeclaredNode[] {
+    return this.#parts.nodes ?? [];
+  }
+
+  /** What is off with the declared nodes, each asked by its kind (empty when every one serves). */
+  async nodeProblems(): Promise<string[]> {
+    const each = await Promise.all(
+      this.declaredNodes.map((n) => (n.kind.problems ? n.kind.problems({ name: n.declaration.name, address: addressOf(n.container, n.kind.ports(n.settings)) }, n.settings) : Promise.resolve([]))),
+    );
+    return each.flat();
   }
 
   /** Where a client on the host reaches the stack: Caddy, HAProxy's web frontend and stats, each site directly. */
@@ -169,7 +186,8 @@ export class StartedTopology implements AsyncDisposable {
     const withinMs = options.withinMs ?? 5000;
     const t0 = performance.now();
     for (;;) {
-      const { facts, problems } = await this.facts();
+      const [{ facts, problems: parts }, nodes] = await Promise.all([this.facts(), this.nodeProblems()]);
+      const problems = [...parts, ...nodes];
       const waitedMs = performance.now() - t0;
       if (problems.length === 0 || waitedMs >= withinMs) return { ok: problems.length === 0, problems, facts, waitedMs };
       await new Promise((resolve) => setTimeout(resolve, 100));

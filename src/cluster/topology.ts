@@ -274,6 +274,8 @@ export interface AppImage {
 
 export interface TopologySpec {
   readonly slices: readonly Slice[];
+  /** Nodes the stack declares beside the slices' parts, each run by its kind. */
+  readonly nodes: readonly NodeDeclaration[];
   readonly files: StackFiles;
   /** The stack's own app (absent: the built-in meeting app). */
   readonly appImage?: AppImage;
@@ -302,8 +304,22 @@ export const DEFAULT_TIMINGS: DetectionTimings = {
 /** Any timing may be given alone: the rest of its group keeps its value. */
 export type TimingOptions = { readonly [K in keyof DetectionTimings]?: Partial<DetectionTimings[K]> };
 
+/**
+ * A node a stack declares beside the built-in parts: a name of the team's choosing (`web1`, `queue`), the kind
+ * that runs it (`generic`, or a kind the config registers), that kind's settings, and the nodes it starts after.
+ */
+export interface NodeDeclaration {
+  readonly name: string;
+  readonly kind: string;
+  readonly settings?: unknown;
+  /** Started once these declared nodes have started (their waits passed). */
+  readonly after?: readonly string[];
+}
+
 export interface SpecOptions {
   readonly slices?: readonly string[];
+  /** Declared nodes, started with the slices' parts; a later declaration of the same name replaces an earlier one. */
+  readonly nodes?: readonly NodeDeclaration[];
   readonly timings?: TimingOptions;
   readonly margins?: Partial<Margins>;
   readonly app?: Partial<AppSettings>;
@@ -334,7 +350,32 @@ export function mergeSpecOptions(base: SpecOptions, over: SpecOptions): SpecOpti
     redis: { ...base.redis, ...over.redis },
     patches: [...(base.patches ?? []), ...(over.patches ?? [])],
     files: { ...base.files, ...over.files },
+    nodes: mergeNodes(base.nodes ?? [], over.nodes ?? []),
   };
+}
+
+/** A circle in the nodes' `after` (each name, back to the first), or null. */
+function startCycle(nodes: readonly NodeDeclaration[]): string[] | null {
+  const after = new Map(nodes.map((n) => [n.name, n.after ?? []]));
+  const visit = (name: string, path: string[]): string[] | null => {
+    if (path.includes(name)) return [...path.slice(path.indexOf(name)), name];
+    for (const next of after.get(name) ?? []) {
+      const found = visit(next, [...path, name]);
+      if (found) return found;
+    }
+    return null;
+  };
+  for (const n of nodes) {
+    const found = visit(n.name, []);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** `over`'s declarations on top of `base`'s: same name, replaced in place; new names, added after. */
+function mergeNodes(base: readonly NodeDeclaration[], over: readonly NodeDeclaration[]): NodeDeclaration[] {
+  const out = base.map((n) => over.find((o) => o.name === n.name) ?? n);
+  return [...out, ...over.filter((o) => !base.some((n) => n.name === o.name))];
 }
 
 export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
@@ -345,8 +386,23 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
   }
   const t = partial.timings ?? {};
   const timings = Object.fromEntries(Object.entries(DEFAULT_TIMINGS).map(([k, v]) => [k, { ...v, ...t[k as keyof DetectionTimings] }])) as unknown as DetectionTimings;
+  const nodes = partial.nodes ?? [];
+  const names = new Set<string>();
+  for (const n of nodes) {
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(n.name)) throw new UserError(`a node's name is lowercase letters, digits and '-', not '${n.name}'`);
+    if ((NODE_ROLES as readonly string[]).includes(n.name)) throw new UserError(`node '${n.name}': the name is a built-in part's; built-in names are: ${NODE_ROLES.join(", ")}`);
+    if (names.has(n.name)) throw new UserError(`two nodes are named '${n.name}': names must be unique`);
+    names.add(n.name);
+  }
+  for (const n of nodes) {
+    const unknownAfter = (n.after ?? []).filter((a) => !names.has(a));
+    if (unknownAfter.length > 0) throw new UserError(`node '${n.name}' starts after ${unknownAfter.map((a) => `'${a}'`).join(", ")}, not a declared node; nodes are: ${[...names].join(", ")}`);
+  }
+  const cycle = startCycle(nodes);
+  if (cycle) throw new UserError(`nodes start after each other in a circle: ${cycle.join(" → ")}`);
   return {
     slices: slices as Slice[],
+    nodes,
     files: partial.files ?? {},
     ...(partial.appImage ? { appImage: partial.appImage } : {}),
     timings,
@@ -370,14 +426,21 @@ export function rolesOf(spec: TopologySpec): NodeRole[] {
   return ["toxiproxy", ...spec.slices.flatMap((s) => SLICE_ROLES[s]), ...db2, ...(hasHaproxy(spec) ? (["haproxy"] as const) : [])];
 }
 
+/** Every node of a topology by name: the built-in parts' roles, then the declared nodes. */
+export function nodeNamesOf(spec: TopologySpec): string[] {
+  return [...rolesOf(spec), ...spec.nodes.map((n) => n.name)];
+}
+
 export function assertRole(spec: TopologySpec, name: string): NodeRole {
   const roles = rolesOf(spec);
+  // A declared node: its name is the team's (typed as a role for the fault code that takes either).
+  if (spec.nodes.some((n) => n.name === name)) return name as NodeRole;
   if (!(roles as string[]).includes(name)) {
     const known = (NODE_ROLES as readonly string[]).includes(name);
     throw new UserError(
       known
         ? `role '${name}' is not in this topology (slices: ${spec.slices.join(", ")}); its roles are: ${roles.join(", ")}`
-        : `unknown role '${name}'; roles are: ${NODE_ROLES.join(", ")}`,
+        : `unknown role '${name}'; roles are: ${NODE_ROLES.join(", ")}${spec.nodes.length > 0 ? `; declared nodes are: ${spec.nodes.map((n) => n.name).join(", ")}` : ""}`,
     );
   }
   return name as NodeRole;

@@ -3,6 +3,7 @@ import type { AppImage, SpecOptions, StackFiles } from "../cluster/topology.js";
 import type { CheckResult } from "../assertions/check.js";
 import type { Evidence, Scenario } from "../scenario/define.js";
 import type { SoakFault } from "../scenario/soak.js";
+import type { NodeKind } from "../nodes/kind.js";
 
 /**
  * What a team writes in `brownout.config.ts`: its stack (the parts that run and their settings), its own config
@@ -16,7 +17,13 @@ export interface BrownoutConfig {
    * default export is a scenario (or an array of them), e.g. `"scenarios/*.scenario.ts"`.
    */
   readonly scenarios: readonly (Scenario | string)[];
-  /** Settings every scenario's topology starts from (a scenario's own `topology` goes on top). */
+  /**
+   * Node kinds of the team's own (a folder each, through the same door as the built-in ones): the stack's
+   * `nodes` name them by `kind`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind checks its own settings
+  readonly kinds?: readonly NodeKind<any>[];
+  /** Settings every scenario's topology starts from (a scenario's own `topology` goes on top); `nodes` declares the team's own servers. */
   readonly stack?: Omit<SpecOptions, "files" | "profile" | "appImage">;
   /**
    * The stack's own app, run on each site in place of the built-in one: `recipe` is a folder (relative to the
@@ -45,7 +52,7 @@ export interface SoakDefinition {
 }
 
 /** The keys a config may have: an unknown one is an error naming these. */
-export const CONFIG_KEYS = ["name", "scenarios", "stack", "files", "app", "profiles", "reportsDir", "soak"] as const satisfies readonly (keyof BrownoutConfig)[];
+export const CONFIG_KEYS = ["name", "scenarios", "kinds", "stack", "files", "app", "profiles", "reportsDir", "soak"] as const satisfies readonly (keyof BrownoutConfig)[];
 
 /** Types a config (as Vitest's and Playwright's `defineConfig` do): returns it unchanged. */
 export function defineConfig(config: BrownoutConfig): BrownoutConfig {

@@ -9,6 +9,8 @@ import { EXIT_USAGE, UserError } from "../errors.js";
 import type { Scenario } from "../scenario/define.js";
 import { ScenarioRegistry } from "../scenario/registry.js";
 import { bridgeRequireOfBrownout } from "./require-bridge.js";
+import type { NodeKind } from "../nodes/kind.js";
+import { nodeKind, registerNodeKind } from "../nodes/registry.js";
 import { type BrownoutConfig, CONFIG_KEYS, type SoakDefinition } from "./define.js";
 
 /** Looked for in the working directory, in this order, when no --config is given. */
@@ -133,13 +135,15 @@ export async function loadConfig(options: { file?: string; cwd?: string; config?
   const raw = options.config ?? defaultExport(await importModule(file, file));
   const config = validateConfig(raw, file);
   const dir = dirname(file);
+  // The team's kinds, before its scenarios load: a scenario's topology may name them.
+  for (const kind of config.kinds ?? []) registerNodeKind(kind as NodeKind);
   const scenarios = await loadScenarios(config.scenarios, file, options.importer ?? ((f) => importModule(f, file)));
   const own = Object.fromEntries(Object.entries(config.profiles ?? {}).map(([name, p]) => [name, { ...p, name, options: { ...p.options, profile: name } }]));
   return {
     name: config.name,
     file,
     registry: new ScenarioRegistry(scenarios),
-    stack: { ...config.stack, files: absoluteFiles(config.files, dir), ...(config.app ? { appImage: appImageOf(config.app, dir, file) } : {}) },
+    stack: { ...config.stack, ...(config.stack?.nodes ? { nodes: config.stack.nodes.map((n) => ({ ...n, settings: nodeKind(n.kind).relativeTo?.(n.settings, dir) ?? n.settings })) } : {}), files: absoluteFiles(config.files, dir), ...(config.app ? { appImage: appImageOf(config.app, dir, file) } : {}) },
     profiles: { ...PROFILES, ...own },
     reportsDir: config.reportsDir === undefined ? undefined : resolve(dir, config.reportsDir),
     soak: config.soak,

@@ -74,7 +74,9 @@ async function waitSteady(
   // Taken after the heal: a restarted node has new host ports.
   const snapshot = topology.factsSnapshot();
   for (;;) {
-    const { facts, problems } = await poller.look(snapshot);
+    // The built-in parts' facts in the worker; the declared nodes asked by their kinds, here.
+    const [{ facts, problems: partsProblems }, nodeProblems] = await Promise.all([poller.look(snapshot), topology.nodeProblems()]);
+    const problems = [...partsProblems, ...nodeProblems];
     const left = problems.filter((p) => !tolerated.some((re) => re.test(p)));
     if (JSON.stringify(trace.at(-1)?.problems) !== JSON.stringify(left)) trace.push({ t: Math.round(history.now()), problems: left });
     if (left.length === 0) return { at: history.now(), problems: [], facts, trace };

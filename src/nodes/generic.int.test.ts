@@ -1,0 +1,53 @@
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type StartedTopology, startTopology } from "../cluster/index.js";
+import { imageTag } from "../images/recipe-hash.js";
+
+const echoContext = fileURLToPath(new URL("../../test/fixtures/echo-node/", import.meta.url));
+const HEALTH = `perl -MIO::Socket::INET -e 'exit(IO::Socket::INET->new(PeerAddr => "127.0.0.1:7000") ? 0 : 1)'`;
+
+describe("declared nodes of the generic kind", { timeout: 180_000 }, () => {
+  let topology: StartedTopology;
+
+  beforeAll(async () => {
+    topology = await startTopology({
+      slices: [],
+      nodes: [
+        // A build context on Brownout's base, health by a command.
+        { name: "echo", kind: "generic", settings: { build: { context: echoContext }, ports: [7000], health: { command: HEALTH } } },
+        // An image the engine has, health by TCP, started after the first.
+        { name: "cache", kind: "generic", settings: { image: imageTag("redis"), command: ["redis-server", "--port", "7001", "--save", ""], health: { tcp: 7001 } }, after: ["echo"] },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await topology[Symbol.asyncDispose]();
+  });
+
+  it("start under their names, and verify() asks each its health", async () => {
+    expect(topology.declaredNodes.map((n) => n.declaration.name)).toEqual(["echo", "cache"]);
+    expect((await topology.verify({ withinMs: 10_000 })).problems).toEqual([]);
+    expect(topology.node("echo").getMappedPort(7000)).toBeGreaterThan(0);
+  });
+
+  it("take faults by name: a killed or frozen node fails its health, and is healthy again once healed", async () => {
+    const killed = await topology.kill("cache");
+    expect(await topology.nodeProblems()).toEqual([expect.stringMatching(/^cache does not accept on port 7001: /)]);
+    await killed.heal();
+    expect((await topology.verify({ withinMs: 10_000 })).problems).toEqual([]);
+    // A frozen process's port still accepts (the kernel answers): its health command is what tells.
+    const frozen = await topology.pause("echo");
+    expect(await topology.nodeProblems()).toEqual([expect.stringMatching(/^echo's health command /)]);
+    await frozen.heal();
+    expect((await topology.verify({ withinMs: 10_000 })).problems).toEqual([]);
+  });
+
+  it("an unknown node names the topology's nodes, the declared ones included", async () => {
+    await expect(topology.kill("ech0")).rejects.toThrow(/unknown role 'ech0'; roles are: .*; declared nodes are: echo, cache/);
+  });
+
+  it("an image the engine does not have fails with how to map it", async () => {
+    await expect(startTopology({ slices: [], nodes: [{ name: "mq", kind: "generic", settings: { image: "rabbitmq:3-management" } }] })).rejects.toThrow(/node 'mq': the engine has no image 'rabbitmq:3-management', and no image can be pulled here/);
+  });
+});

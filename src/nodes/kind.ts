@@ -1,0 +1,34 @@
+import type { GenericContainer } from "testcontainers";
+import type { NodeDeclaration } from "../cluster/topology.js";
+
+export type { NodeDeclaration };
+
+/** What a kind needs from the started node to say what is off with it, as plain data (verify() runs in a worker). */
+export interface NodeAddress {
+  readonly id: string;
+  readonly host: string;
+  readonly ports: Readonly<Record<number, number>>;
+}
+
+/**
+ * The door every node kind goes through, the built-in ones as a team's own: how to check a declaration's
+ * settings, build what it runs, make its container, and say what is off with it when it runs. The stack adds
+ * Brownout's own rules (labels, the run's network and aliases, readable names, ports on loopback only).
+ */
+export interface NodeKind<S = unknown> {
+  readonly name: string;
+  /** One line for `brownout` listings and errors. */
+  readonly summary: string;
+  /** The raw settings with their paths made absolute from `dir` (a config's folder), before they are checked. */
+  relativeTo?(settings: unknown, dir: string): unknown;
+  /** The declaration's settings, checked: an unknown key names the valid ones; a bad value says what is expected. */
+  settings(node: NodeDeclaration): S;
+  /** Builds or finds what the node runs, before any container starts (an image that cannot be had fails here). */
+  prepare?(node: NodeDeclaration, settings: S): Promise<{ readonly image: string }>;
+  /** The ports it publishes (on loopback): what `problems` and probes reach from the host. */
+  ports(settings: S): readonly number[];
+  /** The container to start, its image given by prepare: command, environment, ports, wait, capabilities, mounts. */
+  container(node: NodeDeclaration, settings: S, image: string): GenericContainer;
+  /** What is off with the running node (empty when it serves): part of verify()'s steady state. */
+  problems?(node: { readonly name: string; readonly address: NodeAddress }, settings: S): Promise<string[]>;
+}

@@ -1,0 +1,63 @@
+import type { StartedNetwork, StartedTestContainer } from "testcontainers";
+import type { NodeDeclaration, TopologySpec } from "../cluster/topology.js";
+import type { NodeAddress, NodeKind } from "./kind.js";
+import { nodeKind } from "./registry.js";
+
+/** A declared node, started: its declaration, its kind and checked settings, and its container. */
+export interface DeclaredNode {
+  readonly declaration: NodeDeclaration;
+  readonly kind: NodeKind;
+  readonly settings: unknown;
+  readonly container: StartedTestContainer;
+}
+
+/** Every declaration with its kind and checked settings: what a dry run and a start both need, before any engine. */
+export function checkedNodes(spec: TopologySpec): { declaration: NodeDeclaration; kind: NodeKind; settings: unknown }[] {
+  return spec.nodes.map((declaration) => {
+    const kind = nodeKind(declaration.kind);
+    return { declaration, kind, settings: kind.settings(declaration) };
+  });
+}
+
+/**
+ * Starts a stack's declared nodes on the run network, each under its name (its network alias too): their images
+ * first (a build, or one the engine must have), then each as soon as the nodes it starts after have started.
+ * Resolves with every node, or rejects with the first failure once every start has settled (so nothing started
+ * is left unknown to the caller, who removes the network and all on it).
+ */
+export async function startDeclaredNodes(network: StartedNetwork, spec: TopologySpec): Promise<DeclaredNode[]> {
+  const nodes = checkedNodes(spec);
+  const images = await Promise.all(nodes.map(async (n) => (n.kind.prepare ? (await n.kind.prepare(n.declaration, n.settings)).image : "")));
+  const started = new Map<string, Promise<DeclaredNode>>();
+  const start = (i: number): Promise<DeclaredNode> => {
+    const n = nodes[i];
+    if (!n) throw new Error(`no node ${String(i)}`);
+    const existing = started.get(n.declaration.name);
+    if (existing) return existing;
+    const p = (async () => {
+      // The spec refused a cycle in `after`, so this waits for each dependency once.
+      await Promise.all((n.declaration.after ?? []).map((a) => start(nodes.findIndex((x) => x.declaration.name === a))));
+      const container = await n.kind.container(n.declaration, n.settings, images[i] ?? "").withNetwork(network).withNetworkAliases(n.declaration.name).start();
+      return { ...n, container };
+    })();
+    started.set(n.declaration.name, p);
+    return p;
+  };
+  const results = await Promise.allSettled(nodes.map((_, i) => start(i)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<DeclaredNode>).value);
+}
+
+/** A started node's address as plain data. */
+export function addressOf(c: StartedTestContainer, ports: readonly number[]): NodeAddress {
+  const out: Record<number, number> = {};
+  for (const p of ports) {
+    try {
+      out[p] = c.getMappedPort(p);
+    } catch {
+      // not published
+    }
+  }
+  return { id: c.getId(), host: c.getHost(), ports: out };
+}
