@@ -51,6 +51,7 @@ export type { NodeAddress, NodeDeclaration, NodeKind } from "./nodes/kind.js";
 export { GENERIC, type GenericSettings, type Health } from "./nodes/generic.js";
 export { nodeKind, nodeKinds, registerNodeKind } from "./nodes/registry.js";
 export type { DeclaredNode } from "./nodes/start.js";
+export { nodesFromCompose } from "./nodes/compose.js";
 export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./cluster/toxiproxy.js";
 export { HAPROXY_PORTS, type HaproxyFrontend, type ServerChange, type ServerState } from "./cluster/haproxy.js";
 export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, withRedis } from "./cluster/redis-sentinel.js";

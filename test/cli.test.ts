@@ -158,7 +158,7 @@ describe("brownout <command>", { timeout: 60_000 }, () => {
     expect(brownout(["list", "--config", "nope.config.ts"]).stderr).toMatch(/config file 'nope.config.ts' not found/);
     const r = brownout(["list", "--config", "test/fixtures/bad-key.config.ts"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/unknown config key 'scenario'; keys are: name, scenarios, kinds, stack, files, app, profiles, reportsDir, soak/);
+    expect(r.stderr).toMatch(/unknown config key 'scenario'; keys are: name, scenarios, kinds, compose, stack, files, app, profiles, reportsDir, soak/);
     expect(r.stderr).not.toMatch(STACK);
   });
 });

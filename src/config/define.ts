@@ -23,6 +23,11 @@ export interface BrownoutConfig {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each kind checks its own settings
   readonly kinds?: readonly NodeKind<any>[];
+  /**
+   * The team's docker-compose.yml (relative to the config): each service becomes a node of the generic kind,
+   * named after it, beside `stack.nodes`.
+   */
+  readonly compose?: string;
   /** Settings every scenario's topology starts from (a scenario's own `topology` goes on top); `nodes` declares the team's own servers. */
   readonly stack?: Omit<SpecOptions, "files" | "profile" | "appImage">;
   /**
@@ -52,7 +57,7 @@ export interface SoakDefinition {
 }
 
 /** The keys a config may have: an unknown one is an error naming these. */
-export const CONFIG_KEYS = ["name", "scenarios", "kinds", "stack", "files", "app", "profiles", "reportsDir", "soak"] as const satisfies readonly (keyof BrownoutConfig)[];
+export const CONFIG_KEYS = ["name", "scenarios", "kinds", "compose", "stack", "files", "app", "profiles", "reportsDir", "soak"] as const satisfies readonly (keyof BrownoutConfig)[];
 
 /** Types a config (as Vitest's and Playwright's `defineConfig` do): returns it unchanged. */
 export function defineConfig(config: BrownoutConfig): BrownoutConfig {

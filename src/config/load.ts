@@ -4,13 +4,14 @@ import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import { glob } from "tinyglobby";
 import { PROFILES, type Profile } from "../cluster/profiles.js";
-import type { AppImage, SpecOptions, StackFiles } from "../cluster/topology.js";
+import type { AppImage, NodeDeclaration, SpecOptions, StackFiles } from "../cluster/topology.js";
 import { EXIT_USAGE, UserError } from "../errors.js";
 import type { Scenario } from "../scenario/define.js";
 import { ScenarioRegistry } from "../scenario/registry.js";
 import { bridgeRequireOfBrownout } from "./require-bridge.js";
 import type { NodeKind } from "../nodes/kind.js";
 import { nodeKind, registerNodeKind } from "../nodes/registry.js";
+import { nodesFromCompose } from "../nodes/compose.js";
 import { type BrownoutConfig, CONFIG_KEYS, type SoakDefinition } from "./define.js";
 
 /** Looked for in the working directory, in this order, when no --config is given. */
@@ -115,6 +116,14 @@ function appImageOf(app: NonNullable<BrownoutConfig["app"]>, dir: string, file: 
   return { name: app.name, recipeDir, environment: app.environment };
 }
 
+/** The config's declared nodes: its compose file's services, then `stack.nodes`, their paths from the config's folder. */
+function nodesOf(config: BrownoutConfig, dir: string, file: string): { nodes?: NodeDeclaration[] } {
+  const composeFile = config.compose === undefined ? undefined : resolve(dir, config.compose);
+  if (composeFile !== undefined && !existsSync(composeFile)) throw new UserError(`${file}: compose file '${config.compose ?? ""}' does not exist (looked at ${composeFile})`);
+  const nodes = [...(composeFile ? nodesFromCompose(composeFile) : []), ...(config.stack?.nodes ?? []).map((n) => ({ ...n, settings: nodeKind(n.kind).relativeTo?.(n.settings, dir) ?? n.settings }))];
+  return nodes.length > 0 ? { nodes } : {};
+}
+
 /** Checks a config's shape, naming the valid keys for an unknown one. */
 export function validateConfig(raw: unknown, file: string): BrownoutConfig {
   if (typeof raw !== "object" || raw === null) throw new UserError(`${file}: the default export must be a config (defineConfig({...}))`);
@@ -143,7 +152,7 @@ export async function loadConfig(options: { file?: string; cwd?: string; config?
     name: config.name,
     file,
     registry: new ScenarioRegistry(scenarios),
-    stack: { ...config.stack, ...(config.stack?.nodes ? { nodes: config.stack.nodes.map((n) => ({ ...n, settings: nodeKind(n.kind).relativeTo?.(n.settings, dir) ?? n.settings })) } : {}), files: absoluteFiles(config.files, dir), ...(config.app ? { appImage: appImageOf(config.app, dir, file) } : {}) },
+    stack: { ...config.stack, ...nodesOf(config, dir, file), files: absoluteFiles(config.files, dir), ...(config.app ? { appImage: appImageOf(config.app, dir, file) } : {}) },
     profiles: { ...PROFILES, ...own },
     reportsDir: config.reportsDir === undefined ? undefined : resolve(dir, config.reportsDir),
     soak: config.soak,

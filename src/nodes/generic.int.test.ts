@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StartedTopology, startTopology } from "../cluster/index.js";
 import { imageTag } from "../images/recipe-hash.js";
+import { nodesFromCompose } from "./compose.js";
 
 const echoContext = fileURLToPath(new URL("../../test/fixtures/echo-node/", import.meta.url));
 const HEALTH = `perl -MIO::Socket::INET -e 'exit(IO::Socket::INET->new(PeerAddr => "127.0.0.1:7000") ? 0 : 1)'`;
@@ -49,5 +51,18 @@ describe("declared nodes of the generic kind", { timeout: 180_000 }, () => {
 
   it("an image the engine does not have fails with how to map it", async () => {
     await expect(startTopology({ slices: [], nodes: [{ name: "mq", kind: "generic", settings: { image: "rabbitmq:3-management" } }] })).rejects.toThrow(/node 'mq': the engine has no image 'rabbitmq:3-management', and no image can be pulled here/);
+  });
+
+  it("a stack from the team's docker-compose.yml starts as it declares, and takes a partition between its services", async () => {
+    process.env.CACHE_IMAGE = imageTag("redis");
+    await using fromCompose = await startTopology({ slices: [], nodes: nodesFromCompose(join(echoContext, "docker-compose.yml")) });
+    expect((await fromCompose.verify({ withinMs: 10_000 })).problems).toEqual([]);
+    // cache reaches echo by its service name, until they are partitioned.
+    const probe = "perl -MIO::Socket::INET -e 'exit(IO::Socket::INET->new(PeerAddr => \"echo:7000\", Timeout => 1) ? 0 : 1)'";
+    expect((await fromCompose.node("cache").exec(["sh", "-c", probe])).exitCode).toBe(0);
+    const cut = await fromCompose.partition("cache", "echo");
+    expect((await fromCompose.node("cache").exec(["sh", "-c", probe])).exitCode).not.toBe(0);
+    await cut.heal();
+    expect((await fromCompose.node("cache").exec(["sh", "-c", probe])).exitCode).toBe(0);
   });
 });

@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { interpolate, nodesFromCompose, splitCommand } from "./compose.js";
+
+const fixture = fileURLToPath(new URL("../../test/fixtures/echo-node/", import.meta.url));
+const composeOf = (text: string) => {
+  const file = join(mkdtempSync(join(tmpdir(), "brownout-compose-")), "docker-compose.yml");
+  writeFileSync(file, text);
+  return file;
+};
+
+describe("a stack from its compose file", () => {
+  it("maps each service to a generic node named after it, under Brownout's rules", () => {
+    process.env.CACHE_IMAGE = "localhost/cache:1";
+    const [echo, cache] = nodesFromCompose(join(fixture, "docker-compose.yml"));
+    expect(echo).toEqual({
+      name: "echo",
+      kind: "generic",
+      settings: {
+        build: { context: fixture.replace(/\/$/, "") },
+        ports: [7000],
+        environment: { MODE: "echo", EMPTY: "" },
+        health: { command: `perl -MIO::Socket::INET -e 'exit(IO::Socket::INET->new(PeerAddr => "127.0.0.1:7000") ? 0 : 1)'` },
+      },
+    });
+    expect(cache).toMatchObject({
+      name: "cache",
+      after: ["echo"],
+      settings: {
+        image: "localhost/cache:1",
+        command: ["redis-server", "--port", "7001", "--save", ""],
+        ports: [7001],
+        capAdd: ["NET_ADMIN"],
+        tmpfs: { "/run": "size=8m" },
+        // The named volume is the container's own; the bind mount is mounted.
+        volumes: [{ source: join(fixture, "echo.pl"), target: "/srv/echo.pl", readOnly: true }],
+        health: { command: "redis-cli -p 7001 ping" },
+      },
+    });
+  });
+
+  it("names what it maps and what it sets aside on an unsupported key", () => {
+    expect(() => nodesFromCompose(composeOf("services:\n  a:\n    image: x\n    privileged: true\n"))).toThrow(/service 'a': unsupported key 'privileged'; mapped: image, build, .*; set aside by Brownout's rules: container_name, hostname, networks, restart/);
+    expect(() => nodesFromCompose(composeOf("services:\n  a:\n    image: x\nsecrets: {}\n"))).toThrow(/unsupported top-level key 'secrets'/);
+    expect(() => nodesFromCompose(composeOf("version: '3'\n"))).toThrow(/needs a 'services' mapping/);
+    expect(() => nodesFromCompose(composeOf("services: [\n"))).toThrow(/cannot read compose file/);
+    expect(() => nodesFromCompose(composeOf("services:\n  a:\n    image: x\n    healthcheck:\n      test: [\"CURL\"]\n"))).toThrow(/healthcheck.test must be/);
+  });
+
+  it("interpolates the environment as compose does", () => {
+    const env = { A: "1", E: "" };
+    expect(interpolate({ x: ["$A", "${A}", "${B:-two}", "${E:-three}", "${E-four}", "$$A", "${B}"] }, env)).toEqual({ x: ["1", "1", "two", "three", "", "$A", ""] });
+  });
+
+  it("splits a string command as compose does: on blanks, quotes grouping, no shell", () => {
+    expect(splitCommand(`sh -c "echo 'a b'"  x ''`)).toEqual(["sh", "-c", "echo 'a b'", "x", ""]);
+    expect(() => splitCommand(`echo "open`)).toThrow(/unbalanced quote/);
+  });
+});
