@@ -97,7 +97,8 @@ export { HttpClient, cookieHeader, type HttpResult } from "./workload/http-clien
 export { Scheduler, type Probe, type ProbeOutcome } from "./workload/scheduler.js";
 export { NEMESIS, completions, type Op, type OpType, type OpF, type OpValue, type Completed } from "./workload/op.js";
 export { SignallingClient } from "./workload/signalling-client.js";
-export { httpProbe, classifyHttp, type HttpProbeOptions, type HttpClassification } from "./workload/http-probe.js";
+export { httpProbe, classifyHttp, SESSION_LOST, type HttpProbeOptions, type HttpClassification } from "./workload/http-probe.js";
+export { CookieJar, httpLogin } from "./workload/cookie-jar.js";
 export {
   sqlProbe,
   redisProbe,

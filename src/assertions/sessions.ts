@@ -8,7 +8,8 @@ export interface SessionCount {
 
 /**
  * Each session-read process follows one session made before the fault. It is lost when the store said it does
- * not know it (401) at any point after `from`; kept when its reads after `settledAt` succeed.
+ * not know it (401), or the probe saw the session gone (note `session:lost`), at any point after `from`; kept
+ * when its reads after `settledAt` succeed.
  */
 export function countSessions(ops: readonly Completed[], from: number, settledAt: number, f = "session-read"): Record<string, SessionCount & { unknown: number }> {
   const byProcess = new Map<string, Completed[]>();
@@ -22,7 +23,8 @@ export function countSessions(ops: readonly Completed[], from: number, settledAt
   for (const list of byProcess.values()) {
     const store = list[0]?.value?.store ?? "unknown";
     const c = (out[store] ??= { kept: 0, lost: 0, unknown: 0 });
-    const forgotten = list.some((o) => o.start >= from && o.value?.status === 401);
+    // Forgotten: the store said so (401), or the answer was not the user's page (a probe's sessionLost).
+    const forgotten = list.some((o) => o.start >= from && (o.value?.status === 401 || o.value?.note === "session:lost"));
     const late = list.filter((o) => o.start >= settledAt);
     if (forgotten) c.lost++;
     else if (late.length > 0 && late.every((o) => o.type === "ok")) c.kept++;

@@ -5,6 +5,8 @@ import { Agent, request } from "undici";
 export interface HttpResult {
   readonly status: number;
   readonly body: Record<string, unknown>;
+  /** The answer as text (HTML pages are judged on it). */
+  readonly text: string;
   readonly setCookie: readonly string[];
   /** Set when the request was sent again, and why (the one case a user agent retries by itself). */
   readonly retried?: typeof REUSED_CONNECTION_CLOSED;
@@ -112,7 +114,7 @@ export class HttpClient {
       body = { raw: text.slice(0, 200) };
     }
     const sc = res.headers["set-cookie"];
-    return { status: res.statusCode, body, setCookie: sc === undefined ? [] : Array.isArray(sc) ? sc : [sc] };
+    return { status: res.statusCode, body, text, setCookie: sc === undefined ? [] : Array.isArray(sc) ? sc : [sc] };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readOutcome, REFUSED, writeOutcome } from "./http-probe.js";
 
-const answer = (status: number, body: Record<string, unknown> = {}) => ({ status, body, setCookie: [] });
+const answer = (status: number, body: Record<string, unknown> = {}) => ({ status, body, text: JSON.stringify(body), setCookie: [] });
 
 describe("how HTTP answers become ops", () => {
   it("judges a write: 2xx ok, 4xx fail, 5xx unknown unless the database refused it", () => {

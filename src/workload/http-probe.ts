@@ -1,3 +1,4 @@
+import type { CookieJar } from "./cookie-jar.js";
 import type { HttpClient, HttpResult } from "./http-client.js";
 import type { OpF, OpValue } from "./op.js";
 import type { Probe, ProbeOutcome } from "./scheduler.js";
@@ -91,10 +92,50 @@ export interface HttpProbeOptions {
   /** The key op n touches, kept in its invoke and completion (for stale-read and lost-write checks). */
   readonly key?: (seq: number) => string;
   readonly cookie?: () => string;
+  /**
+   * One user's cookies (see `httpLogin`): sent with every request, and every answer's Set-Cookie kept, as a
+   * browser does. Beside `cookie`, whose value is sent too.
+   */
+  readonly jar?: CookieJar;
+  /**
+   * What a good answer also is, beyond a 2xx: a status (or several), and a predicate on the answer (true, or
+   * false / a reason when it is not the page a user should see). A read that misses it failed; a write that
+   * misses it is unknown (it may have been applied).
+   */
+  readonly expect?: { readonly status?: number | readonly number[]; readonly body?: (answer: HttpResult) => boolean | string };
+  /**
+   * Tags each op carries for the checks: the session store, the site or node that answered. A string is
+   * declared; a function reads it from the answer (a header-less PHP page: its text, say).
+   */
+  readonly tags?: { readonly [K in "store" | "site" | "node"]?: string | ((answer: HttpResult) => string | undefined) };
+  /** The answer says the user's session is gone (a login page instead of the user's): the sessions check counts it lost. */
+  readonly sessionLost?: (answer: HttpResult) => boolean;
   /** Read or write rules (default: GET is a read, anything else a write). */
   readonly classify?: HttpClassification;
   /** Called with each acknowledged op's key (a client's memory, for read-your-writes). */
   readonly onAck?: (key: string | undefined) => void;
+}
+
+/** The note a session read carries when the answer said the session is gone. */
+export const SESSION_LOST = "session:lost";
+
+function tagsOf(o: HttpProbeOptions, answer: HttpResult): OpValue {
+  const out: Record<string, string> = {};
+  for (const [k, t] of Object.entries(o.tags ?? {})) {
+    const v = typeof t === "function" ? t(answer) : t;
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** Why an answer is not what the probe expects, or null. */
+function missed(o: HttpProbeOptions, answer: HttpResult): string | null {
+  const want = o.expect?.status;
+  if (want !== undefined && !(typeof want === "number" ? [want] : want).includes(answer.status)) return `status ${String(answer.status)}, expected ${String(want)}`;
+  const body = o.expect?.body?.(answer);
+  if (body === false) return "the answer is not the expected page";
+  if (typeof body === "string") return body;
+  return null;
 }
 
 /**
@@ -116,10 +157,16 @@ export function httpProbe(http: HttpClient, o: HttpProbeOptions): Probe {
         kind === "write",
         extra,
         async () => {
-          const outcome = judge(
-            await http.call(method, urlOf(seq), { ...(o.body ? { body: o.body(seq) } : {}), ...(o.cookie ? { cookie: o.cookie() } : {}), signal }),
-            extra,
-          );
+          const cookie = [o.cookie?.() ?? "", o.jar?.header() ?? ""].filter(Boolean).join("; ");
+          const answer = await http.call(method, urlOf(seq), { ...(o.body ? { body: o.body(seq) } : {}), ...(cookie ? { cookie } : {}), signal });
+          o.jar?.remember(answer.setCookie);
+          const value: OpValue = { ...extra, ...tagsOf(o, answer) };
+          let outcome = judge(answer, value);
+          if (o.sessionLost?.(answer)) outcome = { type: "fail", value: { ...valueOf(answer, value), note: SESSION_LOST }, error: "the session is gone" };
+          else if (outcome.type === "ok") {
+            const why = missed(o, answer);
+            if (why !== null) outcome = { type: kind === "write" ? "info" : "fail", value: valueOf(answer, value), error: why };
+          }
           if (outcome.type === "ok") o.onAck?.(extra?.key);
           return outcome;
         },
