@@ -101,6 +101,7 @@ export { httpProbe, classifyHttp, SESSION_LOST, type HttpProbeOptions, type Http
 export { CookieJar, httpLogin } from "./workload/cookie-jar.js";
 export {
   sqlProbe,
+  queryRows,
   redisProbe,
   classifyClientError,
   type SqlProbeOptions,
@@ -169,7 +170,7 @@ export {
 export { clientReconnectsTerms, haproxySeesUp, haproxySeesUpTerms, nothingToRecover, recoveryBound, verifySeesTerms } from "./scenario/recovery-bounds.js";
 export { MECHANISMS, mechanismControls, stepsRanAsDeclared, type Mechanism } from "./scenario/controls.js";
 export type { JournalStep } from "./scenario/nemesis.js";
-export { targets, seedProducts, login, productsOnPrimary, itemsOnEachNode, union, pgRowsByKey, mysqlRowsByKey, type RowSelection, type Targets } from "./scenario/workloads.js";
+export { targets, seedProducts, login, productsOnPrimary, itemsOnEachNode, union, pgRowsByKey, mysqlRowsByKey, rowsByKey, sqlTarget, type RowSelection, type Targets } from "./scenario/workloads.js";
 export { runScenario, type RunOptions } from "./scenario/run.js";
 export { runSuite, type SuiteOptions, type SuiteRun } from "./runner/suite.js";
 export { ScenarioRegistry } from "./scenario/registry.js";

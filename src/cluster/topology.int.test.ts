@@ -14,6 +14,8 @@ import { dockerClient } from "../images/engine.js";
 import { mechanismControls } from "../scenario/controls.js";
 import { runId } from "./labels.js";
 import type { ToxicSpec } from "./toxiproxy.js";
+import { queryRows } from "../workload/data-probes.js";
+import { rowsByKey, sqlTarget } from "../scenario/workloads.js";
 
 // One topology for the file; the tests run in order and each leaves it healed and steady.
 let topology: StartedTopology;
@@ -208,6 +210,22 @@ describe("topology", () => {
     } finally {
       await client.end();
     }
+  });
+
+  it("reads any table's rows by key as a team's own user on its own database (sqlTarget, rowsByKey)", async () => {
+    await withPg(topology.node("pg-primary"), async (c) => {
+      await c.query("CREATE ROLE team LOGIN PASSWORD 'team-secret'");
+      await c.query("CREATE DATABASE shop OWNER team");
+    });
+    const target = sqlTarget(topology, "pg-primary", { engine: "postgres", port: PORTS.postgres, user: "team", password: "team-secret", database: "shop" });
+    await queryRows(target(), "CREATE TABLE orders (ref text PRIMARY KEY, qty int)");
+    await queryRows(target(), "INSERT INTO orders VALUES ('run1-a', 1), ('run1-b', 2), ('other', 3)");
+    const rows = await rowsByKey(target(), { table: "orders", key: "ref", prefix: "run1-" });
+    expect([...(rows ?? new Map()).entries()]).toEqual([
+      ["run1-a", JSON.stringify(["run1-a", 1])],
+      ["run1-b", JSON.stringify(["run1-b", 2])],
+    ]);
+    expect(await rowsByKey({ ...target(), password: "wrong" }, { table: "orders", key: "ref", prefix: "run1-" })).toBeNull();
   });
 
   it("names each container after its run and role, and publishes every port on loopback only", async () => {

@@ -5,6 +5,7 @@ import { withPg } from "../cluster/postgres-pair.js";
 import { until } from "../cluster/until.js";
 import { cookieHeader } from "../workload/http-client.js";
 import type { Target } from "../workload/probes.js";
+import { queryRows, type SqlTarget } from "../workload/data-probes.js";
 import type { RunContext } from "./define.js";
 
 export interface Targets {
@@ -95,6 +96,30 @@ const selectList = (s: RowSelection) => (s.columns ? [s.key, ...s.columns.filter
 /** Each row as one canonical text (its columns in the table's order), by key. */
 const canonical = (rows: readonly Record<string, unknown>[], key: string) =>
   new Map(rows.map((r) => [String(r[key]), JSON.stringify(Object.values(r), (_, v: unknown) => (v instanceof Date ? v.toISOString() : v))]));
+
+/**
+ * Any database's rows of a table, by key, for the divergence checker, read as the team's own user on its own
+ * database (a declared node's, say: `sqlTarget(topology, "mysql2", ...)`); null when it could not be read.
+ */
+export async function rowsByKey(target: SqlTarget, selection: RowSelection): Promise<Map<string, string> | null> {
+  const s = checked(selection);
+  const param = target.engine === "postgres" ? "$1" : "?";
+  return queryRows(target, `SELECT ${selectList(s)} FROM ${s.table} WHERE ${s.key} LIKE ${param} ORDER BY ${s.key}`, [`${s.prefix}%`]).then(
+    (rows) => canonical(rows, s.key),
+    () => null,
+  );
+}
+
+/**
+ * Where a node's database answers from the host, as the team's user on its own database: for sqlProbe and
+ * rowsByKey (evaluated when called: a restarted node has a new host port).
+ */
+export function sqlTarget(topology: StartedTopology, node: string, o: { readonly engine: SqlTarget["engine"]; readonly port: number; readonly user: string; readonly password: string; readonly database: string }): () => SqlTarget {
+  return () => {
+    const c = topology.node(node);
+    return { engine: o.engine, host: c.getHost(), port: c.getMappedPort(o.port), user: o.user, password: o.password, database: o.database };
+  };
+}
 
 /** A Postgres node's rows of a table, by key, for the divergence checker (null: it could not be read). */
 export async function pgRowsByKey(node: StartedTestContainer, selection: RowSelection): Promise<Map<string, string> | null> {

@@ -51,6 +51,26 @@ export interface SqlProbeOptions {
   readonly connectTimeoutMs?: number;
 }
 
+/** Every row a statement returns, on a connection of its own to the target (the team's database and user). */
+export async function queryRows(t: SqlTarget, sql: string, params: readonly unknown[] = [], connectTimeoutMs = 2000): Promise<Record<string, unknown>[]> {
+  if (t.engine === "postgres") {
+    const c = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectionTimeoutMillis: connectTimeoutMs });
+    await c.connect();
+    try {
+      return (await c.query<Record<string, unknown>>(sql, [...params])).rows;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
+  const c = await mysql.createConnection({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectTimeout: connectTimeoutMs });
+  try {
+    const [rows] = await c.query(sql, [...params]);
+    return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
+  } finally {
+    c.destroy();
+  }
+}
+
 async function runSql(t: SqlTarget, sql: string, params: readonly unknown[], connectTimeoutMs: number, signal: AbortSignal): Promise<Record<string, unknown> | undefined> {
   if (t.engine === "postgres") {
     const c = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectionTimeoutMillis: connectTimeoutMs });
