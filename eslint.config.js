@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "reports/", ".cache/", ".scratch/", "dist/", "fixtures/**/reaper/"] },
+  { ignores: ["node_modules/", "reports/", ".cache/", ".scratch/", "dist/", "fixtures/**/reaper/", "test/fixtures/team-project/"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -9,6 +9,7 @@ import type { Summary } from "../src/report/summary.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const userProject = fileURLToPath(new URL("./fixtures/user-project/", import.meta.url));
+const teamProject = fileURLToPath(new URL("./fixtures/team-project/", import.meta.url));
 
 /** The environment npm gives `npm test`, minus what would tie the child npm to this repo's package. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -86,6 +87,25 @@ describe("the package, as a team installs it", () => {
     // The team's tsc, strict, on its config and scenarios: Brownout's declarations bring the types they expose.
     writeFileSync(join(cjs, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", skipLibCheck: false }, include: ["**/*.ts"], exclude: ["node_modules"] }));
     const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", cjs], { cwd: cjs, encoding: "utf8", timeout: 120_000 });
+    expect(tsc.status, `${tsc.stdout}${tsc.stderr}`).toBe(0);
+  });
+
+  it("a fresh CommonJS project whose stack is its compose file, one service run by a node kind of its own: a fault on it, its mutants killed", { timeout: 400_000 }, () => {
+    const team = join(dirname(project), "team-project");
+    cpSync(teamProject, team, { recursive: true });
+    npm(["init", "-y"], team);
+    npm(["install", "--no-audit", "--no-fund", tarballPath], team);
+    const run = (args: string[]) => spawnSync(join(team, "node_modules", ".bin", "brownout"), args, { cwd: team, env: cleanEnv({ BROWNOUT_RUN_ID: `pkg-${randomBytes(3).toString("hex")}` }), encoding: "utf8", timeout: 300_000 });
+    expect(run(["list", "--mutants"]).stdout).toBe("counter-restart × counter-in-memory\ncounter-restart × counter-slow-replies\n");
+    const plain = run(["chaos"]);
+    expect(plain.status, `${plain.stdout}${plain.stderr}`.slice(-3000)).toBe(0);
+    const summary = JSON.parse(readFileSync(join(team, "reports", "summary.json"), "utf8")) as Summary;
+    expect(summary.scenarios.map((s) => [s.name, s.status])).toEqual([["counter-restart", "passed"]]);
+    const mutants = run(["chaos", "--mutants"]);
+    expect(mutants.status, `${mutants.stdout}${mutants.stderr}`.slice(-3000)).toBe(0);
+    expect(mutants.stdout).toMatch(/mutants: 2 of 2 killed by a behavioural check/);
+    writeFileSync(join(team, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", skipLibCheck: false }, include: ["**/*.ts"], exclude: ["node_modules"] }));
+    const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", team], { cwd: team, encoding: "utf8", timeout: 120_000 });
     expect(tsc.status, `${tsc.stdout}${tsc.stderr}`).toBe(0);
   });
 

@@ -42,6 +42,12 @@ describe("a stack from its compose file", () => {
     });
   });
 
+  it("runs a service by a kind of the team's own when it says so (x-brownout)", () => {
+    const [counter] = nodesFromCompose(composeOf("services:\n  counter:\n    build: ./counter\n    depends_on: [db]\n    x-brownout:\n      kind: counter\n      settings: { persist: true }\n  db:\n    image: x\n"));
+    expect(counter).toEqual({ name: "counter", kind: "counter", settings: { persist: true }, after: ["db"] });
+    expect(() => nodesFromCompose(composeOf("services:\n  a:\n    x-brownout: counter\n"))).toThrow(/x-brownout must be \{ kind, settings\? \}/);
+  });
+
   it("names what it maps and what it sets aside on an unsupported key", () => {
     expect(() => nodesFromCompose(composeOf("services:\n  a:\n    image: x\n    privileged: true\n"))).toThrow(/service 'a': unsupported key 'privileged'; mapped: image, build, .*; set aside by Brownout's rules: container_name, hostname, networks, restart/);
     expect(() => nodesFromCompose(composeOf("services:\n  a:\n    image: x\nsecrets: {}\n"))).toThrow(/unsupported top-level key 'secrets'/);

@@ -113,7 +113,8 @@ function commandOf(service: string, key: string, raw: unknown): string[] | undef
  * node named after it (image or build, environment, command, entrypoint, healthcheck, depends_on, cap_add, ports
  * and expose, bind volumes, tmpfs). Keys Brownout's rules replace (container_name, networks, restart, labels,
  * ...) are set aside; any other key is an error naming what is mapped and what is set aside. Named volumes are
- * the container's own: they last as long as the run's container (a restart keeps them, as compose's do).
+ * the container's own: they last as long as the run's container (a restart keeps them, as compose's do). A
+ * service with `x-brownout: { kind, settings }` is run by that kind (one of the team's) with those settings.
  */
 export function nodesFromCompose(file: string): NodeDeclaration[] {
   let doc: unknown;
@@ -134,6 +135,14 @@ export function nodesFromCompose(file: string): NodeDeclaration[] {
     if (unknown.length > 0) {
       throw new UserError(`${file}: service '${name}': unsupported key ${unknown.map((k) => `'${k}'`).join(", ")}; mapped: ${MAPPED.join(", ")}; set aside by Brownout's rules: ${REPLACED.join(", ")}`);
     }
+    const dependsOnOf = () => (svc.depends_on === undefined ? [] : Array.isArray(svc.depends_on) ? (svc.depends_on as string[]) : isObject(svc.depends_on) ? Object.keys(svc.depends_on) : []);
+    // A service run by a kind of the team's own: `x-brownout: { kind, settings }`; the kind reads its settings.
+    const own = svc["x-brownout"];
+    if (own !== undefined) {
+      if (!isObject(own) || typeof own.kind !== "string") throw new UserError(`${file}: service '${name}': x-brownout must be { kind, settings? }`);
+      const after = dependsOnOf();
+      return { name, kind: own.kind, ...(own.settings === undefined ? {} : { settings: own.settings }), ...(after.length > 0 ? { after } : {}) };
+    }
     const build = svc.build === undefined ? undefined : typeof svc.build === "string" ? { context: abs(svc.build) } : isObject(svc.build) && typeof svc.build.context === "string" ? { context: abs(svc.build.context), ...(svc.build.args ? { args: environmentOf(name, svc.build.args) } : {}) } : undefined;
     if (svc.build !== undefined && !build) throw new UserError(`${file}: service '${name}': build must be a path or { context, args }`);
     if (isObject(svc.build) && svc.build.dockerfile !== undefined && svc.build.dockerfile !== "Dockerfile") throw new UserError(`${file}: service '${name}': build.dockerfile must be the context's Dockerfile`);
@@ -146,7 +155,7 @@ export function nodesFromCompose(file: string): NodeDeclaration[] {
       return bind ? [{ source: abs(source), target, ...(mode === "ro" ? { readOnly: true } : {}) }] : [];
     });
     const tmpfs = svc.tmpfs === undefined ? {} : Object.fromEntries((typeof svc.tmpfs === "string" ? [svc.tmpfs] : (svc.tmpfs as string[])).map((t) => [t.split(":")[0] ?? t, t.split(":").slice(1).join(":")]));
-    const dependsOn = svc.depends_on === undefined ? [] : Array.isArray(svc.depends_on) ? (svc.depends_on as string[]) : isObject(svc.depends_on) ? Object.keys(svc.depends_on) : [];
+    const dependsOn = dependsOnOf();
     const health = healthOf(name, svc.healthcheck);
     const command = commandOf(name, "command", svc.command);
     const entrypoint = commandOf(name, "entrypoint", svc.entrypoint);
