@@ -3,6 +3,7 @@ import { type Completed, type Evidence, resolveSpec } from "../src/index.js";
 import { FLAP_CYCLES, invalidationWorked } from "./bounds.js";
 import { falseFailovers, lossFelt } from "./packet-loss.js";
 import { sentinelOutcome } from "./redis-master.js";
+import { BOTH, dualWriteChecks } from "./pg-dual-write.js";
 import { roundRobinShare } from "./pg-old-primary-returns.js";
 import { lossObserved } from "./redis-split-brain.js";
 
@@ -85,5 +86,30 @@ describe("documented weaknesses fail when worse than the mechanism allows", () =
     expect(valid(e(["redis-2", "redis-1", "redis-2"], { role: "slave", linkUp: true }))[0]).toBe(false);
     expect(valid(e(["redis-1", "redis-1", "redis-1"], { role: "master", linkUp: null }))).toEqual([false, false]);
     expect(valid(e(["redis-2", "redis-2", "redis-2"], { role: "slave", linkUp: false }))[1]).toBe(false);
+  });
+
+  it("dual write: red when a write failed on pg-db2, or a row written outside the outage differs", () => {
+    const w = (t: number, key: string, note: string, type: Completed["type"] = "ok", error?: string): Completed => ({ id: id++, process: "w", f: "pg-item-write", type, start: t - 5, end: t, value: { key, note }, ...(error ? { error } : {}) });
+    const session: Completed = { id: id++, process: "s", f: "pg-session-write", type: "ok", start: 3400, end: 3500, value: { key: "s", note: "copies:pg-write" } };
+    const ops = [w(500, "before", BOTH), w(3000, "during", "copies:pg-write"), session, w(10_000, "after", BOTH)];
+    const rows = (m: Record<string, string>) => new Map(Object.entries(m));
+    const primary = rows({ before: "v1", during: "v1", after: "v1" });
+    const pairOf = (db2: Map<string, string>, ids: Map<string, string>) => (k: "items" | "itemIds" | "sessions") => ({
+      a: { name: "pg-primary", rows: k === "itemIds" ? rows({ before: "1", during: "2", after: "3" }) : k === "sessions" ? rows({ s: "x" }) : primary },
+      b: { name: "pg-db2", rows: k === "itemIds" ? ids : k === "sessions" ? rows({}) : db2 },
+    });
+    const during = { from: 1000, to: 9000 };
+    const e = evidence(ops, { at: { steady: 0, fault: 1000, heal: 9000, steadyAt: 9500, end: 12_000 } });
+    const asDocumented = dualWriteChecks(e, during, pairOf(rows({ before: "v1", after: "v1" }), rows({ before: "1", after: "2" })));
+    expect(asDocumented.filter((c) => c.valid !== true).map((c) => c.name)).toEqual([]);
+    // A write that failed because pg-db2 was down: the dual write's one promise broken.
+    const failedOnDb2 = dualWriteChecks(evidence([...ops, w(4000, "lost", "", "fail", "503 dependency_unavailable pg-db2")], { at: e.at }), during, pairOf(rows({ before: "v1", after: "v1" }), rows({ before: "1", after: "2" })));
+    expect(failedOnDb2.find((c) => c.name.startsWith("no write failed because pg-db2"))?.valid).toBe(false);
+    // A row written before the kill that differs: worse than the outage explains.
+    const worse = dualWriteChecks(e, during, pairOf(rows({ before: "v0", after: "v1" }), rows({ before: "1", after: "2" })));
+    expect(worse.find((c) => c.name.includes("items") && c.valid === false)).toBeDefined();
+    // Ids that did not drift although an insert reached one database only: the drift check is red.
+    const noDrift = dualWriteChecks(e, during, pairOf(rows({ before: "v1", after: "v1" }), rows({ before: "1", during: "2", after: "3" })));
+    expect(noDrift.find((c) => c.name.startsWith("item ids drifted"))?.valid).toBe(false);
   });
 });

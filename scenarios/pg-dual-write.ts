@@ -32,7 +32,7 @@ import { MUTANTS } from "./mutants.js";
 const KEYS = 6;
 const WRITES = ["pg-item-write", "pg-item-update", "pg-session-write"];
 /** What a dual write acknowledged with both databases says (the app's dependency names). */
-const BOTH = "copies:pg-write,pg-db2";
+export const BOTH = "copies:pg-write,pg-db2";
 
 /**
  * Seed 001's tables as compared, by the key a user knows them by: each row's content (not the timestamps each
@@ -45,7 +45,7 @@ const selections = (prefix: string) =>
     sessions: { table: "php_session", key: "id", prefix, columns: ["data"] },
   }) satisfies Record<string, RowSelection>;
 
-type Copies = Record<keyof ReturnType<typeof selections>, { a: ReadonlyMap<string, string> | null; b: ReadonlyMap<string, string> | null }>;
+export type Copies = Record<keyof ReturnType<typeof selections>, { a: ReadonlyMap<string, string> | null; b: ReadonlyMap<string, string> | null }>;
 
 /** The workload's writes that ended between two instants: acknowledged ones, or those that were not (failed or unknown). */
 const writesIn = (e: Evidence, from: number, to: number, acked = true) => e.ops.filter((o) => WRITES.includes(o.f) && (o.type === "ok") === acked && o.end > from && o.end < to);
@@ -154,7 +154,7 @@ export function pgDualWrite(streaming: boolean): Scenario {
 }
 
 /** The dual write's own story: in force before, felt during, writes kept, and the divergence left after. */
-function dualWriteChecks(
+export function dualWriteChecks(
   e: Evidence,
   during: { from: number; to: number },
   pair: (k: keyof Copies) => { a: { name: string; rows: ReadonlyMap<string, string> | null }; b: { name: string; rows: ReadonlyMap<string, string> | null } },
