@@ -10,6 +10,7 @@ import type { Summary } from "../src/report/summary.js";
 const root = fileURLToPath(new URL("../", import.meta.url));
 const userProject = fileURLToPath(new URL("./fixtures/user-project/", import.meta.url));
 const teamProject = fileURLToPath(new URL("./fixtures/team-project/", import.meta.url));
+const echoNode = fileURLToPath(new URL("./fixtures/echo-node/", import.meta.url));
 
 /** The environment npm gives `npm test`, minus what would tie the child npm to this repo's package. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -93,6 +94,8 @@ describe("the package, as a team installs it", () => {
   it("a fresh CommonJS project whose stack is its compose file, one service run by a node kind of its own: a fault on it, its mutants killed", { timeout: 400_000 }, () => {
     const team = join(dirname(project), "team-project");
     cpSync(teamProject, team, { recursive: true });
+    // Its echo service's build context: the same small service the generic node's test builds.
+    cpSync(echoNode, join(team, "echo"), { recursive: true });
     npm(["init", "-y"], team);
     npm(["install", "--no-audit", "--no-fund", tarballPath], team);
     const run = (args: string[]) => spawnSync(join(team, "node_modules", ".bin", "brownout"), args, { cwd: team, env: cleanEnv({ BROWNOUT_RUN_ID: `pkg-${randomBytes(3).toString("hex")}` }), encoding: "utf8", timeout: 300_000 });
