@@ -43,8 +43,8 @@ export {
   type TopologySpec,
 } from "./cluster/topology.js";
 export { PROFILES, PROFILE_NAMES, type Profile } from "./cluster/profiles.js";
-export { startTopology, StartedTopology, type VerifyResult, type FactsSnapshot, type SteadyStateFacts } from "./cluster/index.js";
-export type { FaultRecorder } from "./cluster/started-topology.js";
+export { startTopology, StartedTopology, type VerifyResult, type FactsSnapshot, type SteadyStateFacts } from "./stack/index.js";
+export type { FaultRecorder } from "./stack/started-topology.js";
 
 // Node kinds: the door every kind goes through (the generic node first), and a stack's declared nodes.
 export type { NodeAddress, NodeDeclaration, NodeKind } from "./nodes/kind.js";
@@ -88,7 +88,7 @@ export {
   type NodeName,
   type PartitionSide,
 } from "./faults/spec.js";
-export { injectFault } from "./faults/inject.js";
+export { injectFault } from "./stack/inject.js";
 export type { LossMechanism } from "./cluster/packet-loss.js";
 
 // Workload: the history, clients and probes.

@@ -5,6 +5,7 @@ import { EXIT_USAGE, UserError } from "../errors.js";
 import { parseOrUsage } from "./chaos-args.js";
 import { chaosCommand } from "./chaos-command.js";
 import { runCli } from "./errors.js";
+import { bridgeRequireOfBrownout } from "./require-bridge.js";
 
 export const USAGE = `usage: brownout <command> [options]    (brownout <command> --help for each)
 
@@ -44,6 +45,8 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<num
   },
 };
 
+const CONFIG_COMMANDS = new Set(["chaos", "list", "dry-run", "images"]);
+
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
@@ -55,6 +58,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const kind = command.startsWith("-") ? "option" : "command";
     throw new UserError(`unknown ${kind} '${command}'; commands are: ${Object.keys(COMMANDS).join(", ")}`, { exitCode: EXIT_USAGE, hint: "brownout --help" });
   }
+  // Commands that load a team's config: its `require("brownout")` (a CommonJS project) is this Brownout.
+  if (CONFIG_COMMANDS.has(command)) bridgeRequireOfBrownout(await import("../index.js"));
   return run(rest);
 }
 

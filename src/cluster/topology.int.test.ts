@@ -9,7 +9,7 @@ import { PG_CREDENTIALS } from "./postgres-pair.js";
 import { MYSQL_CREDENTIALS, withMysql } from "./mysql-pair.js";
 import { withPg } from "./postgres-pair.js";
 import { MASTER_NAME, withRedis } from "./redis-sentinel.js";
-import { type StartedTopology, startTopology } from "./index.js";
+import { type StartedTopology, startTopology } from "../stack/index.js";
 import { dockerClient } from "../images/engine.js";
 import { mechanismControls } from "../scenario/controls.js";
 import { runId } from "./labels.js";

@@ -8,7 +8,6 @@ import type { AppImage, NodeDeclaration, SpecOptions, StackFiles } from "../clus
 import { EXIT_USAGE, UserError } from "../errors.js";
 import type { Scenario } from "../scenario/define.js";
 import { ScenarioRegistry } from "../scenario/registry.js";
-import { bridgeRequireOfBrownout } from "./require-bridge.js";
 import type { NodeKind } from "../nodes/kind.js";
 import { nodeKind, registerNodeKind } from "../nodes/registry.js";
 import { nodesFromCompose } from "../nodes/compose.js";
@@ -50,7 +49,6 @@ export function findConfig(given: string | undefined, cwd: string = process.cwd(
 
 /** Imports a TypeScript or JavaScript module through tsx's loader (a runtime dependency, as Vitest's is). */
 async function importModule(file: string, parent: string): Promise<Record<string, unknown>> {
-  await bridgeRequireOfBrownout();
   try {
     return (await tsImport(pathToFileURL(file).href, pathToFileURL(parent).href)) as Record<string, unknown>;
   } catch (e) {

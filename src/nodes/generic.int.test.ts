@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type StartedTopology, startTopology } from "../cluster/index.js";
+import { type StartedTopology, startTopology } from "../stack/index.js";
 import { imageTag } from "../images/recipe-hash.js";
 import { nodesFromCompose } from "./compose.js";
 

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { FactsSnapshot, SteadyStateFacts } from "../cluster/index.js";
+import type { FactsSnapshot, SteadyStateFacts } from "../stack/index.js";
 
 type Reply = { ok: true; result: { facts: SteadyStateFacts; problems: string[] } } | { ok: false; error: string };
 

@@ -1,5 +1,5 @@
 import type { ActiveFault } from "../cluster/fault-handle.js";
-import type { FaultRecorder } from "../cluster/started-topology.js";
+import type { FaultRecorder } from "../stack/started-topology.js";
 import type { History } from "../workload/history.js";
 import { NEMESIS, type NemesisF } from "../workload/op.js";
 import { describeFault, faultPhase, faultTarget, nemesisF } from "../faults/spec.js";

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { compose } from "../assertions/compose.js";
 import { type CheckResult, type Conviction, control, convictions, result } from "../assertions/check.js";
-import { startTopology, type StartedTopology } from "../cluster/index.js";
+import { startTopology, type StartedTopology } from "../stack/index.js";
 import { PROFILES, type Profile } from "../cluster/profiles.js";
 import { type SpecOptions, VERIFY_PAUSE_MS, resolveSpec } from "../cluster/topology.js";
 import type { ActiveFault } from "../cluster/fault-handle.js";

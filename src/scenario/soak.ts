@@ -1,7 +1,7 @@
 import { faultWindows } from "./nemesis.js";
 import { type CheckResult, result } from "../assertions/check.js";
 import type { ActiveFault } from "../cluster/fault-handle.js";
-import { injectFault } from "../faults/inject.js";
+import { injectFault } from "../stack/inject.js";
 import { type FaultSpec, describeFault, faultTarget } from "../faults/spec.js";
 import type { Evidence, RunContext, Scenario, TimelineStep } from "./define.js";
 import { seeded } from "./random.js";

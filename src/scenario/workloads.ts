@@ -1,5 +1,5 @@
 import type { StartedTestContainer } from "testcontainers";
-import type { StartedTopology } from "../cluster/index.js";
+import type { StartedTopology } from "../stack/index.js";
 import { withMysql } from "../cluster/mysql-pair.js";
 import { withPg } from "../cluster/postgres-pair.js";
 import { until } from "../cluster/until.js";

@@ -11,9 +11,8 @@ let installed = false;
  * (which also loads its dependencies twice). So, from the first config load on, `require("brownout")` answers with
  * the public API this process has already imported. Only that exact name is answered; anything else is Node's.
  */
-export async function bridgeRequireOfBrownout(): Promise<void> {
+export function bridgeRequireOfBrownout(api: unknown): void {
   if (installed) return;
-  const api: unknown = await import("../index.js");
   const mod = Module as unknown as { _load: Load };
   const load = mod._load;
   mod._load = function (this: unknown, request, parent, isMain) {

@@ -1,6 +1,6 @@
 import type { ActiveFault } from "../cluster/fault-handle.js";
-import type { StartedTopology } from "../cluster/started-topology.js";
-import type { FaultSpec } from "./spec.js";
+import type { StartedTopology } from "./started-topology.js";
+import type { FaultSpec } from "../faults/spec.js";
 
 /**
  * Injects a fault given as data through the topology's one door (in a run, the nemesis records it as a step of
