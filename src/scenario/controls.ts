@@ -4,7 +4,7 @@ import type { Mechanisms, SentinelView } from "../cluster/mechanisms.js";
 import { SITES, type TopologySpec, readPolicyOf } from "../cluster/topology.js";
 import { NEMESIS } from "../workload/op.js";
 import type { Completed } from "../workload/op.js";
-import type { TimelineStep } from "./define.js";
+import type { TimelineStep } from "./timeline-step.js";
 import type { JournalStep } from "./nemesis.js";
 
 /** The protective mechanisms a scenario relies on; each one's positive control reads it back from the servers. */
