@@ -100,6 +100,11 @@ describe("the package, as a team installs it", () => {
     npm(["install", "--no-audit", "--no-fund", tarballPath], team);
     const run = (args: string[]) => spawnSync(join(team, "node_modules", ".bin", "brownout"), args, { cwd: team, env: cleanEnv({ BROWNOUT_RUN_ID: `pkg-${randomBytes(3).toString("hex")}` }), encoding: "utf8", timeout: 300_000 });
     expect(run(["list", "--mutants"]).stdout).toBe("counter-restart × counter-in-memory\ncounter-restart × counter-slow-replies\n");
+    // The declared nodes in the dry run (their settings checked before any engine), and their images built ahead.
+    expect(run(["dry-run"]).stdout).toMatch(/nodes: {4}counter \(counter\), echo \(generic\)/);
+    const images = run(["images", "--config", "brownout.config.ts"]);
+    expect(images.status, images.stderr).toBe(0);
+    expect(images.stderr).toMatch(/node counter \(counter\): localhost\/brownout-stack-node-counter:/);
     const plain = run(["chaos"]);
     expect(plain.status, `${plain.stdout}${plain.stderr}`.slice(-3000)).toBe(0);
     const summary = JSON.parse(readFileSync(join(team, "reports", "summary.json"), "utf8")) as Summary;

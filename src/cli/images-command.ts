@@ -4,6 +4,7 @@ import { resolveSpec } from "../cluster/topology.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { EXIT_USAGE, UserError } from "../errors.js";
 import { deployedOptions, intendedOptions } from "../scenario/define.js";
+import { checkedNodes } from "../nodes/start.js";
 import { parseOrUsage } from "./chaos-args.js";
 import { DEFAULT_ROLES, ROLES, type Role, isRole, recipe } from "../images/catalog.js";
 import { imageTag } from "../images/recipe-hash.js";
@@ -25,6 +26,23 @@ function rolesOfConfig(config: LoadedConfig): Role[] {
     for (const m of [undefined, ...s.mutants]) for (const r of imageRolesOf(resolveSpec(deployedOptions(wanted, m)))) roles.add(r);
   }
   return [...roles];
+}
+
+/** Builds (or finds) the image of every node a config's scenarios and mutants declare, through its kind. */
+async function prepareDeclaredNodes(config: LoadedConfig): Promise<void> {
+  const seen = new Set<string>();
+  for (const s of config.registry.scenarios) {
+    const wanted = intendedOptions(s, PROFILES.fast, config.stack);
+    for (const m of [undefined, ...s.mutants]) {
+      for (const n of checkedNodes(resolveSpec(deployedOptions(wanted, m)))) {
+        const key = JSON.stringify([n.declaration.name, n.kind.name, n.settings]);
+        if (seen.has(key) || !n.kind.prepare) continue;
+        seen.add(key);
+        const { image } = await n.kind.prepare(n.declaration, n.settings);
+        process.stderr.write(`[images] node ${n.declaration.name} (${n.kind.name}): ${image}\n`);
+      }
+    }
+  }
 }
 
 /** `brownout images`: build whatever is missing, with progress, then a table of what there is. */
@@ -55,6 +73,8 @@ export async function imagesCommand(argv: readonly string[]): Promise<number> {
   }
   const roles: readonly Role[] = values.config !== undefined ? [...new Set([...configRoles, ...(args as Role[])])] : args.length > 0 ? (args as Role[]) : DEFAULT_ROLES;
   await ensureEngine();
+  // A config's declared nodes: each kind builds or finds its image (a build context on Brownout's base).
+  if (values.config !== undefined) await prepareDeclaredNodes(await loadConfig({ file: values.config }));
 
   const live = process.stderr.isTTY && !process.env.CI ? ttyProgress(process.stderr) : undefined;
   const t0 = performance.now();

@@ -1,5 +1,6 @@
 import { PROFILES, type Profile } from "../cluster/profiles.js";
 import { type SpecOptions, rolesOf, resolveSpec } from "../cluster/topology.js";
+import { checkedNodes } from "../nodes/start.js";
 import { type Scenario, intendedOptions, phasesFor } from "./define.js";
 
 /** The plan of one scenario in words, for a profile: topology, phases with absolute times, fault steps and targets. */
@@ -9,7 +10,9 @@ export function describeScenario(s: Scenario, profile: Profile = PROFILES.fast, 
   const lines = [
     `${s.name}: ${s.fault}`,
     `  expected: ${s.expected}`,
-    `  topology: ${spec.slices.join(", ")} (${rolesOf(spec).join(", ")}); profile ${spec.profile}`,
+    `  topology: ${spec.slices.join(", ") || "no built-in part"} (${rolesOf(spec).join(", ")}); profile ${spec.profile}`,
+    // Declared nodes with their kinds, their settings checked here, before any engine.
+    ...(spec.nodes.length > 0 ? [`  nodes:    ${checkedNodes(spec).map((n) => `${n.declaration.name} (${n.kind.name}${n.declaration.after?.length ? `, after ${n.declaration.after.join(", ")}` : ""})`).join(", ")}`] : []),
     `  0.0 s      topology start, verify`,
     `  +0.0 s     steady state, workload on (${String(p.steadyMs / 1000)} s)`,
   ];
