@@ -32,6 +32,7 @@ describe("faults as data", () => {
       expect(faultTarget(f)).not.toBe("");
     }
     expect(describeFault(diskFull("pg-primary"))).toBe("fill pg-primary's disk");
+    expect(describeFault(diskFull("queue", "/var/lib/rabbitmq"))).toBe("fill queue's disk (/var/lib/rabbitmq)");
     expect(EVERY.filter((f) => faultPhase(f) === "operator").map((f) => f.kind)).toEqual(["promote", "set-server", "sentinel-failover", "haproxy-restart", "haproxy-restart"]);
     expect(nemesisF(haproxyRestart())).toBe("recreate");
     expect(nemesisF(haproxyRestart([{ file: "haproxy", find: "a", replace: "b" }]))).toBe("reload");

@@ -25,8 +25,11 @@ export type FaultSpec =
    * the run reports which); the node stays up, only lossy.
    */
   | { readonly kind: "loss"; readonly role: NodeName; readonly percent: number }
-  /** A node's declared volume filled to its last block (pg-primary's WAL volume); healed by freeing it. */
-  | { readonly kind: "disk-full"; readonly role: NodeName }
+  /**
+   * A node's declared volume filled to its last block (pg-primary's WAL volume, or one of a declared node's
+   * tmpfs volumes, by its path); healed by freeing it.
+   */
+  | { readonly kind: "disk-full"; readonly role: NodeName; readonly volume?: string }
   /** A Toxiproxy toxic on a link or a group of links (`app-redis`, `app-gra-deps`, ...). */
   | { readonly kind: "toxic"; readonly link: LinkName | (string & {}); readonly toxic: ToxicSpec }
   /** pg_promote() on a standby: irreversible. */
@@ -58,7 +61,7 @@ export const pause = (role: NodeName): FaultSpec => ({ kind: "pause", role });
 export const restart = (role: NodeName): FaultSpec => ({ kind: "restart", role });
 export const partition = (a: PartitionSide, b: PartitionSide): FaultSpec => ({ kind: "partition", between: [a, b] });
 export const loss = (role: NodeName, percent: number): FaultSpec => ({ kind: "loss", role, percent });
-export const diskFull = (role: NodeName): FaultSpec => ({ kind: "disk-full", role });
+export const diskFull = (role: NodeName, volume?: string): FaultSpec => ({ kind: "disk-full", role, ...(volume === undefined ? {} : { volume }) });
 export const toxic = (link: LinkName | (string & {}), spec: ToxicSpec): FaultSpec => ({ kind: "toxic", link, toxic: spec });
 export const promote = (role: "pg-primary" | "pg-replica"): FaultSpec => ({ kind: "promote", role });
 export const setServer = (backend: string, server: string, change: ServerChange): FaultSpec => ({ kind: "set-server", backend, server, change });
@@ -104,7 +107,7 @@ export function describeFault(f: FaultSpec): string {
     case "loss":
       return `${String(f.percent)} % packet loss on ${f.role}`;
     case "disk-full":
-      return `fill ${f.role}'s disk`;
+      return `fill ${f.role}'s disk${f.volume === undefined ? "" : ` (${f.volume})`}`;
     case "partition":
       return `partition ${sideName(f.between[0])} from ${sideName(f.between[1])}`;
     case "toxic":

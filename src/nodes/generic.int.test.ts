@@ -16,7 +16,7 @@ describe("declared nodes of the generic kind", { timeout: 180_000 }, () => {
       slices: [],
       nodes: [
         // A build context on Brownout's base, health by a command.
-        { name: "echo", kind: "generic", settings: { build: { context: echoContext }, ports: [7000], health: { command: HEALTH } } },
+        { name: "echo", kind: "generic", settings: { build: { context: echoContext }, ports: [7000], health: { command: HEALTH }, tmpfs: { "/spool": "size=4m" } } },
         // An image the engine has, health by TCP, started after the first.
         { name: "cache", kind: "generic", settings: { image: imageTag("redis"), command: ["redis-server", "--port", "7001", "--save", ""], health: { tcp: 7001 } }, after: ["echo"] },
       ],
@@ -43,6 +43,16 @@ describe("declared nodes of the generic kind", { timeout: 180_000 }, () => {
     expect(await topology.nodeProblems()).toEqual([expect.stringMatching(/^echo's health command /)]);
     await frozen.heal();
     expect((await topology.verify({ withinMs: 10_000 })).problems).toEqual([]);
+  });
+
+  it("disk-full fills a declared node's tmpfs volume to its last block; the heal frees it", async () => {
+    const full = await topology.fillDisk("echo");
+    expect(full.description).toBe("fill echo's volume /spool (4 MB, 0 left)");
+    expect((await topology.node("echo").exec(["sh", "-c", "echo x > /spool/more"])).exitCode).not.toBe(0);
+    await full.heal();
+    expect((await topology.node("echo").exec(["sh", "-c", "echo x > /spool/more && rm /spool/more"])).exitCode).toBe(0);
+    await expect(topology.fillDisk("cache")).rejects.toThrow(/disk-full on cache fills one of its declared tmpfs volumes, and it declares none/);
+    await expect(topology.fillDisk("echo", "/data")).rejects.toThrow(/declared tmpfs volumes: \/spool \(not \/data\)/);
   });
 
   it("an unknown node names the topology's nodes, the declared ones included", async () => {

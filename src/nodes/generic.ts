@@ -136,6 +136,7 @@ export const GENERIC: NodeKind<GenericSettings> = {
   },
 
   ports: (s) => s.ports,
+  volumes: (s) => Object.keys(s.tmpfs),
 
   async prepare(node, s) {
     if (s.build) {

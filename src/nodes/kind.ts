@@ -25,6 +25,8 @@ export interface NodeKind<S = unknown> {
   settings(node: NodeDeclaration): S;
   /** Builds or finds what the node runs, before any container starts (an image that cannot be had fails here). */
   prepare?(node: NodeDeclaration, settings: S): Promise<{ readonly image: string }>;
+  /** The volumes a disk-full fault may fill (paths of bounded tmpfs mounts: never a bind mount, which is the host's disk). */
+  volumes?(settings: S): readonly string[];
   /** The ports it publishes (on loopback): what `problems` and probes reach from the host. */
   ports(settings: S): readonly number[];
   /** The container to start, its image given by prepare: command, environment, ports, wait, capabilities, mounts. */

@@ -10,7 +10,7 @@ import { dockerClient } from "../images/engine.js";
 import { PORTS, hostUrl } from "../cluster/containers.js";
 import { type AppSites, appUrl } from "../cluster/app-sites.js";
 import { caddyUrl } from "../cluster/caddy.js";
-import { fillWalVolume } from "../cluster/disk-full.js";
+import { fillVolume, fillWalVolume } from "../cluster/disk-full.js";
 import { type HaproxyNode, type ServerChange, reloadHaproxy, startHaproxy } from "../cluster/haproxy.js";
 import { type FactsSnapshot, type SteadyStateFacts, gatherFacts, snapshotOf } from "../cluster/facts.js";
 import { demuxedText } from "../cluster/docker-output.js";
@@ -222,7 +222,7 @@ export class StartedTopology implements AsyncDisposable {
       case "loss":
         return this.#packetLoss(f.role, f.percent);
       case "disk-full":
-        return this.#fillDisk(f.role);
+        return this.#fillDisk(f.role, f.volume);
       case "toxic":
         return this.#toxic(f.link, f.toxic);
       case "promote":
@@ -268,10 +268,11 @@ export class StartedTopology implements AsyncDisposable {
 
   /**
    * Fills a node's disk to the last block, until healed (the heal frees it): pg-primary's WAL volume, which
-   * exists when the spec gives it one (`postgres.walVolumeMb`).
+   * exists when the spec gives it one (`postgres.walVolumeMb`), or a declared node's tmpfs volume (by its path;
+   * the only one, if it has one).
    */
-  fillDisk(role: NodeName): Promise<ActiveFault> {
-    return this.inject(diskFull(role));
+  fillDisk(role: NodeName, volume?: string): Promise<ActiveFault> {
+    return this.inject(diskFull(role, volume));
   }
 
   /** A toxic on a Toxiproxy link, until healed. */
@@ -351,8 +352,17 @@ export class StartedTopology implements AsyncDisposable {
     return this.#faults.track(await packetLoss(this.node(r), r, percent, await this.lossMechanism()));
   }
 
-  async #fillDisk(role: string): Promise<ActiveFault> {
+  async #fillDisk(role: string, volume: string | undefined): Promise<ActiveFault> {
     const r = assertRole(this.spec, role);
+    const declared = this.declaredNodes.find((n) => n.declaration.name === r);
+    if (declared) {
+      const volumes = declared.kind.volumes?.(declared.settings) ?? [];
+      const path = volume ?? (volumes.length === 1 ? volumes[0] : undefined);
+      if (path === undefined || !volumes.includes(path)) {
+        throw new UserError(`disk-full on ${r} fills one of its declared tmpfs volumes${volumes.length > 0 ? `: ${volumes.join(", ")}` : ", and it declares none"}${volume === undefined ? "" : ` (not ${volume})`}`);
+      }
+      return this.#faults.track(await fillVolume(this.node(r), r, path));
+    }
     if (r !== "pg-primary" || this.spec.postgres.walVolumeMb <= 0) {
       throw new UserError(`disk-full applies to pg-primary with a WAL volume of its own (postgres.walVolumeMb > 0), not ${r}${r === "pg-primary" ? " without one" : ""}`);
     }
