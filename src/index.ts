@@ -47,7 +47,7 @@ export { startTopology, StartedTopology, type VerifyResult, type FactsSnapshot, 
 export type { FaultRecorder } from "./stack/started-topology.js";
 
 // Node kinds: the door every kind goes through (the generic node first), and a stack's declared nodes.
-export type { NodeAddress, NodeDeclaration, NodeKind } from "./nodes/kind.js";
+export type { KindOperation, NodeAddress, NodeDeclaration, NodeKind } from "./nodes/kind.js";
 export { GENERIC, type GenericSettings, type Health } from "./nodes/generic.js";
 export { nodeKind, nodeKinds, registerNodeKind } from "./nodes/registry.js";
 export type { DeclaredNode } from "./nodes/start.js";
@@ -71,6 +71,7 @@ export {
   faultPhase,
   faultTarget,
   nemesisF,
+  operation,
   haproxyRestart,
   kill,
   loss,

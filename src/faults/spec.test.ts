@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { activeFault } from "../cluster/fault-handle.js";
 import { Nemesis } from "../scenario/nemesis.js";
 import { History } from "../workload/history.js";
-import { FAULT_KINDS, type FaultKindsListed, type FaultSpec, describeFault, diskFull, faultPhase, faultTarget, haproxyRestart, kill, loss, nemesisF, partition, promote, sentinelFailover, setServer, toxic } from "./spec.js";
+import { FAULT_KINDS, type FaultKindsListed, type FaultSpec, describeFault, diskFull, faultPhase, faultTarget, haproxyRestart, kill, loss, nemesisF, operation, partition, promote, sentinelFailover, setServer, toxic } from "./spec.js";
 
 // A kind added to FaultSpec and not to FAULT_KINDS fails to compile here.
 const listed: FaultKindsListed = true;
@@ -15,6 +15,7 @@ const EVERY: readonly FaultSpec[] = [
   partition(["mysql-1", "haproxy"], "mysql-2"),
   loss("redis-1", 30),
   diskFull("pg-primary"),
+  operation("queue", "purge", { vhost: "/" }),
   toxic("app-redis", { type: "down" }),
   promote("pg-replica"),
   setServer("web", "app-gra", { state: "drain" }),
@@ -33,7 +34,8 @@ describe("faults as data", () => {
     }
     expect(describeFault(diskFull("pg-primary"))).toBe("fill pg-primary's disk");
     expect(describeFault(diskFull("queue", "/var/lib/rabbitmq"))).toBe("fill queue's disk (/var/lib/rabbitmq)");
-    expect(EVERY.filter((f) => faultPhase(f) === "operator").map((f) => f.kind)).toEqual(["promote", "set-server", "sentinel-failover", "haproxy-restart", "haproxy-restart"]);
+    expect(EVERY.filter((f) => faultPhase(f) === "operator").map((f) => f.kind)).toEqual(["operation", "promote", "set-server", "sentinel-failover", "haproxy-restart", "haproxy-restart"]);
+    expect(describeFault(operation("queue", "purge", { vhost: "/" }))).toBe('purge on queue {"vhost":"/"}');
     expect(nemesisF(haproxyRestart())).toBe("recreate");
     expect(nemesisF(haproxyRestart([{ file: "haproxy", find: "a", replace: "b" }]))).toBe("reload");
   });

@@ -30,6 +30,11 @@ export type FaultSpec =
    * tmpfs volumes, by its path); healed by freeing it.
    */
   | { readonly kind: "disk-full"; readonly role: NodeName; readonly volume?: string }
+  /**
+   * An operation of the node's kind, as data (`{ kind: "operation", node: "queue", op: "purge" }`): a declared
+   * node's kind says which it has, with their arguments; recorded as an operator's step.
+   */
+  | { readonly kind: "operation"; readonly node: NodeName; readonly op: string; readonly args?: Readonly<Record<string, unknown>> }
   /** A Toxiproxy toxic on a link or a group of links (`app-redis`, `app-gra-deps`, ...). */
   | { readonly kind: "toxic"; readonly link: LinkName | (string & {}); readonly toxic: ToxicSpec }
   /** pg_promote() on a standby: irreversible. */
@@ -49,7 +54,7 @@ export type PartitionSide = NodeName | readonly NodeName[];
 
 export type FaultKind = FaultSpec["kind"];
 
-export const FAULT_KINDS = ["kill", "stop", "pause", "restart", "partition", "loss", "disk-full", "toxic", "promote", "set-server", "sentinel-failover", "haproxy-restart"] as const satisfies readonly FaultKind[];
+export const FAULT_KINDS = ["kill", "stop", "pause", "restart", "partition", "loss", "disk-full", "operation", "toxic", "promote", "set-server", "sentinel-failover", "haproxy-restart"] as const satisfies readonly FaultKind[];
 
 /** `true` when FAULT_KINDS lists every kind of FaultSpec (a test holds it so: a kind added and not listed fails to compile). */
 export type FaultKindsListed = Exclude<FaultKind, (typeof FAULT_KINDS)[number]> extends never ? true : Exclude<FaultKind, (typeof FAULT_KINDS)[number]>;
@@ -61,6 +66,7 @@ export const pause = (role: NodeName): FaultSpec => ({ kind: "pause", role });
 export const restart = (role: NodeName): FaultSpec => ({ kind: "restart", role });
 export const partition = (a: PartitionSide, b: PartitionSide): FaultSpec => ({ kind: "partition", between: [a, b] });
 export const loss = (role: NodeName, percent: number): FaultSpec => ({ kind: "loss", role, percent });
+export const operation = (node: NodeName, op: string, args?: Readonly<Record<string, unknown>>): FaultSpec => ({ kind: "operation", node, op, ...(args === undefined ? {} : { args }) });
 export const diskFull = (role: NodeName, volume?: string): FaultSpec => ({ kind: "disk-full", role, ...(volume === undefined ? {} : { volume }) });
 export const toxic = (link: LinkName | (string & {}), spec: ToxicSpec): FaultSpec => ({ kind: "toxic", link, toxic: spec });
 export const promote = (role: "pg-primary" | "pg-replica"): FaultSpec => ({ kind: "promote", role });
@@ -83,6 +89,8 @@ export function faultTarget(f: FaultSpec): string {
       return f.role;
     case "partition":
       return f.between.map(sideName).join(", ");
+    case "operation":
+      return f.node;
     case "toxic":
       return f.link;
     case "set-server":
@@ -106,6 +114,8 @@ export function describeFault(f: FaultSpec): string {
       return `${f.kind} ${f.role}`;
     case "loss":
       return `${String(f.percent)} % packet loss on ${f.role}`;
+    case "operation":
+      return `${f.op} on ${f.node}${f.args === undefined ? "" : ` ${JSON.stringify(f.args)}`}`;
     case "disk-full":
       return `fill ${f.role}'s disk${f.volume === undefined ? "" : ` (${f.volume})`}`;
     case "partition":
@@ -125,7 +135,7 @@ export function describeFault(f: FaultSpec): string {
 
 /** Who does it: a fault the scenario injects, or a step of an operator's runbook (irreversible ones included). */
 export function faultPhase(f: FaultSpec): "fault" | "operator" {
-  return f.kind === "promote" || f.kind === "set-server" || f.kind === "sentinel-failover" || f.kind === "haproxy-restart" ? "operator" : "fault";
+  return f.kind === "promote" || f.kind === "set-server" || f.kind === "sentinel-failover" || f.kind === "haproxy-restart" || f.kind === "operation" ? "operator" : "fault";
 }
 
 /** The nemesis op a fault is recorded as in the history. */

@@ -3,20 +3,39 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StartedTopology, startTopology } from "../stack/index.js";
 import { imageTag } from "../images/recipe-hash.js";
+import { activeFault } from "../cluster/fault-handle.js";
+import { operation } from "../faults/spec.js";
 import { nodesFromCompose } from "./compose.js";
+import { GENERIC, type GenericSettings } from "./generic.js";
+import type { NodeKind } from "./kind.js";
+import { registerNodeKind } from "./registry.js";
 
 const echoContext = fileURLToPath(new URL("../../test/fixtures/echo-node/", import.meta.url));
 const HEALTH = `perl -MIO::Socket::INET -e 'exit(IO::Socket::INET->new(PeerAddr => "127.0.0.1:7000") ? 0 : 1)'`;
+
+/** A team's kind built on the generic one, with one operation of its own. */
+const WITH_OPS: NodeKind<GenericSettings> = {
+  ...GENERIC,
+  name: "generic-ops",
+  operations: {
+    touch: async (node, _settings, args) => {
+      const r = await node.container.exec(["touch", String(args.path)]);
+      if (r.exitCode !== 0) throw new Error(r.output);
+      return activeFault(`touched ${String(args.path)}`, () => Promise.resolve());
+    },
+  },
+};
 
 describe("declared nodes of the generic kind", { timeout: 180_000 }, () => {
   let topology: StartedTopology;
 
   beforeAll(async () => {
+    registerNodeKind(WITH_OPS);
     topology = await startTopology({
       slices: [],
       nodes: [
         // A build context on Brownout's base, health by a command.
-        { name: "echo", kind: "generic", settings: { build: { context: echoContext }, ports: [7000], health: { command: HEALTH }, tmpfs: { "/spool": "size=4m" } } },
+        { name: "echo", kind: "generic-ops", settings: { build: { context: echoContext }, ports: [7000], health: { command: HEALTH }, tmpfs: { "/spool": "size=4m" } } },
         // An image the engine has, health by TCP, started after the first.
         { name: "cache", kind: "generic", settings: { image: imageTag("redis"), command: ["redis-server", "--port", "7001", "--save", ""], health: { tcp: 7001 } }, after: ["echo"] },
       ],
@@ -53,6 +72,13 @@ describe("declared nodes of the generic kind", { timeout: 180_000 }, () => {
     expect((await topology.node("echo").exec(["sh", "-c", "echo x > /spool/more && rm /spool/more"])).exitCode).toBe(0);
     await expect(topology.fillDisk("cache")).rejects.toThrow(/disk-full on cache fills one of its declared tmpfs volumes, and it declares none/);
     await expect(topology.fillDisk("echo", "/data")).rejects.toThrow(/declared tmpfs volumes: \/spool \(not \/data\)/);
+  });
+
+  it("a kind's operation is fault data at the same door; an unknown one names the kind's", async () => {
+    await topology.inject(operation("echo", "touch", { path: "/tmp/touched" }));
+    expect((await topology.node("echo").exec(["test", "-f", "/tmp/touched"])).exitCode).toBe(0);
+    await expect(topology.inject(operation("echo", "purge"))).rejects.toThrow(/node echo \(generic-ops\) has no operation 'purge'; its operations are: touch/);
+    await expect(topology.inject(operation("pg-primary", "touch"))).rejects.toThrow(/operations belong to declared nodes' kinds; declared nodes are: echo, cache/);
   });
 
   it("an unknown node names the topology's nodes, the declared ones included", async () => {

@@ -1,4 +1,5 @@
-import type { GenericContainer } from "testcontainers";
+import type { GenericContainer, StartedTestContainer } from "testcontainers";
+import type { ActiveFault } from "../cluster/fault-handle.js";
 import type { NodeDeclaration } from "../cluster/topology.js";
 
 export type { NodeDeclaration };
@@ -9,6 +10,14 @@ export interface NodeAddress {
   readonly host: string;
   readonly ports: Readonly<Record<number, number>>;
 }
+
+/**
+ * One operation of a kind. Written in method form so that a kind of specific settings is still a NodeKind of
+ * unknown ones where kinds are held together (a registry), as the kind's other methods are.
+ */
+export type KindOperation<S> = {
+  run(node: { readonly name: string; readonly container: StartedTestContainer }, settings: S, args: Readonly<Record<string, unknown>>): Promise<ActiveFault>;
+}["run"];
 
 /**
  * The door every node kind goes through, the built-in ones as a team's own: how to check a declaration's
@@ -31,6 +40,11 @@ export interface NodeKind<S = unknown> {
   ports(settings: S): readonly number[];
   /** The container to start, its image given by prepare: command, environment, ports, wait, capabilities, mounts. */
   container(node: NodeDeclaration, settings: S, image: string): GenericContainer;
+  /**
+   * Its operations by name, as an operator runs them (`{ kind: "operation", node, op, args }`): each resolves
+   * once done, with its heal (a no-op for an irreversible one).
+   */
+  readonly operations?: Readonly<Record<string, KindOperation<S>>>;
   /** What is off with the running node (empty when it serves): part of verify()'s steady state. */
   problems?(node: { readonly name: string; readonly address: NodeAddress }, settings: S): Promise<string[]>;
 }

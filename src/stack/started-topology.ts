@@ -225,6 +225,8 @@ export class StartedTopology implements AsyncDisposable {
         return this.#fillDisk(f.role, f.volume);
       case "toxic":
         return this.#toxic(f.link, f.toxic);
+      case "operation":
+        return this.#operation(f.node, f.op, f.args ?? {});
       case "promote":
         return this.#promote(f.role);
       case "set-server":
@@ -367,6 +369,15 @@ export class StartedTopology implements AsyncDisposable {
       throw new UserError(`disk-full applies to pg-primary with a WAL volume of its own (postgres.walVolumeMb > 0), not ${r}${r === "pg-primary" ? " without one" : ""}`);
     }
     return this.#faults.track(await fillWalVolume(this.node(r), r));
+  }
+
+  /** A declared node's kind operation, by name; an unknown one names the kind's operations. */
+  async #operation(node: string, op: string, args: Readonly<Record<string, unknown>>): Promise<ActiveFault> {
+    const declared = this.declaredNodes.find((n) => n.declaration.name === node);
+    if (!declared) throw new UserError(`operation '${op}' on ${node}: operations belong to declared nodes' kinds; declared nodes are: ${this.declaredNodes.map((n) => n.declaration.name).join(", ") || "none"}`);
+    const run = declared.kind.operations?.[op];
+    if (!run) throw new UserError(`node ${node} (${declared.kind.name}) has no operation '${op}'; its operations are: ${Object.keys(declared.kind.operations ?? {}).join(", ") || "none"}`);
+    return this.#faults.track(await run({ name: node, container: declared.container }, declared.settings, args));
   }
 
   async #toxic(link: string, spec: ToxicSpec): Promise<ActiveFault> {
