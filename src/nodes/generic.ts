@@ -75,8 +75,25 @@ function accepts(host: string, port: number): Promise<string | null> {
   });
 }
 
-/** Runs a shell command in the container: its exit code, or why it could not run. */
+/**
+ * Runs a shell command in the container: its exit code, or why it could not run or did not finish within the
+ * facts' timeout (a verify() look must end: a health command stuck on a frozen or slow server is an answer).
+ */
 async function execCode(id: string, command: string): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(`did not finish within ${String(FACTS_QUERY_TIMEOUT_MS)} ms`);
+    }, FACTS_QUERY_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([execOnce(id, command), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function execOnce(id: string, command: string): Promise<number | string> {
   try {
     const exec = await dockerClient().getContainer(id).exec({ Cmd: ["/bin/sh", "-c", command], AttachStdout: true, AttachStderr: true });
     const stream = await exec.start({});
@@ -194,6 +211,6 @@ export const GENERIC: NodeKind<GenericSettings> = {
       }
     }
     const code = await execCode(id, h.command);
-    return code === 0 ? [] : [`${node.name}'s health command ${typeof code === "number" ? `exited ${String(code)}` : `did not run: ${code}`}`];
+    return code === 0 ? [] : [`${node.name}'s health command ${typeof code === "number" ? `exited ${String(code)}` : code.startsWith("did not finish") ? code : `did not run: ${code}`}`];
   },
 };
