@@ -1,6 +1,6 @@
 import { imageRolesOf } from "../cluster/image-roles.js";
 import { PROFILES } from "../cluster/profiles.js";
-import { resolveSpec } from "../cluster/topology.js";
+import { type TopologySpec, resolveSpec } from "../cluster/topology.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { EXIT_USAGE, UserError } from "../errors.js";
 import { deployedOptions, intendedOptions } from "../scenario/define.js";
@@ -18,30 +18,23 @@ Builds the images of the given roles (default: every role but benchmark baseline
   --list        the roles, one per line
   --list-tags   the server images' tags for these recipes, one per line (to copy them to another engine)`;
 
-/** The images a config's runs start: each scenario, plain and under each of its mutants, in the default profile. */
-function rolesOfConfig(config: LoadedConfig): Role[] {
-  const roles = new Set<Role>();
-  for (const s of config.registry.scenarios) {
+/** The stacks a config's runs deploy: each scenario, plain and under each of its mutants, in the default profile. */
+function deployedSpecs(config: LoadedConfig): TopologySpec[] {
+  return config.registry.scenarios.flatMap((s) => {
     const wanted = intendedOptions(s, PROFILES.fast, config.stack);
-    for (const m of [undefined, ...s.mutants]) for (const r of imageRolesOf(resolveSpec(deployedOptions(wanted, m)))) roles.add(r);
-  }
-  return [...roles];
+    return [undefined, ...s.mutants].map((m) => resolveSpec(deployedOptions(wanted, m)));
+  });
 }
 
-/** Builds (or finds) the image of every node a config's scenarios and mutants declare, through its kind. */
-async function prepareDeclaredNodes(config: LoadedConfig): Promise<void> {
+/** Builds (or finds) the image of every node these stacks declare, through its kind, once per distinct node. */
+async function prepareDeclaredNodes(specs: readonly TopologySpec[]): Promise<void> {
   const seen = new Set<string>();
-  for (const s of config.registry.scenarios) {
-    const wanted = intendedOptions(s, PROFILES.fast, config.stack);
-    for (const m of [undefined, ...s.mutants]) {
-      for (const n of checkedNodes(resolveSpec(deployedOptions(wanted, m)))) {
-        const key = JSON.stringify([n.declaration.name, n.kind.name, n.settings]);
-        if (seen.has(key) || !n.kind.prepare) continue;
-        seen.add(key);
-        const { image } = await n.kind.prepare(n.declaration, n.settings);
-        process.stderr.write(`[images] node ${n.declaration.name} (${n.kind.name}): ${image}\n`);
-      }
-    }
+  for (const n of specs.flatMap((spec) => checkedNodes(spec))) {
+    const key = JSON.stringify([n.declaration.name, n.kind.name, n.settings]);
+    if (seen.has(key) || !n.kind.prepare) continue;
+    seen.add(key);
+    const { image } = await n.kind.prepare(n.declaration, n.settings);
+    process.stderr.write(`[images] node ${n.declaration.name} (${n.kind.name}): ${image}\n`);
   }
 }
 
@@ -56,7 +49,8 @@ export async function imagesCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   // A config's images: every scenario's and mutant's topology, its own app built from its recipe.
-  const configRoles = values.config === undefined ? [] : rolesOfConfig(await loadConfig({ file: values.config }));
+  const specs = values.config === undefined ? [] : deployedSpecs(await loadConfig({ file: values.config }));
+  const configRoles = [...new Set(specs.flatMap((spec) => imageRolesOf(spec)))];
   if (values.list) {
     process.stdout.write(`${(values.config === undefined ? ROLES : configRoles).join("\n")}\n`);
     return 0;
@@ -74,7 +68,7 @@ export async function imagesCommand(argv: readonly string[]): Promise<number> {
   const roles: readonly Role[] = values.config !== undefined ? [...new Set([...configRoles, ...(args as Role[])])] : args.length > 0 ? (args as Role[]) : DEFAULT_ROLES;
   await ensureEngine();
   // A config's declared nodes: each kind builds or finds its image (a build context on Brownout's base).
-  if (values.config !== undefined) await prepareDeclaredNodes(await loadConfig({ file: values.config }));
+  if (values.config !== undefined) await prepareDeclaredNodes(specs);
 
   const live = process.stderr.isTTY && !process.env.CI ? ttyProgress(process.stderr) : undefined;
   const t0 = performance.now();

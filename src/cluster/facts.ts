@@ -101,16 +101,17 @@ export interface FactsSnapshot {
 
 const KNOWN_PORTS = [...new Set(Object.values(PORTS))];
 
-function addressOf(c: StartedTestContainer): NodeAddress {
-  const ports: Record<number, number> = {};
-  for (const p of KNOWN_PORTS) {
+/** Where a container answers from the host: the given ports (by default every port a built-in part publishes). */
+export function addressOf(c: StartedTestContainer, ports: readonly number[] = KNOWN_PORTS): NodeAddress {
+  const mapped: Record<number, number> = {};
+  for (const p of ports) {
     try {
-      ports[p] = c.getMappedPort(p);
+      mapped[p] = c.getMappedPort(p);
     } catch {
       // not exposed by this node
     }
   }
-  return { id: c.getId(), host: c.getHost(), ports };
+  return { id: c.getId(), host: c.getHost(), ports: mapped };
 }
 
 /** What facts need of a container: its id, host and mapped ports. */
@@ -133,7 +134,7 @@ export function snapshotOf(parts: FactParts): FactsSnapshot {
       ? { postgres: { primary: addressOf(parts.postgres.primary), replica: addressOf(parts.postgres.replica), ...(parts.postgres.db2 ? { db2: addressOf(parts.postgres.db2) } : {}) } }
       : {}),
     ...(parts.redis
-      ? { redis: { nodes: { "redis-1": addressOf(parts.redis.redis["redis-1"]), "redis-2": addressOf(parts.redis.redis["redis-2"]) }, sentinels: parts.redis.sentinels.map(addressOf) } }
+      ? { redis: { nodes: { "redis-1": addressOf(parts.redis.redis["redis-1"]), "redis-2": addressOf(parts.redis.redis["redis-2"]) }, sentinels: parts.redis.sentinels.map((c) => addressOf(c)) } }
       : {}),
     ...(parts.mysql ? { mysql: { "mysql-1": addressOf(parts.mysql["mysql-1"]), "mysql-2": addressOf(parts.mysql["mysql-2"]) } } : {}),
     ...(parts.haproxy ? { haproxy: { node: addressOf(parts.haproxy.container), config: parts.haproxy.config } } : {}),

@@ -1,15 +1,10 @@
 import type { GenericContainer, StartedTestContainer } from "testcontainers";
 import type { ActiveFault } from "../cluster/fault-handle.js";
+import type { NodeAddress } from "../cluster/facts.js";
 import type { NodeDeclaration } from "../cluster/topology.js";
 
-export type { NodeDeclaration };
+export type { NodeAddress, NodeDeclaration };
 
-/** What a kind needs from the started node to say what is off with it, as plain data (verify() runs in a worker). */
-export interface NodeAddress {
-  readonly id: string;
-  readonly host: string;
-  readonly ports: Readonly<Record<number, number>>;
-}
 
 /**
  * One operation of a kind. Written in method form so that a kind of specific settings is still a NodeKind of

@@ -1,6 +1,6 @@
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import type { NodeDeclaration, TopologySpec } from "../cluster/topology.js";
-import type { NodeAddress, NodeKind } from "./kind.js";
+import type { NodeKind } from "./kind.js";
 import { nodeKind } from "./registry.js";
 
 /** A declared node, started: its declaration, its kind and checked settings, and its container. */
@@ -47,17 +47,4 @@ export async function startDeclaredNodes(network: StartedNetwork, spec: Topology
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
   return results.map((r) => (r as PromiseFulfilledResult<DeclaredNode>).value);
-}
-
-/** A started node's address as plain data. */
-export function addressOf(c: StartedTestContainer, ports: readonly number[]): NodeAddress {
-  const out: Record<number, number> = {};
-  for (const p of ports) {
-    try {
-      out[p] = c.getMappedPort(p);
-    } catch {
-      // not published
-    }
-  }
-  return { id: c.getId(), host: c.getHost(), ports: out };
 }

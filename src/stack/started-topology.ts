@@ -12,7 +12,7 @@ import { type AppSites, appUrl } from "../cluster/app-sites.js";
 import { caddyUrl } from "../cluster/caddy.js";
 import { fillVolume, fillWalVolume } from "../cluster/disk-full.js";
 import { type HaproxyNode, type ServerChange, reloadHaproxy, startHaproxy } from "../cluster/haproxy.js";
-import { type FactsSnapshot, type SteadyStateFacts, gatherFacts, snapshotOf } from "../cluster/facts.js";
+import { type FactsSnapshot, type SteadyStateFacts, addressOf, gatherFacts, snapshotOf } from "../cluster/facts.js";
 import { demuxedText } from "../cluster/docker-output.js";
 import { type Mechanisms, readMechanisms } from "../cluster/mechanisms.js";
 import { MYSQL_ROLES, type MysqlPair } from "../cluster/mysql-pair.js";
@@ -21,7 +21,7 @@ import { type PostgresPair, withPg } from "../cluster/postgres-pair.js";
 import { MASTER_NAME, type RedisSentinel, withRedis } from "../cluster/redis-sentinel.js";
 import { type ConfigPatch, type NodeRole, SITES, type Site, type Slice, type TopologySpec, applyPatches, assertRole } from "../cluster/topology.js";
 import { LINKS, type ToxicSpec, type ToxiproxyNode } from "../cluster/toxiproxy.js";
-import { type DeclaredNode, addressOf } from "../nodes/start.js";
+import type { DeclaredNode } from "../nodes/start.js";
 import { type FaultSpec, type NodeName, type PartitionSide, diskFull, haproxyRestart, kill, loss, partition, pause, promote, restart, sentinelFailover, setServer, stop, toxic } from "../faults/spec.js";
 
 export interface Endpoints {

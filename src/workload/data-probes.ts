@@ -51,47 +51,33 @@ export interface SqlProbeOptions {
   readonly connectTimeoutMs?: number;
 }
 
-/** Every row a statement returns, on a connection of its own to the target (the team's database and user). */
-export async function queryRows(t: SqlTarget, sql: string, params: readonly unknown[] = [], connectTimeoutMs = 2000): Promise<Record<string, unknown>[]> {
+/**
+ * Every row a statement returns, on a connection of its own to the target (the team's database and user); an
+ * abort (the probe's timeout) closes the connection.
+ */
+export async function queryRows(t: SqlTarget, sql: string, params: readonly unknown[] = [], connectTimeoutMs = 2000, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
   if (t.engine === "postgres") {
     const c = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectionTimeoutMillis: connectTimeoutMs });
-    await c.connect();
+    const abort = () => void c.end().catch(() => undefined);
+    signal?.addEventListener("abort", abort, { once: true });
     try {
+      await c.connect();
       return (await c.query<Record<string, unknown>>(sql, [...params])).rows;
     } finally {
+      signal?.removeEventListener("abort", abort);
       await c.end().catch(() => undefined);
     }
   }
   const c = await mysql.createConnection({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectTimeout: connectTimeoutMs });
+  const abort = () => {
+    c.destroy();
+  };
+  signal?.addEventListener("abort", abort, { once: true });
   try {
     const [rows] = await c.query(sql, [...params]);
     return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
   } finally {
-    c.destroy();
-  }
-}
-
-async function runSql(t: SqlTarget, sql: string, params: readonly unknown[], connectTimeoutMs: number, signal: AbortSignal): Promise<Record<string, unknown> | undefined> {
-  if (t.engine === "postgres") {
-    const c = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectionTimeoutMillis: connectTimeoutMs });
-    const abort = () => void c.end().catch(() => undefined);
-    signal.addEventListener("abort", abort, { once: true });
-    try {
-      await c.connect();
-      return (await c.query<Record<string, unknown>>(sql, [...params])).rows[0];
-    } finally {
-      signal.removeEventListener("abort", abort);
-      await c.end().catch(() => undefined);
-    }
-  }
-  const c = await mysql.createConnection({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectTimeout: connectTimeoutMs });
-  const abort = () => { c.destroy(); };
-  signal.addEventListener("abort", abort, { once: true });
-  try {
-    const [rows] = await c.query(sql, [...params]);
-    return Array.isArray(rows) ? (rows[0] as Record<string, unknown> | undefined) : undefined;
-  } finally {
-    signal.removeEventListener("abort", abort);
+    signal?.removeEventListener("abort", abort);
     c.destroy();
   }
 }
@@ -125,7 +111,7 @@ export function sqlProbe(o: SqlProbeOptions): Probe {
   const targetOf = () => (typeof o.target === "function" ? o.target() : o.target);
   return keyedProbe(o.name ?? `${o.f}@${targetOf().engine}`, o.f, (seq) => o.statement(seq).key, o.classify, async (seq, signal) => {
     const s = o.statement(seq);
-    const row = await runSql(targetOf(), s.sql, s.params ?? [], o.connectTimeoutMs ?? 1000, signal);
+    const [row] = await queryRows(targetOf(), s.sql, s.params ?? [], o.connectTimeoutMs ?? 1000, signal);
     const version = typeof row?.version === "number" ? row.version : undefined;
     return { ...(version !== undefined ? { version } : {}), ...o.value?.(row) };
   });
