@@ -1,4 +1,4 @@
-import { type Bound, bound, control, defineScenario, failover, faultInForceAt, faultThenHeal, holdFault, login, measurement, OBSERVE_MS, productRead, recoveredInTime, result, seedProducts, sessionRead, sessions, SignallingClient, targets, type TopologySpec, wsPing } from "../src/index.js";
+import { type Bound, bound, control, defineScenario, failover, faultInForceAt, healAskedAt, faultThenHeal, holdFault, login, measurement, OBSERVE_MS, productRead, recoveredInTime, result, seedProducts, sessionRead, sessions, SignallingClient, targets, type TopologySpec, wsPing } from "../src/index.js";
 import { MUTANTS } from "./mutants.js";
 
 /** The WebSocket client's reconnect wait and ping timeout (the probe's own settings, stated once). */
@@ -78,7 +78,7 @@ export default defineScenario({
     const pings = e.ops.filter((o) => o.f === "ws-ping" && o.type === "ok" && o.start > e.at.fault && o.start < e.at.heal);
     const reads = e.ops.filter((o) => o.f === "product-read" && o.type === "ok");
     const before = reads.filter((o) => o.end < e.at.fault);
-    const during = reads.filter((o) => o.start > faultInForceAt(e) && o.end < e.at.heal);
+    const during = reads.filter((o) => o.start > faultInForceAt(e) && o.end < healAskedAt(e));
     const lastReads = reads.slice(-10);
     return [
       // Felt and moved: gra served every user before the kill (lb_policy first), sbg during it.

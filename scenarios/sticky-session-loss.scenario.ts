@@ -1,4 +1,4 @@
-import { bound, control, defineScenario, failover, faultInForceAt, faultThenHeal, haproxySeesUp, holdFault, login, OBSERVE_MS, recoveredInTime, recoveryBound, sessionRead, sessions, slowest, targets } from "../src/index.js";
+import { bound, control, defineScenario, failover, faultInForceAt, healAskedAt, faultThenHeal, haproxySeesUp, holdFault, login, OBSERVE_MS, recoveredInTime, recoveryBound, sessionRead, sessions, slowest, targets } from "../src/index.js";
 import { haproxyDetection } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
@@ -40,7 +40,7 @@ export default defineScenario({
     const b = haproxyDetection(e.spec);
     const reads = e.ops.filter((o) => o.f === "session-read" && o.type === "ok");
     const before = reads.filter((o) => o.end < e.at.fault);
-    const during = reads.filter((o) => o.start > faultInForceAt(e) && o.end < e.at.heal);
+    const during = reads.filter((o) => o.start > faultInForceAt(e) && o.end < healAskedAt(e));
     return [
       control(
         "pinned to gra before the kill, served by sbg during it",

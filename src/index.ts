@@ -155,6 +155,7 @@ export {
   faultTimeline,
   recoveredInTime,
   faultInForceAt,
+  healAskedAt,
   measurement,
   OBSERVE_MS,
   type Scenario,

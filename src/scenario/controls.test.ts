@@ -8,6 +8,7 @@ import { NEMESIS, completions } from "../workload/op.js";
 import { mechanismControls, stepsRanAsDeclared } from "./controls.js";
 import { steadyHypothesis } from "./hypothesis.js";
 import { Nemesis } from "./nemesis.js";
+import { faultInForceAt, healAskedAt, type Evidence } from "./define.js";
 
 const spec = resolveSpec({ postgres: { synchronous: true } });
 const sentinel = (s: string, downAfterMs = 1000) => ({ sentinel: s, master: "redis-1", downAfterMs, failoverTimeoutMs: 5000, quorum: 2, replicas: 1, otherSentinels: 2 });
@@ -137,5 +138,18 @@ describe("nemesis", () => {
     expect(stepsRanAsDeclared(declared, [step("redis-2", "ok")])).toMatchObject({ valid: false, detail: expect.stringMatching(/declared but not run: kill on redis-1/) as unknown });
     expect(stepsRanAsDeclared(declared, [step("redis-1", "failed")]).valid).toBe(false);
     expect(stepsRanAsDeclared(declared, []).valid).toBe(false);
+  });
+});
+
+describe("the fault's window", () => {
+  it("runs from the fault step's answer to the heal step's start, not to the mark set once the heal finished", () => {
+    const journal = [
+      { phase: "fault", f: "kill", target: "app-gra", description: "kill", t: 1000, durationMs: 40, at: "", outcome: "ok" },
+      { phase: "heal", f: "heal", target: "app-gra", description: "heal", t: 5000, durationMs: 1800, at: "", outcome: "ok" },
+    ];
+    const e = { journal, at: { steady: 0, fault: 990, heal: 6810, steadyAt: 7000, end: 9000 } } as unknown as Evidence;
+    expect(faultInForceAt(e)).toBe(1040);
+    expect(healAskedAt(e)).toBe(5000);
+    expect(healAskedAt({ ...e, journal: [] })).toBe(6810);
   });
 });

@@ -218,6 +218,16 @@ export function faultInForceAt(e: Evidence): number {
   return first ? first.t + first.durationMs : e.at.fault;
 }
 
+/**
+ * When the fault stopped being held: the start of the first heal step in the journal. The heal mark is set once the
+ * heal has finished, and a restart's heal waits for the node to be ready, so traffic may already be back on it by
+ * then: a "during the fault" window ends here, not at the mark.
+ */
+export function healAskedAt(e: Evidence): number {
+  const first = e.journal.find((j) => j.phase === "heal");
+  return first ? Math.min(first.t, e.at.heal) : e.at.heal;
+}
+
 /** The measurement terms every bound measured from probes carries: one probe interval and the scheduler's lateness. */
 export function measurement(spec: TopologySpec): readonly (readonly [string, number])[] {
   return [
