@@ -49,6 +49,7 @@ export type { FaultRecorder } from "./stack/started-topology.js";
 // Node kinds: the door every kind goes through (the generic node first), and a stack's declared nodes.
 export type { KindOperation, NodeAddress, NodeDeclaration, NodeKind } from "./nodes/kind.js";
 export { GENERIC, type GenericSettings, type Health } from "./nodes/generic.js";
+export { kindOnGeneric, type OnGenericOptions, type OnGenericSettings } from "./nodes/on-generic.js";
 export { nodeKind, nodeKinds, registerNodeKind } from "./nodes/registry.js";
 export type { DeclaredNode } from "./nodes/start.js";
 export { nodesFromCompose } from "./nodes/compose.js";

@@ -318,7 +318,10 @@ export interface NodeDeclaration {
 
 export interface SpecOptions {
   readonly slices?: readonly string[];
-  /** Declared nodes, started with the slices' parts; a later declaration of the same name replaces an earlier one. */
+  /**
+   * Declared nodes, started with the slices' parts. A later declaration of the same name and kind lays its
+   * settings over the earlier one's (mappings such as an environment merged key by key); of another kind, replaces it.
+   */
   readonly nodes?: readonly NodeDeclaration[];
   readonly timings?: TimingOptions;
   readonly margins?: Partial<Margins>;
@@ -373,8 +376,29 @@ function startCycle(nodes: readonly NodeDeclaration[]): string[] | null {
 }
 
 /** `over`'s declarations on top of `base`'s: same name, replaced in place; new names, added after. */
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Settings laid over settings: a key of both whose values are mappings (an environment) is merged key by key. */
+function overlaySettings(base: unknown, over: unknown): unknown {
+  if (!isPlain(base) || !isPlain(over)) return over ?? base;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isPlain(v) && isPlain(base[k]) ? { ...base[k], ...v } : v;
+  return out;
+}
+
+/**
+ * A later declaration of a node already declared: of the same kind, its settings are laid over the earlier ones
+ * (a mutant changes one environment variable of a compose service without restating it); of another kind, it
+ * replaces the node.
+ */
 function mergeNodes(base: readonly NodeDeclaration[], over: readonly NodeDeclaration[]): NodeDeclaration[] {
-  const out = base.map((n) => over.find((o) => o.name === n.name) ?? n);
+  const out = base.map((n) => {
+    const o = over.find((x) => x.name === n.name);
+    if (!o) return n;
+    if (o.kind !== n.kind) return o;
+    const settings = overlaySettings(n.settings, o.settings);
+    return { ...n, ...o, ...(settings === undefined ? {} : { settings }) };
+  });
   return [...out, ...over.filter((o) => !base.some((n) => n.name === o.name))];
 }
 

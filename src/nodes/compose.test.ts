@@ -42,9 +42,9 @@ describe("a stack from its compose file", () => {
     });
   });
 
-  it("runs a service by a kind of the team's own when it says so (x-brownout)", () => {
-    const [counter] = nodesFromCompose(composeOf("services:\n  counter:\n    build: ./counter\n    depends_on: [db]\n    x-brownout:\n      kind: counter\n      settings: { persist: true }\n  db:\n    image: x\n"));
-    expect(counter).toEqual({ name: "counter", kind: "counter", settings: { persist: true }, after: ["db"] });
+  it("runs a service by a kind of the team's own when it says so (x-brownout): its compose keys, the kind's settings on top", () => {
+    const [counter] = nodesFromCompose(composeOf("services:\n  counter:\n    image: x\n    environment: { A: '1' }\n    depends_on: [db]\n    x-brownout:\n      kind: counter\n      settings: { persist: true }\n  db:\n    image: x\n"));
+    expect(counter).toEqual({ name: "counter", kind: "counter", settings: { image: "x", environment: { A: "1" }, persist: true }, after: ["db"] });
     expect(() => nodesFromCompose(composeOf("services:\n  a:\n    x-brownout: counter\n"))).toThrow(/x-brownout must be \{ kind, settings\? \}/);
   });
 

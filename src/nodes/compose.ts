@@ -114,7 +114,8 @@ function commandOf(service: string, key: string, raw: unknown): string[] | undef
  * and expose, bind volumes, tmpfs). Keys Brownout's rules replace (container_name, networks, restart, labels,
  * ...) are set aside; any other key is an error naming what is mapped and what is set aside. Named volumes are
  * the container's own: they last as long as the run's container (a restart keeps them, as compose's do). A
- * service with `x-brownout: { kind, settings }` is run by that kind (one of the team's) with those settings.
+ * service with `x-brownout: { kind, settings }` is run by that kind (one of the team's): its compose keys as the
+ * generic node's settings, with the kind's own settings on top.
  */
 export function nodesFromCompose(file: string): NodeDeclaration[] {
   let doc: unknown;
@@ -136,13 +137,6 @@ export function nodesFromCompose(file: string): NodeDeclaration[] {
       throw new UserError(`${file}: service '${name}': unsupported key ${unknown.map((k) => `'${k}'`).join(", ")}; mapped: ${MAPPED.join(", ")}; set aside by Brownout's rules: ${REPLACED.join(", ")}`);
     }
     const dependsOnOf = () => (svc.depends_on === undefined ? [] : Array.isArray(svc.depends_on) ? (svc.depends_on as string[]) : isObject(svc.depends_on) ? Object.keys(svc.depends_on) : []);
-    // A service run by a kind of the team's own: `x-brownout: { kind, settings }`; the kind reads its settings.
-    const own = svc["x-brownout"];
-    if (own !== undefined) {
-      if (!isObject(own) || typeof own.kind !== "string") throw new UserError(`${file}: service '${name}': x-brownout must be { kind, settings? }`);
-      const after = dependsOnOf();
-      return { name, kind: own.kind, ...(own.settings === undefined ? {} : { settings: own.settings }), ...(after.length > 0 ? { after } : {}) };
-    }
     const build = svc.build === undefined ? undefined : typeof svc.build === "string" ? { context: abs(svc.build) } : isObject(svc.build) && typeof svc.build.context === "string" ? { context: abs(svc.build.context), ...(svc.build.args ? { args: environmentOf(name, svc.build.args) } : {}) } : undefined;
     if (svc.build !== undefined && !build) throw new UserError(`${file}: service '${name}': build must be a path or { context, args }`);
     if (isObject(svc.build) && svc.build.dockerfile !== undefined && svc.build.dockerfile !== "Dockerfile") throw new UserError(`${file}: service '${name}': build.dockerfile must be the context's Dockerfile`);
@@ -159,11 +153,7 @@ export function nodesFromCompose(file: string): NodeDeclaration[] {
     const health = healthOf(name, svc.healthcheck);
     const command = commandOf(name, "command", svc.command);
     const entrypoint = commandOf(name, "entrypoint", svc.entrypoint);
-    return {
-      name,
-      kind: "generic",
-      ...(dependsOn.length > 0 ? { after: dependsOn } : {}),
-      settings: {
+    const settings = {
         ...(build ? { build } : typeof svc.image === "string" ? { image: svc.image } : {}),
         ...(ports.length > 0 ? { ports: [...new Set(ports)] } : {}),
         environment: environmentOf(name, svc.environment),
@@ -173,7 +163,14 @@ export function nodesFromCompose(file: string): NodeDeclaration[] {
         ...(svc.cap_add ? { capAdd: svc.cap_add } : {}),
         ...(Object.keys(tmpfs).length > 0 ? { tmpfs } : {}),
         ...(volumes.length > 0 ? { volumes } : {}),
-      },
     };
+    const after = dependsOn.length > 0 ? { after: dependsOn } : {};
+    // A service run by a kind of the team's own (`x-brownout: { kind, settings }`): the kind gets what the
+    // service's compose keys say and its own settings on top (a kind built with kindOnGeneric splits them).
+    const own = svc["x-brownout"];
+    if (own === undefined) return { name, kind: "generic", ...after, settings };
+    if (!isObject(own) || typeof own.kind !== "string") throw new UserError(`${file}: service '${name}': x-brownout must be { kind, settings? }`);
+    if (own.settings !== undefined && !isObject(own.settings)) throw new UserError(`${file}: service '${name}': x-brownout.settings must be a mapping`);
+    return { name, kind: own.kind, ...after, settings: { ...settings, ...(own.settings ?? {}) } };
   });
 }

@@ -39,7 +39,7 @@ export interface GenericSettings {
   readonly volumes: readonly { readonly source: string; readonly target: string; readonly readOnly?: boolean }[];
 }
 
-const KEYS = ["image", "build", "ports", "environment", "command", "entrypoint", "health", "capAdd", "tmpfs", "volumes"] as const;
+export const GENERIC_KEYS = ["image", "build", "ports", "environment", "command", "entrypoint", "health", "capAdd", "tmpfs", "volumes"] as const;
 
 function health(node: string, raw: unknown): Health | undefined {
   if (raw === undefined) return undefined;
@@ -128,7 +128,7 @@ export const GENERIC: NodeKind<GenericSettings> = {
   },
 
   settings(node: NodeDeclaration): GenericSettings {
-    const s = knownKeys(node.name, "generic", node.settings, KEYS);
+    const s = knownKeys(node.name, "generic", node.settings, GENERIC_KEYS);
     if ((s.image === undefined) === (s.build === undefined)) throw new UserError(`node '${node.name}': give it an image or a build context (one of them)`);
     const build = s.build === undefined ? undefined : knownKeys(node.name, "generic", s.build, ["context", "args"]);
     if (build) {
