@@ -104,7 +104,7 @@ describe("the package, as a team installs it", () => {
     expect(run(["dry-run"]).stdout).toMatch(/nodes: {4}counter \(counter\), echo \(generic\)/);
     const images = run(["images", "--config", "brownout.config.ts"]);
     expect(images.status, images.stderr).toBe(0);
-    expect(images.stderr).toMatch(/node counter \(counter\): localhost\/brownout-stack-node-counter:/);
+    expect(images.stderr).toMatch(/node counter \(counter\): localhost\/brownout-stack-node-counter-[0-9a-f]{8}:/);
     const plain = run(["chaos"]);
     expect(plain.status, `${plain.stdout}${plain.stderr}`.slice(-3000)).toBe(0);
     const summary = JSON.parse(readFileSync(join(team, "reports", "summary.json"), "utf8")) as Summary;

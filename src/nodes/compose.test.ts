@@ -48,6 +48,11 @@ describe("a stack from its compose file", () => {
     expect(() => nodesFromCompose(composeOf("services:\n  a:\n    x-brownout: counter\n"))).toThrow(/x-brownout must be \{ kind, settings\? \}/);
   });
 
+  it("reads anchors and merge keys (<<), as compose files share a service's settings", () => {
+    const nodes = nodesFromCompose(composeOf("x-web: &web\n  image: web\n  environment: &env { DB: db }\nservices:\n  web1:\n    <<: *web\n    environment: { <<: *env, NAME: web1 }\n"));
+    expect(nodes[0]).toEqual({ name: "web1", kind: "generic", settings: { image: "web", environment: { DB: "db", NAME: "web1" } } });
+  });
+
   it("names what it maps and what it sets aside on an unsupported key", () => {
     expect(() => nodesFromCompose(composeOf("services:\n  a:\n    image: x\n    privileged: true\n"))).toThrow(/service 'a': unsupported key 'privileged'; mapped: image, build, .*; set aside by Brownout's rules: container_name, hostname, networks, restart/);
     expect(() => nodesFromCompose(composeOf("services:\n  a:\n    image: x\nsecrets: {}\n"))).toThrow(/unsupported top-level key 'secrets'/);

@@ -120,7 +120,7 @@ function commandOf(service: string, key: string, raw: unknown): string[] | undef
 export function nodesFromCompose(file: string): NodeDeclaration[] {
   let doc: unknown;
   try {
-    doc = parse(readFileSync(file, "utf8"));
+    doc = parse(readFileSync(file, "utf8"), { merge: true });
   } catch (e) {
     throw new UserError(`cannot read compose file ${file}: ${e instanceof Error ? e.message.split("\n")[0] ?? "" : String(e)}`);
   }

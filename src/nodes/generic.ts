@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { Socket } from "node:net";
-import { isAbsolute, join, resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { basename, isAbsolute, join, resolve } from "node:path";
 import { type GenericContainer, Wait } from "testcontainers";
 import { anyNodeContainer } from "../cluster/containers.js";
 import { FACTS_QUERY_TIMEOUT_MS } from "../cluster/topology.js";
@@ -109,6 +110,13 @@ async function execOnce(id: string, command: string): Promise<number | string> {
   }
 }
 
+/** A build's image name: its folder's name, and a digest of its path and arguments (two folders may share a name). */
+function buildName(build: NonNullable<GenericSettings["build"]>): string {
+  const folder = basename(build.context).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "build";
+  const digest = createHash("sha256").update(JSON.stringify([build.context, build.args ?? {}])).digest("hex").slice(0, 8);
+  return `node-${folder}-${digest}`;
+}
+
 /**
  * Any server a team runs: an image the engine has or a build context, its ports, environment, command,
  * capabilities and mounts, and how it says it serves (its wait at start, and verify()'s question after).
@@ -157,7 +165,8 @@ export const GENERIC: NodeKind<GenericSettings> = {
 
   async prepare(node, s) {
     if (s.build) {
-      const role = registerStackRecipe(`node-${node.name}`, { summary: `node ${node.name} (${s.build.context})`, dir: s.build.context, from: ["base"], ...(s.build.args ? { args: s.build.args } : {}) });
+      // Named after the build, not the node: nodes built from one context (web1..web3) share one image.
+      const role = registerStackRecipe(buildName(s.build), { summary: `${basename(s.build.context)} (${s.build.context})`, dir: s.build.context, from: ["base"], ...(s.build.args ? { args: s.build.args } : {}) });
       await ensureImages({ roles: [role] });
       return { image: imageTag(role) };
     }

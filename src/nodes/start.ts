@@ -27,7 +27,9 @@ export function checkedNodes(spec: TopologySpec): { declaration: NodeDeclaration
  */
 export async function startDeclaredNodes(network: StartedNetwork, spec: TopologySpec): Promise<DeclaredNode[]> {
   const nodes = checkedNodes(spec);
-  const images = await Promise.all(nodes.map(async (n) => (n.kind.prepare ? (await n.kind.prepare(n.declaration, n.settings)).image : "")));
+  // One after another: nodes that share a build (web1..web3) build it once, the others find it built.
+  const images: string[] = [];
+  for (const n of nodes) images.push(n.kind.prepare ? (await n.kind.prepare(n.declaration, n.settings)).image : "");
   const started = new Map<string, Promise<DeclaredNode>>();
   const start = (i: number): Promise<DeclaredNode> => {
     const n = nodes[i];
