@@ -11,6 +11,8 @@ import { ScenarioRegistry } from "../scenario/registry.js";
 import type { NodeKind } from "../nodes/kind.js";
 import { nodeKind, registerNodeKind } from "../nodes/registry.js";
 import { nodesFromCompose } from "../nodes/compose.js";
+// The kinds Brownout ships, registered before a config names them.
+import "../kinds/index.js";
 import { type BrownoutConfig, CONFIG_KEYS, type SoakDefinition } from "./define.js";
 
 /** Looked for in the working directory, in this order, when no --config is given. */

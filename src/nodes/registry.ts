@@ -2,6 +2,7 @@ import { UserError } from "../errors.js";
 import { GENERIC } from "./generic.js";
 import type { NodeKind } from "./kind.js";
 
+/** The generic kind; the kinds Brownout ships register themselves from src/kinds/, a config's from its `kinds`. */
 const KINDS = new Map<string, NodeKind>([[GENERIC.name, GENERIC]]);
 
 /** Adds a kind (a config's own, through the same door as the built-in ones); a name is registered once. */

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { nodeKind } from "../nodes/registry.js";
+import { ETCD } from "./etcd/node.js";
+import "./index.js";
+import { PATRONI, PATRONI_DEFAULTS } from "./patroni/node.js";
+
+const patroni = (settings: Record<string, unknown>) => PATRONI.settings({ name: "pg-1", kind: "patroni", settings: { etcd: ["etcd-1:2379"], ...settings } });
+
+describe("the kinds Brownout ships", () => {
+  it("are registered beside the generic kind, on the same door", () => {
+    expect(nodeKind("etcd")).toBe(ETCD);
+    expect(nodeKind("patroni")).toBe(PATRONI);
+  });
+
+  it("patroni: Patroni's documented timings by default, its own limits and rule checked, its variables set", () => {
+    const s = patroni({});
+    expect(s.own).toMatchObject({ ttlS: PATRONI_DEFAULTS.ttlS, loopWaitS: PATRONI_DEFAULTS.loopWaitS, retryTimeoutS: PATRONI_DEFAULTS.retryTimeoutS, synchronousMode: false });
+    expect(s.generic.environment).toMatchObject({ PATRONI_NAME: "pg-1", PATRONI_ETCD3_HOSTS: "etcd-1:2379", PATRONI_TTL: "30", PATRONI_SYNCHRONOUS_MODE: "false" });
+    expect(s.generic.ports).toEqual([5432, 8008]);
+    expect(s.generic.build?.context).toMatch(/fixtures\/kinds\/patroni$/);
+    expect(() => patroni({ ttlS: 10 })).toThrow(/ttlS must be a whole number of seconds, at least 20/);
+    expect(() => patroni({ ttlS: 20, loopWaitS: 10, retryTimeoutS: 10 })).toThrow(/loop_wait \+ 2 × retry_timeout \(30 s\) must not exceed ttl \(20 s\)/);
+    expect(() => PATRONI.settings({ name: "pg-1", kind: "patroni", settings: {} })).toThrow(/etcd must list the DCS endpoints/);
+    expect(() => patroni({ ttl: 30 })).toThrow(/unknown setting 'ttl'; its own settings are: scope, etcd, ttlS/);
+  });
+
+  it("etcd: the initial cluster from its members, itself among them", () => {
+    const s = ETCD.settings({ name: "etcd-2", kind: "etcd", settings: { members: ["etcd-1", "etcd-2"] } });
+    expect(s.generic.environment.ETCD_INITIAL_CLUSTER).toBe("etcd-1=http://etcd-1:2380,etcd-2=http://etcd-2:2380");
+    expect(s.generic.environment.ETCD_ADVERTISE_CLIENT_URLS).toBe("http://etcd-2:2379");
+    expect(() => ETCD.settings({ name: "etcd-3", kind: "etcd", settings: { members: ["etcd-1"] } })).toThrow(/members must include the node itself/);
+  });
+});
