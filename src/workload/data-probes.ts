@@ -58,6 +58,9 @@ export interface SqlProbeOptions {
 export async function queryRows(t: SqlTarget, sql: string, params: readonly unknown[] = [], connectTimeoutMs = 2000, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
   if (t.engine === "postgres") {
     const c = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectionTimeoutMillis: connectTimeoutMs });
+    // A connection the server or a proxy cuts (a node killed, HAProxy's shutdown-sessions) is an error event too;
+    // the query's own rejection reports it, and an unheard event would end the process.
+    c.on("error", () => undefined);
     const abort = () => void c.end().catch(() => undefined);
     signal?.addEventListener("abort", abort, { once: true });
     try {

@@ -63,7 +63,7 @@ export async function patroniCluster(host: string, restPort: number, signal?: Ab
 /**
  * PostgreSQL run by Patroni (Debian's packages) on an etcd DCS: leader election by a key with a TTL, automatic
  * failover, pg_rewind on rejoin. Its settings are the cluster's bootstrap dynamic configuration; verify() asks the
- * member's REST API that it runs and that the cluster has a leader.
+ * member's REST API that it runs, that the cluster has a leader and, in synchronous_mode, a synchronous standby.
  */
 export const PATRONI = kindOnGeneric<PatroniSettings>({
   name: "patroni",
@@ -108,7 +108,7 @@ export const PATRONI = kindOnGeneric<PatroniSettings>({
     // A member serves once its PostgreSQL runs (a replica once it has cloned the leader).
     health: { http: { path: "/health", port: PATRONI_PORTS.rest } },
   }),
-  async problems(node: { readonly name: string; readonly address: NodeAddress }) {
+  async problems(node: { readonly name: string; readonly address: NodeAddress }, s) {
     const port = node.address.ports[PATRONI_PORTS.rest] ?? PATRONI_PORTS.rest;
     try {
       const body = await patroniCluster(node.address.host, port);
@@ -117,6 +117,8 @@ export const PATRONI = kindOnGeneric<PatroniSettings>({
       if (!me) problems.push(`${node.name} is not a member of its Patroni cluster`);
       else if (me.state !== "running" && me.state !== "streaming") problems.push(`${node.name}: Patroni member ${me.state}`);
       if (!body.members.some((m) => m.role === "leader")) problems.push(`${node.name}: its Patroni cluster has no leader`);
+      // synchronous_mode is in force once Patroni has named a synchronous standby (a loop after replicas stream).
+      if (s.own.synchronousMode && body.members.length > 1 && !body.members.some((m) => m.role === "sync_standby")) problems.push(`${node.name}: synchronous_mode is on but the cluster has no synchronous standby`);
       return problems;
     } catch (e) {
       return [`${node.name}: Patroni's REST API did not answer: ${e instanceof Error ? e.message : String(e)}`];

@@ -1,0 +1,139 @@
+import { fileURLToPath } from "node:url";
+import { type ActiveFault, bound, type Bound, type FaultSpec, holdFault, measurement, type Mutant, OBSERVE_MS, type PhasesSpec, queryRows, recoveryBound, type Workload, PATRONI, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, type PatroniCluster, type PatroniSettings, patroniCluster, patroniGet, type RunContext, sqlProbe, sqlTarget, type Probe, type TopologySpec } from "brownout";
+
+export const MEMBERS = ["db-master-01", "db-slave-01", "db-slave-02"] as const;
+
+/** The cluster's Patroni settings as this run deploys them (the profile's, a mutant's), read through the kind. */
+export function patroniOf(spec: TopologySpec): PatroniSettings {
+  const node = spec.nodes.find((n) => n.name === MEMBERS[0]);
+  if (!node) throw new Error(`the stack declares no ${MEMBERS[0]}`);
+  return PATRONI.settings(node).own;
+}
+
+/** haproxy-01's check timings, from the environment its configuration expands. */
+export function checksOf(spec: TopologySpec): { interMs: number; fall: number; rise: number; timeoutMs: number } {
+  const env = (spec.nodes.find((n) => n.name === "haproxy-01")?.settings as { environment?: Record<string, string> } | undefined)?.environment ?? {};
+  const ms = (v: string | undefined, name: string): number => {
+    const m = /^(\d+)(ms|s)$/.exec(v ?? "");
+    if (!m?.[1]) throw new Error(`haproxy-01's ${name} is not a duration: ${String(v)}`);
+    return Number(m[1]) * (m[2] === "s" ? 1000 : 1);
+  };
+  return { interMs: ms(env.CHECK_INTER, "CHECK_INTER"), fall: Number(env.CHECK_FALL), rise: Number(env.CHECK_RISE), timeoutMs: ms(env.CHECK_TIMEOUT, "CHECK_TIMEOUT") };
+}
+
+/**
+ * A killed leader's writes come back once: its key expires (at most ttl after its last renewal), a replica's
+ * loop sees it within loop_wait, asks the members it still knows (the dead one answers only with Patroni's request
+ * timeout) and promotes itself (a server start, at most), and haproxy-01's checks of /primary
+ * see the new leader (rise checks, inter apart, each up to the check timeout).
+ */
+export function failoverBound(spec: TopologySpec): Bound {
+  const p = patroniOf(spec);
+  const h = checksOf(spec);
+  return bound(["leader key ttl", p.ttlS * 1000], ["loop_wait", p.loopWaitS * 1000], ["the election asks the dead leader", PATRONI_MEMBER_REQUEST_TIMEOUT_MS], ["promotion", spec.margins.serverStartMs], ["inter", h.interMs, "rise", h.rise], ["check timeout", h.timeoutMs], ...measurement(spec));
+}
+
+/** The cluster as a member's REST API sees it, asked of the first member that answers. */
+export async function cluster(ctx: RunContext, skip: readonly string[] = []): Promise<PatroniCluster> {
+  let last: unknown;
+  for (const m of MEMBERS.filter((x) => !skip.includes(x))) {
+    const c = ctx.topology.node(m);
+    try {
+      return await patroniCluster(c.getHost(), c.getMappedPort(PATRONI_PORTS.rest));
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw new Error(`no Patroni member answered: ${last instanceof Error ? last.message : String(last)}`);
+}
+
+export const leaderOf = (c: PatroniCluster): string | undefined => c.members.find((m) => m.role === "leader")?.name;
+
+/** The application's writes through haproxy-01:5432 (the leader), one new row per op. */
+export function inserts(ctx: RunContext, spec: TopologySpec, prefix: string): Probe {
+  const app = patroniOf(spec).app;
+  return sqlProbe({
+    f: "item-write",
+    name: "item-write@haproxy-01",
+    target: sqlTarget(ctx.topology, "haproxy-01", { engine: "postgres", port: 5432, user: app.user, password: app.password, database: app.database }),
+    statement: (seq) => ({ sql: "INSERT INTO items (k) VALUES ($1)", params: [`${prefix}${String(seq)}`], key: `${prefix}${String(seq)}` }),
+    classify: "write",
+  });
+}
+
+/** The roles PostgreSQL accepts writes in, as Patroni's REST API names them (3.0 says master, later primary). */
+export const WRITABLE = new Set(["master", "primary"]);
+
+/**
+ * Every member's own view of its role (GET /patroni on each), as one op: "db-master-01=master,...". A member that
+ * does not answer is "none". Two writable members in one op is a split brain.
+ */
+export function rolesProbe(ctx: RunContext): Probe {
+  return {
+    name: "roles@patroni",
+    f: "roles",
+    run: async (_seq, signal) => {
+      const roles = await Promise.all(
+        MEMBERS.map(async (m) => {
+          try {
+            const c = ctx.topology.node(m);
+            const { body } = await patroniGet(c.getHost(), c.getMappedPort(PATRONI_PORTS.rest), "/patroni", signal);
+            const role = (body as { role?: unknown }).role;
+            return `${m}=${typeof role === "string" ? role : "none"}`;
+          } catch {
+            return `${m}=none`;
+          }
+        }),
+      );
+      return { type: "ok", value: { note: roles.join(",") } };
+    },
+  };
+}
+
+/** The members a roles op says are writable. */
+export function writableIn(note: string | undefined): string[] {
+  return (note ?? "")
+    .split(",")
+    .map((kv) => kv.split("="))
+    .filter(([, role]) => role !== undefined && WRITABLE.has(role))
+    .map(([m]) => m ?? "");
+}
+
+/** haproxy-01 checking PostgreSQL's port instead of Patroni's /primary: every member passes, writes go to any. */
+export const HAPROXY_TCP_CHECK: Mutant = {
+  name: "haproxy-tcp-check",
+  regression: "haproxy-01 checks PostgreSQL's port instead of Patroni's /primary: every member looks like the primary",
+  deploy: { nodes: [{ name: "haproxy-01", kind: "generic", settings: { volumes: [{ source: fileURLToPath(new URL("../mutants/haproxy-tcp-check.cfg", import.meta.url)), target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }] } }] },
+};
+
+/** Phases of a scenario that takes the leader away: held past the failover bound; the old leader then rejoins. */
+export function leaderLostPhases(spec: TopologySpec): PhasesSpec {
+  return {
+    steadyMs: 2000,
+    faultMs: failoverBound(spec).ms + OBSERVE_MS,
+    afterMs: 1000,
+    // From the heal: Patroni's next loop on the old leader sees a leader that is not itself and rejoins it.
+    recovery: recoveryBound(spec, ["loop_wait", patroniOf(spec).loopWaitS * 1000], ["rejoin (pg_rewind, restart as a replica)", spec.margins.serverStartMs]),
+  };
+}
+
+/** Writes through haproxy-01, and what the application sees of them once recovered (the leader's rows). */
+export function itemsWorkload(ctx: RunContext, spec: TopologySpec, extra: readonly Probe[] = []): Workload {
+  const prefix = `${ctx.tag}-i`;
+  return {
+    probes: [inserts(ctx, spec, prefix), ...extra],
+    finalRead: async () => {
+      const app = patroniOf(spec).app;
+      const c = ctx.topology.node("haproxy-01");
+      const rows = await queryRows({ engine: "postgres", host: c.getHost(), port: c.getMappedPort(5432), ...app }, "SELECT k FROM items WHERE k LIKE $1", [`${prefix}%`]);
+      return { "item-write": new Set(rows.map((r) => String(r.k))) };
+    },
+  };
+}
+
+/** The fault, on the member that was leader when the workload started (what the scenario takes away). */
+export function onLeader(ctx: RunContext, fault: (leader: string) => FaultSpec): Promise<readonly ActiveFault[]> {
+  const leader = ctx.observed.leader;
+  if (typeof leader !== "string") throw new Error("no Patroni leader was found before the fault");
+  return holdFault(ctx, fault(leader));
+}
