@@ -37,10 +37,9 @@ export default defineScenario({
     ctx.observed.pinned = Object.fromEntries(sticky.map((u) => [`${F.sticky}-${u.name}@haproxy-web`, u.server]));
     return { probes: [...sticky.map((u) => userReads(ctx, u, F.sticky)), ...db.map((u) => userReads(ctx, u, F.db)), serverStates(ctx, "haproxy-web", 8404)] };
   },
-  async inject(ctx, observed) {
+  async inject(ctx) {
     const drain = await injectFault(ctx.topology, operation("haproxy-web", "set-state", { server: "web/web1", state: "drain" }));
     await ctx.hold(STEP_MS);
-    observed.maintAt = ctx.history.now();
     const maint: ActiveFault = await injectFault(ctx.topology, operation("haproxy-web", "set-state", { server: "web/web1", state: "maint" }));
     await ctx.hold(STEP_MS);
     // maint's heal sets web1 ready; drain's is then a no-op repeat of it.
@@ -52,7 +51,7 @@ export default defineScenario({
     // The operator's steps as the journal has them: each in force once the admin socket answered.
     const [drainStep, maintStep] = e.journal.filter((j) => j.phase !== "heal");
     const drainFrom = drainStep ? drainStep.t + drainStep.durationMs : e.at.fault;
-    const maintAt = maintStep?.t ?? Number(e.observed.maintAt);
+    const maintAt = maintStep?.t ?? e.at.heal;
     const maintIn = maintStep ? maintStep.t + maintStep.durationMs : maintAt;
     const readyAt = e.journal.find((j) => j.phase === "heal")?.t ?? e.at.heal;
     const reads = (from: number, to: number) => e.ops.filter((o) => (o.f === F.sticky || o.f === F.db) && o.type === "ok" && o.start > from && o.end < to);
