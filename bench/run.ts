@@ -21,7 +21,7 @@ import { HttpClient } from "../src/workload/http-client.js";
 import { completions } from "../src/workload/op.js";
 import { healthProbe } from "../src/workload/probes.js";
 import { Scheduler } from "../src/workload/scheduler.js";
-import { appEnvironment } from "../src/cluster/app-sites.js";
+import { appEnvironment } from "../src/kinds/app/sites.js";
 import { loadRun } from "./app-load.js";
 import { type Metric, ratio, summarize } from "./stats.js";
 

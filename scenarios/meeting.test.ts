@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderCaddyfile } from "../src/cluster/caddy.js";
-import { renderHaproxyConfig } from "../src/cluster/haproxy.js";
+import { renderCaddyfile } from "../src/kinds/caddy/node.js";
+import { renderHaproxyConfig } from "../src/kinds/haproxy/node.js";
 import { describeScenario, mergeSpecOptions, phasesFor, PROFILES, resolveSpec, ScenarioRegistry } from "../src/index.js";
 import { selectMutants } from "../src/scenario/select.js";
 import { MEETING_SCENARIOS } from "./index.js";

@@ -56,14 +56,14 @@ export { PATRONI, PATRONI_DEFAULTS, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_P
 export { nodeKind, nodeKinds, registerNodeKind } from "./nodes/registry.js";
 export type { DeclaredNode } from "./nodes/start.js";
 export { nodesFromCompose } from "./nodes/compose.js";
-export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./cluster/toxiproxy.js";
-export { HAPROXY_PORTS, type HaproxyFrontend, type ServerChange, type ServerState } from "./cluster/haproxy.js";
-export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, withRedis } from "./cluster/redis-sentinel.js";
+export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./kinds/toxiproxy/links.js";
+export { HAPROXY_PORTS, type HaproxyFrontend, type ServerChange, type ServerState } from "./kinds/haproxy/node.js";
+export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, withRedis } from "./kinds/redis/sentinel.js";
 export { PORTS } from "./cluster/containers.js";
-export { PG_CREDENTIALS, PG_RESTART_DELAY_MS, PG_WAL_SEGMENT_MB, PG_WAL_VOLUME, pgConnection, pgClient, withPg } from "./cluster/postgres-pair.js";
-export { MYSQL_CREDENTIALS, MARIADB_DEFAULTS, MYSQL_CONNECT_RETRY_MS, withMysql } from "./cluster/mysql-pair.js";
-export { APP_REDIS_RETRY_MS } from "./cluster/app-sites.js";
-export type { Mechanisms } from "./cluster/mechanisms.js";
+export { PG_CREDENTIALS, PG_RESTART_DELAY_MS, PG_WAL_SEGMENT_MB, PG_WAL_VOLUME, pgConnection, pgClient, withPg } from "./kinds/postgres/pair.js";
+export { MYSQL_CREDENTIALS, MARIADB_DEFAULTS, MYSQL_CONNECT_RETRY_MS, withMysql } from "./kinds/mariadb/pair.js";
+export { APP_REDIS_RETRY_MS } from "./kinds/app/sites.js";
+export type { Mechanisms } from "./stack/mechanisms.js";
 
 // Faults: as data (a typed union with its constructors), interpreted against a started topology; the handle
 // inject returns, so the runner heals it.

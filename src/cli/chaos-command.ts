@@ -8,7 +8,7 @@ import { plainProgress } from "../images/progress.js";
 import { reportPaths, reportsDir } from "../report/paths.js";
 import { publish } from "../report/publish.js";
 import { runSucceeded, runSuite, suiteRuns } from "../runner/suite.js";
-import { imageRolesOf } from "../cluster/image-roles.js";
+import { imageRolesOf } from "../kinds/app/image.js";
 import type { Profile } from "../cluster/profiles.js";
 import { resolveSpec } from "../cluster/topology.js";
 import { deployedOptions, intendedOptions } from "../scenario/define.js";

@@ -1,4 +1,4 @@
-import { imageRolesOf } from "../cluster/image-roles.js";
+import { imageRolesOf } from "../kinds/app/image.js";
 import { PROFILES } from "../cluster/profiles.js";
 import { type TopologySpec, resolveSpec } from "../cluster/topology.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";

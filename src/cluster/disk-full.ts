@@ -1,6 +1,5 @@
 import type { StartedTestContainer } from "testcontainers";
 import { type ActiveFault, activeFault } from "./fault-handle.js";
-import { PG_WAL_VOLUME } from "./postgres-pair.js";
 
 /**
  * Fills a node's volume (a tmpfs of a declared size: filling a bind mount would fill the host) to its last block
@@ -22,9 +21,4 @@ export async function fillVolume(node: StartedTestContainer, role: string, path:
     },
     role,
   );
-}
-
-/** pg-primary's WAL volume filled (see fillVolume). */
-export function fillWalVolume(node: StartedTestContainer, role: string): Promise<ActiveFault> {
-  return fillVolume(node, role, PG_WAL_VOLUME, "WAL volume");
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UserError } from "../errors.js";
 import { DEFAULT_TIMINGS, assertRole, resolveSpec, rolesOf } from "./topology.js";
-import { assertLink, assertToxic } from "./toxiproxy.js";
+import { assertLink, assertToxic } from "../kinds/toxiproxy/links.js";
 
 describe("topology spec", () => {
   it("is the full topology with fast timings by default", () => {

@@ -1,7 +1,20 @@
 import type { ConfigPatch, NodeRole } from "../cluster/topology.js";
 import type { NemesisF } from "../workload/op.js";
-import type { LinkName, ToxicSpec } from "../cluster/toxiproxy.js";
-import type { ServerChange } from "../cluster/haproxy.js";
+
+export type ToxicStream = "upstream" | "downstream";
+
+/** Toxiproxy's toxics with their units in the names; `down` disables the proxy (connections refused). */
+export type ToxicSpec =
+  | { readonly type: "latency"; readonly latencyMs: number; readonly jitterMs?: number; readonly stream?: ToxicStream }
+  | { readonly type: "timeout"; readonly timeoutMs: number; readonly stream?: ToxicStream }
+  | { readonly type: "reset_peer"; readonly timeoutMs: number; readonly stream?: ToxicStream }
+  | { readonly type: "bandwidth"; readonly rateKBps: number; readonly stream?: ToxicStream }
+  | { readonly type: "slow_close"; readonly delayMs: number; readonly stream?: ToxicStream }
+  | { readonly type: "limit_data"; readonly bytes: number; readonly stream?: ToxicStream }
+  | { readonly type: "down" };
+
+/** An operator's change to one HAProxy server through its runtime API: its state, or its address. */
+export type ServerChange = { readonly state: "ready" | "drain" | "maint" } | { readonly addr: string; readonly port?: number };
 
 /** A node by the name the stack gives it (`pg-primary`, or a team's `web1`). */
 export type NodeName = NodeRole | (string & {});
@@ -36,7 +49,7 @@ export type FaultSpec =
    */
   | { readonly kind: "operation"; readonly node: NodeName; readonly op: string; readonly args?: Readonly<Record<string, unknown>> }
   /** A Toxiproxy toxic on a link or a group of links (`app-redis`, `app-gra-deps`, ...). */
-  | { readonly kind: "toxic"; readonly link: LinkName | (string & {}); readonly toxic: ToxicSpec }
+  | { readonly kind: "toxic"; readonly link: string; readonly toxic: ToxicSpec }
   /** pg_promote() on a standby: irreversible. */
   | { readonly kind: "promote"; readonly role: "pg-primary" | "pg-replica" }
   /** A server's state or address through HAProxy's runtime API; healed back. */
@@ -68,7 +81,7 @@ export const partition = (a: PartitionSide, b: PartitionSide): FaultSpec => ({ k
 export const loss = (role: NodeName, percent: number): FaultSpec => ({ kind: "loss", role, percent });
 export const operation = (node: NodeName, op: string, args?: Readonly<Record<string, unknown>>): FaultSpec => ({ kind: "operation", node, op, ...(args === undefined ? {} : { args }) });
 export const diskFull = (role: NodeName, volume?: string): FaultSpec => ({ kind: "disk-full", role, ...(volume === undefined ? {} : { volume }) });
-export const toxic = (link: LinkName | (string & {}), spec: ToxicSpec): FaultSpec => ({ kind: "toxic", link, toxic: spec });
+export const toxic = (link: string, spec: ToxicSpec): FaultSpec => ({ kind: "toxic", link, toxic: spec });
 export const promote = (role: "pg-primary" | "pg-replica"): FaultSpec => ({ kind: "promote", role });
 export const setServer = (backend: string, server: string, change: ServerChange): FaultSpec => ({ kind: "set-server", backend, server, change });
 export const sentinelFailover = (): FaultSpec => ({ kind: "sentinel-failover" });

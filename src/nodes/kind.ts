@@ -1,6 +1,6 @@
 import type { GenericContainer, StartedTestContainer } from "testcontainers";
 import type { ActiveFault } from "../cluster/fault-handle.js";
-import type { NodeAddress } from "../cluster/facts.js";
+import type { NodeAddress } from "../cluster/address.js";
 import type { NodeDeclaration } from "../cluster/topology.js";
 
 export type { NodeAddress, NodeDeclaration };

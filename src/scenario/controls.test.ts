@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { op, series } from "../assertions/testing.js";
-import type { Mechanisms } from "../cluster/mechanisms.js";
+import type { Mechanisms } from "../stack/mechanisms.js";
 import { resolveSpec } from "../cluster/topology.js";
 import { activeFault } from "../cluster/fault-handle.js";
 import { History } from "../workload/history.js";

@@ -1,6 +1,6 @@
 import { type CheckResult, control, readback } from "../assertions/check.js";
 import { PORTS } from "../cluster/containers.js";
-import type { Mechanisms, SentinelView } from "../cluster/mechanisms.js";
+import type { Mechanisms, SentinelView } from "../stack/mechanisms.js";
 import { SITES, type TopologySpec, readPolicyOf } from "../cluster/topology.js";
 import { NEMESIS } from "../workload/op.js";
 import type { Completed } from "../workload/op.js";

@@ -2,7 +2,7 @@ import { type Bound, bound } from "../assertions/bound.js";
 import type { CheckResult } from "../assertions/check.js";
 import { recovery } from "../assertions/recovery.js";
 import type { StartedTopology, SteadyStateFacts } from "../stack/index.js";
-import type { Mechanisms } from "../cluster/mechanisms.js";
+import type { Mechanisms } from "../stack/mechanisms.js";
 import { type SpecOptions, type TopologySpec, mergeSpecOptions } from "../cluster/topology.js";
 import type { ActiveFault } from "../cluster/fault-handle.js";
 import { injectFault } from "../stack/inject.js";

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Profile } from "../cluster/profiles.js";
-import { type RenderedConfig, renderConfigs } from "../cluster/render-configs.js";
+import { type RenderedConfig, renderConfigs } from "../stack/render-configs.js";
 import { type SpecOptions, resolveSpec } from "../cluster/topology.js";
 import { type Scenario, deployedOptions, intendedOptions } from "./define.js";
 import { runLabel } from "./run-label.js";

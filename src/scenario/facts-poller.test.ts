@@ -1,6 +1,6 @@
 import type { StartedTestContainer } from "testcontainers";
 import { describe, expect, it } from "vitest";
-import { partsFromSnapshot, snapshotOf } from "../cluster/facts.js";
+import { partsFromSnapshot, snapshotOf } from "../stack/facts.js";
 import { FactsPoller } from "./facts-poller.js";
 
 const fake = (id: string, ports: Record<number, number>) =>

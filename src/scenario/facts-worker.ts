@@ -1,5 +1,5 @@
 import { parentPort } from "node:worker_threads";
-import { type FactsSnapshot, gatherFacts, partsFromSnapshot } from "../cluster/facts.js";
+import { type FactsSnapshot, gatherFacts, partsFromSnapshot } from "../stack/facts.js";
 
 // Gathers steady-state facts on its own thread: a look opens a dozen connections, and on the runner's thread that
 // work would delay the probes' timers by tens of milliseconds.

@@ -1,7 +1,7 @@
 import type { StartedTestContainer } from "testcontainers";
 import type { StartedTopology } from "../stack/index.js";
-import { withMysql } from "../cluster/mysql-pair.js";
-import { withPg } from "../cluster/postgres-pair.js";
+import { withMysql } from "../kinds/mariadb/pair.js";
+import { withPg } from "../kinds/postgres/pair.js";
 import { until } from "../cluster/until.js";
 import { cookieHeader } from "../workload/http-client.js";
 import type { Target } from "../workload/probes.js";

@@ -1,8 +1,8 @@
 // The stack layer's public API: start a topology (the built-in parts and the declared nodes), read its facts, inject faults through it.
 export { startTopology } from "./start.js";
 export { StartedTopology, type VerifyResult } from "./started-topology.js";
-export type { FactsSnapshot, SteadyStateFacts } from "../cluster/facts.js";
+export type { FactsSnapshot, SteadyStateFacts } from "./facts.js";
 export { DEFAULT_TIMINGS, NODE_ROLES, SLICES, type DetectionTimings, type NodeRole, type Slice, type TopologySpec } from "../cluster/topology.js";
-export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "../cluster/toxiproxy.js";
+export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "../kinds/toxiproxy/links.js";
 export { RUN_LABEL, ROLE_LABEL, runId } from "../cluster/labels.js";
-export { HAPROXY_PORTS, HaproxyNode, type HaproxyFrontend, type ServerChange, type ServerState } from "../cluster/haproxy.js";
+export { HAPROXY_PORTS, HaproxyNode, type HaproxyFrontend, type ServerChange, type ServerState } from "../kinds/haproxy/node.js";

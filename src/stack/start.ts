@@ -1,14 +1,14 @@
 import type { StartedTestContainer } from "testcontainers";
-import { type AppSites, startAppSites } from "../cluster/app-sites.js";
-import { startCaddy } from "../cluster/caddy.js";
-import { type HaproxyNode, startHaproxy } from "../cluster/haproxy.js";
-import { type MysqlPair, startMysqlPair } from "../cluster/mysql-pair.js";
+import { type AppSites, startAppSites } from "../kinds/app/sites.js";
+import { startCaddy } from "../kinds/caddy/node.js";
+import { type HaproxyNode, startHaproxy } from "../kinds/haproxy/node.js";
+import { type MysqlPair, startMysqlPair } from "../kinds/mariadb/pair.js";
 import { removeRunNetwork, startRunNetwork } from "../cluster/network.js";
-import { type PostgresPair, startPostgresPair } from "../cluster/postgres-pair.js";
-import { type RedisSentinel, startRedisSentinel } from "../cluster/redis-sentinel.js";
+import { type PostgresPair, startPostgresPair } from "../kinds/postgres/pair.js";
+import { type RedisSentinel, startRedisSentinel } from "../kinds/redis/sentinel.js";
 import { type StartTimes, StartedTopology, type TopologyParts, type Writable } from "./started-topology.js";
 import { type Slice, type SpecOptions, type TopologySpec, hasHaproxy, resolveSpec } from "../cluster/topology.js";
-import { type ToxiproxyNode, linksOf, startToxiproxy } from "../cluster/toxiproxy.js";
+import { type ToxiproxyNode, linksOf, startToxiproxy } from "../kinds/toxiproxy/links.js";
 import { type DeclaredNode, startDeclaredNodes } from "../nodes/start.js";
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {

@@ -1,8 +1,8 @@
 import type { StartedTestContainer } from "testcontainers";
-import { type AppHealth, type AppSites, appHealth } from "./app-sites.js";
-import { caddyUpstreams, caddyUrl } from "./caddy.js";
-import { getHealth } from "./containers.js";
-import { SITES, type Site } from "./topology.js";
+import { type AppHealth, type AppSites, appHealth } from "./sites.js";
+import { caddyUpstreams, caddyUrl } from "../caddy/node.js";
+import { getHealth } from "../../cluster/containers.js";
+import { SITES, type Site } from "../../cluster/topology.js";
 
 /** Which site Caddy sent a /health request to, and what it answered. */
 export interface CaddyRoute {

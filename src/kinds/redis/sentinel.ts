@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
-import { PORTS, nodeContainer } from "./containers.js";
-import { runLabels } from "./labels.js";
-import { RespPingWait } from "./resp-wait.js";
-import { type DetectionTimings, FACTS_QUERY_TIMEOUT_MS, type RedisSettings } from "./topology.js";
+import { PORTS, nodeContainer } from "../../cluster/containers.js";
+import { runLabels } from "../../cluster/labels.js";
+import { RespPingWait } from "../../cluster/resp-wait.js";
+import { type DetectionTimings, FACTS_QUERY_TIMEOUT_MS, type RedisSettings } from "../../cluster/topology.js";
 
 export const MASTER_NAME = "brownout";
 

@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
-import { UserError } from "../errors.js";
-import { dockerClient } from "../images/engine.js";
-import { until } from "./until.js";
-import { templateFile } from "./templates.js";
-import { type ActiveFault, activeFault } from "./fault-handle.js";
-import { PORTS, nodeContainer } from "./containers.js";
-import { runLabels } from "./labels.js";
-import { FACTS_QUERY_TIMEOUT_MS, type TopologySpec, applyPatches } from "./topology.js";
+import { UserError } from "../../errors.js";
+import { dockerClient } from "../../images/engine.js";
+import { until } from "../../cluster/until.js";
+import { templateFile } from "../../cluster/templates.js";
+import { type ActiveFault, activeFault } from "../../cluster/fault-handle.js";
+import { PORTS, nodeContainer } from "../../cluster/containers.js";
+import { runLabels } from "../../cluster/labels.js";
+import { FACTS_QUERY_TIMEOUT_MS, type TopologySpec, applyPatches } from "../../cluster/topology.js";
 
 /** HAProxy's frontends, by the port they listen on inside the run network. */
 export const HAPROXY_PORTS = { "pg-write": 5432, "pg-read": 5433, mysql: 3306, web: 8080 } as const;
@@ -50,7 +50,9 @@ export function parseStats(csv: string): ServerState[] {
     .map((f) => ({ backend: f[at("pxname")] ?? "", server: f[at("svname")] ?? "", status: f[at("status")] ?? "", downTransitions: Number(f[at("chkdown")] ?? 0) || 0 }));
 }
 
-export type ServerChange = { readonly state: "ready" | "drain" | "maint" } | { readonly addr: string; readonly port?: number };
+import type { ServerChange } from "../../faults/spec.js";
+
+export type { ServerChange };
 
 export class HaproxyNode {
   readonly container: StartedTestContainer;

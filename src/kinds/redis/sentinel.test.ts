@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type RedisFacts, redisProblems } from "./redis-sentinel.js";
+import { type RedisFacts, redisProblems } from "./sentinel.js";
 
 const steady: RedisFacts = {
   sentinels: 3,

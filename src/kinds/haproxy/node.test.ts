@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseStats, render, renderHaproxyConfig } from "./haproxy.js";
-import { haproxyProblems } from "./facts.js";
-import { resolveSpec } from "./topology.js";
+import { parseStats, render, renderHaproxyConfig } from "./node.js";
+import { haproxyProblems } from "./steady.js";
+import { resolveSpec } from "../../cluster/topology.js";
 
 describe("haproxy config", () => {
   it("writes the spec's detection timings into the config", () => {

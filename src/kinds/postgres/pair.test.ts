@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { postgresProblems } from "./postgres-pair.js";
+import { postgresProblems } from "./pair.js";
 
 const steady = { replication: "streaming", replayLagBytes: 0, primaryInRecovery: false, replicaInRecovery: true };
 

@@ -1,12 +1,13 @@
 import type { StartedTestContainer } from "testcontainers";
-import type { AppSites } from "./app-sites.js";
-import { PORTS } from "./containers.js";
-import { HaproxyNode, type ServerState } from "./haproxy.js";
-import { MYSQL_ROLES, type MysqlFacts, type MysqlPair, mysqlFacts, mysqlProblems } from "./mysql-pair.js";
-import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems } from "./postgres-pair.js";
-import { type RedisFacts, type RedisSentinel, redisFacts, redisProblems } from "./redis-sentinel.js";
-import { SITES } from "./topology.js";
-import { type WebFacts, webFacts, webProblems } from "./web-facts.js";
+import type { AppSites } from "../kinds/app/sites.js";
+import { HaproxyNode, type ServerState } from "../kinds/haproxy/node.js";
+import { haproxyProblems } from "../kinds/haproxy/steady.js";
+import { type NodeAddress, addressOf, nodeOf } from "../cluster/address.js";
+import { MYSQL_ROLES, type MysqlFacts, type MysqlPair, mysqlFacts, mysqlProblems } from "../kinds/mariadb/pair.js";
+import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems } from "../kinds/postgres/pair.js";
+import { type RedisFacts, type RedisSentinel, redisFacts, redisProblems } from "../kinds/redis/sentinel.js";
+import { SITES } from "../cluster/topology.js";
+import { type WebFacts, webFacts, webProblems } from "../kinds/app/facts.js";
 
 export interface SteadyStateFacts {
   readonly postgres?: PostgresFacts;
@@ -14,26 +15,6 @@ export interface SteadyStateFacts {
   readonly mysql?: MysqlFacts;
   readonly haproxy?: readonly ServerState[];
   readonly web?: WebFacts;
-}
-
-/** HAProxy server states in steady state: the standby fails the /primary check by design. */
-const HAPROXY_STEADY: Readonly<Record<string, string>> = {
-  "pg-write/pg-primary": "UP",
-  "pg-write/pg-replica": "DOWN",
-  "pg-read/pg-replica": "UP",
-  "mysql/mysql-1": "UP",
-  "mysql/mysql-2": "UP",
-  "web/app-gra": "UP",
-  "web/app-sbg": "UP",
-};
-
-export function haproxyProblems(states: readonly ServerState[]): string[] {
-  return states
-    .filter((s) => {
-      const expected = HAPROXY_STEADY[`${s.backend}/${s.server}`];
-      return expected !== undefined && s.status !== expected;
-    })
-    .map((s) => `HAProxy ${s.backend}/${s.server} is ${s.status}, expected ${HAPROXY_STEADY[`${s.backend}/${s.server}`] ?? "?"}`);
 }
 
 /** The parts of a topology the facts come from. */
@@ -82,13 +63,6 @@ export async function gatherFacts(parts: FactParts): Promise<{ facts: SteadyStat
   return { facts, problems };
 }
 
-/** Where one node answers from the host: its id, host and mapped ports (container port → host port). */
-export interface NodeAddress {
-  readonly id: string;
-  readonly host: string;
-  readonly ports: Readonly<Record<number, number>>;
-}
-
 /** A topology's nodes as plain data, so its facts can be gathered in a worker thread. */
 export interface FactsSnapshot {
   readonly postgres?: { readonly primary: NodeAddress; readonly replica: NodeAddress; readonly db2?: NodeAddress };
@@ -97,35 +71,6 @@ export interface FactsSnapshot {
   readonly haproxy?: { readonly node: NodeAddress; readonly config: string };
   readonly apps?: Readonly<Record<(typeof SITES)[number], NodeAddress>>;
   readonly caddy?: NodeAddress;
-}
-
-const KNOWN_PORTS = [...new Set(Object.values(PORTS))];
-
-/** Where a container answers from the host: the given ports (by default every port a built-in part publishes). */
-export function addressOf(c: StartedTestContainer, ports: readonly number[] = KNOWN_PORTS): NodeAddress {
-  const mapped: Record<number, number> = {};
-  for (const p of ports) {
-    try {
-      mapped[p] = c.getMappedPort(p);
-    } catch {
-      // not exposed by this node
-    }
-  }
-  return { id: c.getId(), host: c.getHost(), ports: mapped };
-}
-
-/** What facts need of a container: its id, host and mapped ports. */
-function nodeOf(a: NodeAddress): StartedTestContainer {
-  const node = {
-    getId: () => a.id,
-    getHost: () => a.host,
-    getMappedPort: (port: number) => {
-      const mapped = a.ports[port];
-      if (mapped === undefined) throw new Error(`port ${String(port)} is not mapped on ${a.id.slice(0, 12)}`);
-      return mapped;
-    },
-  };
-  return node as unknown as StartedTestContainer;
 }
 
 export function snapshotOf(parts: FactParts): FactsSnapshot {

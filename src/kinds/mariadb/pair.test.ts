@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mysqlProblems } from "./mysql-pair.js";
+import { mysqlProblems } from "./pair.js";
 
 const node = { io: "Yes", sql: "Yes", secondsBehind: 0, lastError: "", gtidCurrentPos: "1-1-5,2-2-3" };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type WebFacts, webProblems } from "./web-facts.js";
+import { type WebFacts, webProblems } from "./facts.js";
 
 const healthy = { status: 200, body: { status: "ok", dependencies: { redis: { state: "up" } } } };
 const steady: WebFacts = { apps: { gra: healthy, sbg: healthy }, caddy: { status: 200, site: "gra" }, caddyMetric: {} };

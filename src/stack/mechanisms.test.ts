@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { APP_TEST_BUGS, applyPatches, mergeSpecOptions, resolveSpec } from "./topology.js";
-import { caddyView, durationMs, haproxyServerViews } from "./mechanisms.js";
+import { APP_TEST_BUGS, applyPatches, mergeSpecOptions, resolveSpec } from "../cluster/topology.js";
+import { caddyView } from "../kinds/caddy/mechanism.js";
+import { haproxyServerViews } from "../kinds/haproxy/mechanism.js";
+import { durationMs } from "../nodes/read.js";
 
 describe("reading the mechanisms back", () => {
   it("parses Go durations as Caddy writes them, in ns or as text", () => {

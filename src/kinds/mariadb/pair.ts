@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { fixture } from "../paths.js";
+import { fixture } from "../../paths.js";
 import mysql from "mysql2/promise";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
-import { PORTS, nodeContainer } from "./containers.js";
-import { runLabels } from "./labels.js";
-import { FACTS_QUERY_TIMEOUT_MS } from "./topology.js";
+import { PORTS, nodeContainer } from "../../cluster/containers.js";
+import { runLabels } from "../../cluster/labels.js";
+import { FACTS_QUERY_TIMEOUT_MS } from "../../cluster/topology.js";
 
 
 export const MYSQL_CREDENTIALS = { user: "root", password: "brownout" } as const;

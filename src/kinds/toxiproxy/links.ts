@@ -1,10 +1,10 @@
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { Toxiproxy } from "toxiproxy-node-client";
-import { UserError } from "../errors.js";
-import { type ActiveFault, activeFault } from "./fault-handle.js";
-import { PORTS, nodeContainer } from "./containers.js";
-import { runLabels } from "./labels.js";
-import { SITES, type Site, type Slice, type TopologySpec } from "./topology.js";
+import { UserError } from "../../errors.js";
+import { type ActiveFault, activeFault } from "../../cluster/fault-handle.js";
+import { PORTS, nodeContainer } from "../../cluster/containers.js";
+import { runLabels } from "../../cluster/labels.js";
+import { SITES, type Site, type Slice, type TopologySpec } from "../../cluster/topology.js";
 
 export interface Link {
   readonly listenPort: number;
@@ -63,17 +63,9 @@ export function linksOf(spec: TopologySpec): LinkName[] {
     .map(([name]) => name);
 }
 
-export type ToxicStream = "upstream" | "downstream";
+import type { ToxicSpec, ToxicStream } from "../../faults/spec.js";
 
-/** Toxiproxy's toxics with their units in the names; `down` disables the proxy (connections refused). */
-export type ToxicSpec =
-  | { readonly type: "latency"; readonly latencyMs: number; readonly jitterMs?: number; readonly stream?: ToxicStream }
-  | { readonly type: "timeout"; readonly timeoutMs: number; readonly stream?: ToxicStream }
-  | { readonly type: "reset_peer"; readonly timeoutMs: number; readonly stream?: ToxicStream }
-  | { readonly type: "bandwidth"; readonly rateKBps: number; readonly stream?: ToxicStream }
-  | { readonly type: "slow_close"; readonly delayMs: number; readonly stream?: ToxicStream }
-  | { readonly type: "limit_data"; readonly bytes: number; readonly stream?: ToxicStream }
-  | { readonly type: "down" };
+export type { ToxicSpec, ToxicStream };
 
 export const TOXIC_TYPES = ["latency", "timeout", "reset_peer", "bandwidth", "slow_close", "limit_data", "down"] as const;
 

@@ -1,5 +1,5 @@
-import { type Role, registerStackRecipe } from "../images/catalog.js";
-import { type AppImage, type TopologySpec, rolesOf } from "./topology.js";
+import { type Role, registerStackRecipe } from "../../images/catalog.js";
+import { type AppImage, type TopologySpec, rolesOf } from "../../cluster/topology.js";
 
 /** A stack's own app as an image recipe: its folder's Dockerfile on Brownout's base, content-hashed like the rest. */
 export function stackAppRole(app: AppImage): Role {

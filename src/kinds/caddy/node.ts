@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
-import { PORTS, hostUrl, nodeContainer } from "./containers.js";
-import { render } from "./haproxy.js";
-import { runLabels } from "./labels.js";
-import { templateFile } from "./templates.js";
-import { FACTS_QUERY_TIMEOUT_MS, type TopologySpec, applyPatches } from "./topology.js";
+import { PORTS, hostUrl, nodeContainer } from "../../cluster/containers.js";
+import { render } from "../haproxy/node.js";
+import { runLabels } from "../../cluster/labels.js";
+import { templateFile } from "../../cluster/templates.js";
+import { FACTS_QUERY_TIMEOUT_MS, type TopologySpec, applyPatches } from "../../cluster/topology.js";
 
 
 /** The spec's Caddyfile template with its timings filled in, then any mutant's patches. */

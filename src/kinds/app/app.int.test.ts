@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PORTS } from "./containers.js";
-import { type StartedTopology, startTopology } from "../stack/index.js";
-import { withRedis } from "./redis-sentinel.js";
-import { SignallingClient } from "../workload/signalling-client.js";
+import { PORTS } from "../../cluster/containers.js";
+import { type StartedTopology, startTopology } from "../../stack/index.js";
+import { withRedis } from "../redis/sentinel.js";
+import { SignallingClient } from "../../workload/signalling-client.js";
 
 // The app under test against the real servers: gra reads strictly from the replica, sbg falls back to the
 // primary, so one topology shows both policies. Faults here are Toxiproxy links of one site, healed per test.

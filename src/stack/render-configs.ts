@@ -1,7 +1,7 @@
-import { renderCaddyfile } from "./caddy.js";
-import { renderHaproxyConfig } from "./haproxy.js";
-import { SENTINELS, sentinelConf } from "./redis-sentinel.js";
-import { type TopologySpec, hasHaproxy } from "./topology.js";
+import { renderCaddyfile } from "../kinds/caddy/node.js";
+import { renderHaproxyConfig } from "../kinds/haproxy/node.js";
+import { SENTINELS, sentinelConf } from "../kinds/redis/sentinel.js";
+import { type TopologySpec, hasHaproxy } from "../cluster/topology.js";
 
 /** One config file as a run would copy it into a node. */
 export interface RenderedConfig {

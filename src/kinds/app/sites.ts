@@ -1,14 +1,14 @@
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
-import { PORTS, getHealth, hostUrl, nodeContainer } from "./containers.js";
-import { stackAppRole } from "./image-roles.js";
-import { runLabels } from "./labels.js";
-import { MYSQL_CREDENTIALS } from "./mysql-pair.js";
-import { PG_CREDENTIALS } from "./postgres-pair.js";
-import { MASTER_NAME } from "./redis-sentinel.js";
-import { ensureImages } from "../images/ensure-images.js";
-import { imageTag } from "../images/recipe-hash.js";
-import { type AppImage, SITES, type Site, type TopologySpec, readPolicyOf } from "./topology.js";
-import { APP_DEPENDENCIES, type LinkName, appLink, linkAddress } from "./toxiproxy.js";
+import { PORTS, getHealth, hostUrl, nodeContainer } from "../../cluster/containers.js";
+import { stackAppRole } from "./image.js";
+import { runLabels } from "../../cluster/labels.js";
+import { MYSQL_CREDENTIALS } from "../mariadb/pair.js";
+import { PG_CREDENTIALS } from "../postgres/pair.js";
+import { MASTER_NAME } from "../redis/sentinel.js";
+import { ensureImages } from "../../images/ensure-images.js";
+import { imageTag } from "../../images/recipe-hash.js";
+import { type AppImage, SITES, type Site, type TopologySpec, readPolicyOf } from "../../cluster/topology.js";
+import { APP_DEPENDENCIES, type LinkName, appLink, linkAddress } from "../toxiproxy/links.js";
 
 export type AppSites = Readonly<Record<Site, StartedTestContainer>>;
 

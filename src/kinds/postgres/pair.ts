@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
-import { fixture } from "../paths.js";
+import { fixture } from "../../paths.js";
 import pg from "pg";
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
-import { PORTS, nodeContainer } from "./containers.js";
-import { runLabels } from "./labels.js";
-import { type DetectionTimings, FACTS_QUERY_TIMEOUT_MS, type PostgresSettings } from "./topology.js";
-import { linkAddress } from "./toxiproxy.js";
+import { PORTS, nodeContainer } from "../../cluster/containers.js";
+import { runLabels } from "../../cluster/labels.js";
+import { type DetectionTimings, FACTS_QUERY_TIMEOUT_MS, type PostgresSettings } from "../../cluster/topology.js";
+import { linkAddress } from "../toxiproxy/links.js";
 
 export const PG_CREDENTIALS = { user: "postgres", password: "brownout", database: "postgres" } as const;
 const REPL = { BROWNOUT_PG_REPL_USER: "replicator", BROWNOUT_PG_REPL_PASSWORD: "replicator" } as const;

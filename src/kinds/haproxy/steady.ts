@@ -1,0 +1,21 @@
+import type { ServerState } from "./node.js";
+
+/** HAProxy server states in steady state: the standby fails the /primary check by design. */
+export const HAPROXY_STEADY: Readonly<Record<string, string>> = {
+  "pg-write/pg-primary": "UP",
+  "pg-write/pg-replica": "DOWN",
+  "pg-read/pg-replica": "UP",
+  "mysql/mysql-1": "UP",
+  "mysql/mysql-2": "UP",
+  "web/app-gra": "UP",
+  "web/app-sbg": "UP",
+};
+
+export function haproxyProblems(states: readonly ServerState[]): string[] {
+  return states
+    .filter((s) => {
+      const expected = HAPROXY_STEADY[`${s.backend}/${s.server}`];
+      return expected !== undefined && s.status !== expected;
+    })
+    .map((s) => `HAProxy ${s.backend}/${s.server} is ${s.status}, expected ${HAPROXY_STEADY[`${s.backend}/${s.server}`] ?? "?"}`);
+}

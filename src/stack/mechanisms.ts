@@ -1,0 +1,55 @@
+import type { FactParts } from "./facts.js";
+import { failed } from "../nodes/read.js";
+import { appEnvironments } from "../kinds/app/mechanism.js";
+import { type CaddyView, readCaddyView } from "../kinds/caddy/mechanism.js";
+import { type HaproxyView, readHaproxyView } from "../kinds/haproxy/mechanism.js";
+import { type MysqlFacts, mysqlFacts } from "../kinds/mariadb/pair.js";
+import { type PostgresView, postgresView } from "../kinds/postgres/mechanism.js";
+import { type CacheView, type SentinelView, cacheView, sentinelViews } from "../kinds/redis/mechanism.js";
+import type { Site } from "../cluster/topology.js";
+
+export type { CacheView, CaddyView, HaproxyView, PostgresView, SentinelView };
+export type { HaproxyServerView } from "../kinds/haproxy/mechanism.js";
+
+/**
+ * The protective mechanisms as the running servers have them, read back from the servers themselves (never from
+ * what the harness meant to write): Sentinel's own view of its master, HAProxy's check parameters and results,
+ * Postgres's replication state and settings, Caddy's loaded config, each site's environment. Positive controls
+ * compare these with the spec, so a config that was not applied, or drifted, is seen before a scenario's figures
+ * are believed.
+ */
+export interface Mechanisms {
+  readonly sentinels?: readonly SentinelView[] | { readonly error: string };
+  readonly haproxy?: HaproxyView | { readonly error: string };
+  readonly postgres?: PostgresView | { readonly error: string };
+  readonly caddy?: CaddyView | { readonly error: string };
+  readonly apps?: Readonly<Record<Site, Readonly<Record<string, string>>>> | { readonly error: string };
+  readonly mysql?: MysqlFacts;
+  /** The app's cache entries (`product:*`) on the Redis master and their expiry. */
+  readonly cache?: CacheView | { readonly error: string };
+}
+
+/** The parts mechanisms are read from: the same the steady-state facts come from. */
+export type MechanismParts = FactParts;
+
+/** Reads every mechanism the topology has, each independently: one that cannot be read is an error, not a throw. */
+export async function readMechanisms(parts: MechanismParts): Promise<Mechanisms> {
+  const [sentinels, cache, haproxy, postgres, caddy, apps, mysql] = await Promise.all([
+    parts.redis ? sentinelViews(parts.redis).catch(failed) : undefined,
+    parts.redis ? cacheView(parts.redis).catch(failed) : undefined,
+    parts.haproxy ? readHaproxyView(parts.haproxy).catch(failed) : undefined,
+    parts.postgres ? postgresView(parts.postgres).catch(failed) : undefined,
+    parts.caddy ? readCaddyView(parts.caddy).catch(failed) : undefined,
+    parts.apps ? appEnvironments(parts.apps).catch(failed) : undefined,
+    parts.mysql ? mysqlFacts(parts.mysql) : undefined,
+  ]);
+  return {
+    ...(sentinels ? { sentinels } : {}),
+    ...(haproxy ? { haproxy } : {}),
+    ...(postgres ? { postgres } : {}),
+    ...(caddy ? { caddy } : {}),
+    ...(apps ? { apps } : {}),
+    ...(mysql ? { mysql } : {}),
+    ...(cache ? { cache } : {}),
+  };
+}
