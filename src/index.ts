@@ -53,6 +53,7 @@ export { kindOnGeneric, type OnGenericOptions, type OnGenericSettings } from "./
 export { SHIPPED_KINDS } from "./kinds/index.js";
 export { ETCD, ETCD_CLIENT_PORT, type EtcdSettings } from "./kinds/etcd/node.js";
 export { PATRONI, PATRONI_DEFAULTS, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, patroniCluster, patroniGet, type PatroniCluster, type PatroniSettings } from "./kinds/patroni/node.js";
+export { PGBOUNCER, PGBOUNCER_DEFAULTS, PGBOUNCER_PORT, pgbouncerShow, type PgbouncerSettings, type PgbouncerUser, type PoolMode } from "./kinds/pgbouncer/node.js";
 export { nodeKind, nodeKinds, registerNodeKind } from "./nodes/registry.js";
 export type { DeclaredNode } from "./nodes/start.js";
 export { nodesFromCompose } from "./nodes/compose.js";

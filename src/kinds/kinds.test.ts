@@ -3,6 +3,7 @@ import { nodeKind } from "../nodes/registry.js";
 import { ETCD } from "./etcd/node.js";
 import "./index.js";
 import { PATRONI, PATRONI_DEFAULTS } from "./patroni/node.js";
+import { PGBOUNCER, PGBOUNCER_DEFAULTS } from "./pgbouncer/node.js";
 
 const patroni = (settings: Record<string, unknown>) => PATRONI.settings({ name: "pg-1", kind: "patroni", settings: { etcd: ["etcd-1:2379"], ...settings } });
 
@@ -10,12 +11,13 @@ describe("the kinds Brownout ships", () => {
   it("are registered beside the generic kind, on the same door", () => {
     expect(nodeKind("etcd")).toBe(ETCD);
     expect(nodeKind("patroni")).toBe(PATRONI);
+    expect(nodeKind("pgbouncer")).toBe(PGBOUNCER);
   });
 
   it("patroni: Patroni's documented timings by default, its own limits and rule checked, its variables set", () => {
     const s = patroni({});
-    expect(s.own).toMatchObject({ ttlS: PATRONI_DEFAULTS.ttlS, loopWaitS: PATRONI_DEFAULTS.loopWaitS, retryTimeoutS: PATRONI_DEFAULTS.retryTimeoutS, synchronousMode: false });
-    expect(s.generic.environment).toMatchObject({ PATRONI_NAME: "pg-1", PATRONI_ETCD3_HOSTS: "etcd-1:2379", PATRONI_TTL: "30", PATRONI_SYNCHRONOUS_MODE: "false" });
+    expect(s.own).toMatchObject({ ttlS: PATRONI_DEFAULTS.ttlS, loopWaitS: PATRONI_DEFAULTS.loopWaitS, retryTimeoutS: PATRONI_DEFAULTS.retryTimeoutS, synchronousMode: false, failsafeMode: false });
+    expect(s.generic.environment).toMatchObject({ PATRONI_NAME: "pg-1", PATRONI_ETCD3_HOSTS: "etcd-1:2379", PATRONI_TTL: "30", PATRONI_SYNCHRONOUS_MODE: "false", PATRONI_FAILSAFE_MODE: "false" });
     expect(s.generic.ports).toEqual([5432, 8008]);
     expect(s.generic.build?.context).toMatch(/fixtures\/kinds\/patroni$/);
     expect(() => patroni({ ttlS: 10 })).toThrow(/ttlS must be a whole number of seconds, at least 20/);
@@ -29,5 +31,18 @@ describe("the kinds Brownout ships", () => {
     expect(s.generic.environment.ETCD_INITIAL_CLUSTER).toBe("etcd-1=http://etcd-1:2380,etcd-2=http://etcd-2:2380");
     expect(s.generic.environment.ETCD_ADVERTISE_CLIENT_URLS).toBe("http://etcd-2:2379");
     expect(() => ETCD.settings({ name: "etcd-3", kind: "etcd", settings: { members: ["etcd-1"] } })).toThrow(/members must include the node itself/);
+  });
+
+  it("pgbouncer: SCRAM logins and PgBouncer's pool defaults, its users and admin in its variables, bad values named", () => {
+    const pgb = (settings: Record<string, unknown>) => PGBOUNCER.settings({ name: "pgbouncer", kind: "pgbouncer", settings: { upstream: "haproxy-01:5432", users: [{ user: "app", password: "secret" }], ...settings } });
+    const s = pgb({});
+    expect(s.own).toMatchObject({ authType: "scram-sha-256", poolMode: PGBOUNCER_DEFAULTS.poolMode, poolSize: PGBOUNCER_DEFAULTS.poolSize, queryWaitTimeoutS: PGBOUNCER_DEFAULTS.queryWaitTimeoutS });
+    expect(s.generic.environment).toMatchObject({ PGBOUNCER_UPSTREAM: "haproxy-01:5432", PGBOUNCER_USERS: "app:secret", PGBOUNCER_ADMIN: "pgbouncer:pgbouncer", PGBOUNCER_AUTH_TYPE: "scram-sha-256", PGBOUNCER_POOL_SIZE: "20" });
+    expect(s.generic.ports).toEqual([6432]);
+    expect(() => pgb({ upstream: "haproxy-01" })).toThrow(/upstream must be "host:port"/);
+    expect(() => pgb({ poolMode: "pooled" })).toThrow(/poolMode must be one of session, transaction, statement, not "pooled"/);
+    expect(() => pgb({ users: [{ user: "app", password: "a:b" }] })).toThrow(/users\[0\] must be \{ user, password \}/);
+    expect(() => pgb({ poolSize: 0 })).toThrow(/poolSize must be a whole number, at least 1, not 0/);
+    expect(() => pgb({ pool_size: 5 })).toThrow(/unknown setting 'pool_size'; its own settings are: upstream, users, admin/);
   });
 });

@@ -136,8 +136,11 @@ export interface Scenario {
    * its detection and the after window still sees service return.
    */
   readonly phases: PhasesSpec | ((spec: TopologySpec) => PhasesSpec);
-  /** Probe timeout: an op not answered by then is unknown (default: `probeTimeout(spec)`). */
-  readonly probeTimeoutMs?: number;
+  /**
+   * Probe timeout: an op not answered by then is unknown (default: `probeTimeout(spec)`); derived from the spec
+   * when an op may rightly wait on a configured timing (a pool's wait for a connection, say).
+   */
+  readonly probeTimeoutMs?: number | ((spec: TopologySpec) => number);
   readonly timeline: readonly TimelineStep[];
   /** Prepares data and clients on the steady topology; returns the probes. */
   workload(ctx: RunContext): Promise<Workload>;

@@ -4,7 +4,7 @@ import { compose } from "../assertions/compose.js";
 import { type CheckResult, type Conviction, control, convictions, result } from "../assertions/check.js";
 import { startTopology, type StartedTopology } from "../stack/index.js";
 import { PROFILES, type Profile } from "../cluster/profiles.js";
-import { type SpecOptions, VERIFY_PAUSE_MS, resolveSpec } from "../cluster/topology.js";
+import { type SpecOptions, type TopologySpec, VERIFY_PAUSE_MS, resolveSpec } from "../cluster/topology.js";
 import type { ActiveFault } from "../cluster/fault-handle.js";
 import { elleRwRegisterEdn, historyEdn } from "../report/edn.js";
 import { timelineSvg } from "../report/timeline.js";
@@ -57,6 +57,12 @@ function holdUnless(signal: AbortSignal | undefined): (ms: number) => Promise<vo
 }
 
 /** Polls verify() until green (tolerating what the scenario changed on purpose) or the deadline. */
+/** The scenario's probe timeout for the spec it holds the stack to. */
+function probeTimeoutOf(scenario: Scenario, spec: TopologySpec): number {
+  const t = scenario.probeTimeoutMs;
+  return typeof t === "function" ? t(spec) : (t ?? probeTimeout(spec));
+}
+
 /** What kept the topology from steady state after the heal, each time it changed: why a recovery took long. */
 export type RecoveryTrace = { readonly t: number; readonly problems: readonly string[] }[];
 
@@ -183,7 +189,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     closeWorkload = workload.close;
     // The scheduler's own stop is a safety bound: past every phase this run plans (a soak's hour included).
     const plannedMs = phases.steadyMs + phases.faultMs + phases.recoveryBoundMs + phases.afterMs;
-    scheduler = new Scheduler(history, workload.probes, { intervalMs, timeoutMs: scenario.probeTimeoutMs ?? probeTimeout(intended), maxDurationMs: plannedMs + 60_000 });
+    scheduler = new Scheduler(history, workload.probes, { intervalMs, timeoutMs: probeTimeoutOf(scenario, intended), maxDurationMs: plannedMs + 60_000 });
 
     checkpoint();
     progress.phase("steady state");

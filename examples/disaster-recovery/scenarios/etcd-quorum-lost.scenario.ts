@@ -1,5 +1,5 @@
 import { bound, control, defineScenario, failover, faultInForceAt, healAskedAt, kill, lostWrites, measurement, OBSERVE_MS, recoveredInTime, recoveryBound, result, type ActiveFault, injectFault, type TopologySpec } from "brownout";
-import { checksOf, cluster, HAPROXY_TCP_CHECK, itemsWorkload, leaderOf, MEMBERS, patroniOf, rolesProbe, writableIn } from "./stack.js";
+import { checksOf, cluster, HAPROXY_TCP_CHECK, PATRONI_FAILSAFE, itemsWorkload, leaderOf, patroniOf, rolesProbe, writableIn } from "./stack.js";
 
 /** Without failsafe_mode, a leader that cannot renew its key demotes itself: loop_wait + retry_timeout, then a restart read-only. */
 function demotionBound(spec: TopologySpec) {
@@ -21,7 +21,7 @@ export default defineScenario({
   mechanisms: [],
   mutants: [
     HAPROXY_TCP_CHECK,
-    { name: "patroni-retry-timeout-as-ttl", regression: "retry_timeout raised to ride out DCS blips (loop_wait shortened to keep Patroni's rule): the leader keeps accepting writes with no DCS much longer", deploy: { nodes: MEMBERS.map((name) => ({ name, kind: "patroni", settings: { loopWaitS: 1, retryTimeoutS: 9 } })) } },
+    PATRONI_FAILSAFE,
   ],
   phases: (spec) => ({
     steadyMs: 2000,

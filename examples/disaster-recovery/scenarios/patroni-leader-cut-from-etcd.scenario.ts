@@ -1,5 +1,5 @@
 import { bound, control, defineScenario, failover, faultInForceAt, healAskedAt, lostWrites, measurement, partition, recoveredInTime, result, type TopologySpec } from "brownout";
-import { cluster, failoverBound, HAPROXY_TCP_CHECK, itemsWorkload, leaderLostPhases, leaderOf, MEMBERS, onLeader, patroniOf, rolesProbe, writableIn } from "./stack.js";
+import { cluster, failoverBound, HAPROXY_TCP_CHECK, PATRONI_FAILSAFE, itemsWorkload, leaderLostPhases, leaderOf, onLeader, patroniOf, rolesProbe, writableIn } from "./stack.js";
 
 const ETCD = ["etcd-1", "etcd-2", "etcd-3"];
 
@@ -25,7 +25,7 @@ export default defineScenario({
   mechanisms: [],
   mutants: [
     HAPROXY_TCP_CHECK,
-    { name: "patroni-retry-timeout-as-ttl", regression: "retry_timeout raised to ride out DCS blips, loop_wait shortened to keep Patroni's rule: the leader now keeps its role until its key is about to expire", deploy: { nodes: MEMBERS.map((name) => ({ name, kind: "patroni", settings: { loopWaitS: 1, retryTimeoutS: 9 } })) } },
+    PATRONI_FAILSAFE,
   ],
   phases: leaderLostPhases,
   timeline: [

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type ActiveFault, bound, type Bound, type FaultSpec, holdFault, measurement, type Mutant, OBSERVE_MS, type PhasesSpec, queryRows, recoveryBound, type Workload, PATRONI, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, type PatroniCluster, type PatroniSettings, patroniCluster, patroniGet, type RunContext, sqlProbe, sqlTarget, type Probe, type TopologySpec } from "brownout";
+import { type ActiveFault, bound, type Bound, type FaultSpec, holdFault, measurement, type Mutant, OBSERVE_MS, type PhasesSpec, queryRows, recoveryBound, type Workload, PATRONI, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, type PatroniCluster, type PatroniSettings, patroniCluster, PGBOUNCER, PGBOUNCER_PORT, type PgbouncerSettings, patroniGet, type RunContext, sqlProbe, sqlTarget, type Probe, type TopologySpec } from "brownout";
 
 export const MEMBERS = ["db-master-01", "db-slave-01", "db-slave-02"] as const;
 
@@ -99,12 +101,58 @@ export function writableIn(note: string | undefined): string[] {
     .map(([m]) => m ?? "");
 }
 
-/** haproxy-01 checking PostgreSQL's port instead of Patroni's /primary: every member passes, writes go to any. */
-export const HAPROXY_TCP_CHECK: Mutant = {
-  name: "haproxy-tcp-check",
-  regression: "haproxy-01 checks PostgreSQL's port instead of Patroni's /primary: every member looks like the primary",
-  deploy: { nodes: [{ name: "haproxy-01", kind: "generic", settings: { volumes: [{ source: fileURLToPath(new URL("../mutants/haproxy-tcp-check.cfg", import.meta.url)), target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }] } }] },
+/**
+ * failsafe_mode turned on "to ride out etcd outages": a leader that loses etcd keeps its role while every member
+ * answers it, and the replicas, answering, never take over. A leader cut off from the DCS stays writable.
+ */
+export const PATRONI_FAILSAFE: Mutant = {
+  name: "patroni-failsafe-mode",
+  regression: "failsafe_mode switched on to ride out etcd outages: a leader without etcd keeps its role while the members answer it",
+  deploy: { nodes: MEMBERS.map((name) => ({ name, kind: "patroni", settings: { failsafeMode: true } })) },
 };
+
+/** haproxy-01 checking PostgreSQL's port instead of Patroni's /primary: every member passes, writes go to any. */
+export const HAPROXY_TCP_CHECK: Mutant = haproxyMutant("haproxy-tcp-check", "haproxy-01 checks PostgreSQL's port instead of Patroni's /primary: every member looks like the primary");
+
+/** haproxy-01 run from another configuration file (mutants/<name>.cfg), mounted over the design's. */
+export function haproxyMutant(name: string, regression: string): Mutant {
+  return { name, regression, deploy: { nodes: [{ name: "haproxy-01", kind: "generic", settings: { volumes: [{ source: fileURLToPath(new URL(`../mutants/${name}.cfg`, import.meta.url)), target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }] } }] } };
+}
+
+/** haproxy-01's design configuration, as its compose file mounts it: what bounds are derived from. */
+const HAPROXY_CFG = readFileSync(fileURLToPath(new URL("../haproxy/haproxy.cfg", import.meta.url)), "utf8");
+
+/** A timeout of haproxy-01's defaults section (`timeout connect 1s`), in ms. */
+export function haproxyTimeoutMs(name: "connect" | "client" | "server"): number {
+  const m = new RegExp(`^\\s*timeout ${name} (\\d+)(ms|s|m)\\s*$`, "m").exec(HAPROXY_CFG);
+  if (!m?.[1]) throw new Error(`haproxy-01's configuration sets no timeout ${name}`);
+  return Number(m[1]) * (m[2] === "m" ? 60_000 : m[2] === "s" ? 1000 : 1);
+}
+
+/** haproxy-01's default number of connection retries to a server (HAProxy's `retries`, 3 unless the file says). */
+export function haproxyRetries(): number {
+  const m = /^\s*retries (\d+)\s*$/m.exec(HAPROXY_CFG);
+  return m?.[1] ? Number(m[1]) : 3;
+}
+
+/** The PgBouncer node's settings as this run deploys them, read through the kind. */
+export function pgbouncerOf(spec: TopologySpec): PgbouncerSettings {
+  const node = spec.nodes.find((n) => n.name === "pgbouncer");
+  if (!node) throw new Error("the stack declares no pgbouncer");
+  return PGBOUNCER.settings(node).own;
+}
+
+/** The application's writes through haproxy-01:6432 (PgBouncer's pool to the leader), one new row per op. */
+export function poolInserts(ctx: RunContext, spec: TopologySpec, prefix: string): Probe {
+  const app = patroniOf(spec).app;
+  return sqlProbe({
+    f: "pool-write",
+    name: "pool-write@haproxy-01:6432",
+    target: sqlTarget(ctx.topology, "haproxy-01", { engine: "postgres", port: PGBOUNCER_PORT, user: app.user, password: app.password, database: app.database }),
+    statement: (seq) => ({ sql: "INSERT INTO items (k) VALUES ($1)", params: [`${prefix}${String(seq)}`], key: `${prefix}${String(seq)}` }),
+    classify: "write",
+  });
+}
 
 /** Phases of a scenario that takes the leader away: held past the failover bound; the old leader then rejoins. */
 export function leaderLostPhases(spec: TopologySpec): PhasesSpec {
@@ -136,4 +184,34 @@ export function onLeader(ctx: RunContext, fault: (leader: string) => FaultSpec):
   const leader = ctx.observed.leader;
   if (typeof leader !== "string") throw new Error("no Patroni leader was found before the fault");
   return holdFault(ctx, fault(leader));
+}
+
+/**
+ * How a server on `port` asks a client to log in: a StartupMessage sent by hand, its Authentication answer read
+ * back (10 is SASL, with its mechanisms). What the client is asked for, not what a config file says.
+ */
+export function loginAskedFor(host: string, port: number, user: string, database: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const params = Buffer.from(`user\0${user}\0database\0${database}\0\0`);
+    const head = Buffer.alloc(8);
+    head.writeInt32BE(8 + params.length, 0);
+    head.writeInt32BE(196608, 4);
+    const socket = connect({ host, port });
+    socket.setTimeout(2000, () => socket.destroy(new Error("no answer to the startup message")));
+    let got = Buffer.alloc(0);
+    socket.on("connect", () => socket.write(Buffer.concat([head, params])));
+    socket.on("data", (d: Buffer) => {
+      got = Buffer.concat([got, d]);
+      if (got.length < 5 || got.length < 1 + got.readInt32BE(1)) return;
+      socket.destroy();
+      if (got[0] !== 0x52) {
+        resolve(`not an authentication request (${String.fromCharCode(got[0] ?? 0)})`);
+        return;
+      }
+      const code = got.readInt32BE(5);
+      const names: Record<number, string> = { 0: "none (trust)", 3: "cleartext password", 5: "MD5" };
+      resolve(code === 10 ? `SASL ${got.subarray(9, 1 + got.readInt32BE(1)).toString().split("\0").filter(Boolean).join(", ")}` : (names[code] ?? `code ${String(code)}`));
+    });
+    socket.on("error", reject);
+  });
 }

@@ -17,6 +17,11 @@ export interface PatroniSettings {
   readonly maximumLagOnFailover: number;
   /** Commits wait for a synchronous standby that Patroni picks (and only it may be promoted). */
   readonly synchronousMode: boolean;
+  /**
+   * A leader that loses the DCS keeps its role while every member answers its POST /failsafe, and no replica takes
+   * over meanwhile (Patroni 3's failsafe_mode; off by default).
+   */
+  readonly failsafeMode: boolean;
   /** The application's role, password and database (made once, by the member that bootstraps the cluster). */
   readonly app: { readonly user: string; readonly password: string; readonly database: string };
 }
@@ -29,7 +34,7 @@ export const PATRONI_PORTS = { postgres: 5432, rest: 8008 } as const;
  */
 export const PATRONI_MEMBER_REQUEST_TIMEOUT_MS = 2000;
 
-const KEYS = ["scope", "etcd", "ttlS", "loopWaitS", "retryTimeoutS", "maximumLagOnFailover", "synchronousMode", "app"];
+const KEYS = ["scope", "etcd", "ttlS", "loopWaitS", "retryTimeoutS", "maximumLagOnFailover", "synchronousMode", "failsafeMode", "app"];
 
 /** Patroni's documented defaults (its production values), and the lower limits it enforces. */
 export const PATRONI_DEFAULTS = { ttlS: 30, loopWaitS: 10, retryTimeoutS: 10, maximumLagOnFailover: 1048576 } as const;
@@ -81,6 +86,7 @@ export const PATRONI = kindOnGeneric<PatroniSettings>({
       retryTimeoutS: seconds(node, "retryTimeoutS", raw.retryTimeoutS),
       maximumLagOnFailover: typeof raw.maximumLagOnFailover === "number" ? raw.maximumLagOnFailover : PATRONI_DEFAULTS.maximumLagOnFailover,
       synchronousMode: raw.synchronousMode === true,
+      failsafeMode: raw.failsafeMode === true,
       app: { user: typeof app.user === "string" ? app.user : "app", password: typeof app.password === "string" ? app.password : "app", database: typeof app.database === "string" ? app.database : "app" },
     };
     // Patroni's rule: a leader must be able to retry the DCS twice within a loop before its key expires.
@@ -100,6 +106,7 @@ export const PATRONI = kindOnGeneric<PatroniSettings>({
       PATRONI_RETRY_TIMEOUT: String(s.retryTimeoutS),
       PATRONI_MAXIMUM_LAG_ON_FAILOVER: String(s.maximumLagOnFailover),
       PATRONI_SYNCHRONOUS_MODE: String(s.synchronousMode),
+      PATRONI_FAILSAFE_MODE: String(s.failsafeMode),
       APP_USER: s.app.user,
       APP_PASSWORD: s.app.password,
       APP_DATABASE: s.app.database,
