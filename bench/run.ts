@@ -10,6 +10,7 @@ import type { StartedTestContainer } from "testcontainers";
 import { EXIT_USAGE, UserError, runCli } from "../src/cli/errors.js";
 import { benchChecks } from "./checks.js";
 import { PORTS, type ServerRole, nodeContainer } from "../src/cluster/containers.js";
+import "../src/kinds/index.js";
 import { startTopology } from "../src/stack/index.js";
 import { DEFAULT_ROLES } from "../src/images/catalog.js";
 import { ensureEngine } from "../src/images/engine.js";

@@ -2,6 +2,7 @@
 // time, then every change in verify()'s problems until steady state, then (for the roles named) each container's
 // created/started instants and log lines, all in ms from the start, then the teardown time.
 import "../src/images/testcontainers-setup.js";
+import "../src/kinds/index.js";
 import { startTopology } from "../src/stack/index.js";
 import { dockerClient } from "../src/images/engine.js";
 

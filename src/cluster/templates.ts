@@ -7,3 +7,12 @@ export function templateFile(kind: "haproxy" | "caddy", name: string, userDir: s
   if (userDir && existsSync(join(userDir, name))) return join(userDir, name);
   return fixture(kind, name);
 }
+
+/** Fills {{name}} placeholders (HAProxy's and Caddy's templates); one without a value is an error, never "". */
+export function render(template: string, vars: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = vars[name];
+    if (value === undefined) throw new Error(`config template: no value for {{${name}}}`);
+    return String(value);
+  });
+}

@@ -42,4 +42,9 @@ export interface NodeKind<S = unknown> {
   readonly operations?: Readonly<Record<string, KindOperation<S>>>;
   /** What is off with the running node (empty when it serves): part of verify()'s steady state. */
   problems?(node: { readonly name: string; readonly address: NodeAddress }, settings: S): Promise<string[]>;
+  /**
+   * The mechanisms in force on the running node, read back from the server itself (its loaded config, its
+   * environment), never from what the harness meant to write: what positive controls compare with the design.
+   */
+  readBack?(node: { readonly name: string; readonly address: NodeAddress }, settings: S): Promise<unknown>;
 }

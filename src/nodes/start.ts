@@ -1,7 +1,7 @@
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import type { NodeDeclaration, TopologySpec } from "../cluster/topology.js";
 import type { NodeKind } from "./kind.js";
-import { nodeKind } from "./registry.js";
+import { nodeKind, stackNodes } from "./registry.js";
 
 /** A declared node, started: its declaration, its kind and checked settings, and its container. */
 export interface DeclaredNode {
@@ -11,9 +11,12 @@ export interface DeclaredNode {
   readonly container: StartedTestContainer;
 }
 
-/** Every declaration with its kind and checked settings: what a dry run and a start both need, before any engine. */
+/**
+ * Every node run through a kind (the slices' and the declared ones) with its kind and checked settings: what a
+ * dry run and a start both need, before any engine.
+ */
 export function checkedNodes(spec: TopologySpec): { declaration: NodeDeclaration; kind: NodeKind; settings: unknown }[] {
-  return spec.nodes.map((declaration) => {
+  return stackNodes(spec).map((declaration) => {
     const kind = nodeKind(declaration.kind);
     return { declaration, kind, settings: kind.settings(declaration) };
   });

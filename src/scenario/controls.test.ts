@@ -21,10 +21,10 @@ const good: Mechanisms = {
     config: "inter 500ms fastinter 500ms downinter 100ms fall 2 rise 2\n  timeout check 400ms\n",
   },
   postgres,
-  caddy,
-  apps: {
-    gra: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" },
-    sbg: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" },
+  nodes: {
+    caddy,
+    "app-gra": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" },
+    "app-sbg": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" },
   },
   mysql: { "mysql-1": { io: "Yes", sql: "Yes", secondsBehind: 0, lastError: "", gtidCurrentPos: "" }, "mysql-2": { io: "Yes", sql: "Yes", secondsBehind: 0, lastError: "", gtidCurrentPos: "" } },
   cache: { master: "redis-1", entries: 2, withoutTtl: 0, maxTtlS: 58 },
@@ -51,8 +51,7 @@ describe("mechanism controls", () => {
       sentinels: [sentinel("sentinel-1", 30_000), sentinel("sentinel-2"), sentinel("sentinel-3")],
       haproxy: { servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "" }], config: "inter 500ms\n" },
       postgres: { ...postgres, replication: { state: "streaming", syncState: "async" } },
-      caddy: { ...caddy, policy: "random" },
-      apps: { gra: { APP_DEP_TIMEOUT_MS: "5000", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" }, sbg: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" } },
+      nodes: { caddy: { ...caddy, policy: "random" }, "app-gra": { APP_DEP_TIMEOUT_MS: "5000", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" }, "app-sbg": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" } },
       mysql: { "mysql-1": { io: "No", sql: "Yes", secondsBehind: null, lastError: "connecting", gtidCurrentPos: "" }, "mysql-2": { unreachable: "refused" } },
       cache: { master: "redis-1", entries: 2, withoutTtl: 1, maxTtlS: 58 },
     };
@@ -70,7 +69,7 @@ describe("mechanism controls", () => {
   it("dual write: holds when both sites are told about pg-db2 with the spec's policy, fails otherwise", () => {
     const dual = resolveSpec({ postgres: { db2: true } });
     const site = { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" };
-    const env = (extra: Record<string, string>): Mechanisms => ({ ...good, apps: { gra: { ...site, ...extra }, sbg: { ...site, ...extra } } });
+    const env = (extra: Record<string, string>): Mechanisms => ({ ...good, nodes: { ...good.nodes, "app-gra": { ...site, ...extra }, "app-sbg": { ...site, ...extra } } });
     const told = { APP_PG_DB2: "pg-db2:5432", APP_PG_DB2_ACK: "any" };
     expect(mechanismControls(env(told), dual, ["dual-write"])[0]?.valid).toBe(true);
     const off = mechanismControls(env({}), dual, ["dual-write"])[0];
@@ -82,8 +81,8 @@ describe("mechanism controls", () => {
 
   it("fail when /health could outlast the proxies' checks", () => {
     const slowHealth = resolveSpec({ postgres: { synchronous: true }, timings: { app: { healthTimeoutMs: 800 } } });
-    const apps = { gra: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "800" }, sbg: { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "800" } };
-    const r = mechanismControls({ apps }, slowHealth, ["app-settings"])[0];
+    const nodes = { "app-gra": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "800" }, "app-sbg": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "800" } };
+    const r = mechanismControls({ nodes }, slowHealth, ["app-settings"])[0];
     expect(r?.valid).toBe(false);
     expect(r?.detail).toMatch(/health timeout 800 ms is not below the proxies' check timeouts \(Caddy 400 ms, HAProxy 400 ms\)/);
   });

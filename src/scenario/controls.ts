@@ -1,7 +1,8 @@
 import { type CheckResult, control, readback } from "../assertions/check.js";
 import { PORTS } from "../cluster/containers.js";
 import type { Mechanisms, SentinelView } from "../stack/mechanisms.js";
-import { SITES, type TopologySpec, readPolicyOf } from "../cluster/topology.js";
+import type { CaddyView } from "../kinds/caddy/mechanism.js";
+import { SITES, type Site, type TopologySpec, readPolicyOf } from "../cluster/topology.js";
 import { NEMESIS } from "../workload/op.js";
 import type { Completed } from "../workload/op.js";
 import type { TimelineStep } from "./timeline-step.js";
@@ -15,6 +16,22 @@ export type Mechanism = (typeof MECHANISMS)[number];
 const CADDY_DEFAULT_DIAL_TIMEOUT_MS = 3000;
 
 const isError = (v: object): v is { readonly error: string } => !Array.isArray(v) && "error" in v;
+
+type ReadError = { readonly error: string };
+
+/** Caddy's loaded config, as the caddy kind read it back from the node named caddy. */
+function caddyOf(m: Mechanisms): CaddyView | ReadError | undefined {
+  return m.nodes?.caddy as CaddyView | ReadError | undefined;
+}
+
+/** Each site's APP_* environment, as the app kind read it back from app-gra and app-sbg (or the first read's error). */
+function sitesOf(m: Mechanisms): Readonly<Record<Site, Readonly<Record<string, string>>>> | ReadError | undefined {
+  const read = SITES.map((site) => m.nodes?.[`app-${site}`] as Readonly<Record<string, string>> | ReadError | undefined);
+  if (read.every((r) => r === undefined)) return undefined;
+  const error = read.find((r): r is ReadError => r !== undefined && isError(r));
+  if (error) return error;
+  return Object.fromEntries(SITES.map((site, i) => [site, (read[i] ?? {}) as Readonly<Record<string, string>>])) as Record<Site, Readonly<Record<string, string>>>;
+}
 
 /** Differences between what runs and what the spec says, as `name: running ≠ spec` lines. */
 function diff(pairs: readonly (readonly [string, unknown, unknown])[]): string[] {
@@ -89,7 +106,7 @@ function pgStreaming(m: Mechanisms, spec: TopologySpec): CheckResult {
 
 function caddyFailover(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: Caddy failover as configured";
-  const v = m.caddy;
+  const v = caddyOf(m);
   if (!v) return readback(name, "unknown", "no Caddy in this topology");
   if (isError(v)) return readback(name, false, `could not read Caddy's config: ${v.error}`);
   const c = spec.timings.caddy;
@@ -114,7 +131,7 @@ function caddyFailover(m: Mechanisms, spec: TopologySpec): CheckResult {
 
 function appSettings(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: app sites run the configured timeouts and policies";
-  const v = m.apps;
+  const v = sitesOf(m);
   if (!v) return readback(name, "unknown", "no app sites in this topology");
   if (isError(v)) return readback(name, false, `could not read the sites' environment: ${v.error}`);
   const off = SITES.flatMap((site) =>
@@ -139,7 +156,7 @@ function appSettings(m: Mechanisms, spec: TopologySpec): CheckResult {
 /** Seed 001's dual write: both sites are told about the second database, with the spec's acknowledgement policy. */
 function dualWrite(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: the app writes seed 001's tables to both databases";
-  const v = m.apps;
+  const v = sitesOf(m);
   if (!v) return readback(name, "unknown", "no app sites in this topology");
   if (isError(v)) return readback(name, false, `could not read the sites' environment: ${v.error}`);
   if (!spec.postgres.db2) return readback(name, false, "the spec has no second database (postgres.db2)");

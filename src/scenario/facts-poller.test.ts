@@ -16,11 +16,11 @@ const fake = (id: string, ports: Record<number, number>) =>
 
 describe("facts on a worker thread", () => {
   it("carries every node's address through a snapshot", () => {
-    const parts = { postgres: { primary: fake("p1", { 5432: 40001 }), replica: fake("p2", { 5432: 40002 }) }, caddy: fake("c", { 8080: 40003, 2019: 40004 }) };
+    const parts = { postgres: { primary: fake("p1", { 5432: 40001 }), replica: fake("p2", { 5432: 40002, 8008: 40003 }) } };
     const back = partsFromSnapshot(structuredClone(snapshotOf(parts)));
     expect(back.postgres?.replica.getMappedPort(5432)).toBe(40002);
-    expect(back.caddy?.getMappedPort(2019)).toBe(40004);
-    expect(() => back.caddy?.getMappedPort(5432)).toThrow(/port 5432 is not mapped/);
+    expect(back.postgres?.primary.getMappedPort(5432)).toBe(40001);
+    expect(() => back.postgres?.primary.getMappedPort(6379)).toThrow(/port 6379 is not mapped/);
   });
 
   it("runs a look on its own thread and answers with plain data", async () => {
@@ -28,8 +28,8 @@ describe("facts on a worker thread", () => {
     try {
       expect(await poller.look({})).toEqual({ facts: {}, problems: [] });
       // A node that does not answer is a problem in the facts, not a crash of the worker.
-      const down = await poller.look({ caddy: { id: "x", host: "127.0.0.1", ports: { 8080: 1, 2019: 1 } }, apps: { gra: { id: "g", host: "127.0.0.1", ports: { 8080: 1 } }, sbg: { id: "s", host: "127.0.0.1", ports: { 8080: 1 } } } });
-      expect(down.problems).toContain("app-gra /health did not answer: fetch failed");
+      const down = await poller.look({ haproxy: { node: { id: "h", host: "127.0.0.1", ports: { 8404: 1, 9999: 1, 8080: 1 } }, config: "" } });
+      expect(down.problems.some((p) => p.startsWith("HAProxy runtime API:"))).toBe(true);
     } finally {
       await poller.close();
     }

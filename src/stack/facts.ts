@@ -1,20 +1,15 @@
-import type { StartedTestContainer } from "testcontainers";
-import type { AppSites } from "../kinds/app/sites.js";
 import { HaproxyNode, type ServerState } from "../kinds/haproxy/node.js";
 import { haproxyProblems } from "../kinds/haproxy/steady.js";
 import { type NodeAddress, addressOf, nodeOf } from "../cluster/address.js";
 import { MYSQL_ROLES, type MysqlFacts, type MysqlPair, mysqlFacts, mysqlProblems } from "../kinds/mariadb/pair.js";
 import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems } from "../kinds/postgres/pair.js";
 import { type RedisFacts, type RedisSentinel, redisFacts, redisProblems } from "../kinds/redis/sentinel.js";
-import { SITES } from "../cluster/topology.js";
-import { type WebFacts, webFacts, webProblems } from "../kinds/app/facts.js";
 
 export interface SteadyStateFacts {
   readonly postgres?: PostgresFacts;
   readonly redis?: RedisFacts;
   readonly mysql?: MysqlFacts;
   readonly haproxy?: readonly ServerState[];
-  readonly web?: WebFacts;
 }
 
 /** The parts of a topology the facts come from. */
@@ -23,18 +18,15 @@ export interface FactParts {
   readonly redis?: RedisSentinel | undefined;
   readonly mysql?: MysqlPair | undefined;
   readonly haproxy?: HaproxyNode | undefined;
-  readonly apps?: AppSites | undefined;
-  readonly caddy?: StartedTestContainer | undefined;
 }
 
 /** Steady-state facts once, with what is off. */
 export async function gatherFacts(parts: FactParts): Promise<{ facts: SteadyStateFacts; problems: string[] }> {
-  const [pg, redis, mysql, haproxy, web] = await Promise.all([
+  const [pg, redis, mysql, haproxy] = await Promise.all([
     parts.postgres ? postgresFacts(parts.postgres).catch((e: unknown) => e as Error) : undefined,
     parts.redis ? redisFacts(parts.redis) : undefined,
     parts.mysql ? mysqlFacts(parts.mysql) : undefined,
     parts.haproxy ? parts.haproxy.serverStates().catch((e: unknown) => e as Error) : undefined,
-    parts.apps && parts.caddy ? webFacts(parts.apps, parts.caddy) : undefined,
   ]);
   const problems: string[] = [];
   const facts: { -readonly [K in keyof SteadyStateFacts]: SteadyStateFacts[K] } = {};
@@ -56,10 +48,6 @@ export async function gatherFacts(parts: FactParts): Promise<{ facts: SteadyStat
     facts.redis = redis;
     problems.push(...redisProblems(redis));
   }
-  if (web) {
-    facts.web = web;
-    problems.push(...webProblems(web));
-  }
   return { facts, problems };
 }
 
@@ -69,8 +57,6 @@ export interface FactsSnapshot {
   readonly redis?: { readonly nodes: Readonly<Record<"redis-1" | "redis-2", NodeAddress>>; readonly sentinels: readonly NodeAddress[] };
   readonly mysql?: Readonly<Record<(typeof MYSQL_ROLES)[number], NodeAddress>>;
   readonly haproxy?: { readonly node: NodeAddress; readonly config: string };
-  readonly apps?: Readonly<Record<(typeof SITES)[number], NodeAddress>>;
-  readonly caddy?: NodeAddress;
 }
 
 export function snapshotOf(parts: FactParts): FactsSnapshot {
@@ -83,8 +69,6 @@ export function snapshotOf(parts: FactParts): FactsSnapshot {
       : {}),
     ...(parts.mysql ? { mysql: { "mysql-1": addressOf(parts.mysql["mysql-1"]), "mysql-2": addressOf(parts.mysql["mysql-2"]) } } : {}),
     ...(parts.haproxy ? { haproxy: { node: addressOf(parts.haproxy.container), config: parts.haproxy.config } } : {}),
-    ...(parts.apps ? { apps: { gra: addressOf(parts.apps.gra), sbg: addressOf(parts.apps.sbg) } } : {}),
-    ...(parts.caddy ? { caddy: addressOf(parts.caddy) } : {}),
   };
 }
 
@@ -94,7 +78,5 @@ export function partsFromSnapshot(s: FactsSnapshot): FactParts {
     ...(s.redis ? { redis: { redis: { "redis-1": nodeOf(s.redis.nodes["redis-1"]), "redis-2": nodeOf(s.redis.nodes["redis-2"]) }, sentinels: s.redis.sentinels.map(nodeOf) } } : {}),
     ...(s.mysql ? { mysql: { "mysql-1": nodeOf(s.mysql["mysql-1"]), "mysql-2": nodeOf(s.mysql["mysql-2"]) } } : {}),
     ...(s.haproxy ? { haproxy: new HaproxyNode(nodeOf(s.haproxy.node), s.haproxy.config) } : {}),
-    ...(s.apps ? { apps: { gra: nodeOf(s.apps.gra), sbg: nodeOf(s.apps.sbg) } } : {}),
-    ...(s.caddy ? { caddy: nodeOf(s.caddy) } : {}),
   };
 }

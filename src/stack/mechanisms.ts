@@ -1,12 +1,10 @@
 import type { FactParts } from "./facts.js";
 import { failed } from "../nodes/read.js";
-import { appEnvironments } from "../kinds/app/mechanism.js";
-import { type CaddyView, readCaddyView } from "../kinds/caddy/mechanism.js";
+import type { CaddyView } from "../kinds/caddy/mechanism.js";
 import { type HaproxyView, readHaproxyView } from "../kinds/haproxy/mechanism.js";
 import { type MysqlFacts, mysqlFacts } from "../kinds/mariadb/pair.js";
 import { type PostgresView, postgresView } from "../kinds/postgres/mechanism.js";
 import { type CacheView, type SentinelView, cacheView, sentinelViews } from "../kinds/redis/mechanism.js";
-import type { Site } from "../cluster/topology.js";
 
 export type { CacheView, CaddyView, HaproxyView, PostgresView, SentinelView };
 export type { HaproxyServerView } from "../kinds/haproxy/mechanism.js";
@@ -22,8 +20,8 @@ export interface Mechanisms {
   readonly sentinels?: readonly SentinelView[] | { readonly error: string };
   readonly haproxy?: HaproxyView | { readonly error: string };
   readonly postgres?: PostgresView | { readonly error: string };
-  readonly caddy?: CaddyView | { readonly error: string };
-  readonly apps?: Readonly<Record<Site, Readonly<Record<string, string>>>> | { readonly error: string };
+  /** What each node run by a kind (a site, Caddy, a team's own) has in force, read back by its kind, by node name. */
+  readonly nodes?: Readonly<Record<string, unknown>>;
   readonly mysql?: MysqlFacts;
   /** The app's cache entries (`product:*`) on the Redis master and their expiry. */
   readonly cache?: CacheView | { readonly error: string };
@@ -32,23 +30,27 @@ export interface Mechanisms {
 /** The parts mechanisms are read from: the same the steady-state facts come from. */
 export type MechanismParts = FactParts;
 
+/** A node whose kind reads its mechanisms back: its name, and the read. */
+export interface NodeReadBack {
+  readonly name: string;
+  readonly read: () => Promise<unknown>;
+}
+
 /** Reads every mechanism the topology has, each independently: one that cannot be read is an error, not a throw. */
-export async function readMechanisms(parts: MechanismParts): Promise<Mechanisms> {
-  const [sentinels, cache, haproxy, postgres, caddy, apps, mysql] = await Promise.all([
+export async function readMechanisms(parts: MechanismParts, nodes: readonly NodeReadBack[] = []): Promise<Mechanisms> {
+  const [sentinels, cache, haproxy, postgres, mysql, readBack] = await Promise.all([
     parts.redis ? sentinelViews(parts.redis).catch(failed) : undefined,
     parts.redis ? cacheView(parts.redis).catch(failed) : undefined,
     parts.haproxy ? readHaproxyView(parts.haproxy).catch(failed) : undefined,
     parts.postgres ? postgresView(parts.postgres).catch(failed) : undefined,
-    parts.caddy ? readCaddyView(parts.caddy).catch(failed) : undefined,
-    parts.apps ? appEnvironments(parts.apps).catch(failed) : undefined,
     parts.mysql ? mysqlFacts(parts.mysql) : undefined,
+    Promise.all(nodes.map(async (n) => [n.name, await n.read().catch(failed)] as const)),
   ]);
   return {
     ...(sentinels ? { sentinels } : {}),
     ...(haproxy ? { haproxy } : {}),
     ...(postgres ? { postgres } : {}),
-    ...(caddy ? { caddy } : {}),
-    ...(apps ? { apps } : {}),
+    ...(readBack.length > 0 ? { nodes: Object.fromEntries(readBack) } : {}),
     ...(mysql ? { mysql } : {}),
     ...(cache ? { cache } : {}),
   };

@@ -1,15 +1,12 @@
-import type { StartedTestContainer } from "testcontainers";
-import { type AppSites, startAppSites } from "../kinds/app/sites.js";
-import { startCaddy } from "../kinds/caddy/node.js";
 import { type HaproxyNode, startHaproxy } from "../kinds/haproxy/node.js";
 import { type MysqlPair, startMysqlPair } from "../kinds/mariadb/pair.js";
 import { removeRunNetwork, startRunNetwork } from "../cluster/network.js";
 import { type PostgresPair, startPostgresPair } from "../kinds/postgres/pair.js";
 import { type RedisSentinel, startRedisSentinel } from "../kinds/redis/sentinel.js";
 import { type StartTimes, StartedTopology, type TopologyParts, type Writable } from "./started-topology.js";
-import { type Slice, type SpecOptions, type TopologySpec, hasHaproxy, resolveSpec } from "../cluster/topology.js";
+import { type Slice, type SpecOptions, type TopologySpec, hasHaproxy, resolveSpec, rolesOf } from "../cluster/topology.js";
 import { type ToxiproxyNode, linksOf, startToxiproxy } from "../kinds/toxiproxy/links.js";
-import { type DeclaredNode, startDeclaredNodes } from "../nodes/start.js";
+import { type DeclaredNode, checkedNodes, startDeclaredNodes } from "../nodes/start.js";
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t0 = performance.now();
@@ -19,7 +16,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 
 /**
  * Starts a topology: the run network, then everything at once: Toxiproxy with the links the slices need, the
- * database slices, HAProxy, the app sites and Caddy. Nothing waits for another part to be ready, because each
+ * database slices, HAProxy, and every node run by a kind (the web slice's sites and Caddy, the stack's own). Nothing waits for another part to be ready, because each
  * part copes with one that is not yet: the Postgres replica and the Redis replica retry their primaries (through
  * a link whose address is fixed before Toxiproxy runs), the Sentinels resolve names again at each reconnect,
  * HAProxy starts with its servers unresolved, the sites retry their dependencies and answer /health 200 as soon
@@ -46,12 +43,14 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
     part<RedisSentinel>("redis", has("redis"), () => startRedisSentinel(network, spec.timings, spec.redis), (v) => (parts.redis = v)),
     part<MysqlPair>("mysql", has("mysql"), () => startMysqlPair(network, spec.files.mysqlSchema), (v) => (parts.mysql = v)),
     part<HaproxyNode>("haproxy", hasHaproxy(spec), () => startHaproxy(network, spec), (v) => (parts.haproxy = v)),
-    part<AppSites>("web", has("web"), () => startAppSites(network, spec), (v) => (parts.apps = v)),
-    part<StartedTestContainer>("caddy", has("web"), () => startCaddy(network, spec), (v) => (parts.caddy = v)),
-    part<DeclaredNode[]>("nodes", spec.nodes.length > 0, () => startDeclaredNodes(network, spec), (v) => (parts.nodes = v)),
+    part<DeclaredNode[]>("nodes", checkedNodes(spec).length > 0, () => startDeclaredNodes(network, spec), (v) => (parts.nodes = v)),
   ]);
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
-  if (failure === undefined && parts.toxiproxy) return new StartedTopology({ ...parts, toxiproxy: parts.toxiproxy });
+  const started = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
+  const topology = started === undefined && parts.toxiproxy ? new StartedTopology({ ...parts, toxiproxy: parts.toxiproxy }) : undefined;
+  // A role of the spec that nothing started: a slice whose nodes no kind declares (its kinds not loaded).
+  const unstarted = topology ? rolesOf(spec).filter((r) => !topology.runs(r)) : [];
+  if (topology && unstarted.length === 0) return topology;
+  const failure = started ?? new Error(`nothing started ${unstarted.join(", ")}: the kinds that run them are not loaded (import Brownout's kinds, src/kinds/index.ts, as its entry point does)`);
   // The start's own error is the one to report; a failed clean-up is only added to it.
   const cleanup = await removeRunNetwork(network).then(
     () => null,

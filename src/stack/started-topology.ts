@@ -8,8 +8,6 @@ import { type LossMechanism, detectLossMechanism, packetLoss } from "../cluster/
 import { type ProcessFault, injectProcessFault } from "../cluster/process-control.js";
 import { dockerClient } from "../images/engine.js";
 import { PORTS, hostUrl } from "../cluster/containers.js";
-import { type AppSites, appUrl } from "../kinds/app/sites.js";
-import { caddyUrl } from "../kinds/caddy/node.js";
 import { fillVolume } from "../cluster/disk-full.js";
 import { fillWalVolume } from "../kinds/postgres/disk-full.js";
 import { type HaproxyNode, type ServerChange, reloadHaproxy, startHaproxy } from "../kinds/haproxy/node.js";
@@ -21,9 +19,10 @@ import { MYSQL_ROLES, type MysqlPair } from "../kinds/mariadb/pair.js";
 import { removeRunNetwork } from "../cluster/network.js";
 import { type PostgresPair, withPg } from "../kinds/postgres/pair.js";
 import { MASTER_NAME, type RedisSentinel, withRedis } from "../kinds/redis/sentinel.js";
-import { type ConfigPatch, type NodeRole, SITES, type Site, type Slice, type TopologySpec, applyPatches, assertRole } from "../cluster/topology.js";
+import { type ConfigPatch, type NodeRole, type Site, type Slice, type TopologySpec, applyPatches, assertRole } from "../cluster/topology.js";
 import { LINKS, type ToxicSpec, type ToxiproxyNode } from "../kinds/toxiproxy/links.js";
 import type { DeclaredNode } from "../nodes/start.js";
+import type { NodeAddress } from "../cluster/address.js";
 import { type FaultSpec, type NodeName, type PartitionSide, diskFull, haproxyRestart, kill, loss, partition, pause, promote, restart, sentinelFailover, setServer, stop, toxic } from "../faults/spec.js";
 
 export interface Endpoints {
@@ -42,8 +41,8 @@ export interface VerifyResult {
   readonly waitedMs: number;
 }
 
-/** Start time of Toxiproxy, HAProxy, Caddy and each slice (its primaries, then its replicas; web: both app sites), in ms. */
-export type StartTimes = Partial<Record<"toxiproxy" | "haproxy" | "caddy" | "nodes" | Slice, number>>;
+/** Start time of Toxiproxy, HAProxy, each database slice (its primaries, then its replicas) and the nodes run by kinds, in ms. */
+export type StartTimes = Partial<Record<"toxiproxy" | "haproxy" | "nodes" | Slice, number>>;
 
 /** The same shape with its fields writable: for code that assembles a value and hands it out read-only. */
 export type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -56,9 +55,7 @@ export interface TopologyParts {
   readonly redis?: RedisSentinel;
   readonly mysql?: MysqlPair;
   readonly haproxy?: HaproxyNode;
-  readonly apps?: AppSites;
-  readonly caddy?: StartedTestContainer;
-  /** The nodes the stack declares, each run by its kind. */
+  /** The nodes run by a kind (the web slice's sites and Caddy, the nodes the stack declares). */
   readonly nodes?: readonly DeclaredNode[];
   readonly startMs: Readonly<StartTimes>;
 }
@@ -93,33 +90,33 @@ export class StartedTopology implements AsyncDisposable {
     }
     if (parts.mysql) for (const role of MYSQL_ROLES) this.#nodes.set(role, parts.mysql[role]);
     if (parts.haproxy) this.#nodes.set("haproxy", parts.haproxy.container);
-    if (parts.apps) for (const site of SITES) this.#nodes.set(`app-${site}`, parts.apps[site]);
-    if (parts.caddy) this.#nodes.set("caddy", parts.caddy);
     for (const n of parts.nodes ?? []) this.#nodes.set(n.declaration.name as NodeRole, n.container);
   }
 
-  /** The declared nodes (a team's servers), each with its kind. */
+  /** The nodes run by a kind (the web slice's sites and Caddy, a team's servers), each with its kind. */
   get declaredNodes(): readonly DeclaredNode[] {
     return this.#parts.nodes ?? [];
   }
 
-  /** What is off with the declared nodes, each asked by its kind (empty when every one serves). */
+  /** What is off with the nodes run by kinds, each asked by its kind (empty when every one serves). */
   async nodeProblems(): Promise<string[]> {
-    const each = await Promise.all(
-      this.declaredNodes.map((n) => (n.kind.problems ? n.kind.problems({ name: n.declaration.name, address: addressOf(n.container, n.kind.ports(n.settings)) }, n.settings) : Promise.resolve([]))),
-    );
+    const each = await Promise.all(this.declaredNodes.map((n) => (n.kind.problems ? n.kind.problems(this.#asked(n), n.settings) : Promise.resolve([]))));
     return each.flat();
+  }
+
+  /** A node as its kind is asked about it: its name and where it answers now (a restarted node has new ports). */
+  #asked(n: DeclaredNode): { name: string; address: NodeAddress } {
+    return { name: n.declaration.name, address: addressOf(n.container, n.kind.ports(n.settings)) };
   }
 
   /** Where a client on the host reaches the stack: Caddy, HAProxy's web frontend and stats, each site directly. */
   endpoints(): Endpoints {
-    const apps = this.#part("apps");
     const haproxy = this.haproxy.container;
     return {
-      caddy: caddyUrl(this.#part("caddy")),
+      caddy: hostUrl(this.node("caddy"), PORTS.caddyHttp),
       haproxyWeb: hostUrl(haproxy, PORTS.haproxyWeb),
       haproxyStats: `${hostUrl(haproxy, PORTS.haproxyStats)}/stats`,
-      apps: { gra: appUrl(apps.gra), sbg: appUrl(apps.sbg) },
+      apps: { gra: hostUrl(this.node("app-gra"), PORTS.app), sbg: hostUrl(this.node("app-sbg"), PORTS.app) },
     };
   }
 
@@ -136,17 +133,9 @@ export class StartedTopology implements AsyncDisposable {
   }
 
   /** A part of the topology, or a clear error naming what the spec left out. */
-  #part<K extends "postgres" | "redis" | "mysql" | "haproxy" | "apps" | "caddy">(key: K): NonNullable<TopologyParts[K]> {
+  #part<K extends "postgres" | "redis" | "mysql" | "haproxy">(key: K): NonNullable<TopologyParts[K]> {
     const part = this.#parts[key];
-    if (!part) {
-      throw new UserError(
-        key === "haproxy"
-          ? "this topology has no HAProxy (it runs with the postgres, mysql or web slice)"
-          : key === "apps" || key === "caddy"
-            ? "this topology has no web slice (app sites and Caddy)"
-            : `this topology has no ${key} slice`,
-      );
-    }
+    if (!part) throw new UserError(key === "haproxy" ? "this topology has no HAProxy (it runs with the postgres, mysql or web slice)" : `this topology has no ${key} slice`);
     return part;
   }
 
@@ -156,6 +145,11 @@ export class StartedTopology implements AsyncDisposable {
 
   get redis(): RedisSentinel {
     return this.#part("redis");
+  }
+
+  /** Whether a node of this name runs in the topology. */
+  runs(name: string): boolean {
+    return this.#nodes.has(name as NodeRole);
   }
 
   node(role: string): StartedTestContainer {
@@ -172,7 +166,8 @@ export class StartedTopology implements AsyncDisposable {
 
   /** The protective mechanisms as the running servers have them (for positive controls). */
   mechanisms(): Promise<Mechanisms> {
-    return readMechanisms(this.#parts);
+    const readBack = this.declaredNodes.flatMap((n) => (n.kind.readBack ? [{ name: n.declaration.name, read: () => n.kind.readBack?.(this.#asked(n), n.settings) ?? Promise.resolve(undefined) }] : []));
+    return readMechanisms(this.#parts, readBack);
   }
 
   /** Where every node answers now, as plain data: enough to gather the facts from another thread. */

@@ -9,6 +9,7 @@ import { PG_CREDENTIALS } from "../kinds/postgres/pair.js";
 import { MYSQL_CREDENTIALS, withMysql } from "../kinds/mariadb/pair.js";
 import { withPg } from "../kinds/postgres/pair.js";
 import { MASTER_NAME, withRedis } from "../kinds/redis/sentinel.js";
+import "../kinds/index.js";
 import { type StartedTopology, startTopology } from "./index.js";
 import { dockerClient } from "../images/engine.js";
 import { mechanismControls } from "../scenario/controls.js";

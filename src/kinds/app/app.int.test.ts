@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PORTS } from "../../cluster/containers.js";
+import "../index.js";
 import { type StartedTopology, startTopology } from "../../stack/index.js";
 import { withRedis } from "../redis/sentinel.js";
 import { SignallingClient } from "../../workload/signalling-client.js";

@@ -1,16 +1,10 @@
-import type { StartedNetwork, StartedTestContainer } from "testcontainers";
-import { PORTS, getHealth, hostUrl, nodeContainer } from "../../cluster/containers.js";
-import { stackAppRole } from "./image.js";
-import { runLabels } from "../../cluster/labels.js";
+import type { StartedTestContainer } from "testcontainers";
+import { PORTS, getHealth, hostUrl } from "../../cluster/containers.js";
 import { MYSQL_CREDENTIALS } from "../mariadb/pair.js";
 import { PG_CREDENTIALS } from "../postgres/pair.js";
 import { MASTER_NAME } from "../redis/sentinel.js";
-import { ensureImages } from "../../images/ensure-images.js";
-import { imageTag } from "../../images/recipe-hash.js";
-import { type AppImage, SITES, type Site, type TopologySpec, readPolicyOf } from "../../cluster/topology.js";
+import { type AppImage, type Site, type TopologySpec, readPolicyOf } from "../../cluster/topology.js";
 import { APP_DEPENDENCIES, type LinkName, appLink, linkAddress } from "../toxiproxy/links.js";
-
-export type AppSites = Readonly<Record<Site, StartedTestContainer>>;
 
 /** Both sites sign cookies with this, so a session made on one is valid on the other. */
 export const COOKIE_SECRET = "brownout-shared-cookie-secret";
@@ -93,30 +87,6 @@ export function stackAppEnvironment(spec: TopologySpec, app: AppImage, site: Sit
   };
 }
 
-/** The image a site runs: the stack's own app (built once if missing), or the built-in one. */
-async function appImageTag(spec: TopologySpec): Promise<string | undefined> {
-  if (!spec.appImage) return undefined;
-  const role = stackAppRole(spec.appImage);
-  await ensureImages({ roles: [role] });
-  return imageTag(role);
-}
-
-export async function startAppSite(network: StartedNetwork, spec: TopologySpec, site: Site, image?: string): Promise<StartedTestContainer> {
-  const env = spec.appImage ? stackAppEnvironment(spec, spec.appImage, site) : appEnvironment(spec, site);
-  return nodeContainer("app", image ? { image } : {})
-    .withLabels(runLabels(`app-${site}`))
-    .withNetwork(network)
-    .withNetworkAliases(`app-${site}`)
-    .withEnvironment(env)
-    .start();
-}
-
-export async function startAppSites(network: StartedNetwork, spec: TopologySpec): Promise<AppSites> {
-  const image = await appImageTag(spec);
-  const [gra, sbg] = await Promise.all(SITES.map((site) => startAppSite(network, spec, site, image)));
-  return { gra: gra as StartedTestContainer, sbg: sbg as StartedTestContainer };
-}
-
 export function appUrl(container: StartedTestContainer): string {
   return hostUrl(container, PORTS.app);
 }
@@ -126,7 +96,14 @@ export interface AppHealth {
   readonly body: { readonly status?: string; readonly dependencies?: Record<string, { state: string; error?: string }> } | null;
 }
 
-/** One GET /health, bounded: the app bounds its own dependency calls, this bounds a hung app. */
-export async function appHealth(container: StartedTestContainer): Promise<AppHealth> {
-  return (await getHealth(appUrl(container))) as AppHealth;
+/**
+ * One GET /health of a site at its URL on the host, bounded (the app bounds its own dependency calls, this bounds
+ * a hung app); never throws: an answer, or why there was none.
+ */
+export async function appHealthAt(url: string): Promise<AppHealth | { readonly unreachable: string }> {
+  try {
+    return (await getHealth(url)) as AppHealth;
+  } catch (e) {
+    return { unreachable: e instanceof Error ? e.message : String(e) };
+  }
 }

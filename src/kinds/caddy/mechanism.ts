@@ -1,5 +1,4 @@
-import type { StartedTestContainer } from "testcontainers";
-import { PORTS, hostUrl } from "../../cluster/containers.js";
+import { FACTS_QUERY_TIMEOUT_MS } from "../../cluster/topology.js";
 import { durationMs, obj } from "../../nodes/read.js";
 
 export interface CaddyView {
@@ -60,8 +59,8 @@ export function caddyView(config: unknown): CaddyView {
 }
 
 
-/** Caddy's loaded config, read from its admin API. */
-export async function readCaddyView(caddy: StartedTestContainer): Promise<CaddyView> {
-  const r = await fetch(`${hostUrl(caddy, PORTS.caddyAdmin)}/config/`, { signal: AbortSignal.timeout(2000) });
+/** Caddy's loaded config, read from its admin API (its URL on the host). */
+export async function readCaddyView(adminUrl: string): Promise<CaddyView> {
+  const r = await fetch(`${adminUrl}/config/`, { signal: AbortSignal.timeout(FACTS_QUERY_TIMEOUT_MS) });
   return caddyView(await r.json());
 }

@@ -4,7 +4,9 @@ import type { StartedNetwork, StartedTestContainer } from "testcontainers";
 import { UserError } from "../../errors.js";
 import { dockerClient } from "../../images/engine.js";
 import { until } from "../../cluster/until.js";
-import { templateFile } from "../../cluster/templates.js";
+import { render, templateFile } from "../../cluster/templates.js";
+
+export { render };
 import { type ActiveFault, activeFault } from "../../cluster/fault-handle.js";
 import { PORTS, nodeContainer } from "../../cluster/containers.js";
 import { runLabels } from "../../cluster/labels.js";
@@ -14,15 +16,6 @@ import { FACTS_QUERY_TIMEOUT_MS, type TopologySpec, applyPatches } from "../../c
 export const HAPROXY_PORTS = { "pg-write": 5432, "pg-read": 5433, mysql: 3306, web: 8080 } as const;
 export type HaproxyFrontend = keyof typeof HAPROXY_PORTS;
 
-
-/** Fills {{name}} placeholders (HAProxy's and Caddy's templates); one without a value is an error, never "". */
-export function render(template: string, vars: Readonly<Record<string, string | number>>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
-    const value = vars[name];
-    if (value === undefined) throw new Error(`config template: no value for {{${name}}}`);
-    return String(value);
-  });
-}
 
 export function renderHaproxyConfig(spec: TopologySpec): string {
   const t = spec.timings.haproxy;
