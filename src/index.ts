@@ -47,13 +47,16 @@ export { startTopology, StartedTopology, type VerifyResult, type FactsSnapshot, 
 export type { FaultRecorder } from "./stack/started-topology.js";
 
 // Node kinds: the door every kind goes through (the generic node first), and a stack's declared nodes.
-export type { KindOperation, NodeAddress, NodeDeclaration, NodeKind } from "./nodes/kind.js";
+export type { KindOperation, NodeAddress, NodeDeclaration, NodeKind, Relayed } from "./nodes/kind.js";
 export { GENERIC, type GenericSettings, type Health } from "./nodes/generic.js";
 export { kindOnGeneric, type OnGenericOptions, type OnGenericSettings } from "./nodes/on-generic.js";
 export { SHIPPED_KINDS } from "./kinds/index.js";
 export { ETCD, ETCD_CLIENT_PORT, type EtcdSettings } from "./kinds/etcd/node.js";
 export { PATRONI, PATRONI_DEFAULTS, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, patroniCluster, patroniGet, type PatroniCluster, type PatroniSettings } from "./kinds/patroni/node.js";
 export { PGBOUNCER, PGBOUNCER_DEFAULTS, PGBOUNCER_PORT, pgbouncerShow, type PgbouncerSettings, type PgbouncerUser, type PoolMode } from "./kinds/pgbouncer/node.js";
+export { TOXIPROXY, type ToxiproxySettings, type LinkSettings } from "./kinds/toxiproxy/node.js";
+export { APP, type AppSiteSettings } from "./kinds/app/node.js";
+export { CADDY, type CaddySettings } from "./kinds/caddy/node.js";
 export { nodeKind, nodeKinds, registerNodeKind } from "./nodes/registry.js";
 export type { DeclaredNode } from "./nodes/start.js";
 export { nodesFromCompose } from "./nodes/compose.js";

@@ -5,14 +5,16 @@ import { CADDY } from "./caddy/node.js";
 import { ETCD } from "./etcd/node.js";
 import { PATRONI } from "./patroni/node.js";
 import { PGBOUNCER } from "./pgbouncer/node.js";
-// The built-in slices that run as nodes of these kinds declare themselves (the web slice: the sites and Caddy).
+import { TOXIPROXY } from "./toxiproxy/node.js";
+// The built-in parts that run as nodes of these kinds declare themselves (the web slice, the Toxiproxy links).
 import "./app/slice.js";
+import "./toxiproxy/slice.js";
 
 /**
  * The kinds Brownout ships, as testcontainers ships its modules: each a folder here (its recipe under
  * fixtures/kinds/), on the very door a team's kind goes through. Registered once, when the library loads.
  */
-export const SHIPPED_KINDS: readonly NodeKind[] = [APP, CADDY, ETCD, PATRONI, PGBOUNCER];
+export const SHIPPED_KINDS: readonly NodeKind[] = [APP, CADDY, ETCD, PATRONI, PGBOUNCER, TOXIPROXY];
 
 for (const kind of SHIPPED_KINDS) registerNodeKind(kind);
 

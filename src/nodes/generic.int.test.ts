@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import "../kinds/index.js";
 import { type StartedTopology, startTopology } from "../stack/index.js";
 import { imageTag } from "../images/recipe-hash.js";
 import { activeFault } from "../cluster/fault-handle.js";
@@ -47,7 +48,8 @@ describe("declared nodes of the generic kind", { timeout: 180_000 }, () => {
   });
 
   it("start under their names, and verify() asks each its health", async () => {
-    expect(topology.declaredNodes.map((n) => n.declaration.name)).toEqual(["echo", "cache"]);
+    // Beside the topology's own nodes run by kinds (its Toxiproxy).
+    expect(topology.declaredNodes.map((n) => n.declaration.name)).toEqual(["toxiproxy", "echo", "cache"]);
     expect((await topology.verify({ withinMs: 10_000 })).problems).toEqual([]);
     expect(topology.node("echo").getMappedPort(7000)).toBeGreaterThan(0);
   });
@@ -78,7 +80,7 @@ describe("declared nodes of the generic kind", { timeout: 180_000 }, () => {
     await topology.inject(operation("echo", "touch", { path: "/tmp/touched" }));
     expect((await topology.node("echo").exec(["test", "-f", "/tmp/touched"])).exitCode).toBe(0);
     await expect(topology.inject(operation("echo", "purge"))).rejects.toThrow(/node echo \(generic-ops\) has no operation 'purge'; its operations are: touch/);
-    await expect(topology.inject(operation("pg-primary", "touch"))).rejects.toThrow(/operations belong to declared nodes' kinds; declared nodes are: echo, cache/);
+    await expect(topology.inject(operation("pg-primary", "touch"))).rejects.toThrow(/operations belong to the kinds of the nodes run through one; those nodes are: toxiproxy, echo, cache/);
   });
 
   it("an unknown node names the topology's nodes, the declared ones included", async () => {

@@ -14,6 +14,12 @@ export type KindOperation<S> = {
   run(node: { readonly name: string; readonly container: StartedTestContainer }, settings: S, args: Readonly<Record<string, unknown>>): Promise<ActiveFault>;
 }["run"];
 
+/** The paths a node relays on others' behalf (a proxy's links), and names for several of them together. */
+export interface Relayed {
+  readonly links: readonly { readonly name: string; readonly listenPort: number; readonly upstream: string }[];
+  readonly groups?: Readonly<Record<string, readonly string[]>>;
+}
+
 /**
  * The door every node kind goes through, the built-in ones as a team's own: how to check a declaration's
  * settings, build what it runs, make its container, and say what is off with it when it runs. The stack adds
@@ -47,4 +53,9 @@ export interface NodeKind<S = unknown> {
    * environment), never from what the harness meant to write: what positive controls compare with the design.
    */
   readBack?(node: { readonly name: string; readonly address: NodeAddress }, settings: S): Promise<unknown>;
+  /**
+   * The paths it relays for other nodes (`host:port` upstreams it forwards to): a partition between two nodes cuts
+   * the relayed path from one to the other too, and a `toxic` fault on a link is its `toxic` operation.
+   */
+  relays?(settings: S): Relayed;
 }

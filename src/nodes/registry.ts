@@ -1,5 +1,5 @@
 import { UserError } from "../errors.js";
-import { type NodeDeclaration, type Slice, type TopologySpec, mergeNodes } from "../cluster/topology.js";
+import { type NodeDeclaration, type TopologySpec, mergeNodes } from "../cluster/topology.js";
 import { GENERIC } from "./generic.js";
 import type { NodeKind } from "./kind.js";
 
@@ -25,22 +25,22 @@ export function nodeKinds(): readonly NodeKind[] {
   return [...KINDS.values()];
 }
 
-/** The nodes a built-in slice of the spec runs, each with its kind and settings (made from the spec's timings). */
-export type SliceNodes = (spec: TopologySpec) => readonly NodeDeclaration[];
+/** The nodes a built-in part of the spec runs (its web slice, its Toxiproxy), each with its kind and settings. */
+export type SpecNodes = (spec: TopologySpec) => readonly NodeDeclaration[];
 
-const SLICE_NODES = new Map<Slice, SliceNodes>();
+const SPEC_NODES = new Map<string, SpecNodes>();
 
-/** A kind's folder declares the nodes of a built-in slice (the web slice: two app sites and Caddy). */
-export function registerSliceNodes(slice: Slice, nodes: SliceNodes): void {
-  if (SLICE_NODES.has(slice)) throw new UserError(`the nodes of slice '${slice}' are declared twice`);
-  SLICE_NODES.set(slice, nodes);
+/** A kind's folder declares the nodes of a built-in part, made from the spec (the web slice: two sites and Caddy). */
+export function registerSpecNodes(part: string, nodes: SpecNodes): void {
+  if (SPEC_NODES.has(part)) throw new UserError(`the nodes of '${part}' are declared twice`);
+  SPEC_NODES.set(part, nodes);
 }
 
 /**
- * Every node the stack runs through a kind: its slices' nodes, then the nodes it declares. A declared node of a
- * slice node's name and kind lays its settings over it (a mutant's change), as between declarations.
+ * Every node the stack runs through a kind: its built-in parts' nodes, then the nodes it declares. A declared node
+ * of a built-in node's name and kind lays its settings over it (a mutant's change), as between declarations.
  */
 export function stackNodes(spec: TopologySpec): NodeDeclaration[] {
-  const fromSlices = spec.slices.flatMap((slice) => SLICE_NODES.get(slice)?.(spec) ?? []);
-  return mergeNodes(fromSlices, spec.nodes);
+  const builtIn = [...SPEC_NODES.values()].flatMap((nodes) => nodes(spec));
+  return mergeNodes(builtIn, spec.nodes);
 }

@@ -5,7 +5,6 @@ import { type PostgresPair, startPostgresPair } from "../kinds/postgres/pair.js"
 import { type RedisSentinel, startRedisSentinel } from "../kinds/redis/sentinel.js";
 import { type StartTimes, StartedTopology, type TopologyParts, type Writable } from "./started-topology.js";
 import { type Slice, type SpecOptions, type TopologySpec, hasHaproxy, resolveSpec, rolesOf } from "../cluster/topology.js";
-import { type ToxiproxyNode, linksOf, startToxiproxy } from "../kinds/toxiproxy/links.js";
 import { type DeclaredNode, checkedNodes, startDeclaredNodes } from "../nodes/start.js";
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -15,8 +14,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 }
 
 /**
- * Starts a topology: the run network, then everything at once: Toxiproxy with the links the slices need, the
- * database slices, HAProxy, and every node run by a kind (the web slice's sites and Caddy, the stack's own). Nothing waits for another part to be ready, because each
+ * Starts a topology: the run network, then everything at once: the database slices, HAProxy, and every node run
+ * by a kind (Toxiproxy with the links the slices need, the web slice's sites and Caddy, the stack's own). Nothing waits for another part to be ready, because each
  * part copes with one that is not yet: the Postgres replica and the Redis replica retry their primaries (through
  * a link whose address is fixed before Toxiproxy runs), the Sentinels resolve names again at each reconnect,
  * HAProxy starts with its servers unresolved, the sites retry their dependencies and answer /health 200 as soon
@@ -28,7 +27,7 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
   const spec: TopologySpec = resolveSpec(options);
   const network = await startRunNetwork();
   const startMs: StartTimes = {};
-  const parts: Omit<Writable<TopologyParts>, "toxiproxy"> & { toxiproxy?: ToxiproxyNode } = { spec, network, startMs };
+  const parts: Writable<TopologyParts> = { spec, network, startMs };
   // Each part starts if the spec has it, and records how long it took.
   const part = async <T>(name: keyof StartTimes, wanted: boolean, start: () => Promise<T>, keep: (value: T) => void) => {
     if (!wanted) return;
@@ -38,7 +37,6 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
   };
   const has = (slice: Slice) => spec.slices.includes(slice);
   const results = await Promise.allSettled([
-    part<ToxiproxyNode>("toxiproxy", true, () => startToxiproxy(network, linksOf(spec)), (v) => (parts.toxiproxy = v)),
     part<PostgresPair>("postgres", has("postgres"), () => startPostgresPair(network, spec.timings, spec.postgres, spec.files.postgresSchema), (v) => (parts.postgres = v)),
     part<RedisSentinel>("redis", has("redis"), () => startRedisSentinel(network, spec.timings, spec.redis), (v) => (parts.redis = v)),
     part<MysqlPair>("mysql", has("mysql"), () => startMysqlPair(network, spec.files.mysqlSchema), (v) => (parts.mysql = v)),
@@ -46,7 +44,7 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
     part<DeclaredNode[]>("nodes", checkedNodes(spec).length > 0, () => startDeclaredNodes(network, spec), (v) => (parts.nodes = v)),
   ]);
   const started = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
-  const topology = started === undefined && parts.toxiproxy ? new StartedTopology({ ...parts, toxiproxy: parts.toxiproxy }) : undefined;
+  const topology = started === undefined ? new StartedTopology(parts) : undefined;
   // A role of the spec that nothing started: a slice whose nodes no kind declares (its kinds not loaded).
   const unstarted = topology ? rolesOf(spec).filter((r) => !topology.runs(r)) : [];
   if (topology && unstarted.length === 0) return topology;

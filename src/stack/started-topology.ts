@@ -20,8 +20,8 @@ import { removeRunNetwork } from "../cluster/network.js";
 import { type PostgresPair, withPg } from "../kinds/postgres/pair.js";
 import { MASTER_NAME, type RedisSentinel, withRedis } from "../kinds/redis/sentinel.js";
 import { type ConfigPatch, type NodeRole, type Site, type Slice, type TopologySpec, applyPatches, assertRole } from "../cluster/topology.js";
-import { LINKS, type ToxicSpec, type ToxiproxyNode } from "../kinds/toxiproxy/links.js";
 import type { DeclaredNode } from "../nodes/start.js";
+import type { ToxicSpec } from "../faults/spec.js";
 import type { NodeAddress } from "../cluster/address.js";
 import { type FaultSpec, type NodeName, type PartitionSide, diskFull, haproxyRestart, kill, loss, partition, pause, promote, restart, sentinelFailover, setServer, stop, toxic } from "../faults/spec.js";
 
@@ -50,7 +50,6 @@ export type Writable<T> = { -readonly [K in keyof T]: T[K] };
 export interface TopologyParts {
   readonly spec: TopologySpec;
   readonly network: StartedNetwork;
-  readonly toxiproxy: ToxiproxyNode;
   readonly postgres?: PostgresPair;
   readonly redis?: RedisSentinel;
   readonly mysql?: MysqlPair;
@@ -77,7 +76,6 @@ export class StartedTopology implements AsyncDisposable {
     this.#parts = parts;
     this.spec = parts.spec;
     this.startMs = parts.startMs;
-    this.#nodes.set("toxiproxy", parts.toxiproxy.container);
     if (parts.postgres) {
       this.#nodes.set("pg-primary", parts.postgres.primary);
       this.#nodes.set("pg-replica", parts.postgres.replica);
@@ -126,10 +124,6 @@ export class StartedTopology implements AsyncDisposable {
 
   get haproxy(): HaproxyNode {
     return this.#part("haproxy");
-  }
-
-  get toxiproxy(): ToxiproxyNode {
-    return this.#parts.toxiproxy;
   }
 
   /** A part of the topology, or a clear error naming what the spec left out. */
@@ -326,23 +320,23 @@ export class StartedTopology implements AsyncDisposable {
     const both = a.filter((r) => b.includes(r));
     if (both.length > 0) throw new UserError(`cannot partition ${both.join(", ")} from itself`);
     if (a.length === 0 || b.length === 0) throw new UserError("a partition needs a role on each side");
-    const paths: ProxiedPath[] = [];
-    for (const link of Object.values(LINKS)) {
-      const upstream = link.upstream.split(":")[0];
-      for (const [from, to] of [...a.flatMap((x) => b.map((y) => [x, y] as const)), ...b.flatMap((y) => a.map((x) => [y, x] as const))]) {
-        if (upstream === to) paths.push({ from, proxy: this.#parts.toxiproxy.container, port: link.listenPort });
-      }
-    }
+    // What a node sends the other side through a relaying node (a Toxiproxy link to it) is cut as well.
+    const pairs = [...a.flatMap((x) => b.map((y) => [x, y] as const)), ...b.flatMap((y) => a.map((x) => [y, x] as const))];
+    const paths: ProxiedPath[] = this.declaredNodes.flatMap((relay) =>
+      (relay.kind.relays?.(relay.settings).links ?? []).flatMap((link) => pairs.filter(([, to]) => link.upstream.split(":")[0] === to).map(([from]) => ({ from, proxy: relay.container, port: link.listenPort }))),
+    );
     const endpoints = (roles: readonly NodeRole[]) => roles.map((r) => ({ name: r, container: this.node(r) }));
     return this.#faults.track(await partitionNodes(endpoints(a), endpoints(b), paths));
   }
 
   /**
    * How this kernel drops packets (netem, else iptables' statistic match), detected once per topology in a
-   * sidecar on Toxiproxy's namespace; a run that injects loss reports it.
+   * sidecar on one node's namespace (any will do: the kernel is the host's); a run that injects loss reports it.
    */
   lossMechanism(): Promise<LossMechanism> {
-    this.#lossMechanism ??= detectLossMechanism(this.#parts.toxiproxy.container);
+    const [any] = this.#nodes.values();
+    if (!any) return Promise.reject(new Error("the topology runs no node to detect the loss mechanism in"));
+    this.#lossMechanism ??= detectLossMechanism(any);
     return this.#lossMechanism;
   }
 
@@ -371,14 +365,22 @@ export class StartedTopology implements AsyncDisposable {
   /** A declared node's kind operation, by name; an unknown one names the kind's operations. */
   async #operation(node: string, op: string, args: Readonly<Record<string, unknown>>): Promise<ActiveFault> {
     const declared = this.declaredNodes.find((n) => n.declaration.name === node);
-    if (!declared) throw new UserError(`operation '${op}' on ${node}: operations belong to declared nodes' kinds; declared nodes are: ${this.declaredNodes.map((n) => n.declaration.name).join(", ") || "none"}`);
+    if (!declared) throw new UserError(`operation '${op}' on ${node}: operations belong to the kinds of the nodes run through one; those nodes are: ${this.declaredNodes.map((n) => n.declaration.name).join(", ") || "none"}`);
     const run = declared.kind.operations?.[op];
     if (!run) throw new UserError(`node ${node} (${declared.kind.name}) has no operation '${op}'; its operations are: ${Object.keys(declared.kind.operations ?? {}).join(", ") || "none"}`);
     return this.#faults.track(await run({ name: node, container: declared.container }, declared.settings, args));
   }
 
+  /** A toxic on a link (or a group of links), by the node that relays it: its kind's `toxic` operation. */
   async #toxic(link: string, spec: ToxicSpec): Promise<ActiveFault> {
-    return this.#faults.track(await this.#parts.toxiproxy.toxic(link, spec));
+    const relays = this.declaredNodes.map((n) => ({ n, r: n.kind.relays?.(n.settings) })).filter((x) => x.r !== undefined);
+    const by = relays.find(({ r }) => r?.links.some((l) => l.name === link) === true || r?.groups?.[link] !== undefined);
+    if (!by) {
+      const links = relays.flatMap(({ r }) => r?.links.map((l) => l.name) ?? []);
+      const groups = relays.flatMap(({ r }) => Object.keys(r?.groups ?? {}));
+      throw new UserError(`unknown link '${link}'; links are: ${links.join(", ") || "none"}${groups.length ? `; groups are: ${groups.join(", ")}` : ""}`);
+    }
+    return this.#operation(by.n.declaration.name, "toxic", { link, toxic: spec });
   }
 
   async #promote(role: string): Promise<ActiveFault> {

@@ -9,7 +9,7 @@ import type { NodeKind } from "../../nodes/kind.js";
 import { siteProblems } from "./facts.js";
 import { appHealthAt } from "./sites.js";
 
-export interface AppSettings {
+export interface AppSiteSettings {
   /** The site it serves as (`gra`, `sbg`): in its answers, its sessions' cookies, its Toxiproxy links. */
   readonly site: string;
   /** Its whole environment: where its dependencies are (through the site's links), its timings, its policies. */
@@ -23,11 +23,11 @@ export interface AppSettings {
  * site, port 8080, GET /health 200 when it can serve). Its start waits for /health; verify() wants each of its
  * dependencies up; its environment is read back from the running container for the app-settings control.
  */
-export const APP: NodeKind<AppSettings> = {
+export const APP: NodeKind<AppSiteSettings> = {
   name: "app",
   summary: "an app site (Brownout's meeting app, or a stack's own from its recipe) on 8080; verify() wants /health 200 with every dependency up",
   settings(node) {
-    const s = (node.settings ?? {}) as Partial<AppSettings>;
+    const s = (node.settings ?? {}) as Partial<AppSiteSettings>;
     const env = s.environment;
     if (typeof s.site !== "string" || !env || typeof env !== "object" || !Object.values(env).every((v) => typeof v === "string")) {
       throw new UserError(`node '${node.name}' (app): settings are { site, environment, image? } (the site's name, its environment as strings, a stack app's image recipe)`);

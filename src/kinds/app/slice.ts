@@ -1,9 +1,9 @@
 import { SITES, type TopologySpec } from "../../cluster/topology.js";
-import { registerSliceNodes } from "../../nodes/registry.js";
+import { registerSpecNodes } from "../../nodes/registry.js";
 import { renderCaddyfile } from "../caddy/node.js";
 import type { CaddySettings } from "../caddy/node.js";
 import { stackAppRole } from "./image.js";
-import type { AppSettings } from "./node.js";
+import type { AppSiteSettings } from "./node.js";
 import { appEnvironment, stackAppEnvironment } from "./sites.js";
 
 /**
@@ -14,11 +14,11 @@ import { appEnvironment, stackAppEnvironment } from "./sites.js";
 export function webNodes(spec: TopologySpec) {
   const image = spec.appImage ? stackAppRole(spec.appImage) : undefined;
   const sites = SITES.map((site) => {
-    const settings: AppSettings = { site, environment: spec.appImage ? stackAppEnvironment(spec, spec.appImage, site) : appEnvironment(spec, site), ...(image ? { image } : {}) };
+    const settings: AppSiteSettings = { site, environment: spec.appImage ? stackAppEnvironment(spec, spec.appImage, site) : appEnvironment(spec, site), ...(image ? { image } : {}) };
     return { name: `app-${site}`, kind: "app", settings };
   });
   const caddy: CaddySettings = { caddyfile: renderCaddyfile(spec), first: SITES[0] };
   return [...sites, { name: "caddy", kind: "caddy", settings: caddy }];
 }
 
-registerSliceNodes("web", webNodes);
+registerSpecNodes("web", (spec) => (spec.slices.includes("web") ? webNodes(spec) : []));

@@ -1,9 +1,8 @@
-import type { StartedNetwork, StartedTestContainer } from "testcontainers";
+import type { StartedTestContainer } from "testcontainers";
 import { Toxiproxy } from "toxiproxy-node-client";
 import { UserError } from "../../errors.js";
 import { type ActiveFault, activeFault } from "../../cluster/fault-handle.js";
-import { PORTS, nodeContainer } from "../../cluster/containers.js";
-import { runLabels } from "../../cluster/labels.js";
+import { PORTS } from "../../cluster/containers.js";
 import { SITES, type Site, type Slice, type TopologySpec } from "../../cluster/topology.js";
 
 export interface Link {
@@ -116,32 +115,29 @@ export function linkAddress(link: LinkName): { host: string; port: number } {
   return { host: "toxiproxy", port: LINKS[link].listenPort };
 }
 
+/** Toxiproxy's toxic names must be unique on a proxy: one counter for the process. */
+let serial = 0;
+
+/** The links a running Toxiproxy has, and the toxics it takes, through its HTTP API. */
 export class ToxiproxyNode {
   readonly container: StartedTestContainer;
   readonly client: Toxiproxy;
-  #serial = 0;
-  readonly #links = new Set<LinkName>();
+  readonly #links: ReadonlySet<string>;
+  readonly #groups: Readonly<Record<string, readonly string[]>>;
 
-  constructor(container: StartedTestContainer) {
+  constructor(container: StartedTestContainer, links: Iterable<string>, groups: Readonly<Record<string, readonly string[]>> = {}) {
     this.container = container;
-    this.client = new Toxiproxy(`http://${container.getHost()}:${container.getMappedPort(PORTS.toxiproxyApi)}`);
+    this.client = new Toxiproxy(`http://${container.getHost()}:${String(container.getMappedPort(PORTS.toxiproxyApi))}`);
+    this.#links = new Set(links);
+    this.#groups = groups;
   }
 
-  async createLinks(links: readonly LinkName[]): Promise<void> {
-    // Toxiproxy's API takes one proxy at a time; creating them concurrently keeps a dozen links quick.
-    await Promise.all(
-      links.map((name) => this.client.createProxy({ name, listen: `0.0.0.0:${LINKS[name].listenPort}`, upstream: LINKS[name].upstream })),
-    );
-    for (const name of links) this.#links.add(name);
-  }
-
-  /** Applies a toxic to a link, or to each link of a group, until healed. */
+  /** Applies a toxic to a link, or to each link of a group, until healed; an unknown name lists both. */
   async toxic(linkName: string, toxicSpec: { type: string } & Record<string, unknown>): Promise<ActiveFault> {
-    const links = resolveLinks(linkName);
     const spec = assertToxic(toxicSpec);
-    const missing = links.filter((l) => !this.#links.has(l));
-    if (missing.length > 0) throw new UserError(`link ${missing.join(", ")} is not in this topology; its links are: ${[...this.#links].join(", ")}`);
-    if (links.length === 1) return this.#toxicOne(links[0] as LinkName, spec);
+    const links = this.#groups[linkName] ?? (this.#links.has(linkName) ? [linkName] : undefined);
+    if (!links) throw new UserError(`link '${linkName}' is not in this topology; its links are: ${[...this.#links].join(", ")}${Object.keys(this.#groups).length ? `; groups are: ${Object.keys(this.#groups).join(", ")}` : ""}`);
+    if (links.length === 1) return this.#toxicOne(links[0] ?? linkName, spec);
     const faults: ActiveFault[] = [];
     try {
       for (const link of links) faults.push(await this.#toxicOne(link, spec));
@@ -155,7 +151,7 @@ export class ToxiproxyNode {
   }
 
   /** Applies a toxic to one link until healed (removed, or the proxy re-enabled for `down`). */
-  async #toxicOne(link: LinkName, spec: ToxicSpec): Promise<ActiveFault> {
+  async #toxicOne(link: string, spec: ToxicSpec): Promise<ActiveFault> {
     const proxy = await this.client.get(link);
     if (spec.type === "down") {
       await proxy.update({ enabled: false, listen: proxy.listen, upstream: proxy.upstream });
@@ -163,22 +159,8 @@ export class ToxiproxyNode {
         await (await this.client.get(link)).update({ enabled: true, listen: proxy.listen, upstream: proxy.upstream });
       });
     }
-    const name = `${spec.type}-${++this.#serial}`;
+    const name = `${spec.type}-${String(++serial)}`;
     const toxic = await proxy.addToxic({ name, type: spec.type, stream: spec.stream ?? "downstream", toxicity: 1, attributes: attributes(spec) });
     return activeFault(`${spec.type} on ${link}`, () => toxic.remove());
   }
-}
-
-export async function startToxiproxy(network: StartedNetwork, links: readonly LinkName[]): Promise<ToxiproxyNode> {
-  const container = await nodeContainer("toxiproxy")
-    .withLabels(runLabels("toxiproxy"))
-    .withNetwork(network)
-    .withNetworkAliases("toxiproxy")
-    // Toxiproxy logs every chunk it forwards at debug and trace level: megabytes for one Postgres clone, and CPU
-    // taken from the servers. Info keeps what a report needs: proxies, toxics, clients accepted and lost.
-    .withEnvironment({ LOG_LEVEL: "info" })
-    .start();
-  const node = new ToxiproxyNode(container);
-  await node.createLinks(links);
-  return node;
 }
