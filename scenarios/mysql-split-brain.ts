@@ -26,6 +26,7 @@ import {
   type Target,
   targets,
   until,
+  haproxyOf,
 } from "../src/index.js";
 import { haproxyFailoverBound } from "./bounds.js";
 import { MUTANTS, mysqlNoFailBack } from "./mutants.js";
@@ -54,12 +55,12 @@ const NO_TABLE = "mysql-1 (no stick table: the active server takes every client)
 
 /** The server HAProxy's stick table pins the mysql backend's clients to (null: no entry yet). */
 async function stuckTo(ctx: RunContext): Promise<string | null> {
-  const table = await ctx.topology.haproxy.runtime("show table mysql");
+  const table = await haproxyOf(ctx.topology).runtime("show table mysql");
   if (!table.startsWith("# table:")) return NO_TABLE;
   const id = /server_id=(\d+)/.exec(table)?.[1];
   if (id === undefined) return null;
   // "be_id be_name srv_id srv_name ..." per server.
-  const servers = (await ctx.topology.haproxy.runtime("show servers state mysql")).split("\n").map((l) => l.split(" "));
+  const servers = (await haproxyOf(ctx.topology).runtime("show servers state mysql")).split("\n").map((l) => l.split(" "));
   return servers.find((f) => f[2] === id)?.[3] ?? `server #${id}`;
 }
 
@@ -73,8 +74,8 @@ async function stuckTo(ctx: RunContext): Promise<string | null> {
 async function handBackToMysql1(ctx: RunContext, sites: readonly Target[]): Promise<string | null> {
   const before = await stuckTo(ctx);
   if (before === null || before === "mysql-1" || before === NO_TABLE) return before;
-  await ctx.topology.haproxy.runtime("clear table mysql");
-  await ctx.topology.haproxy.runtime("shutdown sessions server mysql/mysql-2");
+  await haproxyOf(ctx.topology).runtime("clear table mysql");
+  await haproxyOf(ctx.topology).runtime("shutdown sessions server mysql/mysql-2");
   let n = 0;
   await until("the sites' clients on mysql-1 after the hand-back", ctx.topology.spec.margins.asyncLagMs + haproxyFailoverBound(ctx.topology.spec).ms, async () => {
     const ok = await Promise.all(sites.map((t) => ctx.http.call("POST", `${t.url}/items`, { body: { id: `${ctx.tag}-handback${String(n++)}`, value: "v" } }).then((r) => r.status === 200 || r.status === 201, () => false)));
@@ -147,7 +148,7 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
       };
     },
     async inject(ctx, observed) {
-      const downs = async () => (await ctx.topology.haproxy.serverStates()).find((s) => s.backend === "mysql" && s.server === "mysql-1")?.downTransitions ?? 0;
+      const downs = async () => (await haproxyOf(ctx.topology).serverStates()).find((s) => s.backend === "mysql" && s.server === "mysql-1")?.downTransitions ?? 0;
       const before = await downs();
       if (protectedConfig) observed.stuckAtFault = await stuckTo(ctx);
       // HAProxy first: a write in flight to mysql-1 at this instant still replicates before the pair is cut.
@@ -159,7 +160,7 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
       observed.returnedAt = ctx.history.now();
       await ctx.hold(Math.max(0, ctx.phases.faultMs - haproxyFailoverBound(ctx.topology.spec).ms - OBSERVE_MS - ctx.topology.spec.margins.asyncLagMs));
       observed.flaps = (await downs()) - before;
-      observed.mysql1Status = await ctx.topology.haproxy.status("mysql", "mysql-1");
+      observed.mysql1Status = await haproxyOf(ctx.topology).status("mysql", "mysql-1");
       return [pair];
     },
     async observe(ctx, observed) {

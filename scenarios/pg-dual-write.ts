@@ -25,6 +25,7 @@ import {
   slowest,
   targets,
   until,
+  haproxyOf,
 } from "../src/index.js";
 import { haproxyDetection } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
@@ -105,7 +106,7 @@ export function pgDualWrite(streaming: boolean): Scenario {
       const killedAt = ctx.history.now();
       // Felt where the stack looks: HAProxy takes the replica out of pg-read, at some point of the hold.
       const out = streaming
-        ? until("HAProxy marks pg-read/pg-replica DOWN", ctx.phases.faultMs, async () => ((await ctx.topology.haproxy.status("pg-read", "pg-replica")).startsWith("DOWN") ? true : undefined)).then(
+        ? until("HAProxy marks pg-read/pg-replica DOWN", ctx.phases.faultMs, async () => ((await haproxyOf(ctx.topology).status("pg-read", "pg-replica")).startsWith("DOWN") ? true : undefined)).then(
             () => Math.round(ctx.history.now() - killedAt),
             () => null,
           )

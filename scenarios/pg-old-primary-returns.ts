@@ -23,6 +23,7 @@ import {
   sqlProbe,
   type TopologySpec,
   withPg,
+  haproxyOf,
 } from "../src/index.js";
 import { promotedAfterMs } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
@@ -120,7 +121,7 @@ export function pgOldPrimaryReturns(fenced: boolean): Scenario {
           sqlProbe({
             f: F,
             name: `${F}@haproxy`,
-            target: () => ({ engine: "postgres", ...ctx.topology.haproxy.endpoint("pg-write"), ...PG_CREDENTIALS }),
+            target: () => ({ engine: "postgres", ...haproxyOf(ctx.topology).endpoint("pg-write"), ...PG_CREDENTIALS }),
             statement: (seq) => ({
               sql: "INSERT INTO products (id, name, price_cents) VALUES ($1, 'w', $2) RETURNING host(inet_server_addr()) AS node",
               params: [`${prefix}-${String(seq)}`, seq],
@@ -145,7 +146,7 @@ export function pgOldPrimaryReturns(fenced: boolean): Scenario {
       const { facts } = await ctx.topology.facts();
       const role = (inRecovery: boolean | undefined) => (inRecovery === undefined ? "unreachable" : inRecovery ? "replica" : "primary");
       observed.roles = { "pg-primary": role(facts.postgres?.primaryInRecovery), "pg-replica": role(facts.postgres?.replicaInRecovery) };
-      observed.writeUp = (facts.haproxy ?? []).filter((s) => s.backend === "pg-write" && s.status.startsWith("UP")).map((s) => s.server);
+      observed.writeUp = (await haproxyOf(ctx.topology).serverStates()).filter((s) => s.backend === "pg-write" && s.status.startsWith("UP")).map((s) => s.server);
       // The fence stays: the runbook lifts it only once the old primary is rebuilt as a replica.
       return fence;
     },

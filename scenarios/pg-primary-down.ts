@@ -1,4 +1,4 @@
-import { bound, defineScenario, failover, haproxySeesUpTerms, lostWrites, measurement, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, recoveryBound, result, type Scenario, seedProducts, targets } from "../src/index.js";
+import { bound, haproxyOf, defineScenario, failover, haproxySeesUpTerms, lostWrites, measurement, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, recoveryBound, result, type Scenario, seedProducts, targets } from "../src/index.js";
 import { failFastBound, promotedAfterMs } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 import { syncCommitsWait } from "./pg-sync.js";
@@ -68,6 +68,10 @@ export function pgPrimaryDown(name: string, synchronous: boolean): Scenario {
       ctx.topology.settle("pg-primary");
       return Promise.resolve();
     },
+    /** Which servers of pg-write HAProxy holds UP once the stack is steady again (read from its runtime API). */
+    async observe(ctx, observed) {
+      observed.writeUp = (await haproxyOf(ctx.topology).serverStates()).filter((s) => s.backend === "pg-write" && s.status.startsWith("UP")).map((s) => s.server);
+    },
     checks(e) {
       const t = e.spec.timings;
       // Writes resume once the operator has promoted (measured from the journal: the operator's delay plus the
@@ -83,8 +87,7 @@ export function pgPrimaryDown(name: string, synchronous: boolean): Scenario {
       const writesDuringFault = e.ops.filter((o) => o.f === "product-insert" && o.type !== "ok" && o.start >= e.at.fault && o.start < e.at.heal);
       const slowest = writesDuringFault.reduce((m, o) => Math.max(m, o.end - o.start), 0);
       const limit = failFastBound(e.spec);
-      const states = e.facts.haproxy ?? [];
-      const writeUp = states.filter((s) => s.backend === "pg-write" && s.status.startsWith("UP")).map((s) => s.server);
+      const writeUp = (e.observed.writeUp ?? []) as string[];
       return [
         failover(e.ops, { f: "product-insert", faultAt: e.at.fault, bound: b, resolutionMs: e.intervalMs }),
         result("writes fail fast", writesDuringFault.length === 0 || slowest <= limit.ms, `${String(writesDuringFault.length)} writes failed during the fault, the slowest answered in ${String(Math.round(slowest))} ms (limit ${limit.derivation})`, { slowestFailedWriteMs: Math.round(slowest), limitMs: limit.ms }),

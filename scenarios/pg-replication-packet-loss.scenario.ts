@@ -1,4 +1,4 @@
-import { bound, defineScenario, faultTimeline, findStaleReads, injectFault, loss, measurement, noFailures, OBSERVE_MS, productRead, productWrite, recoveredInTime, result, round, seedProducts, staleReads, targets } from "../src/index.js";
+import { bound, defineScenario, faultTimeline, findStaleReads, injectFault, loss, measurement, noFailures, OBSERVE_MS, productRead, productWrite, recoveredInTime, result, round, seedProducts, staleReads, targets, haproxyOf } from "../src/index.js";
 import { FLAP_CYCLES, haproxyDetection } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 import { LOSS_PERCENT, lossFelt, noteLossMechanism } from "./packet-loss.js";
@@ -34,10 +34,10 @@ export default defineScenario({
   },
   async inject(ctx, observed) {
     await noteLossMechanism(ctx, observed);
-    const before = await replicaDowns(ctx.topology.haproxy.serverStates());
+    const before = await replicaDowns(haproxyOf(ctx.topology).serverStates());
     const fault = await injectFault(ctx.topology, FAULT);
     await ctx.hold(ctx.phases.faultMs);
-    const after = await replicaDowns(ctx.topology.haproxy.serverStates());
+    const after = await replicaDowns(haproxyOf(ctx.topology).serverStates());
     observed.flaps = Object.fromEntries(Object.entries(after).map(([k, n]) => [k, n - (before[k] ?? 0)]));
     return [fault];
   },

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { bound, control, type Demonstration, measurement, PG_CREDENTIALS } from "../src/index.js";
+import { bound, control, type Demonstration, measurement, PG_CREDENTIALS, haproxyOf } from "../src/index.js";
 
 const NAME = "mechanism: commits through pg-write wait for the standby (synchronous replication at work)";
 
@@ -15,7 +15,7 @@ const NAME = "mechanism: commits through pg-write wait for the standby (synchron
 export const syncCommitsWait: Demonstration = async (topology, spec, hold) => {
   const waitMs = spec.timings.app.depTimeoutMs;
   const resumeWithin = bound(["wal_retrieve_retry_interval", spec.timings.postgres.walRetrieveRetryMs], ["wal_receiver_timeout", spec.timings.postgres.walReceiverTimeoutMs], ...measurement(spec));
-  const client = new pg.Client({ ...topology.haproxy.endpoint("pg-write"), ...PG_CREDENTIALS, connectionTimeoutMillis: waitMs });
+  const client = new pg.Client({ ...haproxyOf(topology).endpoint("pg-write"), ...PG_CREDENTIALS, connectionTimeoutMillis: waitMs });
   client.on("error", () => undefined);
   await client.connect();
   try {

@@ -61,7 +61,7 @@ export { nodeKind, nodeKinds, registerNodeKind } from "./nodes/registry.js";
 export type { DeclaredNode } from "./nodes/start.js";
 export { nodesFromCompose } from "./nodes/compose.js";
 export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./kinds/toxiproxy/links.js";
-export { HAPROXY_PORTS, type HaproxyFrontend, type ServerChange, type ServerState } from "./kinds/haproxy/node.js";
+export { HAPROXY, HAPROXY_PORTS, HaproxyNode, haproxyOf, type HaproxyFrontend, type HaproxySettings, type ServerChange, type ServerState } from "./kinds/haproxy/node.js";
 export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, withRedis } from "./kinds/redis/sentinel.js";
 export { PORTS } from "./cluster/containers.js";
 export { PG_CREDENTIALS, PG_RESTART_DELAY_MS, PG_WAL_SEGMENT_MB, PG_WAL_VOLUME, pgConnection, pgClient, withPg } from "./kinds/postgres/pair.js";

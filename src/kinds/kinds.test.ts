@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nodeKind } from "../nodes/registry.js";
+import { nodeKind, registerNodeKind } from "../nodes/registry.js";
 import { ETCD } from "./etcd/node.js";
 import "./index.js";
 import { PATRONI, PATRONI_DEFAULTS } from "./patroni/node.js";
@@ -44,5 +44,12 @@ describe("the kinds Brownout ships", () => {
     expect(() => pgb({ users: [{ user: "app", password: "a:b" }] })).toThrow(/users\[0\] must be \{ user, password \}/);
     expect(() => pgb({ poolSize: 0 })).toThrow(/poolSize must be a whole number, at least 1, not 0/);
     expect(() => pgb({ pool_size: 5 })).toThrow(/unknown setting 'pool_size'; its own settings are: upstream, users, admin/);
+  });
+
+  it("a config's own kind may take over a shipped kind's name, once", () => {
+    const team = { ...ETCD, name: "haproxy", summary: "a team's own HAProxy" };
+    registerNodeKind(team);
+    expect(nodeKind("haproxy")).toBe(team);
+    expect(() => registerNodeKind({ ...team, summary: "another" })).toThrow(/two node kinds are named 'haproxy'/);
   });
 });

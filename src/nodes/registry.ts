@@ -6,11 +6,20 @@ import type { NodeKind } from "./kind.js";
 /** The generic kind; the kinds Brownout ships register themselves from src/kinds/, a config's from its `kinds`. */
 const KINDS = new Map<string, NodeKind>([[GENERIC.name, GENERIC]]);
 
-/** Adds a kind (a config's own, through the same door as the built-in ones); a name is registered once. */
-export function registerNodeKind(kind: NodeKind): void {
+/** The kinds Brownout ships, by name: a config's own kind of the same name takes the name over. */
+const SHIPPED = new Set<string>();
+
+/**
+ * Adds a kind (a config's own, through the same door as the built-in ones); a name is registered once, except that a
+ * config's kind may take over the name of a kind Brownout ships (a team's own `haproxy`): the config's nodes of
+ * that name then run on the team's kind, and a built-in part that needed the shipped one says so by its settings.
+ */
+export function registerNodeKind(kind: NodeKind, options: { shipped?: boolean } = {}): void {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(kind.name)) throw new UserError(`a node kind's name is lowercase letters, digits and '-', not '${kind.name}'`);
   const known = KINDS.get(kind.name);
-  if (known && known !== kind) throw new UserError(`two node kinds are named '${kind.name}'`);
+  if (known && known !== kind && !SHIPPED.has(kind.name)) throw new UserError(`two node kinds are named '${kind.name}'`);
+  if (options.shipped) SHIPPED.add(kind.name);
+  else SHIPPED.delete(kind.name);
   KINDS.set(kind.name, kind);
 }
 

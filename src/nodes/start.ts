@@ -8,6 +8,8 @@ export interface DeclaredNode {
   readonly declaration: NodeDeclaration;
   readonly kind: NodeKind;
   readonly settings: unknown;
+  /** The image it runs (its kind's prepare said which), so it can be started again from its declaration. */
+  readonly image: string;
   readonly container: StartedTestContainer;
 }
 
@@ -42,8 +44,8 @@ export async function startDeclaredNodes(network: StartedNetwork, spec: Topology
     const p = (async () => {
       // The spec refused a cycle in `after`, so this waits for each dependency once.
       await Promise.all((n.declaration.after ?? []).map((a) => start(nodes.findIndex((x) => x.declaration.name === a))));
-      const container = await n.kind.container(n.declaration, n.settings, images[i] ?? "").withNetwork(network).withNetworkAliases(n.declaration.name).start();
-      return { ...n, container };
+      const image = images[i] ?? "";
+      return { ...n, image, container: await startNode(network, n, image) };
     })();
     started.set(n.declaration.name, p);
     return p;
@@ -52,4 +54,9 @@ export async function startDeclaredNodes(network: StartedNetwork, spec: Topology
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
   return results.map((r) => (r as PromiseFulfilledResult<DeclaredNode>).value);
+}
+
+/** One node's container from its declaration, on the run network under its name: a first start, or a recreation. */
+export function startNode(network: StartedNetwork, n: { declaration: NodeDeclaration; kind: NodeKind; settings: unknown }, image: string): Promise<StartedTestContainer> {
+  return n.kind.container(n.declaration, n.settings, image).withNetwork(network).withNetworkAliases(n.declaration.name).start();
 }

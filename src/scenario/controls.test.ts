@@ -14,14 +14,15 @@ const spec = resolveSpec({ postgres: { synchronous: true } });
 const sentinel = (s: string, downAfterMs = 1000) => ({ sentinel: s, master: "redis-1", downAfterMs, failoverTimeoutMs: 5000, quorum: 2, replicas: 1, otherSentinels: 2 });
 const postgres = { walReceiverTimeoutMs: 5000, recoveryMinApplyDelayMs: 0, synchronousStandbyNames: '"pg-replica"', replication: { state: "streaming", syncState: "sync" } };
 const caddy = { policy: "first", upstreams: ["app-gra:8080", "app-sbg:8080"], healthUri: "/health", healthIntervalMs: 500, healthTimeoutMs: 400, failDurationMs: 2000, maxFails: 1, tryDurationMs: 1000, dialTimeoutMs: 300 };
+const haproxy = {
+  servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "L7OK" }],
+  config: "inter 500ms fastinter 500ms downinter 100ms fall 2 rise 2\n  timeout check 400ms\n",
+};
 const good: Mechanisms = {
   sentinels: [sentinel("sentinel-1"), sentinel("sentinel-2"), sentinel("sentinel-3")],
-  haproxy: {
-    servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "L7OK" }],
-    config: "inter 500ms fastinter 500ms downinter 100ms fall 2 rise 2\n  timeout check 400ms\n",
-  },
   postgres,
   nodes: {
+    haproxy,
     caddy,
     "app-gra": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" },
     "app-sbg": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" },
@@ -40,7 +41,7 @@ describe("mechanism controls", () => {
   });
 
   it("match settings as words, not substrings: fastinter is not inter", () => {
-    const onlyFast: Mechanisms = { ...good, haproxy: { servers: good.haproxy && "servers" in good.haproxy ? good.haproxy.servers : [], config: "fastinter 500ms downinter 100ms fall 2 rise 2\n  timeout check 400ms\n" } };
+    const onlyFast: Mechanisms = { ...good, nodes: { ...good.nodes, haproxy: { servers: haproxy.servers, config: "fastinter 500ms downinter 100ms fall 2 rise 2\n  timeout check 400ms\n" } } };
     const [r] = mechanismControls(onlyFast, spec, ["haproxy-checks"]);
     expect(r?.valid).toBe(false);
     expect(r?.detail).toMatch(/no 'inter 500ms'/);
@@ -49,9 +50,8 @@ describe("mechanism controls", () => {
   it("fail on each kind of drift, naming the setting", () => {
     const drifted: Mechanisms = {
       sentinels: [sentinel("sentinel-1", 30_000), sentinel("sentinel-2"), sentinel("sentinel-3")],
-      haproxy: { servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "" }], config: "inter 500ms\n" },
       postgres: { ...postgres, replication: { state: "streaming", syncState: "async" } },
-      nodes: { caddy: { ...caddy, policy: "random" }, "app-gra": { APP_DEP_TIMEOUT_MS: "5000", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" }, "app-sbg": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" } },
+      nodes: { haproxy: { servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "" }], config: "inter 500ms\n" }, caddy: { ...caddy, policy: "random" }, "app-gra": { APP_DEP_TIMEOUT_MS: "5000", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" }, "app-sbg": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" } },
       mysql: { "mysql-1": { io: "No", sql: "Yes", secondsBehind: null, lastError: "connecting", gtidCurrentPos: "" }, "mysql-2": { unreachable: "refused" } },
       cache: { master: "redis-1", entries: 2, withoutTtl: 1, maxTtlS: 58 },
     };

@@ -2,6 +2,7 @@ import { type CheckResult, control, readback } from "../assertions/check.js";
 import { PORTS } from "../cluster/containers.js";
 import type { Mechanisms, SentinelView } from "../stack/mechanisms.js";
 import type { CaddyView } from "../kinds/caddy/mechanism.js";
+import type { HaproxyView } from "../kinds/haproxy/mechanism.js";
 import { SITES, type Site, type TopologySpec, readPolicyOf } from "../cluster/topology.js";
 import { NEMESIS } from "../workload/op.js";
 import type { Completed } from "../workload/op.js";
@@ -18,6 +19,11 @@ const CADDY_DEFAULT_DIAL_TIMEOUT_MS = 3000;
 const isError = (v: object): v is { readonly error: string } => !Array.isArray(v) && "error" in v;
 
 type ReadError = { readonly error: string };
+
+/** HAProxy's checks and running config, as the haproxy kind read them back from the node named haproxy. */
+function haproxyOfMechanisms(m: Mechanisms): HaproxyView | ReadError | undefined {
+  return m.nodes?.haproxy as HaproxyView | ReadError | undefined;
+}
 
 /** Caddy's loaded config, as the caddy kind read it back from the node named caddy. */
 function caddyOf(m: Mechanisms): CaddyView | ReadError | undefined {
@@ -67,7 +73,7 @@ function sentinel(m: Mechanisms, spec: TopologySpec): CheckResult {
 
 function haproxyChecks(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: HAProxy health checks as configured";
-  const v = m.haproxy;
+  const v = haproxyOfMechanisms(m);
   if (!v) return readback(name, "unknown", "no HAProxy in this topology");
   if (isError(v)) return readback(name, false, `could not read HAProxy: ${v.error}`);
   const h = spec.timings.haproxy;

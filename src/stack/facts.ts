@@ -1,5 +1,3 @@
-import { HaproxyNode, type ServerState } from "../kinds/haproxy/node.js";
-import { haproxyProblems } from "../kinds/haproxy/steady.js";
 import { type NodeAddress, addressOf, nodeOf } from "../cluster/address.js";
 import { MYSQL_ROLES, type MysqlFacts, type MysqlPair, mysqlFacts, mysqlProblems } from "../kinds/mariadb/pair.js";
 import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems } from "../kinds/postgres/pair.js";
@@ -9,7 +7,6 @@ export interface SteadyStateFacts {
   readonly postgres?: PostgresFacts;
   readonly redis?: RedisFacts;
   readonly mysql?: MysqlFacts;
-  readonly haproxy?: readonly ServerState[];
 }
 
 /** The parts of a topology the facts come from. */
@@ -17,27 +14,20 @@ export interface FactParts {
   readonly postgres?: PostgresPair | undefined;
   readonly redis?: RedisSentinel | undefined;
   readonly mysql?: MysqlPair | undefined;
-  readonly haproxy?: HaproxyNode | undefined;
 }
 
 /** Steady-state facts once, with what is off. */
 export async function gatherFacts(parts: FactParts): Promise<{ facts: SteadyStateFacts; problems: string[] }> {
-  const [pg, redis, mysql, haproxy] = await Promise.all([
+  const [pg, redis, mysql] = await Promise.all([
     parts.postgres ? postgresFacts(parts.postgres).catch((e: unknown) => e as Error) : undefined,
     parts.redis ? redisFacts(parts.redis) : undefined,
     parts.mysql ? mysqlFacts(parts.mysql) : undefined,
-    parts.haproxy ? parts.haproxy.serverStates().catch((e: unknown) => e as Error) : undefined,
   ]);
   const problems: string[] = [];
   const facts: { -readonly [K in keyof SteadyStateFacts]: SteadyStateFacts[K] } = {};
   if (mysql) {
     facts.mysql = mysql;
     problems.push(...mysqlProblems(mysql));
-  }
-  if (haproxy instanceof Error) problems.push(`HAProxy runtime API: ${haproxy.message}`);
-  else if (haproxy) {
-    facts.haproxy = haproxy;
-    problems.push(...haproxyProblems(haproxy));
   }
   if (pg instanceof Error) problems.push(`postgres: ${pg.message}`);
   else if (pg) {
@@ -56,7 +46,6 @@ export interface FactsSnapshot {
   readonly postgres?: { readonly primary: NodeAddress; readonly replica: NodeAddress; readonly db2?: NodeAddress };
   readonly redis?: { readonly nodes: Readonly<Record<"redis-1" | "redis-2", NodeAddress>>; readonly sentinels: readonly NodeAddress[] };
   readonly mysql?: Readonly<Record<(typeof MYSQL_ROLES)[number], NodeAddress>>;
-  readonly haproxy?: { readonly node: NodeAddress; readonly config: string };
 }
 
 export function snapshotOf(parts: FactParts): FactsSnapshot {
@@ -68,7 +57,6 @@ export function snapshotOf(parts: FactParts): FactsSnapshot {
       ? { redis: { nodes: { "redis-1": addressOf(parts.redis.redis["redis-1"]), "redis-2": addressOf(parts.redis.redis["redis-2"]) }, sentinels: parts.redis.sentinels.map((c) => addressOf(c)) } }
       : {}),
     ...(parts.mysql ? { mysql: { "mysql-1": addressOf(parts.mysql["mysql-1"]), "mysql-2": addressOf(parts.mysql["mysql-2"]) } } : {}),
-    ...(parts.haproxy ? { haproxy: { node: addressOf(parts.haproxy.container), config: parts.haproxy.config } } : {}),
   };
 }
 
@@ -77,6 +65,5 @@ export function partsFromSnapshot(s: FactsSnapshot): FactParts {
     ...(s.postgres ? { postgres: { primary: nodeOf(s.postgres.primary), replica: nodeOf(s.postgres.replica), ...(s.postgres.db2 ? { db2: nodeOf(s.postgres.db2) } : {}) } } : {}),
     ...(s.redis ? { redis: { redis: { "redis-1": nodeOf(s.redis.nodes["redis-1"]), "redis-2": nodeOf(s.redis.nodes["redis-2"]) }, sentinels: s.redis.sentinels.map(nodeOf) } } : {}),
     ...(s.mysql ? { mysql: { "mysql-1": nodeOf(s.mysql["mysql-1"]), "mysql-2": nodeOf(s.mysql["mysql-2"]) } } : {}),
-    ...(s.haproxy ? { haproxy: new HaproxyNode(nodeOf(s.haproxy.node), s.haproxy.config) } : {}),
   };
 }

@@ -1,10 +1,9 @@
-import { type HaproxyNode, startHaproxy } from "../kinds/haproxy/node.js";
 import { type MysqlPair, startMysqlPair } from "../kinds/mariadb/pair.js";
 import { removeRunNetwork, startRunNetwork } from "../cluster/network.js";
 import { type PostgresPair, startPostgresPair } from "../kinds/postgres/pair.js";
 import { type RedisSentinel, startRedisSentinel } from "../kinds/redis/sentinel.js";
 import { type StartTimes, StartedTopology, type TopologyParts, type Writable } from "./started-topology.js";
-import { type Slice, type SpecOptions, type TopologySpec, hasHaproxy, resolveSpec, rolesOf } from "../cluster/topology.js";
+import { type Slice, type SpecOptions, type TopologySpec, resolveSpec, rolesOf } from "../cluster/topology.js";
 import { type DeclaredNode, checkedNodes, startDeclaredNodes } from "../nodes/start.js";
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -14,8 +13,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 }
 
 /**
- * Starts a topology: the run network, then everything at once: the database slices, HAProxy, and every node run
- * by a kind (Toxiproxy with the links the slices need, the web slice's sites and Caddy, the stack's own). Nothing waits for another part to be ready, because each
+ * Starts a topology: the run network, then everything at once: the database slices, and every node run by a kind
+ * (Toxiproxy with the links the slices need, HAProxy, the web slice's sites and Caddy, the stack's own). Nothing waits for another part to be ready, because each
  * part copes with one that is not yet: the Postgres replica and the Redis replica retry their primaries (through
  * a link whose address is fixed before Toxiproxy runs), the Sentinels resolve names again at each reconnect,
  * HAProxy starts with its servers unresolved, the sites retry their dependencies and answer /health 200 as soon
@@ -40,7 +39,6 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
     part<PostgresPair>("postgres", has("postgres"), () => startPostgresPair(network, spec.timings, spec.postgres, spec.files.postgresSchema), (v) => (parts.postgres = v)),
     part<RedisSentinel>("redis", has("redis"), () => startRedisSentinel(network, spec.timings, spec.redis), (v) => (parts.redis = v)),
     part<MysqlPair>("mysql", has("mysql"), () => startMysqlPair(network, spec.files.mysqlSchema), (v) => (parts.mysql = v)),
-    part<HaproxyNode>("haproxy", hasHaproxy(spec), () => startHaproxy(network, spec), (v) => (parts.haproxy = v)),
     part<DeclaredNode[]>("nodes", checkedNodes(spec).length > 0, () => startDeclaredNodes(network, spec), (v) => (parts.nodes = v)),
   ]);
   const started = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;

@@ -10,7 +10,6 @@ import { dockerClient } from "../images/engine.js";
 import { PORTS, hostUrl } from "../cluster/containers.js";
 import { fillVolume } from "../cluster/disk-full.js";
 import { fillWalVolume } from "../kinds/postgres/disk-full.js";
-import { type HaproxyNode, type ServerChange, reloadHaproxy, startHaproxy } from "../kinds/haproxy/node.js";
 import { type FactsSnapshot, type SteadyStateFacts, gatherFacts, snapshotOf } from "./facts.js";
 import { addressOf } from "../cluster/address.js";
 import { demuxedText } from "../cluster/docker-output.js";
@@ -19,9 +18,9 @@ import { MYSQL_ROLES, type MysqlPair } from "../kinds/mariadb/pair.js";
 import { removeRunNetwork } from "../cluster/network.js";
 import { type PostgresPair, withPg } from "../kinds/postgres/pair.js";
 import { MASTER_NAME, type RedisSentinel, withRedis } from "../kinds/redis/sentinel.js";
-import { type ConfigPatch, type NodeRole, type Site, type Slice, type TopologySpec, applyPatches, assertRole } from "../cluster/topology.js";
-import type { DeclaredNode } from "../nodes/start.js";
-import type { ToxicSpec } from "../faults/spec.js";
+import { type ConfigPatch, type NodeRole, type Site, type Slice, type TopologySpec, assertRole } from "../cluster/topology.js";
+import { type DeclaredNode, startNode } from "../nodes/start.js";
+import type { ServerChange, ToxicSpec } from "../faults/spec.js";
 import type { NodeAddress } from "../cluster/address.js";
 import { type FaultSpec, type NodeName, type PartitionSide, diskFull, haproxyRestart, kill, loss, partition, pause, promote, restart, sentinelFailover, setServer, stop, toxic } from "../faults/spec.js";
 
@@ -53,7 +52,6 @@ export interface TopologyParts {
   readonly postgres?: PostgresPair;
   readonly redis?: RedisSentinel;
   readonly mysql?: MysqlPair;
-  readonly haproxy?: HaproxyNode;
   /** The nodes run by a kind (the web slice's sites and Caddy, the nodes the stack declares). */
   readonly nodes?: readonly DeclaredNode[];
   readonly startMs: Readonly<StartTimes>;
@@ -87,7 +85,6 @@ export class StartedTopology implements AsyncDisposable {
       parts.redis.sentinels.forEach((s, i) => this.#nodes.set(`sentinel-${String(i + 1)}` as NodeRole, s));
     }
     if (parts.mysql) for (const role of MYSQL_ROLES) this.#nodes.set(role, parts.mysql[role]);
-    if (parts.haproxy) this.#nodes.set("haproxy", parts.haproxy.container);
     for (const n of parts.nodes ?? []) this.#nodes.set(n.declaration.name as NodeRole, n.container);
   }
 
@@ -109,7 +106,7 @@ export class StartedTopology implements AsyncDisposable {
 
   /** Where a client on the host reaches the stack: Caddy, HAProxy's web frontend and stats, each site directly. */
   endpoints(): Endpoints {
-    const haproxy = this.haproxy.container;
+    const haproxy = this.node("haproxy");
     return {
       caddy: hostUrl(this.node("caddy"), PORTS.caddyHttp),
       haproxyWeb: hostUrl(haproxy, PORTS.haproxyWeb),
@@ -122,14 +119,10 @@ export class StartedTopology implements AsyncDisposable {
     return this.#part("mysql");
   }
 
-  get haproxy(): HaproxyNode {
-    return this.#part("haproxy");
-  }
-
   /** A part of the topology, or a clear error naming what the spec left out. */
-  #part<K extends "postgres" | "redis" | "mysql" | "haproxy">(key: K): NonNullable<TopologyParts[K]> {
+  #part<K extends "postgres" | "redis" | "mysql">(key: K): NonNullable<TopologyParts[K]> {
     const part = this.#parts[key];
-    if (!part) throw new UserError(key === "haproxy" ? "this topology has no HAProxy (it runs with the postgres, mysql or web slice)" : `this topology has no ${key} slice`);
+    if (!part) throw new UserError(`this topology has no ${key} slice`);
     return part;
   }
 
@@ -221,11 +214,11 @@ export class StartedTopology implements AsyncDisposable {
       case "promote":
         return this.#promote(f.role);
       case "set-server":
-        return this.#setServer(f.backend, f.server, f.change);
+        return this.#operation("haproxy", "set-server", { backend: f.backend, server: f.server, change: f.change });
       case "sentinel-failover":
         return this.#sentinelFailover();
       case "haproxy-restart":
-        return f.edits.length > 0 ? this.#editHaproxy(f.edits) : this.#recreateHaproxy();
+        return f.edits.length > 0 ? this.#operation("haproxy", "edit", { edits: f.edits }) : this.#recreate("haproxy");
     }
   }
 
@@ -296,9 +289,8 @@ export class StartedTopology implements AsyncDisposable {
    * is still there). Its ports on the host are new; endpoints read through `haproxy` see them. An operator's
    * edit of haproxy.cfg is `editHaproxy`, a reload in place.
    */
-  async recreateHaproxy(): Promise<HaproxyNode> {
+  async recreateHaproxy(): Promise<void> {
     await this.inject(haproxyRestart([]));
-    return this.haproxy;
   }
 
   /**
@@ -390,35 +382,31 @@ export class StartedTopology implements AsyncDisposable {
     return this.#faults.track(activeFault(`promote ${r}`, () => Promise.resolve()));
   }
 
-  async #setServer(backend: string, server: string, change: ServerChange): Promise<ActiveFault> {
-    return this.#faults.track(await this.haproxy.setServer(backend, server, change));
-  }
-
   async #sentinelFailover(): Promise<ActiveFault> {
     const sentinel = this.node("sentinel-1");
     await withRedis(sentinel, PORTS.sentinel, (r) => r.call("SENTINEL", "FAILOVER", MASTER_NAME));
     return this.#faults.track(activeFault("sentinel failover", () => Promise.resolve()));
   }
 
-  async #recreateHaproxy(): Promise<ActiveFault> {
-    const old = this.#part("haproxy");
+  /**
+   * A node run by a kind, recreated from its declaration (an operator rebuilding it from the stored configuration):
+   * its container removed if still there, a fresh one started on the run network under its name. Its host ports
+   * are new; what reads them through the topology sees them. Nothing to undo: the new node is the new steady state.
+   */
+  async #recreate(name: string): Promise<ActiveFault> {
+    const nodes = this.#parts.nodes ?? [];
+    const old = nodes.find((n) => n.declaration.name === name);
+    if (!old) throw new UserError(`recreate ${name}: only a node run by a kind is recreated from its declaration; those nodes are: ${nodes.map((n) => n.declaration.name).join(", ") || "none"}`);
     await dockerClient()
       .getContainer(old.container.getId())
       .remove({ force: true })
       .catch(() => undefined);
-    const fresh = await startHaproxy(this.#parts.network, this.spec, old.config);
-    // A kill or stop of the old HAProxy is over: its heal would restart a container that is gone.
-    this.#faults.settle("haproxy");
-    this.#parts.haproxy = fresh;
-    this.#nodes.set("haproxy", fresh.container);
-    // Nothing to undo: the new HAProxy is the new steady state.
-    return activeFault("haproxy recreated", () => Promise.resolve(), "haproxy");
-  }
-
-  async #editHaproxy(edits: readonly ConfigPatch[]): Promise<ActiveFault> {
-    const old = this.#part("haproxy");
-    this.#parts.haproxy = await reloadHaproxy(old, applyPatches(old.config, edits, "haproxy"));
-    return this.#faults.track(activeFault(`haproxy.cfg edited (${String(edits.length)} change(s)), reloaded`, () => Promise.resolve()));
+    const container = await startNode(this.#parts.network, old, old.image);
+    // A kill or stop of the old container is over: its heal would restart a container that is gone.
+    this.#faults.settle(name);
+    this.#parts.nodes = nodes.map((n) => (n === old ? { ...old, container } : n));
+    this.#nodes.set(name as NodeRole, container);
+    return activeFault(`${name} recreated`, () => Promise.resolve(), name);
   }
 
   /** The faults still in force. */

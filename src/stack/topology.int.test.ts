@@ -10,6 +10,7 @@ import { MYSQL_CREDENTIALS, withMysql } from "../kinds/mariadb/pair.js";
 import { withPg } from "../kinds/postgres/pair.js";
 import { MASTER_NAME, withRedis } from "../kinds/redis/sentinel.js";
 import "../kinds/index.js";
+import { haproxyOf } from "../kinds/haproxy/node.js";
 import { type StartedTopology, startTopology } from "./index.js";
 import { dockerClient } from "../images/engine.js";
 import { mechanismControls } from "../scenario/controls.js";
@@ -49,7 +50,7 @@ describe("topology", () => {
     expect(result.facts.redis?.quorum).toMatch(/^OK 3 usable Sentinels/);
     expect(result.facts.mysql?.["mysql-1"]).toMatchObject({ io: "Yes", sql: "Yes", secondsBehind: 0 });
     expect(result.facts.mysql?.["mysql-2"]).toMatchObject({ io: "Yes", sql: "Yes", secondsBehind: 0 });
-    expect(result.facts.haproxy).toContainEqual(expect.objectContaining({ backend: "pg-write", server: "pg-primary", status: "UP" }));
+    expect(await haproxyOf(topology).serverStates()).toContainEqual(expect.objectContaining({ backend: "pg-write", server: "pg-primary", status: "UP" }));
     expect(topology.startMs.postgres).toBeGreaterThan(0);
   });
 
@@ -79,7 +80,7 @@ describe("topology", () => {
 
   it("HAProxy sends pg-write to the primary and pg-read to the replica", async () => {
     const ask = async (frontend: "pg-write" | "pg-read") => {
-      const client = new pg.Client({ ...topology.haproxy.endpoint(frontend), ...PG_CREDENTIALS });
+      const client = new pg.Client({ ...haproxyOf(topology).endpoint(frontend), ...PG_CREDENTIALS });
       await client.connect();
       try {
         return (await client.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r;
@@ -93,7 +94,7 @@ describe("topology", () => {
 
   it("an operator puts a server in maintenance through the runtime API, and the heal puts it back", async () => {
     const fault = await topology.setServer("pg-read", "pg-replica", { state: "maint" });
-    expect(await topology.haproxy.status("pg-read", "pg-replica")).toBe("MAINT");
+    expect(await haproxyOf(topology).status("pg-read", "pg-replica")).toBe("MAINT");
     const result = await topology.verify({ withinMs: 0 });
     expect(result.problems).toContain("HAProxy pg-read/pg-replica is MAINT, expected UP");
     await fault.heal();
@@ -165,7 +166,7 @@ describe("topology", () => {
 
   it("kill mysql-1: HAProxy sends MySQL clients to mysql-2 within its detection bound, and back when it returns; replication resumes both ways", async () => {
     const serverId = async () => {
-      const conn = await mysql.createConnection({ ...topology.haproxy.endpoint("mysql"), ...MYSQL_CREDENTIALS, connectTimeout: 1000 });
+      const conn = await mysql.createConnection({ ...haproxyOf(topology).endpoint("mysql"), ...MYSQL_CREDENTIALS, connectTimeout: 1000 });
       try {
         return (await conn.query<mysql.RowDataPacket[]>("SELECT @@server_id AS id"))[0][0]?.id as number;
       } finally {
@@ -191,20 +192,23 @@ describe("topology", () => {
 
   it("pause pg-replica: HAProxy's pg-read check times out and marks it DOWN; unpause brings it back", async () => {
     const fault = await topology.pause("pg-replica");
-    await expect.poll(() => topology.haproxy.status("pg-read", "pg-replica"), { timeout: 10_000, interval: 50 }).toBe("DOWN");
+    await expect.poll(() => haproxyOf(topology).status("pg-read", "pg-replica"), { timeout: 10_000, interval: 50 }).toBe("DOWN");
     await fault.heal();
     expect((await topology.verify({ withinMs: 15_000 })).problems).toEqual([]);
   });
 
   it("kill haproxy: every frontend is gone; recreating it from its saved config restores them", async () => {
-    const before = topology.haproxy;
+    const configOf = async () => ((await topology.mechanisms()).nodes?.haproxy as { config?: string } | undefined)?.config;
+    const before = haproxyOf(topology);
+    const config = await configOf();
     await topology.kill("haproxy");
     const refused = new pg.Client({ ...before.endpoint("pg-write"), ...PG_CREDENTIALS, connectionTimeoutMillis: 1000 });
     await expect(refused.connect()).rejects.toThrow();
-    const fresh = await topology.recreateHaproxy();
-    expect(fresh.config).toBe(before.config);
+    await topology.recreateHaproxy();
+    expect(haproxyOf(topology).container.getId()).not.toBe(before.container.getId());
+    expect(await configOf()).toBe(config);
     expect((await topology.verify({ withinMs: 15_000 })).problems).toEqual([]);
-    const client = new pg.Client({ ...topology.haproxy.endpoint("pg-write"), ...PG_CREDENTIALS });
+    const client = new pg.Client({ ...haproxyOf(topology).endpoint("pg-write"), ...PG_CREDENTIALS });
     await client.connect();
     try {
       expect((await client.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r")).rows[0]?.r).toBe(false);
@@ -277,10 +281,10 @@ describe("partial topology", () => {
     expect(() => pgOnly.redis).toThrow(/this topology has no redis slice/);
 
     await pgOnly.kill("pg-primary");
-    await expect.poll(() => pgOnly.haproxy.status("pg-write", "pg-primary"), { timeout: 10_000, interval: 50 }).toBe("DOWN");
+    await expect.poll(() => haproxyOf(pgOnly).status("pg-write", "pg-primary"), { timeout: 10_000, interval: 50 }).toBe("DOWN");
     await pgOnly.promote("pg-replica");
-    await expect.poll(() => pgOnly.haproxy.status("pg-write", "pg-replica"), { timeout: 10_000, interval: 50 }).toBe("UP");
-    const client = new pg.Client({ ...pgOnly.haproxy.endpoint("pg-write"), ...PG_CREDENTIALS });
+    await expect.poll(() => haproxyOf(pgOnly).status("pg-write", "pg-replica"), { timeout: 10_000, interval: 50 }).toBe("UP");
+    const client = new pg.Client({ ...haproxyOf(pgOnly).endpoint("pg-write"), ...PG_CREDENTIALS });
     await client.connect();
     try {
       await client.query("CREATE TABLE after_promotion (id int)");

@@ -1,4 +1,4 @@
-import { bound, control, defineScenario, haproxyRestart, injectFault, kill, lostWrites, measurement, OBSERVE_MS, productsOnPrimary, promote, recoveredInTime, recoveryBound, result, targets } from "brownout";
+import { bound, haproxyOf, control, defineScenario, haproxyRestart, injectFault, kill, lostWrites, measurement, OBSERVE_MS, productsOnPrimary, promote, recoveredInTime, recoveryBound, result, targets } from "brownout";
 import { failFast } from "./bounds.js";
 import { inserts, reads, seed } from "./workload.js";
 
@@ -56,6 +56,10 @@ export default defineScenario({
     ctx.topology.settle("pg-primary");
     return Promise.resolve();
   },
+  /** Which servers of pg-write HAProxy holds UP once the stack is steady again (read from its runtime API). */
+  async observe(ctx, observed) {
+    observed.writeUp = (await haproxyOf(ctx.topology).serverStates()).filter((s) => s.backend === "pg-write" && s.status.startsWith("UP")).map((s) => s.server);
+  },
   checks(e) {
     const restarted = e.journal.find((j) => j.f === "reload" && j.outcome === "ok");
     const restartedAt = restarted ? restarted.t + restarted.durationMs : Number.POSITIVE_INFINITY;
@@ -68,7 +72,7 @@ export default defineScenario({
     const resume = bound(["HAProxy reloaded (journal)", Math.round(restartedAt - e.at.fault)], ["inter", h.interMs, "rise", h.rise], ["check timeout", h.checkTimeoutMs], ...measurement(e.spec));
     const firstOk = ins.find((o) => o.type === "ok" && o.start > e.at.fault);
     const resumedAfter = firstOk ? firstOk.end - e.at.fault : Number.POSITIVE_INFINITY;
-    const writeUp = (e.facts.haproxy ?? []).filter((s) => s.backend === "pg-write" && s.status.startsWith("UP")).map((s) => s.server);
+    const writeUp = (e.observed.writeUp ?? []) as string[];
     return [
       control("the kill was felt: writes failed before the runbook ran", failedBefore.length > 0, `${String(failedBefore.length)} inserts failed between the kill and HAProxy's reload`),
       control("the runbook ran: replica promoted, HAProxy reloaded on the edited config", restarted !== undefined && e.journal.some((j) => j.f === "promote" && j.outcome === "ok"), e.journal.map((j) => `${j.f} ${j.target} ${j.outcome}`).join("; ")),

@@ -1,6 +1,11 @@
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
-import type { StartedNetwork, StartedTestContainer } from "testcontainers";
+import type { StartedTestContainer } from "testcontainers";
+import { nodeOf } from "../../cluster/address.js";
+import type { NodeKind } from "../../nodes/kind.js";
+import { readContainerFile } from "../../nodes/read.js";
+import { readHaproxyView } from "./mechanism.js";
+import { haproxyProblems } from "./steady.js";
 import { UserError } from "../../errors.js";
 import { dockerClient } from "../../images/engine.js";
 import { until } from "../../cluster/until.js";
@@ -10,7 +15,7 @@ export { render };
 import { type ActiveFault, activeFault } from "../../cluster/fault-handle.js";
 import { PORTS, nodeContainer } from "../../cluster/containers.js";
 import { runLabels } from "../../cluster/labels.js";
-import { FACTS_QUERY_TIMEOUT_MS, type TopologySpec, applyPatches } from "../../cluster/topology.js";
+import { type ConfigPatch, FACTS_QUERY_TIMEOUT_MS, type TopologySpec, applyPatches } from "../../cluster/topology.js";
 
 /** HAProxy's frontends, by the port they listen on inside the run network. */
 export const HAPROXY_PORTS = { "pg-write": 5432, "pg-read": 5433, mysql: 3306, web: 8080 } as const;
@@ -47,14 +52,12 @@ import type { ServerChange } from "../../faults/spec.js";
 
 export type { ServerChange };
 
+/** A running HAProxy, through its runtime API and its frontends' ports on the host. */
 export class HaproxyNode {
   readonly container: StartedTestContainer;
-  /** The config it was started with, kept so a killed HAProxy can be recreated from it. */
-  readonly config: string;
 
-  constructor(container: StartedTestContainer, config: string) {
+  constructor(container: StartedTestContainer) {
     this.container = container;
-    this.config = config;
   }
 
   /** Where the host reaches a frontend. */
@@ -123,7 +126,7 @@ const CONFIG_PATH = "/usr/local/etc/haproxy/haproxy.cfg";
  * the old one finishes its connections. The container, its address and its ports stay. Resolves once the new
  * worker answers the runtime API; a config HAProxy refuses keeps the old worker, and is an error here.
  */
-export async function reloadHaproxy(node: HaproxyNode, config: string): Promise<HaproxyNode> {
+export async function reloadHaproxy(node: HaproxyNode, config: string): Promise<void> {
   const pidOf = async () => /^Pid: (\d+)$/m.exec(await node.runtime("show info"))?.[1];
   const before = await pidOf();
   await node.container.copyContentToContainer([{ content: config, target: CONFIG_PATH }]);
@@ -132,19 +135,77 @@ export async function reloadHaproxy(node: HaproxyNode, config: string): Promise<
     const pid = await pidOf().catch(() => undefined);
     return pid !== undefined && pid !== before ? true : undefined;
   }, 50);
-  return new HaproxyNode(node.container, config);
 }
 
-export async function startHaproxy(network: StartedNetwork, spec: TopologySpec, config: string = renderHaproxyConfig(spec)): Promise<HaproxyNode> {
-  const frontends = Object.entries(HAPROXY_PORTS)
-    .filter(([name]) => (name.startsWith("pg-") ? spec.slices.includes("postgres") : spec.slices.includes("mysql")))
+/** The frontends' ports a spec's HAProxy publishes: pg-write and pg-read with the postgres slice, mysql with mysql. */
+export function frontendsOf(spec: TopologySpec): number[] {
+  return Object.entries(HAPROXY_PORTS)
+    .filter(([name]) => (name.startsWith("pg-") ? spec.slices.includes("postgres") : name === "mysql" ? spec.slices.includes("mysql") : false))
     .map(([, port]) => port);
-  const container = await nodeContainer("haproxy")
-    .withLabels(runLabels("haproxy"))
-    .withNetwork(network)
-    .withNetworkAliases("haproxy")
-    .withExposedPorts(PORTS.haproxyStats, PORTS.haproxyRuntime, ...frontends)
-    .withCopyContentToContainer([{ content: config, target: CONFIG_PATH }])
-    .start();
-  return new HaproxyNode(container, config);
 }
+
+/** The stack's HAProxy (the node named haproxy), through its runtime API. */
+export function haproxyOf(topology: { node(name: string): StartedTestContainer }): HaproxyNode {
+  return new HaproxyNode(topology.node("haproxy"));
+}
+
+export interface HaproxySettings {
+  /** The haproxy.cfg it runs, rendered (the templates of the spec's slices, the timings, a mutant's patches). */
+  readonly config: string;
+  /** The frontends' ports it publishes on the host (beside its stats page and runtime API). */
+  readonly frontends: readonly number[];
+  /** Each server's state in steady state (`pg-write/pg-replica` → `DOWN`: a standby fails /primary by design). */
+  readonly steady: Readonly<Record<string, string>>;
+}
+
+/**
+ * HAProxy (Debian's package) in front of the database slices and the sites: its config given whole. verify()
+ * reads every server's state from its runtime API against the steady ones; its check settings and running config
+ * are read back; an operator's runtime actions (a server's state or address) and an edit of haproxy.cfg followed
+ * by a reload are its operations.
+ */
+export const HAPROXY: NodeKind<HaproxySettings> = {
+  name: "haproxy",
+  summary: "HAProxy with its haproxy.cfg given whole; verify() wants each server in its steady state; operations set-server and edit (a reload)",
+  settings(node) {
+    const s = (node.settings ?? {}) as Partial<HaproxySettings>;
+    if (typeof s.config !== "string" || !Array.isArray(s.frontends) || !s.frontends.every((p) => Number.isInteger(p)) || typeof s.steady !== "object") {
+      throw new UserError(`node '${node.name}' (haproxy): settings are { config, frontends, steady } (haproxy.cfg's text, the frontends' ports, each backend/server's steady state)`);
+    }
+    return { config: s.config, frontends: s.frontends, steady: s.steady };
+  },
+  ports: (s) => [PORTS.haproxyStats, PORTS.haproxyRuntime, ...s.frontends],
+  container(node, s, image) {
+    return nodeContainer("haproxy", image ? { image } : {})
+      .withLabels(runLabels(node.name))
+      .withExposedPorts(PORTS.haproxyStats, PORTS.haproxyRuntime, ...s.frontends)
+      .withCopyContentToContainer([{ content: s.config, target: CONFIG_PATH }]);
+  },
+  async problems(node, s) {
+    try {
+      return haproxyProblems(await new HaproxyNode(nodeOf(node.address)).serverStates(), s.steady);
+    } catch (e) {
+      return [`HAProxy runtime API: ${e instanceof Error ? e.message : String(e)}`];
+    }
+  },
+  readBack: (node) => readHaproxyView(new HaproxyNode(nodeOf(node.address))),
+  operations: {
+    /** An operator's runtime action (`{ backend, server, change }`): a server's state or address; the heal puts it back. */
+    "set-server"(node, _s, args) {
+      const { backend, server, change } = args as { backend?: unknown; server?: unknown; change?: ServerChange };
+      if (typeof backend !== "string" || typeof server !== "string" || !change) throw new UserError(`set-server on ${node.name}: arguments are { backend, server, change: { state } or { addr, port? } }`);
+      return new HaproxyNode(node.container).setServer(backend, server, change);
+    },
+    /**
+     * An operator's edit of haproxy.cfg (`{ edits }`: find and replace, on the config it runs now), then a reload in
+     * place. The edit stays: the reloaded config is the new steady state.
+     */
+    async edit(node, _s, args) {
+      if (!Array.isArray(args.edits) || args.edits.length === 0) throw new UserError(`edit on ${node.name}: arguments are { edits: [{ find, replace }] }`);
+      const edits = (args.edits as readonly ConfigPatch[]).map((e): ConfigPatch => ({ ...e, file: "haproxy" }));
+      const running = await readContainerFile(node.container, CONFIG_PATH);
+      await reloadHaproxy(new HaproxyNode(node.container), applyPatches(running, edits, "haproxy"));
+      return activeFault(`haproxy.cfg edited (${String(edits.length)} change(s)), reloaded`, () => Promise.resolve());
+    },
+  },
+};

@@ -11,11 +11,12 @@ export const HAPROXY_STEADY: Readonly<Record<string, string>> = {
   "web/app-sbg": "UP",
 };
 
-export function haproxyProblems(states: readonly ServerState[]): string[] {
+/** The servers whose state is not the steady one (`backend/server` → its status); servers not listed are free. */
+export function haproxyProblems(states: readonly ServerState[], steady: Readonly<Record<string, string>> = HAPROXY_STEADY): string[] {
   return states
     .filter((s) => {
-      const expected = HAPROXY_STEADY[`${s.backend}/${s.server}`];
+      const expected = steady[`${s.backend}/${s.server}`];
       return expected !== undefined && s.status !== expected;
     })
-    .map((s) => `HAProxy ${s.backend}/${s.server} is ${s.status}, expected ${HAPROXY_STEADY[`${s.backend}/${s.server}`] ?? "?"}`);
+    .map((s) => `HAProxy ${s.backend}/${s.server} is ${s.status}, expected ${steady[`${s.backend}/${s.server}`] ?? "?"}`);
 }
