@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { nodeKind, registerNodeKind } from "../nodes/registry.js";
+import { type TopologySpec, resolveSpec } from "../cluster/topology.js";
+import { nodeKind, registerNodeKind, stackNodes } from "../nodes/registry.js";
+import { APP } from "./app/node.js";
+import { CADDY } from "./caddy/node.js";
+import { HAPROXY } from "./haproxy/node.js";
+import { TOXIPROXY } from "./toxiproxy/node.js";
 import { ETCD } from "./etcd/node.js";
 import "./index.js";
 import { PATRONI, PATRONI_DEFAULTS } from "./patroni/node.js";
@@ -47,9 +52,42 @@ describe("the kinds Brownout ships", () => {
   });
 
   it("a config's own kind may take over a shipped kind's name, once", () => {
-    const team = { ...ETCD, name: "haproxy", summary: "a team's own HAProxy" };
+    const team = { ...ETCD, name: "pgbouncer", summary: "a team's own PgBouncer" };
     registerNodeKind(team);
-    expect(nodeKind("haproxy")).toBe(team);
-    expect(() => registerNodeKind({ ...team, summary: "another" })).toThrow(/two node kinds are named 'haproxy'/);
+    expect(nodeKind("pgbouncer")).toBe(team);
+    expect(() => registerNodeKind({ ...team, summary: "another" })).toThrow(/two node kinds are named 'pgbouncer'/);
+  });
+});
+
+describe("the built-in parts as nodes of shipped kinds", () => {
+  const names = (spec: TopologySpec) => stackNodes(spec).map((n) => `${n.name}:${n.kind}`);
+
+  it("a full spec runs Toxiproxy, HAProxy, both sites and Caddy through their kinds, each with checked settings", () => {
+    const spec = resolveSpec();
+    expect(names(spec)).toEqual(["app-gra:app", "app-sbg:app", "caddy:caddy", "haproxy:haproxy", "toxiproxy:toxiproxy"]);
+    for (const n of stackNodes(spec)) expect(() => nodeKind(n.kind).settings(n)).not.toThrow();
+    const toxiproxy = TOXIPROXY.settings(stackNodes(spec).find((n) => n.name === "toxiproxy") ?? { name: "", kind: "" });
+    expect(TOXIPROXY.relays?.(toxiproxy).links.find((l) => l.name === "pg-replication")).toEqual({ name: "pg-replication", listenPort: 15432, upstream: "pg-primary:5432" });
+    expect(Object.keys(toxiproxy.groups)).toContain("app-redis");
+  });
+
+  it("a spec without the web slice runs neither sites nor Caddy, and only the links its slices need", () => {
+    const spec = resolveSpec({ slices: ["postgres"] });
+    expect(names(spec)).toEqual(["haproxy:haproxy", "toxiproxy:toxiproxy"]);
+    const toxiproxy = TOXIPROXY.settings(stackNodes(spec).find((n) => n.name === "toxiproxy") ?? { name: "", kind: "" });
+    expect(Object.keys(toxiproxy.links)).toEqual(["pg-replication"]);
+    expect(toxiproxy.groups).toEqual({});
+    const haproxy = HAPROXY.settings(stackNodes(spec).find((n) => n.name === "haproxy") ?? { name: "", kind: "" });
+    expect(haproxy.frontends).toEqual([5432, 5433]);
+  });
+
+  it("a built-in node's name stays the stack's own: a declaration cannot take it", () => {
+    expect(() => resolveSpec({ nodes: [{ name: "caddy", kind: "caddy", settings: { first: "sbg" } }] })).toThrow(/node 'caddy': the name is a built-in part's/);
+  });
+
+  it("the built-in kinds refuse settings they cannot run, naming what they take", () => {
+    expect(() => TOXIPROXY.settings({ name: "toxiproxy", kind: "toxiproxy", settings: { links: { a: { listenPort: 1, upstream: "x:1" } }, groups: { g: ["b"] } } })).toThrow(/groups name links it does not have: b/);
+    expect(() => HAPROXY.settings({ name: "haproxy", kind: "haproxy", settings: { config: "" } })).toThrow(/settings are \{ config, frontends, steady \}/);
+    expect(() => APP.settings({ name: "app-x", kind: "app", settings: { site: "x", environment: { A: 1 } } })).toThrow(/settings are \{ site, environment, image\? \}/);
   });
 });

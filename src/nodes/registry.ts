@@ -1,5 +1,5 @@
 import { UserError } from "../errors.js";
-import { type NodeDeclaration, type TopologySpec, mergeNodes } from "../cluster/topology.js";
+import type { NodeDeclaration, TopologySpec } from "../cluster/topology.js";
 import { GENERIC } from "./generic.js";
 import type { NodeKind } from "./kind.js";
 
@@ -46,10 +46,9 @@ export function registerSpecNodes(part: string, nodes: SpecNodes): void {
 }
 
 /**
- * Every node the stack runs through a kind: its built-in parts' nodes, then the nodes it declares. A declared node
- * of a built-in node's name and kind lays its settings over it (a mutant's change), as between declarations.
+ * Every node the stack runs through a kind: its built-in parts' nodes (made from the spec: a mutant changes them
+ * through the spec's timings and patches), then the nodes it declares (which never take a built-in name).
  */
 export function stackNodes(spec: TopologySpec): NodeDeclaration[] {
-  const builtIn = [...SPEC_NODES.values()].flatMap((nodes) => nodes(spec));
-  return mergeNodes(builtIn, spec.nodes);
+  return [...[...SPEC_NODES.values()].flatMap((nodes) => nodes(spec)), ...spec.nodes];
 }
