@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { type TopologySpec, resolveSpec } from "../cluster/topology.js";
 import { nodeKind, registerNodeKind, stackNodes } from "../nodes/registry.js";
 import { APP } from "./app/node.js";
-import { CADDY } from "./caddy/node.js";
 import { HAPROXY } from "./haproxy/node.js";
 import { TOXIPROXY } from "./toxiproxy/node.js";
 import { ETCD } from "./etcd/node.js";
@@ -65,7 +64,9 @@ describe("the built-in parts as nodes of shipped kinds", () => {
   it("a full spec runs Toxiproxy, HAProxy, both sites and Caddy through their kinds, each with checked settings", () => {
     const spec = resolveSpec();
     expect(names(spec)).toEqual(["app-gra:app", "app-sbg:app", "caddy:caddy", "haproxy:haproxy", "toxiproxy:toxiproxy"]);
-    for (const n of stackNodes(spec)) expect(() => nodeKind(n.kind).settings(n)).not.toThrow();
+    for (const n of stackNodes(spec)) {
+      expect(() => nodeKind(n.kind).settings(n)).not.toThrow();
+    }
     const toxiproxy = TOXIPROXY.settings(stackNodes(spec).find((n) => n.name === "toxiproxy") ?? { name: "", kind: "" });
     expect(TOXIPROXY.relays?.(toxiproxy).links.find((l) => l.name === "pg-replication")).toEqual({ name: "pg-replication", listenPort: 15432, upstream: "pg-primary:5432" });
     expect(Object.keys(toxiproxy.groups)).toContain("app-redis");
