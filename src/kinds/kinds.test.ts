@@ -54,7 +54,9 @@ describe("the kinds Brownout ships", () => {
     const team = { ...ETCD, name: "pgbouncer", summary: "a team's own PgBouncer" };
     registerNodeKind(team);
     expect(nodeKind("pgbouncer")).toBe(team);
-    expect(() => registerNodeKind({ ...team, summary: "another" })).toThrow(/two node kinds are named 'pgbouncer'/);
+    expect(() => {
+      registerNodeKind({ ...team, summary: "another" });
+    }).toThrow(/two node kinds are named 'pgbouncer'/);
   });
 });
 
