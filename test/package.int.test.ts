@@ -101,7 +101,7 @@ describe("the package, as a team installs it", () => {
     const run = (args: string[]) => spawnSync(join(team, "node_modules", ".bin", "brownout"), args, { cwd: team, env: cleanEnv({ BROWNOUT_RUN_ID: `pkg-${randomBytes(3).toString("hex")}` }), encoding: "utf8", timeout: 300_000 });
     expect(run(["list", "--mutants"]).stdout).toBe("counter-restart × counter-in-memory\ncounter-restart × counter-slow-replies\n");
     // The declared nodes in the dry run (their settings checked before any engine), and their images built ahead.
-    expect(run(["dry-run"]).stdout).toMatch(/nodes: {4}counter \(counter\), echo \(generic\)/);
+    expect(run(["dry-run"]).stdout).toMatch(/nodes: {4}toxiproxy \(toxiproxy\), counter \(counter\), echo \(generic\)/);
     const images = run(["images", "--config", "brownout.config.ts"]);
     expect(images.status, images.stderr).toBe(0);
     expect(images.stderr).toMatch(/node counter \(counter\): localhost\/brownout-stack-node-counter-[0-9a-f]{8}:/);
