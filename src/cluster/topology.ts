@@ -391,7 +391,7 @@ function overlaySettings(base: unknown, over: unknown): unknown {
  * (a mutant changes one environment variable of a compose service without restating it); of another kind, it
  * replaces the node.
  */
-export function mergeNodes(base: readonly NodeDeclaration[], over: readonly NodeDeclaration[]): NodeDeclaration[] {
+function mergeNodes(base: readonly NodeDeclaration[], over: readonly NodeDeclaration[]): NodeDeclaration[] {
   const out = base.map((n) => {
     const o = over.find((x) => x.name === n.name);
     if (!o) return n;

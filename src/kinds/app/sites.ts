@@ -1,5 +1,4 @@
-import type { StartedTestContainer } from "testcontainers";
-import { PORTS, getHealth, hostUrl } from "../../cluster/containers.js";
+import { PORTS, getHealth } from "../../cluster/containers.js";
 import { MYSQL_CREDENTIALS } from "../mariadb/pair.js";
 import { PG_CREDENTIALS } from "../postgres/pair.js";
 import { MASTER_NAME } from "../redis/sentinel.js";
@@ -85,10 +84,6 @@ export function stackAppEnvironment(spec: TopologySpec, app: AppImage, site: Sit
     APP_SITE: site,
     APP_PORT: String(PORTS.app),
   };
-}
-
-export function appUrl(container: StartedTestContainer): string {
-  return hostUrl(container, PORTS.app);
 }
 
 export interface AppHealth {

@@ -1,13 +1,12 @@
 import { readFileSync } from "node:fs";
-import type { StartedTestContainer } from "testcontainers";
 import { UserError } from "../../errors.js";
 import type { NodeKind } from "../../nodes/kind.js";
 import { caddyRoute, routeProblems } from "./facts.js";
 import { readCaddyView } from "./mechanism.js";
-import { PORTS, hostUrl, nodeContainer } from "../../cluster/containers.js";
+import { PORTS, nodeContainer } from "../../cluster/containers.js";
 import { runLabels } from "../../cluster/labels.js";
 import { render, templateFile } from "../../cluster/templates.js";
-import { FACTS_QUERY_TIMEOUT_MS, type TopologySpec, applyPatches } from "../../cluster/topology.js";
+import { type TopologySpec, applyPatches } from "../../cluster/topology.js";
 
 
 /** The spec's Caddyfile template with its timings filled in, then any mutant's patches. */
@@ -46,24 +45,3 @@ export const CADDY: NodeKind<CaddySettings> = {
   },
   readBack: (node) => readCaddyView(`http://${node.address.host}:${String(node.address.ports[PORTS.caddyAdmin])}`),
 };
-
-export function caddyUrl(container: StartedTestContainer): string {
-  return hostUrl(container, PORTS.caddyHttp);
-}
-
-/**
- * Caddy's view of each upstream from its metrics (`caddy_reverse_proxy_upstreams_healthy`): its admin API shows
- * no active health state; the metric does, but Caddy 2.6 refreshes it only every few seconds (informational).
- */
-export function parseUpstreamHealth(metrics: string): Record<string, boolean> {
-  const out: Record<string, boolean> = {};
-  for (const m of metrics.matchAll(/^caddy_reverse_proxy_upstreams_healthy\{upstream="([^"]+)"\} (\d+)/gm)) {
-    out[m[1] ?? ""] = m[2] === "1";
-  }
-  return out;
-}
-
-export async function caddyUpstreams(container: StartedTestContainer, timeoutMs = FACTS_QUERY_TIMEOUT_MS): Promise<Record<string, boolean>> {
-  const res = await fetch(`${hostUrl(container, PORTS.caddyAdmin)}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
-  return parseUpstreamHealth(await res.text());
-}

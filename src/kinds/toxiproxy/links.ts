@@ -90,16 +90,6 @@ export function assertLink(name: string): LinkName {
   return name as LinkName;
 }
 
-/** A link or a group's links; unknown names list both. */
-export function resolveLinks(name: string): readonly LinkName[] {
-  const group = LINK_GROUPS[name];
-  if (group) return group;
-  if (!Object.hasOwn(LINKS, name)) {
-    throw new UserError(`unknown link '${name}'; links are: ${Object.keys(LINKS).join(", ")}; groups are: ${Object.keys(LINK_GROUPS).join(", ")}`);
-  }
-  return [name as LinkName];
-}
-
 export function assertToxic(spec: { type: string }): ToxicSpec {
   if (!(TOXIC_TYPES as readonly string[]).includes(spec.type)) {
     throw new UserError(`unknown toxic type '${spec.type}'; types are: ${TOXIC_TYPES.join(", ")}`);
