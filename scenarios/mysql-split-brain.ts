@@ -142,8 +142,9 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
           itemWrite(ctx.http, t.gra, created, "item-write@gra"),
           itemWrite(ctx.http, t.sbg, created, "item-write@sbg"),
           // Slots first booked during the cut (rows that did not exist before it): whichever node takes the
-          // bookings creates them, so if both do, both created the same keys.
-          { ...itemUpsert(ctx.http, t.sbg, slots, "slot-booking@sbg"), ready: () => ctx.history.markAt("fault") !== undefined },
+          // bookings creates them, so if both do, both created the same keys. From the pair's cut on, not the fault's
+          // mark: a booking that mysql-1 took before the pair was cut replicated, and both would then hold the slot.
+          { ...itemUpsert(ctx.http, t.sbg, slots, "slot-booking@sbg"), ready: () => ctx.observed.pairCut === true },
         ],
       };
     },
@@ -155,6 +156,7 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
       const lost = await ctx.topology.partition("haproxy", "mysql-1");
       await ctx.hold(ctx.topology.spec.margins.asyncLagMs);
       const pair = await ctx.topology.partition("mysql-1", "mysql-2");
+      observed.pairCut = true;
       await ctx.hold(haproxyFailoverBound(ctx.topology.spec).ms + OBSERVE_MS);
       await lost.heal();
       observed.returnedAt = ctx.history.now();
