@@ -40,8 +40,8 @@ export interface VerifyResult {
   readonly waitedMs: number;
 }
 
-/** Start time of Toxiproxy, HAProxy, each database slice (its primaries, then its replicas) and the nodes run by kinds, in ms. */
-export type StartTimes = Partial<Record<"toxiproxy" | "haproxy" | "nodes" | Slice, number>>;
+/** Start time of each database slice (its primaries, then its replicas) and of the nodes run by kinds, in ms. */
+export type StartTimes = Partial<Record<"nodes" | Slice, number>>;
 
 /** The same shape with its fields writable: for code that assembles a value and hands it out read-only. */
 export type Writable<T> = { -readonly [K in keyof T]: T[K] };

@@ -1,5 +1,5 @@
-import { bound, type Bound, control, defineScenario, faultInForceAt, healAskedAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, pgbouncerShow, PGBOUNCER_PORT, queryRows, recoveredInTime, recoveryBound, result, type Term, type TopologySpec } from "brownout";
-import { checksOf, haproxyMutant, haproxyTimeoutMs, itemsWorkload, loginAskedFor, patroniOf, pgbouncerOf, poolInserts } from "./stack.js";
+import { bound, type Bound, control, defineScenario, faultInForceAt, healAskedAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, pgbouncerShow, PGBOUNCER_PORT, recoveredInTime, recoveryBound, result, type Term, type TopologySpec } from "brownout";
+import { checksOf, haproxyMutant, haproxyTimeoutMs, loginAskedFor, patroniOf, pgbouncerOf, poolWorkload } from "./stack.js";
 
 /**
  * haproxy-01 marks PgBouncer down after fall failed checks, inter apart; a check of a dead server fails on its
@@ -60,16 +60,7 @@ export default defineScenario({
     ctx.observed.login = await loginAskedFor(h.getHost(), h.getMappedPort(PGBOUNCER_PORT), app.user, app.database);
     // What the pool holds before the fault: server connections to the leader, read from its admin console.
     ctx.observed.servers = (await pgbouncerShow(pgb.getHost(), pgb.getMappedPort(PGBOUNCER_PORT), pgbouncerOf(spec).admin, "SERVERS")).length;
-    const items = itemsWorkload(ctx, spec);
-    const poolPrefix = `${ctx.tag}-p`;
-    return {
-      probes: [...items.probes, poolInserts(ctx, spec, poolPrefix)],
-      finalRead: async () => {
-        // The pool's rows, read straight from the leader (5432): what the application finds once recovered.
-        const rows = await queryRows({ engine: "postgres", host: h.getHost(), port: h.getMappedPort(5432), ...app }, "SELECT k FROM items WHERE k LIKE $1", [`${poolPrefix}%`]);
-        return { ...(await items.finalRead?.()), "pool-write": new Set(rows.map((r) => String(r.k))) };
-      },
-    };
+    return poolWorkload(ctx, spec);
   },
   inject: (ctx) => holdFault(ctx, kill("pgbouncer")),
   checks(e) {

@@ -1,5 +1,5 @@
-import { bound, type Bound, control, defineScenario, faultInForceAt, healAskedAt, holdFault, lostWrites, measurement, nothingToRecover, OBSERVE_MS, operation, probeTimeout, queryRows, recoveredInTime, result, type TopologySpec } from "brownout";
-import { itemsWorkload, patroniOf, pgbouncerOf, poolInserts } from "./stack.js";
+import { bound, type Bound, control, defineScenario, faultInForceAt, healAskedAt, holdFault, lostWrites, measurement, nothingToRecover, OBSERVE_MS, operation, probeTimeout, recoveredInTime, result, type TopologySpec } from "brownout";
+import { pgbouncerOf, poolWorkload } from "./stack.js";
 
 /** PgBouncer's timers (query_wait_timeout among them) are checked by its janitor, once a second. */
 const PGBOUNCER_JANITOR_MS = 1000;
@@ -43,20 +43,7 @@ export default defineScenario({
     { atMs: 0, action: "hold every pooled connection of pgbouncer in an open transaction", target: "pgbouncer" },
     { atMs: "end", action: "heal: roll back and disconnect the holders", target: "pgbouncer" },
   ],
-  workload(ctx) {
-    const spec = ctx.topology.spec;
-    const app = patroniOf(spec).app;
-    const h = ctx.topology.node("haproxy-01");
-    const items = itemsWorkload(ctx, spec);
-    const poolPrefix = `${ctx.tag}-p`;
-    return Promise.resolve({
-      probes: [...items.probes, poolInserts(ctx, spec, poolPrefix)],
-      finalRead: async () => {
-        const rows = await queryRows({ engine: "postgres", host: h.getHost(), port: h.getMappedPort(5432), ...app }, "SELECT k FROM items WHERE k LIKE $1", [`${poolPrefix}%`]);
-        return { ...(await items.finalRead?.()), "pool-write": new Set(rows.map((r) => String(r.k))) };
-      },
-    });
-  },
+  workload: (ctx) => Promise.resolve(poolWorkload(ctx, ctx.topology.spec)),
   inject: (ctx) => holdFault(ctx, operation("pgbouncer", "hold")),
   checks(e) {
     const from = faultInForceAt(e);

@@ -170,12 +170,24 @@ export function itemsWorkload(ctx: RunContext, spec: TopologySpec, extra: readon
   const prefix = `${ctx.tag}-i`;
   return {
     probes: [inserts(ctx, spec, prefix), ...extra],
-    finalRead: async () => {
-      const app = patroniOf(spec).app;
-      const c = ctx.topology.node("haproxy-01");
-      const rows = await queryRows({ engine: "postgres", host: c.getHost(), port: c.getMappedPort(5432), ...app }, "SELECT k FROM items WHERE k LIKE $1", [`${prefix}%`]);
-      return { "item-write": new Set(rows.map((r) => String(r.k))) };
-    },
+    finalRead: async () => ({ "item-write": await keysOnLeader(ctx, spec, prefix) }),
+  };
+}
+
+/** The items whose keys start with a prefix, read through haproxy-01:5432 (the leader): what the application finds. */
+async function keysOnLeader(ctx: RunContext, spec: TopologySpec, prefix: string): Promise<Set<string>> {
+  const c = ctx.topology.node("haproxy-01");
+  const rows = await queryRows({ engine: "postgres", host: c.getHost(), port: c.getMappedPort(5432), ...patroniOf(spec).app }, "SELECT k FROM items WHERE k LIKE $1", [`${prefix}%`]);
+  return new Set(rows.map((r) => String(r.k)));
+}
+
+/** Writes through haproxy-01:5432 and through PgBouncer (haproxy-01:6432), and what each left on the leader. */
+export function poolWorkload(ctx: RunContext, spec: TopologySpec): Workload {
+  const items = itemsWorkload(ctx, spec);
+  const poolPrefix = `${ctx.tag}-p`;
+  return {
+    probes: [...items.probes, poolInserts(ctx, spec, poolPrefix)],
+    finalRead: async () => ({ ...(await items.finalRead?.()), "pool-write": await keysOnLeader(ctx, spec, poolPrefix) }),
   };
 }
 
