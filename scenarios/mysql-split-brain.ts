@@ -27,6 +27,7 @@ import {
   targets,
   until,
   haproxyOf,
+  mysqlNodeFacts,
 } from "../src/index.js";
 import { haproxyFailoverBound } from "./bounds.js";
 import { MUTANTS, mysqlNoFailBack } from "./mutants.js";
@@ -38,13 +39,12 @@ const WRITERS = ["item-update", "item-write"];
 /** The table both nodes' rows are read from at the end (final-read ops, one per node). */
 const TABLE = "items";
 
-/** Each node's replication threads, GTID position and last error (from the topology's facts), as a line for the report. */
+/** Each node's replication threads, GTID position and last error (read from the node), as a line for the report. */
 async function replicationState(ctx: RunContext): Promise<Record<string, { running: boolean; line: string }>> {
-  const { facts } = await ctx.topology.facts();
+  const facts = await Promise.all((["mysql-1", "mysql-2"] as const).map(async (role) => [role, await mysqlNodeFacts(ctx.topology.node(role))] as const));
   return Object.fromEntries(
-    (["mysql-1", "mysql-2"] as const).map((role) => {
-      const n = facts.mysql?.[role];
-      if (!n || "unreachable" in n) return [role, { running: false, line: `unreachable: ${n ? n.unreachable : "no facts"}` }];
+    facts.map(([role, n]) => {
+      if ("unreachable" in n) return [role, { running: false, line: `unreachable: ${n.unreachable}` }];
       return [role, { running: n.io === "Yes" && n.sql === "Yes", line: `IO ${n.io}, SQL ${n.sql}, GTID ${n.gtidCurrentPos}${n.lastError ? `: ${n.lastError}` : ""}` }];
     }),
   );
@@ -167,7 +167,7 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
     },
     async observe(ctx, observed) {
       const selection = { table: "brownout.items", key: "id", prefix: String(observed.prefix) };
-      await Promise.all(MYSQL_NODES.map((r) => ctx.finalRead(TABLE, () => mysqlRowsByKey(ctx.topology.mysql[r], selection), r)));
+      await Promise.all(MYSQL_NODES.map((r) => ctx.finalRead(TABLE, () => mysqlRowsByKey(ctx.topology.node(r), selection), r)));
       observed.replication = await replicationState(ctx);
     },
     checks(e) {

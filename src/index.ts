@@ -65,7 +65,8 @@ export { HAPROXY, HAPROXY_PORTS, HaproxyNode, haproxyOf, type HaproxyFrontend, t
 export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, withRedis } from "./kinds/redis/sentinel.js";
 export { PORTS } from "./cluster/containers.js";
 export { PG_CREDENTIALS, PG_RESTART_DELAY_MS, PG_WAL_SEGMENT_MB, PG_WAL_VOLUME, pgConnection, pgClient, withPg } from "./kinds/postgres/pair.js";
-export { MYSQL_CREDENTIALS, MARIADB_DEFAULTS, MYSQL_CONNECT_RETRY_MS, withMysql } from "./kinds/mariadb/pair.js";
+export { MYSQL_CREDENTIALS, MARIADB_DEFAULTS, MYSQL_CONNECT_RETRY_MS, mysqlNodeFacts, type MysqlFacts, type MysqlNodeFacts, withMysql } from "./kinds/mariadb/pair.js";
+export { MARIADB, type MariadbSettings } from "./kinds/mariadb/node.js";
 export { APP_REDIS_RETRY_MS } from "./kinds/app/sites.js";
 export type { Mechanisms } from "./stack/mechanisms.js";
 

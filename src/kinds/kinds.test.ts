@@ -63,9 +63,9 @@ describe("the kinds Brownout ships", () => {
 describe("the built-in parts as nodes of shipped kinds", () => {
   const names = (spec: TopologySpec) => stackNodes(spec).map((n) => `${n.name}:${n.kind}`);
 
-  it("a full spec runs Toxiproxy, HAProxy, both sites and Caddy through their kinds, each with checked settings", () => {
+  it("a full spec runs Toxiproxy, HAProxy, the MariaDB pair, both sites and Caddy through their kinds, each with checked settings", () => {
     const spec = resolveSpec();
-    expect(names(spec)).toEqual(["app-gra:app", "app-sbg:app", "caddy:caddy", "haproxy:haproxy", "toxiproxy:toxiproxy"]);
+    expect(names(spec)).toEqual(["app-gra:app", "app-sbg:app", "caddy:caddy", "haproxy:haproxy", "mysql-1:mariadb", "mysql-2:mariadb", "toxiproxy:toxiproxy"]);
     for (const n of stackNodes(spec)) {
       expect(() => nodeKind(n.kind).settings(n)).not.toThrow();
     }

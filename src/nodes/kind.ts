@@ -58,4 +58,13 @@ export interface NodeKind<S = unknown> {
    * the relayed path from one to the other too, and a `toxic` fault on a link is its `toxic` operation.
    */
   relays?(settings: S): Relayed;
+  /**
+   * What the kind does and asks with all of a stack's nodes of it at once, for a group whose members are set up
+   * and judged together (a replicated pair): `setUp` once every one of them started (each pointed at the others, a
+   * schema loaded), `problems` across them (positions apart), beside each node's own.
+   */
+  readonly together?: {
+    setUp?(nodes: readonly { readonly name: string; readonly container: StartedTestContainer; readonly settings: S }[]): Promise<void>;
+    problems?(nodes: readonly { readonly name: string; readonly address: NodeAddress; readonly settings: S }[]): Promise<string[]>;
+  };
 }

@@ -50,10 +50,27 @@ export async function startDeclaredNodes(network: StartedNetwork, spec: Topology
     started.set(n.declaration.name, p);
     return p;
   };
-  const results = await Promise.allSettled(nodes.map((_, i) => start(i)));
+  const starts = nodes.map((_, i) => start(i));
+  // A group is set up together as soon as its own members run (a replicated pair pointed at each other), each kind
+  // once, while the other nodes go on starting.
+  const kinds = [...new Set(nodes.map((n) => n.kind))];
+  const setUps = kinds.map(async (kind) => {
+    const together = kind.together;
+    if (!together?.setUp) return;
+    const members = await Promise.all(starts.filter((_, i) => nodes[i]?.kind === kind));
+    await together.setUp(members.map((n) => ({ name: n.declaration.name, container: n.container, settings: n.settings })));
+  });
+  const results = await Promise.allSettled([...starts, ...setUps]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<DeclaredNode>).value);
+  return results.slice(0, starts.length).map((r) => (r as PromiseFulfilledResult<DeclaredNode>).value);
+}
+
+/** Nodes grouped by their kind, each kind once, in the order the kinds first appear. */
+export function byKind(nodes: readonly DeclaredNode[]): [NodeKind, DeclaredNode[]][] {
+  const groups = new Map<NodeKind, DeclaredNode[]>();
+  for (const n of nodes) groups.set(n.kind, [...(groups.get(n.kind) ?? []), n]);
+  return [...groups.entries()];
 }
 
 /** One node's container from its declaration, on the run network under its name: a first start, or a recreation. */

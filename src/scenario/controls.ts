@@ -3,6 +3,7 @@ import { PORTS } from "../cluster/containers.js";
 import type { Mechanisms, SentinelView } from "../stack/mechanisms.js";
 import type { CaddyView } from "../kinds/caddy/mechanism.js";
 import type { HaproxyView } from "../kinds/haproxy/mechanism.js";
+import { MYSQL_ROLES, type MysqlFacts } from "../kinds/mariadb/pair.js";
 import { SITES, type Site, type TopologySpec, readPolicyOf } from "../cluster/topology.js";
 import { NEMESIS } from "../workload/op.js";
 import type { Completed } from "../workload/op.js";
@@ -23,6 +24,12 @@ type ReadError = { readonly error: string };
 /** HAProxy's checks and running config, as the haproxy kind read them back from the node named haproxy. */
 function haproxyOfMechanisms(m: Mechanisms): HaproxyView | ReadError | undefined {
   return m.nodes?.haproxy as HaproxyView | ReadError | undefined;
+}
+
+/** Each MariaDB node's replication state, as the mariadb kind read it back from mysql-1 and mysql-2. */
+function mysqlOf(m: Mechanisms): MysqlFacts | undefined {
+  const read = Object.fromEntries(MYSQL_ROLES.flatMap((role) => (m.nodes?.[role] === undefined ? [] : [[role, m.nodes[role]]])));
+  return Object.keys(read).length > 0 ? (read as MysqlFacts) : undefined;
 }
 
 /** Caddy's loaded config, as the caddy kind read it back from the node named caddy. */
@@ -178,7 +185,7 @@ function dualWrite(m: Mechanisms, spec: TopologySpec): CheckResult {
 
 function mysqlReplication(m: Mechanisms): CheckResult {
   const name = "mechanism: MariaDB replication both ways";
-  const v = m.mysql;
+  const v = mysqlOf(m);
   if (!v) return readback(name, "unknown", "no MariaDB pair in this topology");
   const off = Object.entries(v).flatMap(([role, n]) =>
     "unreachable" in n ? [`${role} unreachable: ${n.unreachable}`] : n.io === "Yes" && n.sql === "Yes" ? [] : [`${role} IO ${n.io}, SQL ${n.sql}${n.lastError ? ` (${n.lastError})` : ""}`],

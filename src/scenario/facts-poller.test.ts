@@ -28,8 +28,8 @@ describe("facts on a worker thread", () => {
     try {
       expect(await poller.look({})).toEqual({ facts: {}, problems: [] });
       // A node that does not answer is a problem in the facts, not a crash of the worker.
-      const down = await poller.look({ mysql: { "mysql-1": { id: "m1", host: "127.0.0.1", ports: { 3306: 1 } }, "mysql-2": { id: "m2", host: "127.0.0.1", ports: { 3306: 1 } } } });
-      expect(down.problems.some((p) => p.includes("mysql-1"))).toBe(true);
+      const down = await poller.look({ postgres: { primary: { id: "p1", host: "127.0.0.1", ports: { 5432: 1 } }, replica: { id: "p2", host: "127.0.0.1", ports: { 5432: 1 } } } });
+      expect(down.problems.some((p) => p.startsWith("postgres:"))).toBe(true);
     } finally {
       await poller.close();
     }

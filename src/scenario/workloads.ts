@@ -63,7 +63,7 @@ export async function productsOnPrimary(topology: StartedTopology, prefix: strin
 /** Item ids with a prefix on each MariaDB node. */
 export async function itemsOnEachNode(topology: StartedTopology, prefix: string): Promise<Record<"mysql-1" | "mysql-2", Set<string> | null>> {
   const read = (role: "mysql-1" | "mysql-2") =>
-    withMysql(topology.mysql[role], async (c) => {
+    withMysql(topology.node(role), async (c) => {
       const [rows] = await c.query("SELECT id FROM brownout.items WHERE id LIKE ?", [`${prefix}%`]);
       return new Set((rows as { id: string }[]).map((r) => r.id));
     }).catch(() => null);

@@ -1,34 +1,26 @@
 import { type NodeAddress, addressOf, nodeOf } from "../cluster/address.js";
-import { MYSQL_ROLES, type MysqlFacts, type MysqlPair, mysqlFacts, mysqlProblems } from "../kinds/mariadb/pair.js";
 import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems } from "../kinds/postgres/pair.js";
 import { type RedisFacts, type RedisSentinel, redisFacts, redisProblems } from "../kinds/redis/sentinel.js";
 
 export interface SteadyStateFacts {
   readonly postgres?: PostgresFacts;
   readonly redis?: RedisFacts;
-  readonly mysql?: MysqlFacts;
 }
 
 /** The parts of a topology the facts come from. */
 export interface FactParts {
   readonly postgres?: PostgresPair | undefined;
   readonly redis?: RedisSentinel | undefined;
-  readonly mysql?: MysqlPair | undefined;
 }
 
 /** Steady-state facts once, with what is off. */
 export async function gatherFacts(parts: FactParts): Promise<{ facts: SteadyStateFacts; problems: string[] }> {
-  const [pg, redis, mysql] = await Promise.all([
+  const [pg, redis] = await Promise.all([
     parts.postgres ? postgresFacts(parts.postgres).catch((e: unknown) => e as Error) : undefined,
     parts.redis ? redisFacts(parts.redis) : undefined,
-    parts.mysql ? mysqlFacts(parts.mysql) : undefined,
   ]);
   const problems: string[] = [];
   const facts: { -readonly [K in keyof SteadyStateFacts]: SteadyStateFacts[K] } = {};
-  if (mysql) {
-    facts.mysql = mysql;
-    problems.push(...mysqlProblems(mysql));
-  }
   if (pg instanceof Error) problems.push(`postgres: ${pg.message}`);
   else if (pg) {
     facts.postgres = pg;
@@ -45,7 +37,6 @@ export async function gatherFacts(parts: FactParts): Promise<{ facts: SteadyStat
 export interface FactsSnapshot {
   readonly postgres?: { readonly primary: NodeAddress; readonly replica: NodeAddress; readonly db2?: NodeAddress };
   readonly redis?: { readonly nodes: Readonly<Record<"redis-1" | "redis-2", NodeAddress>>; readonly sentinels: readonly NodeAddress[] };
-  readonly mysql?: Readonly<Record<(typeof MYSQL_ROLES)[number], NodeAddress>>;
 }
 
 export function snapshotOf(parts: FactParts): FactsSnapshot {
@@ -56,7 +47,6 @@ export function snapshotOf(parts: FactParts): FactsSnapshot {
     ...(parts.redis
       ? { redis: { nodes: { "redis-1": addressOf(parts.redis.redis["redis-1"]), "redis-2": addressOf(parts.redis.redis["redis-2"]) }, sentinels: parts.redis.sentinels.map((c) => addressOf(c)) } }
       : {}),
-    ...(parts.mysql ? { mysql: { "mysql-1": addressOf(parts.mysql["mysql-1"]), "mysql-2": addressOf(parts.mysql["mysql-2"]) } } : {}),
   };
 }
 
@@ -64,6 +54,5 @@ export function partsFromSnapshot(s: FactsSnapshot): FactParts {
   return {
     ...(s.postgres ? { postgres: { primary: nodeOf(s.postgres.primary), replica: nodeOf(s.postgres.replica), ...(s.postgres.db2 ? { db2: nodeOf(s.postgres.db2) } : {}) } } : {}),
     ...(s.redis ? { redis: { redis: { "redis-1": nodeOf(s.redis.nodes["redis-1"]), "redis-2": nodeOf(s.redis.nodes["redis-2"]) }, sentinels: s.redis.sentinels.map(nodeOf) } } : {}),
-    ...(s.mysql ? { mysql: { "mysql-1": nodeOf(s.mysql["mysql-1"]), "mysql-2": nodeOf(s.mysql["mysql-2"]) } } : {}),
   };
 }

@@ -2,7 +2,6 @@ import type { FactParts } from "./facts.js";
 import { failed } from "../nodes/read.js";
 import type { CaddyView } from "../kinds/caddy/mechanism.js";
 import type { HaproxyView } from "../kinds/haproxy/mechanism.js";
-import { type MysqlFacts, mysqlFacts } from "../kinds/mariadb/pair.js";
 import { type PostgresView, postgresView } from "../kinds/postgres/mechanism.js";
 import { type CacheView, type SentinelView, cacheView, sentinelViews } from "../kinds/redis/mechanism.js";
 
@@ -21,7 +20,6 @@ export interface Mechanisms {
   readonly postgres?: PostgresView | { readonly error: string };
   /** What each node run by a kind (a site, Caddy, a team's own) has in force, read back by its kind, by node name. */
   readonly nodes?: Readonly<Record<string, unknown>>;
-  readonly mysql?: MysqlFacts;
   /** The app's cache entries (`product:*`) on the Redis master and their expiry. */
   readonly cache?: CacheView | { readonly error: string };
 }
@@ -37,18 +35,16 @@ export interface NodeReadBack {
 
 /** Reads every mechanism the topology has, each independently: one that cannot be read is an error, not a throw. */
 export async function readMechanisms(parts: MechanismParts, nodes: readonly NodeReadBack[] = []): Promise<Mechanisms> {
-  const [sentinels, cache, postgres, mysql, readBack] = await Promise.all([
+  const [sentinels, cache, postgres, readBack] = await Promise.all([
     parts.redis ? sentinelViews(parts.redis).catch(failed) : undefined,
     parts.redis ? cacheView(parts.redis).catch(failed) : undefined,
     parts.postgres ? postgresView(parts.postgres).catch(failed) : undefined,
-    parts.mysql ? mysqlFacts(parts.mysql) : undefined,
     Promise.all(nodes.map(async (n) => [n.name, await n.read().catch(failed)] as const)),
   ]);
   return {
     ...(sentinels ? { sentinels } : {}),
     ...(postgres ? { postgres } : {}),
     ...(readBack.length > 0 ? { nodes: Object.fromEntries(readBack) } : {}),
-    ...(mysql ? { mysql } : {}),
     ...(cache ? { cache } : {}),
   };
 }

@@ -1,4 +1,3 @@
-import { type MysqlPair, startMysqlPair } from "../kinds/mariadb/pair.js";
 import { removeRunNetwork, startRunNetwork } from "../cluster/network.js";
 import { type PostgresPair, startPostgresPair } from "../kinds/postgres/pair.js";
 import { type RedisSentinel, startRedisSentinel } from "../kinds/redis/sentinel.js";
@@ -38,7 +37,6 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
   const results = await Promise.allSettled([
     part<PostgresPair>("postgres", has("postgres"), () => startPostgresPair(network, spec.timings, spec.postgres, spec.files.postgresSchema), (v) => (parts.postgres = v)),
     part<RedisSentinel>("redis", has("redis"), () => startRedisSentinel(network, spec.timings, spec.redis), (v) => (parts.redis = v)),
-    part<MysqlPair>("mysql", has("mysql"), () => startMysqlPair(network, spec.files.mysqlSchema), (v) => (parts.mysql = v)),
     part<DeclaredNode[]>("nodes", checkedNodes(spec).length > 0, () => startDeclaredNodes(network, spec), (v) => (parts.nodes = v)),
   ]);
   const started = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;

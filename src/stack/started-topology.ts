@@ -14,12 +14,11 @@ import { type FactsSnapshot, type SteadyStateFacts, gatherFacts, snapshotOf } fr
 import { addressOf } from "../cluster/address.js";
 import { demuxedText } from "../cluster/docker-output.js";
 import { type Mechanisms, readMechanisms } from "./mechanisms.js";
-import { MYSQL_ROLES, type MysqlPair } from "../kinds/mariadb/pair.js";
 import { removeRunNetwork } from "../cluster/network.js";
 import { type PostgresPair, withPg } from "../kinds/postgres/pair.js";
 import { MASTER_NAME, type RedisSentinel, withRedis } from "../kinds/redis/sentinel.js";
 import { type ConfigPatch, type NodeRole, type Site, type Slice, type TopologySpec, assertRole } from "../cluster/topology.js";
-import { type DeclaredNode, startNode } from "../nodes/start.js";
+import { type DeclaredNode, byKind, startNode } from "../nodes/start.js";
 import type { ServerChange, ToxicSpec } from "../faults/spec.js";
 import type { NodeAddress } from "../cluster/address.js";
 import { type FaultSpec, type NodeName, type PartitionSide, diskFull, haproxyRestart, kill, loss, partition, pause, promote, restart, sentinelFailover, setServer, stop, toxic } from "../faults/spec.js";
@@ -51,7 +50,6 @@ export interface TopologyParts {
   readonly network: StartedNetwork;
   readonly postgres?: PostgresPair;
   readonly redis?: RedisSentinel;
-  readonly mysql?: MysqlPair;
   /** The nodes run by a kind (the web slice's sites and Caddy, the nodes the stack declares). */
   readonly nodes?: readonly DeclaredNode[];
   readonly startMs: Readonly<StartTimes>;
@@ -84,7 +82,6 @@ export class StartedTopology implements AsyncDisposable {
       this.#nodes.set("redis-2", parts.redis.redis["redis-2"]);
       parts.redis.sentinels.forEach((s, i) => this.#nodes.set(`sentinel-${String(i + 1)}` as NodeRole, s));
     }
-    if (parts.mysql) for (const role of MYSQL_ROLES) this.#nodes.set(role, parts.mysql[role]);
     for (const n of parts.nodes ?? []) this.#nodes.set(n.declaration.name as NodeRole, n.container);
   }
 
@@ -95,8 +92,11 @@ export class StartedTopology implements AsyncDisposable {
 
   /** What is off with the nodes run by kinds, each asked by its kind (empty when every one serves). */
   async nodeProblems(): Promise<string[]> {
-    const each = await Promise.all(this.declaredNodes.map((n) => (n.kind.problems ? n.kind.problems(this.#asked(n), n.settings) : Promise.resolve([]))));
-    return each.flat();
+    const [each, groups] = await Promise.all([
+      Promise.all(this.declaredNodes.map((n) => (n.kind.problems ? n.kind.problems(this.#asked(n), n.settings) : Promise.resolve([])))),
+      Promise.all(byKind(this.declaredNodes).map(([kind, members]) => kind.together?.problems?.(members.map((n) => ({ ...this.#asked(n), settings: n.settings }))) ?? Promise.resolve([]))),
+    ]);
+    return [...each.flat(), ...groups.flat()];
   }
 
   /** A node as its kind is asked about it: its name and where it answers now (a restarted node has new ports). */
@@ -115,12 +115,8 @@ export class StartedTopology implements AsyncDisposable {
     };
   }
 
-  get mysql(): MysqlPair {
-    return this.#part("mysql");
-  }
-
   /** A part of the topology, or a clear error naming what the spec left out. */
-  #part<K extends "postgres" | "redis" | "mysql">(key: K): NonNullable<TopologyParts[K]> {
+  #part<K extends "postgres" | "redis">(key: K): NonNullable<TopologyParts[K]> {
     const part = this.#parts[key];
     if (!part) throw new UserError(`this topology has no ${key} slice`);
     return part;

@@ -18,4 +18,8 @@ describe("mysql steady state", () => {
     ]);
     expect(mysqlProblems({ "mysql-1": { unreachable: "ECONNREFUSED" }, "mysql-2": node })).toEqual(["mysql-1 is unreachable: ECONNREFUSED"]);
   });
+
+  it("judges any number of nodes: each against the first one's GTID position", () => {
+    expect(mysqlProblems({ "mysql-1": node, "mysql-2": node, "mysql-3": { ...node, gtidCurrentPos: "1-1-4" } })).toEqual(["mysql-1 and mysql-3 differ in GTID position: 1-1-5,2-2-3 vs 1-1-4"]);
+  });
 });

@@ -1,14 +1,12 @@
 import { readFileSync } from "node:fs";
-import { fixture } from "../../paths.js";
 import mysql from "mysql2/promise";
-import type { StartedNetwork, StartedTestContainer } from "testcontainers";
-import { PORTS, nodeContainer } from "../../cluster/containers.js";
-import { runLabels } from "../../cluster/labels.js";
+import type { StartedTestContainer } from "testcontainers";
+import { PORTS } from "../../cluster/containers.js";
 import { FACTS_QUERY_TIMEOUT_MS } from "../../cluster/topology.js";
 
 
 export const MYSQL_CREDENTIALS = { user: "root", password: "brownout" } as const;
-const REPL = { user: "replicator", password: "replicator" } as const;
+export const REPL = { user: "replicator", password: "replicator" } as const;
 export const MYSQL_ROLES = ["mysql-1", "mysql-2"] as const;
 
 /**
@@ -21,8 +19,6 @@ export const MARIADB_DEFAULTS = { slaveNetTimeoutMs: 60_000 } as const;
 /** A replica's IO thread that lost its master tries again this often (CHANGE MASTER's MASTER_CONNECT_RETRY). */
 export const MYSQL_CONNECT_RETRY_MS = 1000;
 export type MysqlRole = (typeof MYSQL_ROLES)[number];
-
-export type MysqlPair = Readonly<Record<MysqlRole, StartedTestContainer>>;
 
 export async function withMysql<T>(container: StartedTestContainer, fn: (c: mysql.Connection) => Promise<T>, database?: string): Promise<T> {
   const conn = await mysql.createConnection({
@@ -39,26 +35,8 @@ export async function withMysql<T>(container: StartedTestContainer, fn: (c: mysq
   }
 }
 
-function node(network: StartedNetwork, role: MysqlRole, index: 1 | 2) {
-  return nodeContainer("mysql")
-    .withLabels(runLabels(role))
-    .withNetwork(network)
-    .withNetworkAliases(role)
-    .withEnvironment({
-      MYSQL_ROOT_PASSWORD: MYSQL_CREDENTIALS.password,
-      // Distinct server and GTID domain ids, and interleaved auto-increments (odd on mysql-1, even on
-      // mysql-2), so the two masters never hand out the same id.
-      BROWNOUT_MYSQL_SERVER_ID: String(index),
-      BROWNOUT_MYSQL_DOMAIN_ID: String(index),
-      BROWNOUT_MYSQL_AUTO_INCREMENT_INCREMENT: "2",
-      BROWNOUT_MYSQL_AUTO_INCREMENT_OFFSET: String(index),
-      BROWNOUT_MYSQL_REPL_USER: REPL.user,
-      BROWNOUT_MYSQL_REPL_PASSWORD: REPL.password,
-    });
-}
-
 /** Points one node at the other and starts replication from the GTID position it has applied. */
-async function replicateFrom(container: StartedTestContainer, source: MysqlRole): Promise<void> {
+export async function replicateFrom(container: StartedTestContainer, source: string): Promise<void> {
   await withMysql(container, async (c) => {
     // HAProxy's mysql-check logs in as this password-less user; made on each node, outside the binlog.
     await c.query("SET sql_log_bin = 0");
@@ -73,18 +51,14 @@ async function replicateFrom(container: StartedTestContainer, source: MysqlRole)
   });
 }
 
-/** mysql-1 and mysql-2, each a master and each a replica of the other. */
-export async function startMysqlPair(network: StartedNetwork, schema: string = fixture("sql", "mysql.sql")): Promise<MysqlPair> {
-  const [one, two] = await Promise.all([node(network, "mysql-1", 1).start(), node(network, "mysql-2", 2).start()]);
-  await Promise.all([replicateFrom(one, "mysql-2"), replicateFrom(two, "mysql-1")]);
-  // The app's tables, made on mysql-1 once replication runs, so mysql-2 gets them through its binlog.
-  await withMysql(one, async (c) => {
+/** A schema file's statements run on a node (its binlog carries them to the node replicating from it). */
+export async function loadSchema(container: StartedTestContainer, schema: string): Promise<void> {
+  await withMysql(container, async (c) => {
     for (const statement of readFileSync(schema, "utf8").split(/;\s*$/m)) {
       const sql = statement.replace(/^--.*$/gm, "").trim();
       if (sql) await c.query(sql);
     }
   });
-  return { "mysql-1": one, "mysql-2": two };
 }
 
 export interface MysqlNodeFacts {
@@ -95,30 +69,29 @@ export interface MysqlNodeFacts {
   readonly gtidCurrentPos: string;
 }
 
-export type MysqlFacts = Readonly<Record<MysqlRole, MysqlNodeFacts | { readonly unreachable: string }>>;
+/** Each node's replication threads and GTID position, by node name. */
+export type MysqlFacts = Readonly<Record<string, MysqlNodeFacts | { readonly unreachable: string }>>;
 
-export async function mysqlFacts(pair: MysqlPair): Promise<MysqlFacts> {
-  const one = async (role: MysqlRole): Promise<MysqlNodeFacts | { unreachable: string }> =>
-    withMysql(pair[role], async (c) => {
-      const [rows] = await c.query<mysql.RowDataPacket[]>("SHOW SLAVE STATUS");
-      const [gtid] = await c.query<mysql.RowDataPacket[]>("SELECT @@gtid_current_pos AS pos");
-      const s = rows[0];
-      return {
-        io: String(s?.Slave_IO_Running ?? "absent"),
-        sql: String(s?.Slave_SQL_Running ?? "absent"),
-        secondsBehind: s?.Seconds_Behind_Master == null ? null : Number(s.Seconds_Behind_Master),
-        lastError: String(s?.Last_Error ?? s?.Last_IO_Error ?? ""),
-        gtidCurrentPos: String(gtid[0]?.pos ?? ""),
-      };
-    }).catch((e: unknown) => ({ unreachable: e instanceof Error ? e.message : String(e) }));
-  const [a, b] = await Promise.all([one("mysql-1"), one("mysql-2")]);
-  return { "mysql-1": a, "mysql-2": b };
+/** One node's replication threads and GTID position, or why it did not answer. */
+export function mysqlNodeFacts(container: StartedTestContainer): Promise<MysqlNodeFacts | { unreachable: string }> {
+  return withMysql(container, async (c) => {
+    const [rows] = await c.query<mysql.RowDataPacket[]>("SHOW SLAVE STATUS");
+    const [gtid] = await c.query<mysql.RowDataPacket[]>("SELECT @@gtid_current_pos AS pos");
+    const s = rows[0];
+    return {
+      io: String(s?.Slave_IO_Running ?? "absent"),
+      sql: String(s?.Slave_SQL_Running ?? "absent"),
+      secondsBehind: s?.Seconds_Behind_Master == null ? null : Number(s.Seconds_Behind_Master),
+      lastError: String(s?.Last_Error ?? s?.Last_IO_Error ?? ""),
+      gtidCurrentPos: String(gtid[0]?.pos ?? ""),
+    };
+  }).catch((e: unknown) => ({ unreachable: e instanceof Error ? e.message : String(e) }));
 }
 
+/** Steady state of nodes replicating each other: threads running, nothing behind, every GTID position the same. */
 export function mysqlProblems(f: MysqlFacts): string[] {
   const problems: string[] = [];
-  for (const role of MYSQL_ROLES) {
-    const n = f[role];
+  for (const [role, n] of Object.entries(f)) {
     if ("unreachable" in n) {
       problems.push(`${role} is unreachable: ${n.unreachable}`);
       continue;
@@ -126,11 +99,14 @@ export function mysqlProblems(f: MysqlFacts): string[] {
     if (n.io !== "Yes" || n.sql !== "Yes") problems.push(`${role} replication threads: IO ${n.io}, SQL ${n.sql}${n.lastError ? ` (${n.lastError})` : ""}`);
     else if (n.secondsBehind !== 0) problems.push(`${role} is ${String(n.secondsBehind)} s behind its master`);
   }
-  const a = f["mysql-1"];
-  const b = f["mysql-2"];
-  // Both directions applied: the two nodes have the same GTID position in every domain.
-  if (!("unreachable" in a) && !("unreachable" in b) && sortGtid(a.gtidCurrentPos) !== sortGtid(b.gtidCurrentPos)) {
-    problems.push(`mysql-1 and mysql-2 differ in GTID position: ${a.gtidCurrentPos || "(empty)"} vs ${b.gtidCurrentPos || "(empty)"}`);
+  // Every direction applied: the nodes have the same GTID position in every domain.
+  const answered = Object.entries(f).filter((e): e is [string, MysqlNodeFacts] => !("unreachable" in e[1]));
+  const [first, ...rest] = answered;
+  if (first) {
+    const [name, f0] = first;
+    for (const [role, n] of rest) {
+      if (sortGtid(f0.gtidCurrentPos) !== sortGtid(n.gtidCurrentPos)) problems.push(`${name} and ${role} differ in GTID position: ${f0.gtidCurrentPos || "(empty)"} vs ${n.gtidCurrentPos || "(empty)"}`);
+    }
   }
   return problems;
 }
