@@ -77,10 +77,8 @@ describe("documented weaknesses fail when worse than the mechanism allows", () =
   });
 
   it("Sentinel's outcome: false while the Sentinels disagree, still name the old master, or it is not a linked replica", () => {
-    const facts = (masters: string[], old: { role: string; linkUp: boolean | null }) => ({
-      redis: { sentinels: 3, sentinelMasters: masters, sentinelMasterFlags: [], sentinelReplicas: [], quorum: "OK 3 usable Sentinels", nodes: { "redis-1": old, "redis-2": { role: "master", linkUp: null } } },
-    });
-    const e = (masters: string[], old: { role: string; linkUp: boolean | null }) => evidence([], { observed: { oldMaster: "redis-1" }, facts: facts(masters, old) });
+    const redis = (masters: string[], old: { role: string; linkUp: boolean | null }) => ({ sentinelMasters: masters, nodes: { "redis-1": old, "redis-2": { role: "master", linkUp: null } } });
+    const e = (masters: string[], old: { role: string; linkUp: boolean | null }) => evidence([], { observed: { oldMaster: "redis-1", redis: redis(masters, old) } });
     const valid = (x: Evidence) => sentinelOutcome(x, "restarted").map((c) => c.valid);
     expect(valid(e(["redis-2", "redis-2", "redis-2"], { role: "slave", linkUp: true }))).toEqual([true, true]);
     expect(valid(e(["redis-2", "redis-1", "redis-2"], { role: "slave", linkUp: true }))[0]).toBe(false);

@@ -45,7 +45,7 @@ export default defineScenario({
   },
   inject: (ctx) => holdFault(ctx, () => ctx.topology.kill("haproxy")),
   async heal(ctx) {
-    await ctx.topology.recreateHaproxy();
+    await ctx.topology.recreate("haproxy");
   },
   checks(e) {
     const health = e.ops.filter((o) => o.f === "health" && o.value?.note);

@@ -24,6 +24,7 @@ import {
   type TopologySpec,
   withPg,
   haproxyOf,
+  setServer,
 } from "../src/index.js";
 import { promotedAfterMs } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
@@ -107,7 +108,7 @@ export function pgOldPrimaryReturns(fenced: boolean): Scenario {
     }),
     timeline: [
       { atMs: 0, action: "kill", target: "pg-primary" },
-      ...(fenced ? [{ atMs: OPERATOR_MS, action: "runtime API: set server pg-write/pg-primary state maint", target: "pg-write/pg-primary" }] : []),
+      ...(fenced ? [{ atMs: OPERATOR_MS, action: "runtime API: set server pg-write/pg-primary state maint", target: "haproxy" }] : []),
       { atMs: OPERATOR_MS, action: "pg_promote()", target: "pg-replica" },
       { atMs: OPERATOR_MS, action: "heal: start again", target: "pg-primary" },
     ],
@@ -138,7 +139,7 @@ export function pgOldPrimaryReturns(fenced: boolean): Scenario {
       observed.addresses = { old: await addr("pg-primary"), new: await addr("pg-replica") };
       const kill = await ctx.topology.kill("pg-primary");
       await ctx.hold(OPERATOR_MS);
-      const fence = fenced ? [await ctx.topology.setServer("pg-write", "pg-primary", { state: "maint" })] : [];
+      const fence = fenced ? [await ctx.topology.inject(setServer("pg-write", "pg-primary", { state: "maint" }))] : [];
       await ctx.topology.promote("pg-replica");
       await ctx.hold(haproxySeesReturn(ctx.topology.spec).ms);
       await kill.heal();

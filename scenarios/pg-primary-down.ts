@@ -1,4 +1,4 @@
-import { bound, haproxyOf, defineScenario, failover, haproxySeesUpTerms, lostWrites, measurement, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, recoveryBound, result, type Scenario, seedProducts, targets } from "../src/index.js";
+import { bound, haproxyOf, defineScenario, failover, haproxySeesUpTerms, lostWrites, measurement, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, recoveryBound, result, type Scenario, seedProducts, setServer, targets } from "../src/index.js";
 import { failFastBound, promotedAfterMs } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 import { syncCommitsWait } from "./pg-sync.js";
@@ -40,7 +40,7 @@ export function pgPrimaryDown(name: string, synchronous: boolean): Scenario {
     },
     timeline: [
       { atMs: 0, action: "kill", target: "pg-primary" },
-      { atMs: OPERATOR_MS, action: "runtime API: set server pg-write/pg-primary state maint", target: "pg-write/pg-primary" },
+      { atMs: OPERATOR_MS, action: "runtime API: set server pg-write/pg-primary state maint", target: "haproxy" },
       { atMs: OPERATOR_MS, action: "pg_promote()", target: "pg-replica" },
       { atMs: "end", action: "heal: none (old primary stays fenced)", target: "pg-primary" },
     ],
@@ -58,7 +58,7 @@ export function pgPrimaryDown(name: string, synchronous: boolean): Scenario {
     async inject(ctx) {
       const kill = await ctx.topology.kill("pg-primary");
       await ctx.hold(OPERATOR_MS);
-      const fence = await ctx.topology.setServer("pg-write", "pg-primary", { state: "maint" });
+      const fence = await ctx.topology.inject(setServer("pg-write", "pg-primary", { state: "maint" }));
       const promote = await ctx.topology.promote("pg-replica");
       await ctx.hold(Math.max(0, ctx.phases.faultMs - OPERATOR_MS));
       return [kill, fence, promote];

@@ -1,7 +1,7 @@
 import { defineScenario, failover, faultThenHeal, noFailures, OBSERVE_MS, recoveredInTime, sessions } from "../src/index.js";
 import { sentinelConvertsReturnedMaster, sentinelFailoverBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
-import { onCurrentMaster, redisMasterWorkload, sentinelOutcome } from "./redis-master.js";
+import { observeRedis, onCurrentMaster, redisMasterWorkload, sentinelOutcome } from "./redis-master.js";
 
 
 /**
@@ -23,6 +23,7 @@ export default defineScenario({
   timeline: faultThenHeal("kill", "redis-1", "start again"),
   workload: (ctx) => redisMasterWorkload(ctx, "r"),
   inject: (ctx, observed) => onCurrentMaster(ctx, observed, (master) => ctx.topology.kill(master)),
+  observe: observeRedis,
   checks(e) {
     const b = sentinelFailoverBound(e.spec);
     return [

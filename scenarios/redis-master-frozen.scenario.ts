@@ -1,7 +1,7 @@
 import { control, defineScenario, failover, faultInForceAt, faultThenHeal, noFailures, OBSERVE_MS, recoveredInTime, result, sessions } from "../src/index.js";
 import { failFastBound, sentinelConvertsReturnedMaster, sentinelFailoverBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
-import { onCurrentMaster, redisMasterWorkload, sentinelOutcome } from "./redis-master.js";
+import { observeRedis, onCurrentMaster, redisMasterWorkload, sentinelOutcome } from "./redis-master.js";
 
 /**
  * A gray failure: the Redis master is frozen (SIGSTOP): connections stay open and nothing answers. Sentinel's
@@ -22,6 +22,7 @@ export default defineScenario({
   timeline: faultThenHeal("pause (SIGSTOP)", "redis-1", "unpause (SIGCONT)"),
   workload: (ctx) => redisMasterWorkload(ctx, "f"),
   inject: (ctx, observed) => onCurrentMaster(ctx, observed, (master) => ctx.topology.pause(master)),
+  observe: observeRedis,
   checks(e) {
     const old = String(e.observed.oldMaster);
     const from = faultInForceAt(e);

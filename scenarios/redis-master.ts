@@ -1,4 +1,4 @@
-import { type ActiveFault, type CheckResult, type Evidence, login, MASTER_NAME, PORTS, type Probe, productRead, result, type RunContext, seedProducts, sessionNoteKeys, sessionNoteWrite, sessionRead, targets, withRedis, type Workload } from "../src/index.js";
+import { type ActiveFault, type CheckResult, type Evidence, login, MASTER_NAME, PORTS, type Probe, productRead, type RedisState, redisStateOf, result, type RunContext, seedProducts, sessionNoteKeys, sessionNoteWrite, sessionRead, targets, withRedis, type Workload } from "../src/index.js";
 import { roleProbe } from "./packet-loss.js";
 
 /** Two Redis sessions and product reads through Caddy: what a Redis master fault hits, and what must survive it. */
@@ -13,18 +13,22 @@ export async function redisMasterWorkload(ctx: RunContext, sessionPrefix: string
 
 /** Applies a fault to whichever node the Sentinels call master now (kept as `observed.oldMaster`) and holds it. */
 export async function onCurrentMaster(ctx: RunContext, observed: Record<string, unknown>, fault: (role: string) => Promise<ActiveFault>): Promise<readonly ActiveFault[]> {
-  const { facts } = await ctx.topology.facts();
-  const master = facts.redis?.sentinelMasters[0] ?? "redis-1";
+  const master = (await redisStateOf(ctx.topology)).sentinelMasters[0] ?? "redis-1";
   observed.oldMaster = master;
   const active = await fault(master);
   await ctx.hold(ctx.phases.faultMs);
   return [active];
 }
 
+/** The Redis state once the stack recovered, kept for the checks (`observed.redis`). */
+export async function observeRedis(ctx: RunContext, observed: Record<string, unknown>): Promise<void> {
+  observed.redis = await redisStateOf(ctx.topology);
+}
+
 /** After recovery: the Sentinels agree on a new master, and the old one, back, replicates from it. */
 export function sentinelOutcome(e: Evidence, back: string): CheckResult[] {
   const old = String(e.observed.oldMaster);
-  const now = e.facts.redis;
+  const now = e.observed.redis as RedisState | undefined;
   const masters = new Set(now?.sentinelMasters ?? []);
   return [
     result("Sentinel promoted the replica", masters.size === 1 && !masters.has(old), `Sentinels report ${[...masters].join(", ") || "nothing"}; the old master was ${old}`),

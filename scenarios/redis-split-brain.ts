@@ -27,10 +27,11 @@ import {
   targets,
   type TopologySpec,
   withRedis,
+  redisStateOf,
 } from "../src/index.js";
 import { sentinelConvertsReturnedMaster, sentinelFailoverBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
-import { sentinelOutcome } from "./redis-master.js";
+import { observeRedis, sentinelOutcome } from "./redis-master.js";
 
 /** The isolated side: the master and the one site that still reaches it (not the Sentinels). */
 const SPLIT = partition(["redis-1", "app-gra"], ["redis-2", "sentinel-1", "sentinel-2", "sentinel-3", "app-sbg"]);
@@ -171,11 +172,12 @@ export function redisSplitBrain(bounded: boolean): Scenario {
         ),
       );
       const held = await holdFault(ctx, SPLIT);
-      const { facts } = await ctx.topology.facts();
-      observed.split = { redis1Role: facts.redis?.nodes["redis-1"]?.role ?? "unread", sentinelMasters: facts.redis?.sentinelMasters ?? [] };
+      const state = await redisStateOf(ctx.topology);
+      observed.split = { redis1Role: state.nodes["redis-1"]?.role ?? "unread", sentinelMasters: state.sentinelMasters };
       observed.oldMaster = "redis-1";
       return held;
     },
+    observe: observeRedis,
     checks(e) {
       const m = (e.observed.minReplicas ?? {}) as Record<string, { toWrite: number; maxLagS: number } | undefined>;
       const r = e.spec.redis;

@@ -19,7 +19,7 @@ import {
 } from "../src/index.js";
 import { sentinelFailoverBound, sentinelRestartRecoveryBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
-import { sentinelOutcome, sentinelSessionWorkload } from "./redis-master.js";
+import { observeRedis, sentinelOutcome, sentinelSessionWorkload } from "./redis-master.js";
 
 const SENTINELS = ["sentinel-1", "sentinel-2", "sentinel-3"] as const;
 /** How far the Sentinels' clocks jump as their timers see it: twice TILT's trigger, unambiguously past it. */
@@ -76,6 +76,7 @@ export default defineScenario({
     return [kill];
   },
   async observe(ctx, observed) {
+    await observeRedis(ctx, observed);
     // A Sentinel whose timer runs late again (its event loop stalled: here, resolving the dead master's name)
     // enters TILT again: its log is the only record of each entry.
     observed.tiltEntries = Object.fromEntries(await Promise.all(SENTINELS.map(async (s) => [s, (await ctx.topology.logs(s).catch(() => "")).match(TILT_ENTERED)?.length ?? 0] as const)));

@@ -1,4 +1,4 @@
-import { bound, control, type Demonstration, MASTER_NAME, measurement, PORTS, SENTINEL_PERIODS, withRedis } from "../src/index.js";
+import { bound, control, type Demonstration, MASTER_NAME, measurement, PORTS, SENTINEL_PERIODS, SENTINELS, withRedis } from "../src/index.js";
 
 const NAME = "mechanism: the Sentinels take an unresponsive node for down after down-after, not sooner, not later";
 
@@ -26,7 +26,7 @@ export const sentinelDetects: Demonstration = async (topology, spec, hold) => {
   const downAfter = spec.timings.sentinel.downAfterMs;
   const pingPeriod = Math.min(downAfter, SENTINEL_PERIODS.pingMs);
   const latest = bound(["down-after", downAfter], ["Sentinel ping period", pingPeriod], ["Sentinel timer", SENTINEL_PERIODS.timerMs], ...measurement(spec));
-  const sentinels = topology.redis.sentinels;
+  const sentinels = SENTINELS.map((s) => topology.node(s));
   const flagged = new Map<number, number>();
   const t0 = performance.now();
   const frozen = await topology.pause("redis-2");

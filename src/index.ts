@@ -47,7 +47,7 @@ export { startTopology, StartedTopology, type VerifyResult, type FactsSnapshot, 
 export type { FaultRecorder } from "./stack/started-topology.js";
 
 // Node kinds: the door every kind goes through (the generic node first), and a stack's declared nodes.
-export type { KindOperation, NodeAddress, NodeDeclaration, NodeKind, Relayed } from "./nodes/kind.js";
+export type { KindOperation, NodeAddress, NodeDeclaration, NodeKind, Relayed, StackLookup } from "./nodes/kind.js";
 export { GENERIC, type GenericSettings, type Health } from "./nodes/generic.js";
 export { kindOnGeneric, type OnGenericOptions, type OnGenericSettings } from "./nodes/on-generic.js";
 export { SHIPPED_KINDS } from "./kinds/index.js";
@@ -62,7 +62,10 @@ export type { DeclaredNode } from "./nodes/start.js";
 export { nodesFromCompose } from "./nodes/compose.js";
 export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./kinds/toxiproxy/links.js";
 export { HAPROXY, HAPROXY_PORTS, HaproxyNode, haproxyOf, type HaproxyFrontend, type HaproxySettings, type ServerChange, type ServerState } from "./kinds/haproxy/node.js";
-export { MASTER_NAME, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, withRedis } from "./kinds/redis/sentinel.js";
+export { MASTER_NAME, REDIS_NODES, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, SENTINELS, withRedis } from "./kinds/redis/sentinel.js";
+export { REDIS, type CacheEntries, type RedisNodeSettings, type RedisReadBack, type RedisRole, redisRole } from "./kinds/redis/node.js";
+export { SENTINEL, type SentinelSettings, type SentinelView, sentinelMaster } from "./kinds/redis/sentinel-node.js";
+export { type RedisState, redisStateOf } from "./kinds/redis/state.js";
 export { PORTS } from "./cluster/containers.js";
 export { PG_CREDENTIALS, PG_RESTART_DELAY_MS, PG_WAL_SEGMENT_MB, PG_WAL_VOLUME, pgConnection, pgClient, withPg } from "./kinds/postgres/pair.js";
 export { MYSQL_CREDENTIALS, MARIADB_DEFAULTS, MYSQL_CONNECT_RETRY_MS, mysqlNodeFacts, type MysqlFacts, type MysqlNodeFacts, withMysql } from "./kinds/mariadb/pair.js";
@@ -87,6 +90,7 @@ export {
   partition,
   pause,
   promote,
+  recreate,
   restart,
   sentinelFailover,
   setServer,

@@ -34,10 +34,16 @@ describe("faults as data", () => {
     }
     expect(describeFault(diskFull("pg-primary"))).toBe("fill pg-primary's disk");
     expect(describeFault(diskFull("queue", "/var/lib/rabbitmq"))).toBe("fill queue's disk (/var/lib/rabbitmq)");
-    expect(EVERY.filter((f) => faultPhase(f) === "operator").map((f) => f.kind)).toEqual(["operation", "promote", "set-server", "sentinel-failover", "haproxy-restart", "haproxy-restart"]);
+    expect(EVERY.filter((f) => faultPhase(f) === "operator").map((f) => f.kind)).toEqual(["operation", "promote", "operation", "operation", "operation", "recreate"]);
     expect(describeFault(operation("queue", "purge", { vhost: "/" }))).toBe('purge on queue {"vhost":"/"}');
+    // A Sentinel's failover is its kind's operation, as data.
+    expect(sentinelFailover()).toEqual({ kind: "operation", node: "sentinel-1", op: "failover" });
+    // HAProxy's steps are its kind's operations; recreating from a declaration is the core's, for any kind's node.
+    expect(haproxyRestart()).toEqual({ kind: "recreate", node: "haproxy" });
     expect(nemesisF(haproxyRestart())).toBe("recreate");
-    expect(nemesisF(haproxyRestart([{ file: "haproxy", find: "a", replace: "b" }]))).toBe("reload");
+    expect(haproxyRestart([{ file: "haproxy", find: "a", replace: "b" }])).toEqual({ kind: "operation", node: "haproxy", op: "edit", args: { edits: [{ file: "haproxy", find: "a", replace: "b" }] } });
+    expect(setServer("web", "app-gra", { state: "drain" }, "haproxy-web")).toEqual({ kind: "operation", node: "haproxy-web", op: "set-server", args: { backend: "web", server: "app-gra", change: { state: "drain" } } });
+    expect(nemesisF(setServer("web", "app-gra", { state: "drain" }))).toBe("operation");
   });
 
   it("the nemesis records a fault at the door as one step and its heal as another, in the spec's words", async () => {

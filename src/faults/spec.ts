@@ -52,22 +52,18 @@ export type FaultSpec =
   | { readonly kind: "toxic"; readonly link: string; readonly toxic: ToxicSpec }
   /** pg_promote() on a standby: irreversible. */
   | { readonly kind: "promote"; readonly role: "pg-primary" | "pg-replica" }
-  /** A server's state or address through HAProxy's runtime API; healed back. */
-  | { readonly kind: "set-server"; readonly backend: string; readonly server: string; readonly change: ServerChange }
-  /** SENTINEL FAILOVER: irreversible. */
-  | { readonly kind: "sentinel-failover" }
   /**
-   * The operator edits haproxy.cfg and restarts HAProxy: reloaded in place on the edited config (the container
-   * and its address stay); with no edits, a new HAProxy from its saved config (after a kill, say).
+   * A node run by a kind, recreated by an operator from its declaration (its container removed if still there, a
+   * new one started under its name): nothing to heal, the new node is the new steady state.
    */
-  | { readonly kind: "haproxy-restart"; readonly edits: readonly ConfigPatch[] };
+  | { readonly kind: "recreate"; readonly node: NodeName };
 
 /** One side of a partition: a role, or roles that still reach each other. */
 export type PartitionSide = NodeName | readonly NodeName[];
 
 export type FaultKind = FaultSpec["kind"];
 
-export const FAULT_KINDS = ["kill", "stop", "pause", "restart", "partition", "loss", "disk-full", "operation", "toxic", "promote", "set-server", "sentinel-failover", "haproxy-restart"] as const satisfies readonly FaultKind[];
+export const FAULT_KINDS = ["kill", "stop", "pause", "restart", "partition", "loss", "disk-full", "operation", "toxic", "promote", "recreate"] as const satisfies readonly FaultKind[];
 
 /** `true` when FAULT_KINDS lists every kind of FaultSpec (a test holds it so: a kind added and not listed fails to compile). */
 export type FaultKindsListed = Exclude<FaultKind, (typeof FAULT_KINDS)[number]> extends never ? true : Exclude<FaultKind, (typeof FAULT_KINDS)[number]>;
@@ -83,9 +79,16 @@ export const operation = (node: NodeName, op: string, args?: Readonly<Record<str
 export const diskFull = (role: NodeName, volume?: string): FaultSpec => ({ kind: "disk-full", role, ...(volume === undefined ? {} : { volume }) });
 export const toxic = (link: string, spec: ToxicSpec): FaultSpec => ({ kind: "toxic", link, toxic: spec });
 export const promote = (role: "pg-primary" | "pg-replica"): FaultSpec => ({ kind: "promote", role });
-export const setServer = (backend: string, server: string, change: ServerChange): FaultSpec => ({ kind: "set-server", backend, server, change });
-export const sentinelFailover = (): FaultSpec => ({ kind: "sentinel-failover" });
-export const haproxyRestart = (edits: readonly ConfigPatch[] = []): FaultSpec => ({ kind: "haproxy-restart", edits });
+export const recreate = (node: NodeName): FaultSpec => ({ kind: "recreate", node });
+/** A server's state or address through HAProxy's runtime API (the haproxy kind's `set-server`); healed back. */
+export const setServer = (backend: string, server: string, change: ServerChange, haproxy: NodeName = "haproxy"): FaultSpec => operation(haproxy, "set-server", { backend, server, change });
+/** SENTINEL FAILOVER asked of a Sentinel: its kind's operation, irreversible (the new master stays). */
+export const sentinelFailover = (sentinel: NodeName = "sentinel-1"): FaultSpec => operation(sentinel, "failover");
+/**
+ * The operator edits haproxy.cfg and restarts HAProxy: reloaded in place on the edited config (the haproxy kind's
+ * `edit`: the container and its address stay); with no edits, a new HAProxy from its saved config (after a kill).
+ */
+export const haproxyRestart = (edits: readonly ConfigPatch[] = [], haproxy: NodeName = "haproxy"): FaultSpec => (edits.length > 0 ? operation(haproxy, "edit", { edits }) : recreate(haproxy));
 
 const sideName = (s: PartitionSide): string => (typeof s === "string" ? s : s.join("+"));
 
@@ -103,15 +106,10 @@ export function faultTarget(f: FaultSpec): string {
     case "partition":
       return f.between.map(sideName).join(", ");
     case "operation":
+    case "recreate":
       return f.node;
     case "toxic":
       return f.link;
-    case "set-server":
-      return `${f.backend}/${f.server}`;
-    case "sentinel-failover":
-      return "sentinels";
-    case "haproxy-restart":
-      return "haproxy";
   }
 }
 
@@ -137,21 +135,17 @@ export function describeFault(f: FaultSpec): string {
       return `toxic ${JSON.stringify(f.toxic)} on ${f.link}`;
     case "promote":
       return `promote ${f.role}`;
-    case "set-server":
-      return `set server ${f.backend}/${f.server} ${JSON.stringify(f.change)}`;
-    case "sentinel-failover":
-      return "SENTINEL FAILOVER";
-    case "haproxy-restart":
-      return f.edits.length > 0 ? `edit haproxy.cfg (${String(f.edits.length)} change(s)) and reload haproxy` : "recreate haproxy from its saved config";
+    case "recreate":
+      return `recreate ${f.node} from its declaration`;
   }
 }
 
 /** Who does it: a fault the scenario injects, or a step of an operator's runbook (irreversible ones included). */
 export function faultPhase(f: FaultSpec): "fault" | "operator" {
-  return f.kind === "promote" || f.kind === "set-server" || f.kind === "sentinel-failover" || f.kind === "haproxy-restart" || f.kind === "operation" ? "operator" : "fault";
+  return f.kind === "promote" || f.kind === "recreate" || f.kind === "operation" ? "operator" : "fault";
 }
 
 /** The nemesis op a fault is recorded as in the history. */
 export function nemesisF(f: FaultSpec): NemesisF {
-  return f.kind === "haproxy-restart" ? (f.edits.length > 0 ? "reload" : "recreate") : f.kind;
+  return f.kind;
 }

@@ -4,6 +4,8 @@ import { nodeKind, registerNodeKind, stackNodes } from "../nodes/registry.js";
 import { APP } from "./app/node.js";
 import { HAPROXY } from "./haproxy/node.js";
 import { TOXIPROXY } from "./toxiproxy/node.js";
+import { REDIS } from "./redis/node.js";
+import { SENTINEL } from "./redis/sentinel-node.js";
 import { ETCD } from "./etcd/node.js";
 import "./index.js";
 import { PATRONI, PATRONI_DEFAULTS } from "./patroni/node.js";
@@ -63,9 +65,28 @@ describe("the kinds Brownout ships", () => {
 describe("the built-in parts as nodes of shipped kinds", () => {
   const names = (spec: TopologySpec) => stackNodes(spec).map((n) => `${n.name}:${n.kind}`);
 
-  it("a full spec runs Toxiproxy, HAProxy, the MariaDB pair, both sites and Caddy through their kinds, each with checked settings", () => {
+  it("a full spec runs Toxiproxy, HAProxy, the MariaDB pair, Redis and its Sentinels, both sites and Caddy through their kinds, each with checked settings", () => {
     const spec = resolveSpec();
-    expect(names(spec)).toEqual(["app-gra:app", "app-sbg:app", "caddy:caddy", "haproxy:haproxy", "mysql-1:mariadb", "mysql-2:mariadb", "toxiproxy:toxiproxy"]);
+    expect(names(spec)).toEqual([
+      "app-gra:app",
+      "app-sbg:app",
+      "caddy:caddy",
+      "haproxy:haproxy",
+      "mysql-1:mariadb",
+      "mysql-2:mariadb",
+      "redis-1:redis",
+      "redis-2:redis",
+      "sentinel-1:sentinel",
+      "sentinel-2:sentinel",
+      "sentinel-3:sentinel",
+      "toxiproxy:toxiproxy",
+    ]);
+    // The Sentinels start once both Redis nodes serve (one started first would count down-after from its own start).
+    expect(stackNodes(spec).find((n) => n.name === "sentinel-2")).toMatchObject({ after: ["redis-1", "redis-2"], settings: { monitors: "redis-1", replicas: ["redis-2"], peers: ["sentinel-1", "sentinel-3"] } });
+    expect(REDIS.settings(stackNodes(spec).find((n) => n.name === "redis-2") ?? { name: "", kind: "" })).toMatchObject({ replicaOf: "redis-1", appendOnly: true });
+    // The guard a regression leaves on the first master only: redis-2's file has it off.
+    const firstOnly = resolveSpec({ redis: { minReplicasToWrite: 1, minReplicasOnFirstMasterOnly: true } });
+    expect(stackNodes(firstOnly).filter((n) => n.kind === "redis").map((n) => (n.settings as { minReplicasToWrite: number }).minReplicasToWrite)).toEqual([1, 0]);
     for (const n of stackNodes(spec)) {
       expect(() => nodeKind(n.kind).settings(n)).not.toThrow();
     }
@@ -92,5 +113,7 @@ describe("the built-in parts as nodes of shipped kinds", () => {
     expect(() => TOXIPROXY.settings({ name: "toxiproxy", kind: "toxiproxy", settings: { links: { a: { listenPort: 1, upstream: "x:1" } }, groups: { g: ["b"] } } })).toThrow(/groups name links it does not have: b/);
     expect(() => HAPROXY.settings({ name: "haproxy", kind: "haproxy", settings: { config: "" } })).toThrow(/settings are \{ config, frontends, steady \}/);
     expect(() => APP.settings({ name: "app-x", kind: "app", settings: { site: "x", environment: { A: 1 } } })).toThrow(/settings are \{ site, environment, image\? \}/);
+    expect(() => REDIS.settings({ name: "cache", kind: "redis", settings: { minReplicas: 1 } })).toThrow(/unknown setting 'minReplicas'; settings are: appendOnly, minReplicasToWrite/);
+    expect(() => SENTINEL.settings({ name: "s", kind: "sentinel", settings: { quorum: 2 } })).toThrow(/'monitors' must be the master node's name/);
   });
 });

@@ -14,6 +14,11 @@ export type KindOperation<S> = {
   run(node: { readonly name: string; readonly container: StartedTestContainer }, settings: S, args: Readonly<Record<string, unknown>>): Promise<ActiveFault>;
 }["run"];
 
+/** Where another node run by a kind answers now, by name (undefined: no such node). */
+export interface StackLookup {
+  address(name: string): NodeAddress | undefined;
+}
+
 /** The paths a node relays on others' behalf (a proxy's links), and names for several of them together. */
 export interface Relayed {
   readonly links: readonly { readonly name: string; readonly listenPort: number; readonly upstream: string }[];
@@ -65,6 +70,7 @@ export interface NodeKind<S = unknown> {
    */
   readonly together?: {
     setUp?(nodes: readonly { readonly name: string; readonly container: StartedTestContainer; readonly settings: S }[]): Promise<void>;
-    problems?(nodes: readonly { readonly name: string; readonly address: NodeAddress; readonly settings: S }[]): Promise<string[]>;
+    /** `stack` finds where any other node of the stack answers (a monitor asks what it watches what it says of itself). */
+    problems?(nodes: readonly { readonly name: string; readonly address: NodeAddress; readonly settings: S }[], stack: StackLookup): Promise<string[]>;
   };
 }

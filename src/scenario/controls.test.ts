@@ -18,10 +18,15 @@ const haproxy = {
   servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "L7OK" }],
   config: "inter 500ms fastinter 500ms downinter 100ms fall 2 rise 2\n  timeout check 400ms\n",
 };
+const redis = (role: string, withoutTtl = 0) => ({ role, linkUp: role === "slave" ? true : null, appendOnly: true, minReplicasToWrite: 0, minReplicasMaxLagS: 10, cache: { pattern: "product:*", entries: 2, withoutTtl, maxTtlS: 58 } });
 const good: Mechanisms = {
-  sentinels: [sentinel("sentinel-1"), sentinel("sentinel-2"), sentinel("sentinel-3")],
   postgres,
   nodes: {
+    "sentinel-1": sentinel("sentinel-1"),
+    "sentinel-2": sentinel("sentinel-2"),
+    "sentinel-3": sentinel("sentinel-3"),
+    "redis-1": redis("master"),
+    "redis-2": redis("slave"),
     haproxy,
     caddy,
     "app-gra": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" },
@@ -29,7 +34,6 @@ const good: Mechanisms = {
     "mysql-1": { io: "Yes", sql: "Yes", secondsBehind: 0, lastError: "", gtidCurrentPos: "" },
     "mysql-2": { io: "Yes", sql: "Yes", secondsBehind: 0, lastError: "", gtidCurrentPos: "" },
   },
-  cache: { master: "redis-1", entries: 2, withoutTtl: 0, maxTtlS: 58 },
 };
 const ALL = ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication", "cache-ttl"] as const;
 
@@ -50,10 +54,8 @@ describe("mechanism controls", () => {
 
   it("fail on each kind of drift, naming the setting", () => {
     const drifted: Mechanisms = {
-      sentinels: [sentinel("sentinel-1", 30_000), sentinel("sentinel-2"), sentinel("sentinel-3")],
       postgres: { ...postgres, replication: { state: "streaming", syncState: "async" } },
-      nodes: { haproxy: { servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "" }], config: "inter 500ms\n" }, caddy: { ...caddy, policy: "random" }, "app-gra": { APP_DEP_TIMEOUT_MS: "5000", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" }, "app-sbg": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" }, "mysql-1": { io: "No", sql: "Yes", secondsBehind: null, lastError: "connecting", gtidCurrentPos: "" }, "mysql-2": { unreachable: "refused" } },
-      cache: { master: "redis-1", entries: 2, withoutTtl: 1, maxTtlS: 58 },
+      nodes: { "sentinel-1": sentinel("sentinel-1", 30_000), "sentinel-2": sentinel("sentinel-2"), "sentinel-3": sentinel("sentinel-3"), "redis-1": redis("master", 1), "redis-2": redis("slave"), haproxy: { servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "" }], config: "inter 500ms\n" }, caddy: { ...caddy, policy: "random" }, "app-gra": { APP_DEP_TIMEOUT_MS: "5000", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" }, "app-sbg": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" }, "mysql-1": { io: "No", sql: "Yes", secondsBehind: null, lastError: "connecting", gtidCurrentPos: "" }, "mysql-2": { unreachable: "refused" } },
     };
     const r = mechanismControls(drifted, spec, ALL);
     expect(r.map((x) => x.valid)).toEqual([false, false, false, false, false, false, false]);
@@ -88,7 +90,7 @@ describe("mechanism controls", () => {
   });
 
   it("fail when a mechanism could not be read, and say unknown when the topology has none", () => {
-    expect(mechanismControls({ sentinels: { error: "timeout" } }, spec, ["sentinel"])[0]).toMatchObject({ valid: false, detail: expect.stringMatching(/timeout/) as unknown });
+    expect(mechanismControls({ nodes: { "sentinel-1": { error: "timeout" }, "sentinel-2": sentinel("sentinel-2") } }, spec, ["sentinel"])[0]).toMatchObject({ valid: false, detail: expect.stringMatching(/timeout/) as unknown });
     expect(mechanismControls({}, spec, ["caddy-failover"])[0]?.valid).toBe("unknown");
   });
 });

@@ -1,6 +1,7 @@
 import { type CheckResult, control, readback } from "../assertions/check.js";
 import { PORTS } from "../cluster/containers.js";
-import type { Mechanisms, SentinelView } from "../stack/mechanisms.js";
+import type { Mechanisms, RedisReadBack, SentinelView } from "../stack/mechanisms.js";
+import { REDIS_NODES, SENTINELS } from "../kinds/redis/sentinel.js";
 import type { CaddyView } from "../kinds/caddy/mechanism.js";
 import type { HaproxyView } from "../kinds/haproxy/mechanism.js";
 import { MYSQL_ROLES, type MysqlFacts } from "../kinds/mariadb/pair.js";
@@ -32,6 +33,22 @@ function mysqlOf(m: Mechanisms): MysqlFacts | undefined {
   return Object.keys(read).length > 0 ? (read as MysqlFacts) : undefined;
 }
 
+/** Each Sentinel's view of its master, as the sentinel kind read it back from sentinel-1..3 (or the first read's error). */
+function sentinelsOf(m: Mechanisms): readonly SentinelView[] | ReadError | undefined {
+  const read = SENTINELS.map((s) => m.nodes?.[s] as SentinelView | ReadError | undefined).filter((v) => v !== undefined);
+  if (read.length === 0) return undefined;
+  return read.find((r): r is ReadError => isError(r)) ?? (read as SentinelView[]);
+}
+
+/** The Redis node that calls itself master, as the redis kind read it back (its cache entries with it). */
+function redisMasterOf(m: Mechanisms): (RedisReadBack & { readonly name: string }) | ReadError | undefined {
+  const read = REDIS_NODES.flatMap((r) => (m.nodes?.[r] === undefined ? [] : [[r, m.nodes[r] as RedisReadBack | ReadError] as const]));
+  if (read.length === 0) return undefined;
+  const master = read.find(([, v]) => !isError(v) && v.role === "master");
+  if (master && !isError(master[1])) return { ...master[1], name: master[0] };
+  return read.map(([, v]) => v).find((v): v is ReadError => isError(v)) ?? { error: "no Redis node answers as master" };
+}
+
 /** Caddy's loaded config, as the caddy kind read it back from the node named caddy. */
 function caddyOf(m: Mechanisms): CaddyView | ReadError | undefined {
   return m.nodes?.caddy as CaddyView | ReadError | undefined;
@@ -53,7 +70,7 @@ function diff(pairs: readonly (readonly [string, unknown, unknown])[]): string[]
 
 function sentinel(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: Sentinel as configured";
-  const views = m.sentinels;
+  const views = sentinelsOf(m);
   if (!views) return readback(name, "unknown", "no Sentinels in this topology");
   if (isError(views)) return readback(name, false, `could not read SENTINEL MASTER: ${views.error}`);
   const list: readonly SentinelView[] = views;
@@ -196,9 +213,10 @@ function mysqlReplication(m: Mechanisms): CheckResult {
 /** Cache-aside bounds staleness by expiry: every cached entry must expire within the configured TTL. */
 function cacheTtl(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: cache entries expire within the TTL";
-  const v = m.cache;
-  if (!v) return readback(name, "unknown", "no Redis in this topology");
-  if (isError(v)) return readback(name, false, `could not read the cache: ${v.error}`);
+  const master = redisMasterOf(m);
+  if (!master) return readback(name, "unknown", "no Redis in this topology");
+  if (isError(master)) return readback(name, false, `could not read the cache: ${master.error}`);
+  const v = { master: master.name, ...(master.cache ?? { entries: 0, withoutTtl: 0, maxTtlS: null }) };
   if (v.entries === 0) return readback(name, "unknown", `no cache entry on ${v.master} during the steady window`);
   const ttl = spec.app.cacheTtlS;
   return readback(

@@ -1,24 +1,18 @@
 import { type NodeAddress, addressOf, nodeOf } from "../cluster/address.js";
 import { type PostgresFacts, type PostgresPair, postgresFacts, postgresProblems } from "../kinds/postgres/pair.js";
-import { type RedisFacts, type RedisSentinel, redisFacts, redisProblems } from "../kinds/redis/sentinel.js";
 
 export interface SteadyStateFacts {
   readonly postgres?: PostgresFacts;
-  readonly redis?: RedisFacts;
 }
 
 /** The parts of a topology the facts come from. */
 export interface FactParts {
   readonly postgres?: PostgresPair | undefined;
-  readonly redis?: RedisSentinel | undefined;
 }
 
 /** Steady-state facts once, with what is off. */
 export async function gatherFacts(parts: FactParts): Promise<{ facts: SteadyStateFacts; problems: string[] }> {
-  const [pg, redis] = await Promise.all([
-    parts.postgres ? postgresFacts(parts.postgres).catch((e: unknown) => e as Error) : undefined,
-    parts.redis ? redisFacts(parts.redis) : undefined,
-  ]);
+  const pg = parts.postgres ? await postgresFacts(parts.postgres).catch((e: unknown) => e as Error) : undefined;
   const problems: string[] = [];
   const facts: { -readonly [K in keyof SteadyStateFacts]: SteadyStateFacts[K] } = {};
   if (pg instanceof Error) problems.push(`postgres: ${pg.message}`);
@@ -26,17 +20,12 @@ export async function gatherFacts(parts: FactParts): Promise<{ facts: SteadyStat
     facts.postgres = pg;
     problems.push(...postgresProblems(pg));
   }
-  if (redis) {
-    facts.redis = redis;
-    problems.push(...redisProblems(redis));
-  }
   return { facts, problems };
 }
 
 /** A topology's nodes as plain data, so its facts can be gathered in a worker thread. */
 export interface FactsSnapshot {
   readonly postgres?: { readonly primary: NodeAddress; readonly replica: NodeAddress; readonly db2?: NodeAddress };
-  readonly redis?: { readonly nodes: Readonly<Record<"redis-1" | "redis-2", NodeAddress>>; readonly sentinels: readonly NodeAddress[] };
 }
 
 export function snapshotOf(parts: FactParts): FactsSnapshot {
@@ -44,15 +33,11 @@ export function snapshotOf(parts: FactParts): FactsSnapshot {
     ...(parts.postgres
       ? { postgres: { primary: addressOf(parts.postgres.primary), replica: addressOf(parts.postgres.replica), ...(parts.postgres.db2 ? { db2: addressOf(parts.postgres.db2) } : {}) } }
       : {}),
-    ...(parts.redis
-      ? { redis: { nodes: { "redis-1": addressOf(parts.redis.redis["redis-1"]), "redis-2": addressOf(parts.redis.redis["redis-2"]) }, sentinels: parts.redis.sentinels.map((c) => addressOf(c)) } }
-      : {}),
   };
 }
 
 export function partsFromSnapshot(s: FactsSnapshot): FactParts {
   return {
     ...(s.postgres ? { postgres: { primary: nodeOf(s.postgres.primary), replica: nodeOf(s.postgres.replica), ...(s.postgres.db2 ? { db2: nodeOf(s.postgres.db2) } : {}) } } : {}),
-    ...(s.redis ? { redis: { redis: { "redis-1": nodeOf(s.redis.nodes["redis-1"]), "redis-2": nodeOf(s.redis.nodes["redis-2"]) }, sentinels: s.redis.sentinels.map(nodeOf) } } : {}),
   };
 }

@@ -3,9 +3,10 @@ import { failed } from "../nodes/read.js";
 import type { CaddyView } from "../kinds/caddy/mechanism.js";
 import type { HaproxyView } from "../kinds/haproxy/mechanism.js";
 import { type PostgresView, postgresView } from "../kinds/postgres/mechanism.js";
-import { type CacheView, type SentinelView, cacheView, sentinelViews } from "../kinds/redis/mechanism.js";
 
-export type { CacheView, CaddyView, HaproxyView, PostgresView, SentinelView };
+export type { CaddyView, HaproxyView, PostgresView };
+export type { SentinelView } from "../kinds/redis/sentinel-node.js";
+export type { CacheEntries, RedisReadBack } from "../kinds/redis/node.js";
 export type { HaproxyServerView } from "../kinds/haproxy/mechanism.js";
 
 /**
@@ -16,12 +17,9 @@ export type { HaproxyServerView } from "../kinds/haproxy/mechanism.js";
  * are believed.
  */
 export interface Mechanisms {
-  readonly sentinels?: readonly SentinelView[] | { readonly error: string };
   readonly postgres?: PostgresView | { readonly error: string };
   /** What each node run by a kind (a site, Caddy, a team's own) has in force, read back by its kind, by node name. */
   readonly nodes?: Readonly<Record<string, unknown>>;
-  /** The app's cache entries (`product:*`) on the Redis master and their expiry. */
-  readonly cache?: CacheView | { readonly error: string };
 }
 
 /** The parts mechanisms are read from: the same the steady-state facts come from. */
@@ -35,16 +33,12 @@ export interface NodeReadBack {
 
 /** Reads every mechanism the topology has, each independently: one that cannot be read is an error, not a throw. */
 export async function readMechanisms(parts: MechanismParts, nodes: readonly NodeReadBack[] = []): Promise<Mechanisms> {
-  const [sentinels, cache, postgres, readBack] = await Promise.all([
-    parts.redis ? sentinelViews(parts.redis).catch(failed) : undefined,
-    parts.redis ? cacheView(parts.redis).catch(failed) : undefined,
+  const [postgres, readBack] = await Promise.all([
     parts.postgres ? postgresView(parts.postgres).catch(failed) : undefined,
     Promise.all(nodes.map(async (n) => [n.name, await n.read().catch(failed)] as const)),
   ]);
   return {
-    ...(sentinels ? { sentinels } : {}),
     ...(postgres ? { postgres } : {}),
     ...(readBack.length > 0 ? { nodes: Object.fromEntries(readBack) } : {}),
-    ...(cache ? { cache } : {}),
   };
 }

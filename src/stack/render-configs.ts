@@ -1,6 +1,8 @@
 import { renderCaddyfile } from "../kinds/caddy/node.js";
 import { renderHaproxyConfig } from "../kinds/haproxy/node.js";
-import { SENTINELS, sentinelConf } from "../kinds/redis/sentinel.js";
+import { sentinelConf } from "../kinds/redis/sentinel-node.js";
+import type { SentinelSettings } from "../kinds/redis/sentinel-node.js";
+import { redisNodes } from "../kinds/redis/slice.js";
 import { type TopologySpec, hasHaproxy } from "../cluster/topology.js";
 
 /** One config file as a run would copy it into a node. */
@@ -18,6 +20,6 @@ export function renderConfigs(spec: TopologySpec): RenderedConfig[] {
   const out: RenderedConfig[] = [];
   if (hasHaproxy(spec)) out.push({ node: "haproxy", file: "haproxy.cfg", text: renderHaproxyConfig(spec) });
   if (spec.slices.includes("web")) out.push({ node: "caddy", file: "Caddyfile", text: renderCaddyfile(spec) });
-  if (spec.slices.includes("redis")) for (const s of SENTINELS) out.push({ node: s, file: "sentinel.conf", text: `${sentinelConf(s, spec.timings.sentinel)}\n` });
+  for (const n of redisNodes(spec)) if (n.kind === "sentinel") out.push({ node: n.name, file: "sentinel.conf", text: `${sentinelConf(n.name, n.settings as SentinelSettings)}\n` });
   return out;
 }

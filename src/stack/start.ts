@@ -1,6 +1,5 @@
 import { removeRunNetwork, startRunNetwork } from "../cluster/network.js";
 import { type PostgresPair, startPostgresPair } from "../kinds/postgres/pair.js";
-import { type RedisSentinel, startRedisSentinel } from "../kinds/redis/sentinel.js";
 import { type StartTimes, StartedTopology, type TopologyParts, type Writable } from "./started-topology.js";
 import { type Slice, type SpecOptions, type TopologySpec, resolveSpec, rolesOf } from "../cluster/topology.js";
 import { type DeclaredNode, checkedNodes, startDeclaredNodes } from "../nodes/start.js";
@@ -36,7 +35,6 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
   const has = (slice: Slice) => spec.slices.includes(slice);
   const results = await Promise.allSettled([
     part<PostgresPair>("postgres", has("postgres"), () => startPostgresPair(network, spec.timings, spec.postgres, spec.files.postgresSchema), (v) => (parts.postgres = v)),
-    part<RedisSentinel>("redis", has("redis"), () => startRedisSentinel(network, spec.timings, spec.redis), (v) => (parts.redis = v)),
     part<DeclaredNode[]>("nodes", checkedNodes(spec).length > 0, () => startDeclaredNodes(network, spec), (v) => (parts.nodes = v)),
   ]);
   const started = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;

@@ -16,12 +16,12 @@ import { demuxedText } from "../cluster/docker-output.js";
 import { type Mechanisms, readMechanisms } from "./mechanisms.js";
 import { removeRunNetwork } from "../cluster/network.js";
 import { type PostgresPair, withPg } from "../kinds/postgres/pair.js";
-import { MASTER_NAME, type RedisSentinel, withRedis } from "../kinds/redis/sentinel.js";
-import { type ConfigPatch, type NodeRole, type Site, type Slice, type TopologySpec, assertRole } from "../cluster/topology.js";
+import { type NodeRole, type Site, type Slice, type TopologySpec, assertRole } from "../cluster/topology.js";
 import { type DeclaredNode, byKind, startNode } from "../nodes/start.js";
-import type { ServerChange, ToxicSpec } from "../faults/spec.js";
+import type { StackLookup } from "../nodes/kind.js";
+import type { ToxicSpec } from "../faults/spec.js";
 import type { NodeAddress } from "../cluster/address.js";
-import { type FaultSpec, type NodeName, type PartitionSide, diskFull, haproxyRestart, kill, loss, partition, pause, promote, restart, sentinelFailover, setServer, stop, toxic } from "../faults/spec.js";
+import { type FaultSpec, type NodeName, type PartitionSide, diskFull, kill, loss, operation, partition, pause, promote, recreate, restart, stop, toxic } from "../faults/spec.js";
 
 export interface Endpoints {
   readonly caddy: string;
@@ -49,7 +49,6 @@ export interface TopologyParts {
   readonly spec: TopologySpec;
   readonly network: StartedNetwork;
   readonly postgres?: PostgresPair;
-  readonly redis?: RedisSentinel;
   /** The nodes run by a kind (the web slice's sites and Caddy, the nodes the stack declares). */
   readonly nodes?: readonly DeclaredNode[];
   readonly startMs: Readonly<StartTimes>;
@@ -77,11 +76,6 @@ export class StartedTopology implements AsyncDisposable {
       this.#nodes.set("pg-replica", parts.postgres.replica);
       if (parts.postgres.db2) this.#nodes.set("pg-db2", parts.postgres.db2);
     }
-    if (parts.redis) {
-      this.#nodes.set("redis-1", parts.redis.redis["redis-1"]);
-      this.#nodes.set("redis-2", parts.redis.redis["redis-2"]);
-      parts.redis.sentinels.forEach((s, i) => this.#nodes.set(`sentinel-${String(i + 1)}` as NodeRole, s));
-    }
     for (const n of parts.nodes ?? []) this.#nodes.set(n.declaration.name as NodeRole, n.container);
   }
 
@@ -94,10 +88,18 @@ export class StartedTopology implements AsyncDisposable {
   async nodeProblems(): Promise<string[]> {
     const [each, groups] = await Promise.all([
       Promise.all(this.declaredNodes.map((n) => (n.kind.problems ? n.kind.problems(this.#asked(n), n.settings) : Promise.resolve([])))),
-      Promise.all(byKind(this.declaredNodes).map(([kind, members]) => kind.together?.problems?.(members.map((n) => ({ ...this.#asked(n), settings: n.settings }))) ?? Promise.resolve([]))),
+      Promise.all(byKind(this.declaredNodes).map(([kind, members]) => kind.together?.problems?.(members.map((n) => ({ ...this.#asked(n), settings: n.settings })), this.#lookup) ?? Promise.resolve([]))),
     ]);
     return [...each.flat(), ...groups.flat()];
   }
+
+  /** Where any node run by a kind answers now, for a kind that asks its group's peers of other kinds. */
+  readonly #lookup: StackLookup = {
+    address: (name) => {
+      const n = this.declaredNodes.find((d) => d.declaration.name === name);
+      return n ? this.#asked(n).address : undefined;
+    },
+  };
 
   /** A node as its kind is asked about it: its name and where it answers now (a restarted node has new ports). */
   #asked(n: DeclaredNode): { name: string; address: NodeAddress } {
@@ -116,7 +118,7 @@ export class StartedTopology implements AsyncDisposable {
   }
 
   /** A part of the topology, or a clear error naming what the spec left out. */
-  #part<K extends "postgres" | "redis">(key: K): NonNullable<TopologyParts[K]> {
+  #part<K extends "postgres">(key: K): NonNullable<TopologyParts[K]> {
     const part = this.#parts[key];
     if (!part) throw new UserError(`this topology has no ${key} slice`);
     return part;
@@ -124,10 +126,6 @@ export class StartedTopology implements AsyncDisposable {
 
   get postgres(): PostgresPair {
     return this.#part("postgres");
-  }
-
-  get redis(): RedisSentinel {
-    return this.#part("redis");
   }
 
   /** Whether a node of this name runs in the topology. */
@@ -209,12 +207,8 @@ export class StartedTopology implements AsyncDisposable {
         return this.#operation(f.node, f.op, f.args ?? {});
       case "promote":
         return this.#promote(f.role);
-      case "set-server":
-        return this.#operation("haproxy", "set-server", { backend: f.backend, server: f.server, change: f.change });
-      case "sentinel-failover":
-        return this.#sentinelFailover();
-      case "haproxy-restart":
-        return f.edits.length > 0 ? this.#operation("haproxy", "edit", { edits: f.edits }) : this.#recreate("haproxy");
+      case "recreate":
+        return this.#recreate(f.node);
     }
   }
 
@@ -270,31 +264,21 @@ export class StartedTopology implements AsyncDisposable {
     return this.inject(promote(role));
   }
 
-  /** Operator action through HAProxy's runtime API; the heal restores the server's previous state or address. */
-  setServer(backend: string, server: string, change: ServerChange): Promise<ActiveFault> {
-    return this.inject(setServer(backend, server, change));
-  }
-
-  /** Operator action: ask the Sentinels to fail over now. Nothing to heal: the new master stays. */
-  sentinelFailover(): Promise<ActiveFault> {
-    return this.inject(sentinelFailover());
+  /**
+   * An operation of a node's kind, by name (`operation("haproxy", "set-server", { backend, server, change })`,
+   * `operation("sentinel-1", "failover")`); an unknown one names the kind's operations.
+   */
+  operation(node: NodeName, op: string, args?: Readonly<Record<string, unknown>>): Promise<ActiveFault> {
+    return this.inject(operation(node, op, args));
   }
 
   /**
-   * Recovery by an operator: a new HAProxy from the config the old one ran (its container removed first if it
-   * is still there). Its ports on the host are new; endpoints read through `haproxy` see them. An operator's
-   * edit of haproxy.cfg is `editHaproxy`, a reload in place.
+   * Recovery by an operator: a node run by a kind started anew from its declaration (its container removed first
+   * if it is still there: a new HAProxy from the config the old one ran). Its host ports are new; what reads them
+   * through the topology sees them.
    */
-  async recreateHaproxy(): Promise<void> {
-    await this.inject(haproxyRestart([]));
-  }
-
-  /**
-   * Operator action: edit haproxy.cfg and reload HAProxy in place (a runbook's "repoint pg-write at the new
-   * primary and restart HAProxy"). The edits stay: the reloaded config is the new steady state.
-   */
-  editHaproxy(edits: readonly ConfigPatch[]): Promise<ActiveFault> {
-    return this.inject(haproxyRestart(edits));
+  recreate(node: NodeName): Promise<ActiveFault> {
+    return this.inject(recreate(node));
   }
 
   async #process(kind: ProcessFault, role: string): Promise<ActiveFault> {
@@ -376,12 +360,6 @@ export class StartedTopology implements AsyncDisposable {
     if (r !== "pg-replica" && r !== "pg-primary") throw new UserError(`promote applies to pg-primary or pg-replica, not ${r}`);
     await withPg(this.node(r), (c) => c.query("SELECT pg_promote(wait => true, wait_seconds => 30)"));
     return this.#faults.track(activeFault(`promote ${r}`, () => Promise.resolve()));
-  }
-
-  async #sentinelFailover(): Promise<ActiveFault> {
-    const sentinel = this.node("sentinel-1");
-    await withRedis(sentinel, PORTS.sentinel, (r) => r.call("SENTINEL", "FAILOVER", MASTER_NAME));
-    return this.#faults.track(activeFault("sentinel failover", () => Promise.resolve()));
   }
 
   /**

@@ -9,6 +9,8 @@ import { PG_CREDENTIALS } from "../kinds/postgres/pair.js";
 import { MYSQL_CREDENTIALS, mysqlNodeFacts, withMysql } from "../kinds/mariadb/pair.js";
 import { withPg } from "../kinds/postgres/pair.js";
 import { MASTER_NAME, withRedis } from "../kinds/redis/sentinel.js";
+import { redisStateOf } from "../kinds/redis/state.js";
+import { operation, setServer } from "../faults/spec.js";
 import "../kinds/index.js";
 import { haproxyOf } from "../kinds/haproxy/node.js";
 import { type StartedTopology, startTopology } from "./index.js";
@@ -46,8 +48,8 @@ describe("topology", () => {
     const result = await topology.verify();
     expect(result.problems).toEqual([]);
     expect(result.facts.postgres).toMatchObject({ replication: "streaming", replayLagBytes: 0, primaryInRecovery: false, replicaInRecovery: true });
-    expect(result.facts.redis?.sentinelMasters).toEqual(["redis-1", "redis-1", "redis-1"]);
-    expect(result.facts.redis?.quorum).toMatch(/^OK 3 usable Sentinels/);
+    expect((await redisStateOf(topology)).sentinelMasters).toEqual(["redis-1", "redis-1", "redis-1"]);
+    expect(topology.declaredNodes.filter((n) => n.kind.name === "sentinel").map((n) => n.declaration.name)).toEqual(["sentinel-1", "sentinel-2", "sentinel-3"]);
     expect(await mysqlNodeFacts(topology.node("mysql-1"))).toMatchObject({ io: "Yes", sql: "Yes", secondsBehind: 0 });
     expect(await mysqlNodeFacts(topology.node("mysql-2"))).toMatchObject({ io: "Yes", sql: "Yes", secondsBehind: 0 });
     expect(await haproxyOf(topology).serverStates()).toContainEqual(expect.objectContaining({ backend: "pg-write", server: "pg-primary", status: "UP" }));
@@ -93,13 +95,13 @@ describe("topology", () => {
   });
 
   it("an operator puts a server in maintenance through the runtime API, and the heal puts it back", async () => {
-    const fault = await topology.setServer("pg-read", "pg-replica", { state: "maint" });
+    const fault = await topology.inject(setServer("pg-read", "pg-replica", { state: "maint" }));
     expect(await haproxyOf(topology).status("pg-read", "pg-replica")).toBe("MAINT");
     const result = await topology.verify({ withinMs: 0 });
     expect(result.problems).toContain("HAProxy pg-read/pg-replica is MAINT, expected UP");
     await fault.heal();
     expect((await topology.verify()).problems).toEqual([]);
-    await expect(topology.setServer("pg-read", "pg-nope", { state: "maint" })).rejects.toThrow(/no server pg-read\/pg-nope; servers are: .*pg-read\/pg-replica/);
+    await expect(topology.inject(setServer("pg-read", "pg-nope", { state: "maint" }))).rejects.toThrow(/no server pg-read\/pg-nope; servers are: .*pg-read\/pg-replica/);
   });
 
   it("replicates a write on pg-primary to pg-replica, and a Redis write to redis-2", async () => {
@@ -161,7 +163,9 @@ describe("topology", () => {
     await fault.heal();
     const result = await topology.verify({ withinMs: 20_000 });
     expect(result.problems).toEqual([]);
-    expect(result.facts.redis?.nodes).toEqual({ "redis-1": { role: "slave", linkUp: true }, "redis-2": { role: "master", linkUp: null } });
+    expect((await redisStateOf(topology)).nodes).toEqual({ "redis-1": { role: "slave", linkUp: true }, "redis-2": { role: "master", linkUp: null } });
+    // An operation the sentinel kind does not have names the ones it has.
+    await expect(topology.inject(operation("sentinel-1", "promote"))).rejects.toThrow(/node sentinel-1 \(sentinel\) has no operation 'promote'; its operations are: failover/);
   });
 
   it("kill mysql-1: HAProxy sends MySQL clients to mysql-2 within its detection bound, and back when it returns; replication resumes both ways", async () => {
@@ -204,7 +208,7 @@ describe("topology", () => {
     await topology.kill("haproxy");
     const refused = new pg.Client({ ...before.endpoint("pg-write"), ...PG_CREDENTIALS, connectionTimeoutMillis: 1000 });
     await expect(refused.connect()).rejects.toThrow();
-    await topology.recreateHaproxy();
+    await topology.recreate("haproxy");
     expect(haproxyOf(topology).container.getId()).not.toBe(before.container.getId());
     expect(await configOf()).toBe(config);
     expect((await topology.verify({ withinMs: 15_000 })).problems).toEqual([]);
@@ -278,7 +282,6 @@ describe("partial topology", () => {
     await using pgOnly = await startTopology({ slices: ["postgres"] });
     expect((await pgOnly.verify()).problems).toEqual([]);
     await expect(pgOnly.kill("redis-1")).rejects.toThrow(/role 'redis-1' is not in this topology \(slices: postgres\)/);
-    expect(() => pgOnly.redis).toThrow(/this topology has no redis slice/);
 
     await pgOnly.kill("pg-primary");
     await expect.poll(() => haproxyOf(pgOnly).status("pg-write", "pg-primary"), { timeout: 10_000, interval: 50 }).toBe("DOWN");

@@ -27,7 +27,7 @@ export type OpF = BuiltinOpF | (string & {});
  * (inject, operator action, heal) is an op with its own invoke and completion, read by checks and drawn on the
  * timeline beside the probes it hit.
  */
-export type NemesisF = "kill" | "stop" | "pause" | "restart" | "partition" | "loss" | "disk-full" | "toxic" | "promote" | "set-server" | "sentinel-failover" | "recreate" | "reload" | "operation" | "heal";
+export type NemesisF = "kill" | "stop" | "pause" | "restart" | "partition" | "loss" | "disk-full" | "toxic" | "promote" | "recreate" | "operation" | "heal";
 
 /** The process name of fault steps in a history. */
 export const NEMESIS = "nemesis";

@@ -61,7 +61,7 @@ export default defineScenario({
     observed.writeUp = (await haproxyOf(ctx.topology).serverStates()).filter((s) => s.backend === "pg-write" && s.status.startsWith("UP")).map((s) => s.server);
   },
   checks(e) {
-    const restarted = e.journal.find((j) => j.f === "reload" && j.outcome === "ok");
+    const restarted = e.journal.find((j) => j.f === "operation" && j.target === "haproxy" && j.outcome === "ok");
     const restartedAt = restarted ? restarted.t + restarted.durationMs : Number.POSITIVE_INFINITY;
     const ins = e.ops.filter((o) => o.f === "product-insert");
     const failedBefore = ins.filter((o) => o.type !== "ok" && o.start >= e.at.fault && o.start < restartedAt);

@@ -28,7 +28,7 @@ async function call(url: string, init?: RequestInit): Promise<{ status: number; 
 }
 const post = (url: string, body: unknown) => call(url, { method: "POST", body: JSON.stringify(body) });
 const put = (url: string, body: unknown) => call(url, { method: "PUT", body: JSON.stringify(body) });
-const cached = (id: string) => withRedis(topology.redis.redis["redis-1"], PORTS.redis, (r) => r.get(`product:${id}`));
+const cached = (id: string) => withRedis(topology.node("redis-1"), PORTS.redis, (r) => r.get(`product:${id}`));
 
 /** Reads until the replica has the product (a fresh write may not have replayed yet). */
 async function readWhenReplicated(base: string, id: string): Promise<Body> {
