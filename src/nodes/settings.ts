@@ -19,3 +19,8 @@ export const isString = (v: unknown): v is string => typeof v === "string" && v 
 export const isPort = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536;
 export const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
 export const isStringMap = (v: unknown): v is Record<string, string> => typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string");
+
+/** An optional setting: its default when the declaration leaves it out, else checked as `expect` does. */
+export function orDefault<T>(node: string, raw: Readonly<Record<string, unknown>>, key: string, fallback: T, ok: (v: unknown) => v is T, expected: string): T {
+  return raw[key] === undefined ? fallback : expect(node, key, raw[key], ok, expected);
+}

@@ -3,7 +3,7 @@ import type { NodeAddress } from "../../cluster/address.js";
 import { PORTS, nodeContainer } from "../../cluster/containers.js";
 import { runLabels } from "../../cluster/labels.js";
 import type { NodeKind } from "../../nodes/kind.js";
-import { expect, knownKeys, isString } from "../../nodes/settings.js";
+import { expect, isString, knownKeys, orDefault } from "../../nodes/settings.js";
 import { withRedis } from "./sentinel.js";
 
 export interface RedisNodeSettings {
@@ -125,9 +125,9 @@ export const REDIS: NodeKind<RedisNodeSettings> = {
     const raw = knownKeys(node.name, "redis", node.settings, KEYS);
     const n = node.name;
     return {
-      appendOnly: raw.appendOnly === undefined ? true : expect(n, "appendOnly", raw.appendOnly, (v): v is boolean => typeof v === "boolean", "true or false"),
-      minReplicasToWrite: raw.minReplicasToWrite === undefined ? 0 : expect(n, "minReplicasToWrite", raw.minReplicasToWrite, isCount, "a count"),
-      minReplicasMaxLagS: raw.minReplicasMaxLagS === undefined ? 10 : expect(n, "minReplicasMaxLagS", raw.minReplicasMaxLagS, isCount, "seconds"),
+      appendOnly: orDefault(n, raw, "appendOnly", true, (v): v is boolean => typeof v === "boolean", "true or false"),
+      minReplicasToWrite: orDefault(n, raw, "minReplicasToWrite", 0, isCount, "a count"),
+      minReplicasMaxLagS: orDefault(n, raw, "minReplicasMaxLagS", 10, isCount, "seconds"),
       ...(raw.replicaOf === undefined ? {} : { replicaOf: expect(n, "replicaOf", raw.replicaOf, isString, "a node's name") }),
       ...(raw.cacheKeys === undefined ? {} : { cacheKeys: expect(n, "cacheKeys", raw.cacheKeys, isString, "a SCAN pattern") }),
     };

@@ -6,7 +6,7 @@ import { activeFault } from "../../cluster/fault-handle.js";
 import { runLabels } from "../../cluster/labels.js";
 import { RespPingWait } from "../../cluster/resp-wait.js";
 import type { NodeKind } from "../../nodes/kind.js";
-import { expect, isString, isStrings, knownKeys } from "../../nodes/settings.js";
+import { expect, isString, isStrings, knownKeys, orDefault } from "../../nodes/settings.js";
 import { redisRole } from "./node.js";
 import { withRedis } from "./sentinel.js";
 
@@ -155,13 +155,14 @@ export const SENTINEL: NodeKind<SentinelSettings> = {
     const raw = knownKeys(node.name, "sentinel", node.settings, KEYS);
     const n = node.name;
     return {
-      master: raw.master === undefined ? "brownout" : expect(n, "master", raw.master, isString, "a name"),
+      master: orDefault(n, raw, "master", "brownout", isString, "a name"),
       monitors: expect(n, "monitors", raw.monitors, isString, "the master node's name"),
-      replicas: raw.replicas === undefined ? [] : expect(n, "replicas", raw.replicas, isStrings, "node names"),
-      peers: raw.peers === undefined ? [] : expect(n, "peers", raw.peers, isStrings, "the other Sentinels' names"),
-      quorum: raw.quorum === undefined ? 2 : expect(n, "quorum", raw.quorum, isPositive, "a count"),
-      downAfterMs: raw.downAfterMs === undefined ? 30_000 : expect(n, "downAfterMs", raw.downAfterMs, isPositive, "ms"),
-      failoverTimeoutMs: raw.failoverTimeoutMs === undefined ? 180_000 : expect(n, "failoverTimeoutMs", raw.failoverTimeoutMs, isPositive, "ms"),
+      replicas: orDefault<readonly string[]>(n, raw, "replicas", [], isStrings, "node names"),
+      peers: orDefault<readonly string[]>(n, raw, "peers", [], isStrings, "the other Sentinels' names"),
+      // Sentinel's own defaults (sentinel.conf): 30 s down-after, 3 min failover-timeout.
+      quorum: orDefault(n, raw, "quorum", 2, isPositive, "a count"),
+      downAfterMs: orDefault(n, raw, "downAfterMs", 30_000, isPositive, "ms"),
+      failoverTimeoutMs: orDefault(n, raw, "failoverTimeoutMs", 180_000, isPositive, "ms"),
     };
   },
   ports: () => [PORTS.sentinel],
