@@ -1,0 +1,107 @@
+import { bound, type Bound, control, defineScenario, faultInForceAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, PGBOUNCER_PORT, queryRows, recoveredInTime, recoveryBound, result, type RunContext, type Term, type TopologySpec } from "brownout";
+import { checksOf, patroniOf, poolWorkload } from "./stack.js";
+
+/**
+ * From the reinstall asked for: HAProxy starts from its saved configuration with every server taken as up, but
+ * only just (its health counter at rise): the first failed check marks a standby down, whatever fall says. Those
+ * first checks run within one inter of the start (spread over it), each up to the check timeout; until then
+ * writes through 5432 may reach a standby and be refused.
+ */
+function rebuiltTerms(spec: TopologySpec): Term[] {
+  const h = checksOf(spec);
+  return [["HAProxy starts", spec.margins.serverStartMs], ["its first checks, within inter", h.interMs], ["check timeout", h.timeoutMs]];
+}
+
+function rebuiltBound(spec: TopologySpec): Bound {
+  return bound(...rebuiltTerms(spec), ...measurement(spec));
+}
+
+/** What each port haproxy-01 serves answers once rebuilt: the seed's verification, done with a query, not a connect. */
+async function verification(ctx: RunContext): Promise<Record<string, string>> {
+  const h = ctx.topology.node("haproxy-01");
+  const app = patroniOf(ctx.topology.spec).app;
+  const ask = async (port: number) => {
+    try {
+      const [row] = await queryRows({ engine: "postgres", host: h.getHost(), port: h.getMappedPort(port), ...app }, "SELECT pg_is_in_recovery() AS standby");
+      return row?.standby === true ? "standby" : "primary";
+    } catch (e) {
+      return `failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  };
+  return { "5432": await ask(5432), "5433": await ask(5433), [String(PGBOUNCER_PORT)]: await ask(PGBOUNCER_PORT) };
+}
+
+/**
+ * Seed 002's disaster: haproxy-01 lost (SIGKILL: the hardware failure), then its disaster-recovery script reinstalls
+ * it from the saved configuration (the node recreated from its declaration: a new container, the same name) and
+ * runs its verification. Clients of 5432 and 6432 fail while it is gone (this stack has no haproxy-02 yet: the
+ * whole outage is felt); once it is back, writes through both are served again within HAProxy's start, its
+ * first checks marking the standbys down (the reinstall is done once its health, the leader alone up and PgBouncer
+ * routed, passes: the compose file's healthcheck); the verification then finds 5432 on the leader, 5433 on a
+ * standby and 6432 through PgBouncer; nothing acknowledged is lost. PgBouncer needs nothing of its own here: its
+ * pool was back with the rebuilt haproxy-01 even with server_login_retry or server_connect_timeout at their
+ * 15 s defaults (tried as mutants; both survived, so neither is one).
+ */
+export default defineScenario({
+  name: "haproxy-01-rebuilt",
+  fault: "kill haproxy-01 (SIGKILL); the disaster-recovery script reinstalls it from its saved configuration",
+  expected: "writes through 5432 and 6432 fail while haproxy-01 is gone; both served again within the reinstall, HAProxy's checks and PgBouncer's login retry; the verification passes on every port; no acknowledged write lost",
+  topology: {},
+  mechanisms: [],
+  mutants: [
+    {
+      name: "haproxy-inter-10s",
+      regression: "haproxy-01's checks every 10 s, to spare Patroni's REST API: a rebuilt HAProxy, which starts with every server up, knows the leader only after its first checks, up to 10 s after its start",
+      deploy: { nodes: [{ name: "haproxy-01", kind: "generic", settings: { environment: { CHECK_INTER: "10s" } } }] },
+    },
+  ],
+  phases: (spec) => ({
+    steadyMs: 2000,
+    faultMs: OBSERVE_MS,
+    afterMs: 1000,
+    recovery: recoveryBound(spec, ...rebuiltTerms(spec)),
+  }),
+  timeline: [
+    { atMs: 0, action: "kill", target: "haproxy-01" },
+    { atMs: "end", action: "heal: reinstall from the saved configuration", target: "haproxy-01" },
+  ],
+  workload: (ctx) => Promise.resolve(poolWorkload(ctx, ctx.topology.spec)),
+  inject: (ctx) => holdFault(ctx, kill("haproxy-01")),
+  async heal(ctx) {
+    await ctx.topology.recreate("haproxy-01");
+  },
+  async observe(ctx, observed) {
+    observed.verification = await verification(ctx);
+  },
+  checks(e) {
+    const from = faultInForceAt(e);
+    // The reinstall is the operator's step (a recreate, recorded in the journal), not a heal of the kill.
+    const healed = e.journal.find((j) => j.f === "recreate")?.t ?? e.at.heal;
+    const back = rebuiltBound(e.spec);
+    const during = (f: string) => e.ops.filter((o) => o.f === f && o.start >= from && o.start < healed);
+    const failed = (f: string) => during(f).filter((o) => o.type !== "ok").length;
+    const backAt = (f: string) => e.ops.filter((o) => o.f === f && o.type === "ok" && o.start >= healed).sort((a, b) => a.start - b.start)[0];
+    // Past the bound every write is served: none still sent to a standby or refused by a pool still waiting.
+    const lateFailures = (f: string) => e.ops.filter((o) => o.f === f && o.type !== "ok" && o.start >= healed + back.ms).length;
+    const v = (e.observed.verification ?? {}) as Record<string, string>;
+    const verified = v["5432"] === "primary" && v["5433"] === "standby" && v[String(PGBOUNCER_PORT)] === "primary";
+    return [
+      control("the loss of haproxy-01 was felt: writes through 5432 and 6432 failed", failed("item-write") > 0 && failed("pool-write") > 0, `${String(failed("item-write"))} item-write and ${String(failed("pool-write"))} pool-write did not succeed while haproxy-01 was gone`),
+      ...(["item-write", "pool-write"] as const).map((f) => {
+        const first = backAt(f);
+        const backMs = first ? first.start - healed : null;
+        const late = lateFailures(f);
+        return result(
+          `${f} served again within the reinstall's bound, and not refused after it`,
+          backMs !== null && backMs <= back.ms && late === 0,
+          `first ${f} after the reinstall asked: ${backMs === null ? "never" : `${String(Math.round(backMs))} ms`}; ${String(late)} failed after the bound; bound ${back.derivation}`,
+          { backMs: backMs === null ? null : Math.round(backMs), boundMs: back.ms, lateFailures: late },
+        );
+      }),
+      result("the verification after the reinstall: 5432 reaches the leader, 5433 a standby, 6432 the leader through PgBouncer", verified, Object.entries(v).map(([p, s]) => `${p}: ${s}`).join("; ") || "not run"),
+      lostWrites(e.ops, { f: "pool-write", present: e.finalRead["pool-write"] ?? null }),
+      lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }),
+      recoveredInTime(e),
+    ];
+  },
+});
