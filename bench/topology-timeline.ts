@@ -14,7 +14,7 @@ const topology = await startTopology();
 console.log(`started ${String(since())}`, JSON.stringify(Object.fromEntries(Object.entries(topology.startMs).map(([k, v]) => [k, Math.round(v)]))));
 let last = "";
 for (;;) {
-  const { problems } = await topology.facts();
+  const problems = await topology.nodeProblems();
   const now = problems.join(" | ");
   if (now !== last) console.log(String(since()).padStart(6), problems.length > 0 ? now : "steady");
   last = now;

@@ -35,7 +35,7 @@ describe("the meeting stack's own checks, fed the case their wording excludes", 
 
 /** Just enough evidence for a check: the ops, the phase marks, the spec, a journal and final reads. */
 function evidence(ops: Completed[], over: Partial<Evidence> = {}): Evidence {
-  return { ops, at: { steady: 0, fault: 1000, heal: 9000, steadyAt: 9500, end: 12_000 }, recoveryProblems: [], finalRead: {}, facts: {}, mechanisms: {}, journal: [], observed: {}, spec, intervalMs: 50, phases: { steadyMs: 1000, faultMs: 8000, afterMs: 2000, recoveryBoundMs: 5000 }, ...over };
+  return { ops, at: { steady: 0, fault: 1000, heal: 9000, steadyAt: 9500, end: 12_000 }, recoveryProblems: [], finalRead: {}, mechanisms: {}, journal: [], observed: {}, spec, intervalMs: 50, phases: { steadyMs: 1000, faultMs: 8000, afterMs: 2000, recoveryBoundMs: 5000 }, ...over };
 }
 
 describe("documented weaknesses fail when worse than the mechanism allows", () => {

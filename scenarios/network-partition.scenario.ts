@@ -54,8 +54,8 @@ export default defineScenario({
       probes: [
         productWrite(ctx.http, t.gra, keys),
         productRead(ctx.http, t.gra, keys),
-        pgRole(ctx.topology.postgres.primary, "pg-primary", pools),
-        pgRole(ctx.topology.postgres.replica, "pg-replica", pools),
+        pgRole(ctx.topology.node("pg-primary"), "pg-primary", pools),
+        pgRole(ctx.topology.node("pg-replica"), "pg-replica", pools),
       ],
       close: () => {
         for (const p of pools) void p.end();

@@ -26,6 +26,7 @@ import {
   targets,
   until,
   haproxyOf,
+  postgresStateOf,
 } from "../src/index.js";
 import { haproxyDetection } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
@@ -205,7 +206,6 @@ export function dualWriteChecks(
 /** pg-replica has replayed everything the primary wrote (the workload has stopped), within the ordinary lag. */
 async function caughtUp(ctx: RunContext): Promise<void> {
   await until("pg-replica replayed the primary's last write", ctx.topology.spec.margins.asyncLagMs + ctx.phases.recoveryBoundMs, async () => {
-    const { facts } = await ctx.topology.facts();
-    return facts.postgres?.replayLagBytes === 0 ? true : undefined;
+    return (await postgresStateOf(ctx.topology)).replayLagBytes === 0 ? true : undefined;
   }).catch(() => undefined);
 }

@@ -25,6 +25,7 @@ import {
   withPg,
   haproxyOf,
   setServer,
+  postgresStateOf,
 } from "../src/index.js";
 import { promotedAfterMs } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
@@ -144,9 +145,9 @@ export function pgOldPrimaryReturns(fenced: boolean): Scenario {
       await ctx.hold(haproxySeesReturn(ctx.topology.spec).ms);
       await kill.heal();
       await ctx.hold(Math.max(0, ctx.phases.faultMs - OPERATOR_MS - haproxySeesReturn(ctx.topology.spec).ms));
-      const { facts } = await ctx.topology.facts();
-      const role = (inRecovery: boolean | undefined) => (inRecovery === undefined ? "unreachable" : inRecovery ? "replica" : "primary");
-      observed.roles = { "pg-primary": role(facts.postgres?.primaryInRecovery), "pg-replica": role(facts.postgres?.replicaInRecovery) };
+      const state = await postgresStateOf(ctx.topology);
+      const role = (inRecovery: boolean | null) => (inRecovery === null ? "unreachable" : inRecovery ? "replica" : "primary");
+      observed.roles = { "pg-primary": role(state.primaryInRecovery), "pg-replica": role(state.replicaInRecovery) };
       observed.writeUp = (await haproxyOf(ctx.topology).serverStates()).filter((s) => s.backend === "pg-write" && s.status.startsWith("UP")).map((s) => s.server);
       // The fence stays: the runbook lifts it only once the old primary is rebuilt as a replica.
       return fence;

@@ -1,4 +1,4 @@
-import { bound, control, defineScenario, failover, faultInForceAt, faultThenHeal, haproxySeesUp, healthProbe, healthStates, holdFault, lostWrites, measurement, noFailures, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, recoveryBound, result, seedProducts, slowest, targets } from "../src/index.js";
+import { bound, control, defineScenario, type PostgresState, postgresStateOf, failover, faultInForceAt, faultThenHeal, haproxySeesUp, healthProbe, healthStates, holdFault, lostWrites, measurement, noFailures, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, recoveryBound, result, seedProducts, slowest, targets } from "../src/index.js";
 import { failFastBound, haproxyDetection } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
@@ -30,6 +30,9 @@ export default defineScenario({
     };
   },
   inject: (ctx) => holdFault(ctx, () => ctx.topology.pause("pg-primary")),
+  async observe(ctx, observed) {
+    observed.postgres = await postgresStateOf(ctx.topology);
+  },
   checks(e) {
     const from = faultInForceAt(e);
     const during = (f: string) => e.ops.filter((o) => o.f === f && o.start >= from && o.start < e.at.heal);
@@ -45,7 +48,7 @@ export default defineScenario({
     // downinter), and a write in flight when it thawed has met its timeout.
     const h = e.spec.timings.haproxy;
     const resume = bound(["frozen for", Math.round(e.at.heal - from)], ["downinter", h.downInterMs, "rise", h.rise], ["app dep timeout", e.spec.timings.app.depTimeoutMs], ...measurement(e.spec));
-    const pg = e.facts.postgres;
+    const pg = e.observed.postgres as PostgresState | undefined;
     return [
       control("the freeze was felt: writes failed", failedWrites.length > 0, `${String(failedWrites.length)} of ${String(during("product-insert").length)} writes did not succeed while pg-primary was frozen`),
       control("health said pg-write down during the freeze", saidDown > 0, `${String(saidDown)} of ${String(health.length)} /health answers from gra reported pg-write down`),
@@ -53,7 +56,7 @@ export default defineScenario({
       result("/health stays bounded", health.length > 0 && slowestHealth <= healthLimit.ms, `${String(health.length)} /health answers during the freeze, the slowest in ${String(Math.round(slowestHealth))} ms (limit ${healthLimit.derivation})`, { slowestHealthMs: Math.round(slowestHealth) }),
       noFailures(e.ops, "product-read", undefined, "(the replica serves reads)"),
       failover(e.ops, { f: "product-insert", faultAt: e.at.fault, bound: resume, resolutionMs: e.intervalMs, label: "(resumed after the thaw)" }),
-      result("no failover (none configured): the thawed primary is the primary again", pg !== undefined && !pg.primaryInRecovery && pg.replicaInRecovery, `pg-primary in recovery: ${String(pg?.primaryInRecovery)}, pg-replica in recovery: ${String(pg?.replicaInRecovery)}`),
+      result("no failover (none configured): the thawed primary is the primary again", pg !== undefined && pg.primaryInRecovery === false && pg.replicaInRecovery === true, `pg-primary in recovery: ${String(pg?.primaryInRecovery)}, pg-replica in recovery: ${String(pg?.replicaInRecovery)}`),
       lostWrites(e.ops, { f: "product-insert", present: e.finalRead["product-insert"] ?? null }),
       recoveredInTime(e),
     ];

@@ -2,7 +2,7 @@
 // facts worker's entry is copied beside its JavaScript; the built-in app is bundled once, so the installed package
 // needs neither esbuild nor the app's sources to build the app image (same bytes, so the same image tag).
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PREBUILT_APP, bundleApp } from "../src/images/app-bundle.js";
@@ -14,7 +14,6 @@ rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const r = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
 if (r.status !== 0) process.exit(r.status ?? 1);
-copyFileSync(join(root, "src/scenario/facts-worker.mjs"), join(dist, "src/scenario/facts-worker.mjs"));
 mkdirSync(dirname(join(root, PREBUILT_APP)), { recursive: true });
 writeFileSync(join(root, PREBUILT_APP), bundleApp());
 chmodSync(join(dist, "src/cli/main.js"), 0o755);

@@ -43,7 +43,7 @@ export {
   type TopologySpec,
 } from "./cluster/topology.js";
 export { PROFILES, PROFILE_NAMES, type Profile } from "./cluster/profiles.js";
-export { startTopology, StartedTopology, type VerifyResult, type FactsSnapshot, type SteadyStateFacts } from "./stack/index.js";
+export { startTopology, StartedTopology, type VerifyResult } from "./stack/index.js";
 export type { FaultRecorder } from "./stack/started-topology.js";
 
 // Node kinds: the door every kind goes through (the generic node first), and a stack's declared nodes.
@@ -68,6 +68,8 @@ export { SENTINEL, type SentinelSettings, type SentinelView, sentinelMaster } fr
 export { type RedisState, redisStateOf } from "./kinds/redis/state.js";
 export { PORTS } from "./cluster/containers.js";
 export { PG_CREDENTIALS, PG_RESTART_DELAY_MS, PG_WAL_SEGMENT_MB, PG_WAL_VOLUME, pgConnection, pgClient, withPg } from "./kinds/postgres/pair.js";
+export { POSTGRES, type PostgresNodeSettings, type PostgresReadBack, type PostgresSays, postgresProblemsOf } from "./kinds/postgres/node.js";
+export { type PostgresState, postgresStateOf } from "./kinds/postgres/state.js";
 export { MYSQL_CREDENTIALS, MARIADB_DEFAULTS, MYSQL_CONNECT_RETRY_MS, mysqlNodeFacts, type MysqlFacts, type MysqlNodeFacts, withMysql } from "./kinds/mariadb/pair.js";
 export { MARIADB, type MariadbSettings } from "./kinds/mariadb/node.js";
 export { APP_REDIS_RETRY_MS } from "./kinds/app/sites.js";

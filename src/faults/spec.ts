@@ -50,8 +50,8 @@ export type FaultSpec =
   | { readonly kind: "operation"; readonly node: NodeName; readonly op: string; readonly args?: Readonly<Record<string, unknown>> }
   /** A Toxiproxy toxic on a link or a group of links (`app-redis`, `app-gra-deps`, ...). */
   | { readonly kind: "toxic"; readonly link: string; readonly toxic: ToxicSpec }
-  /** pg_promote() on a standby: irreversible. */
-  | { readonly kind: "promote"; readonly role: "pg-primary" | "pg-replica" }
+  /** A standby promoted by its kind's `promote` operation (pg_promote() for PostgreSQL): irreversible. */
+  | { readonly kind: "promote"; readonly role: NodeName }
   /**
    * A node run by a kind, recreated by an operator from its declaration (its container removed if still there, a
    * new one started under its name): nothing to heal, the new node is the new steady state.
@@ -78,7 +78,7 @@ export const loss = (role: NodeName, percent: number): FaultSpec => ({ kind: "lo
 export const operation = (node: NodeName, op: string, args?: Readonly<Record<string, unknown>>): FaultSpec => ({ kind: "operation", node, op, ...(args === undefined ? {} : { args }) });
 export const diskFull = (role: NodeName, volume?: string): FaultSpec => ({ kind: "disk-full", role, ...(volume === undefined ? {} : { volume }) });
 export const toxic = (link: string, spec: ToxicSpec): FaultSpec => ({ kind: "toxic", link, toxic: spec });
-export const promote = (role: "pg-primary" | "pg-replica"): FaultSpec => ({ kind: "promote", role });
+export const promote = (role: NodeName): FaultSpec => ({ kind: "promote", role });
 export const recreate = (node: NodeName): FaultSpec => ({ kind: "recreate", node });
 /** A server's state or address through HAProxy's runtime API (the haproxy kind's `set-server`); healed back. */
 export const setServer = (backend: string, server: string, change: ServerChange, haproxy: NodeName = "haproxy"): FaultSpec => operation(haproxy, "set-server", { backend, server, change });

@@ -6,6 +6,7 @@ import { HAPROXY } from "./haproxy/node.js";
 import { TOXIPROXY } from "./toxiproxy/node.js";
 import { REDIS } from "./redis/node.js";
 import { SENTINEL } from "./redis/sentinel-node.js";
+import { POSTGRES } from "./postgres/node.js";
 import { ETCD } from "./etcd/node.js";
 import "./index.js";
 import { PATRONI, PATRONI_DEFAULTS } from "./patroni/node.js";
@@ -65,7 +66,7 @@ describe("the kinds Brownout ships", () => {
 describe("the built-in parts as nodes of shipped kinds", () => {
   const names = (spec: TopologySpec) => stackNodes(spec).map((n) => `${n.name}:${n.kind}`);
 
-  it("a full spec runs Toxiproxy, HAProxy, the MariaDB pair, Redis and its Sentinels, both sites and Caddy through their kinds, each with checked settings", () => {
+  it("a full spec runs Toxiproxy, HAProxy, the PostgreSQL pair, the MariaDB pair, Redis and its Sentinels, both sites and Caddy through their kinds, each with checked settings", () => {
     const spec = resolveSpec();
     expect(names(spec)).toEqual([
       "app-gra:app",
@@ -74,6 +75,8 @@ describe("the built-in parts as nodes of shipped kinds", () => {
       "haproxy:haproxy",
       "mysql-1:mariadb",
       "mysql-2:mariadb",
+      "pg-primary:postgres",
+      "pg-replica:postgres",
       "redis-1:redis",
       "redis-2:redis",
       "sentinel-1:sentinel",
@@ -97,7 +100,11 @@ describe("the built-in parts as nodes of shipped kinds", () => {
 
   it("a spec without the web slice runs neither sites nor Caddy, and only the links its slices need", () => {
     const spec = resolveSpec({ slices: ["postgres"] });
-    expect(names(spec)).toEqual(["haproxy:haproxy", "toxiproxy:toxiproxy"]);
+    expect(names(spec)).toEqual(["haproxy:haproxy", "pg-primary:postgres", "pg-replica:postgres", "toxiproxy:toxiproxy"]);
+    // The replica streams through the link, from its slot; the primary's commits wait for it only when synchronous.
+    expect(POSTGRES.settings(stackNodes(spec).find((n) => n.name === "pg-replica") ?? { name: "", kind: "" })).toMatchObject({ role: "replica", primary: { node: "pg-primary", host: "toxiproxy", port: 15432, slot: "pg_replica" } });
+    expect(POSTGRES.settings(stackNodes(resolveSpec({ slices: ["postgres"], postgres: { synchronous: true, db2: true } })).find((n) => n.name === "pg-primary") ?? { name: "", kind: "" }).altered).toEqual({ synchronous_standby_names: '"pg-replica"' });
+    expect(names(resolveSpec({ slices: ["postgres"], postgres: { db2: true } }))).toContain("pg-db2:postgres");
     const toxiproxy = TOXIPROXY.settings(stackNodes(spec).find((n) => n.name === "toxiproxy") ?? { name: "", kind: "" });
     expect(Object.keys(toxiproxy.links)).toEqual(["pg-replication"]);
     expect(toxiproxy.groups).toEqual({});

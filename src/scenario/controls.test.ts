@@ -12,7 +12,8 @@ import { faultInForceAt, healAskedAt, type Evidence } from "./define.js";
 
 const spec = resolveSpec({ postgres: { synchronous: true } });
 const sentinel = (s: string, downAfterMs = 1000) => ({ sentinel: s, master: "redis-1", downAfterMs, failoverTimeoutMs: 5000, quorum: 2, replicas: 1, otherSentinels: 2 });
-const postgres = { walReceiverTimeoutMs: 5000, recoveryMinApplyDelayMs: 0, synchronousStandbyNames: '"pg-replica"', replication: { state: "streaming", syncState: "sync" } };
+const pgPrimary = (syncState: string) => ({ role: "primary", inRecovery: false, synchronousStandbyNames: '"pg-replica"', replication: { "pg-replica": { state: "streaming", syncState } } });
+const pgReplica = { role: "replica", inRecovery: true, walReceiverTimeoutMs: 5000, recoveryMinApplyDelayMs: 0 };
 const caddy = { policy: "first", upstreams: ["app-gra:8080", "app-sbg:8080"], healthUri: "/health", healthIntervalMs: 500, healthTimeoutMs: 400, failDurationMs: 2000, maxFails: 1, tryDurationMs: 1000, dialTimeoutMs: 300 };
 const haproxy = {
   servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "L7OK" }],
@@ -20,8 +21,9 @@ const haproxy = {
 };
 const redis = (role: string, withoutTtl = 0) => ({ role, linkUp: role === "slave" ? true : null, appendOnly: true, minReplicasToWrite: 0, minReplicasMaxLagS: 10, cache: { pattern: "product:*", entries: 2, withoutTtl, maxTtlS: 58 } });
 const good: Mechanisms = {
-  postgres,
   nodes: {
+    "pg-primary": pgPrimary("sync"),
+    "pg-replica": pgReplica,
     "sentinel-1": sentinel("sentinel-1"),
     "sentinel-2": sentinel("sentinel-2"),
     "sentinel-3": sentinel("sentinel-3"),
@@ -54,8 +56,7 @@ describe("mechanism controls", () => {
 
   it("fail on each kind of drift, naming the setting", () => {
     const drifted: Mechanisms = {
-      postgres: { ...postgres, replication: { state: "streaming", syncState: "async" } },
-      nodes: { "sentinel-1": sentinel("sentinel-1", 30_000), "sentinel-2": sentinel("sentinel-2"), "sentinel-3": sentinel("sentinel-3"), "redis-1": redis("master", 1), "redis-2": redis("slave"), haproxy: { servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "" }], config: "inter 500ms\n" }, caddy: { ...caddy, policy: "random" }, "app-gra": { APP_DEP_TIMEOUT_MS: "5000", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" }, "app-sbg": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" }, "mysql-1": { io: "No", sql: "Yes", secondsBehind: null, lastError: "connecting", gtidCurrentPos: "" }, "mysql-2": { unreachable: "refused" } },
+      nodes: { "pg-primary": pgPrimary("async"), "pg-replica": pgReplica, "sentinel-1": sentinel("sentinel-1", 30_000), "sentinel-2": sentinel("sentinel-2"), "sentinel-3": sentinel("sentinel-3"), "redis-1": redis("master", 1), "redis-2": redis("slave"), haproxy: { servers: [{ backend: "mysql", server: "mysql-1", rise: 2, fall: 2, checkStatus: "" }], config: "inter 500ms\n" }, caddy: { ...caddy, policy: "random" }, "app-gra": { APP_DEP_TIMEOUT_MS: "5000", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" }, "app-sbg": { APP_DEP_TIMEOUT_MS: "800", APP_CACHE_TTL_S: "60", APP_READ_POLICY: "fallback", APP_HEALTH_TIMEOUT_MS: "300" }, "mysql-1": { io: "No", sql: "Yes", secondsBehind: null, lastError: "connecting", gtidCurrentPos: "" }, "mysql-2": { unreachable: "refused" } },
     };
     const r = mechanismControls(drifted, spec, ALL);
     expect(r.map((x) => x.valid)).toEqual([false, false, false, false, false, false, false]);

@@ -1,6 +1,6 @@
 import { type CheckResult, control, readback } from "../assertions/check.js";
 import { PORTS } from "../cluster/containers.js";
-import type { Mechanisms, RedisReadBack, SentinelView } from "../stack/mechanisms.js";
+import type { Mechanisms, PostgresReadBack, RedisReadBack, SentinelView } from "../stack/mechanisms.js";
 import { REDIS_NODES, SENTINELS } from "../kinds/redis/sentinel.js";
 import type { CaddyView } from "../kinds/caddy/mechanism.js";
 import type { HaproxyView } from "../kinds/haproxy/mechanism.js";
@@ -117,9 +117,18 @@ function haproxyChecks(m: Mechanisms, spec: TopologySpec): CheckResult {
 
 function pgStreaming(m: Mechanisms, spec: TopologySpec): CheckResult {
   const name = "mechanism: Postgres streaming replication as configured";
-  const v = m.postgres;
-  if (!v) return readback(name, "unknown", "no Postgres pair in this topology");
-  if (isError(v)) return readback(name, false, `could not read Postgres: ${v.error}`);
+  const [primary, replica] = (["pg-primary", "pg-replica"] as const).map((n) => m.nodes?.[n] as PostgresReadBack | ReadError | undefined);
+  if (!primary || !replica) return readback(name, "unknown", "no Postgres pair in this topology");
+  const error = [primary, replica].find((x): x is ReadError => isError(x));
+  if (error) return readback(name, false, `could not read Postgres: ${error.error}`);
+  const p = primary as PostgresReadBack;
+  const r = replica as PostgresReadBack;
+  const v = {
+    replication: p.role === "primary" ? (p.replication["pg-replica"] ?? null) : null,
+    synchronousStandbyNames: p.role === "primary" ? p.synchronousStandbyNames : "",
+    walReceiverTimeoutMs: r.role === "replica" ? r.walReceiverTimeoutMs : Number.NaN,
+    recoveryMinApplyDelayMs: r.role === "replica" ? r.recoveryMinApplyDelayMs : Number.NaN,
+  };
   const sync = spec.postgres.synchronous;
   const off = diff([
     ["replication state", v.replication?.state ?? "absent", "streaming"],

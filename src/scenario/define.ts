@@ -1,7 +1,7 @@
 import { type Bound, bound } from "../assertions/bound.js";
 import type { CheckResult } from "../assertions/check.js";
 import { recovery } from "../assertions/recovery.js";
-import type { StartedTopology, SteadyStateFacts } from "../stack/index.js";
+import type { StartedTopology } from "../stack/index.js";
 import type { Mechanisms } from "../stack/mechanisms.js";
 import { type SpecOptions, type TopologySpec, mergeSpecOptions } from "../cluster/topology.js";
 import type { ActiveFault } from "../cluster/fault-handle.js";
@@ -71,15 +71,13 @@ export interface Workload {
 /** Keys present at the end, by the op kind that wrote them (rebuilt from the history's final-read ops). */
 export type FinalRead = Readonly<Partial<Record<OpF, ReadonlySet<string> | null>>>;
 
-/** Everything checks see: the history (as completed ops), its marks, and facts gathered around it. */
+/** Everything checks see: the history (as completed ops), its marks, and what was read around it. */
 export interface Evidence {
   readonly ops: readonly Completed[];
   /** Times (ms in the history) of the phases: steady, fault, heal, steadyAt (null if never), end. */
   readonly at: { readonly steady: number; readonly fault: number; readonly heal: number; readonly steadyAt: number | null; readonly end: number };
   readonly recoveryProblems: readonly string[];
   readonly finalRead: FinalRead;
-  /** Facts of the last verify() after recovery. */
-  readonly facts: SteadyStateFacts;
   /** The mechanisms as the servers had them before the fault (read back from them). */
   readonly mechanisms: Mechanisms;
   /** The fault steps as they ran. */

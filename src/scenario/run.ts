@@ -17,7 +17,6 @@ import { mechanismControls, stepsRanAsDeclared } from "./controls.js";
 import { type Evidence, type FinalRead, type Mutant, type RunContext, type Scenario, deployedOptions, intendedOptions, phasesFor, probeTimeout } from "./define.js";
 import { steadyHypothesis } from "./hypothesis.js";
 import { type FaultWindow, Nemesis, faultWindows } from "./nemesis.js";
-import { FactsPoller } from "./facts-poller.js";
 import { Progress } from "./progress.js";
 import { seeded } from "./random.js";
 import { type ScenarioResult, headline, mutantOutcome } from "./result.js";
@@ -68,25 +67,21 @@ export type RecoveryTrace = { readonly t: number; readonly problems: readonly st
 
 async function waitSteady(
   topology: StartedTopology,
-  poller: FactsPoller,
   history: History,
   withinMs: number,
   tolerated: readonly RegExp[],
   signal: AbortSignal | undefined,
-): Promise<{ at: number | null; problems: string[]; facts: Evidence["facts"]; trace: RecoveryTrace }> {
+): Promise<{ at: number | null; problems: string[]; trace: RecoveryTrace }> {
   const deadline = performance.now() + withinMs;
   const pause = holdUnless(signal);
   const trace: RecoveryTrace = [];
-  // Taken after the heal: a restarted node has new host ports.
-  const snapshot = topology.factsSnapshot();
   for (;;) {
-    // The built-in parts' facts in the worker; the declared nodes asked by their kinds, here.
-    const [{ facts, problems: partsProblems }, nodeProblems] = await Promise.all([poller.look(snapshot), topology.nodeProblems()]);
-    const problems = [...partsProblems, ...nodeProblems];
+    // Every node asked by its kind, where it answers now (a restarted node has new host ports).
+    const problems = await topology.nodeProblems();
     const left = problems.filter((p) => !tolerated.some((re) => re.test(p)));
     if (JSON.stringify(trace.at(-1)?.problems) !== JSON.stringify(left)) trace.push({ t: Math.round(history.now()), problems: left });
-    if (left.length === 0) return { at: history.now(), problems: [], facts, trace };
-    if (performance.now() >= deadline || signal?.aborted) return { at: null, problems: left, facts, trace };
+    if (left.length === 0) return { at: history.now(), problems: [], trace };
+    if (performance.now() >= deadline || signal?.aborted) return { at: null, problems: left, trace };
     await pause(VERIFY_PAUSE_MS);
   }
 }
@@ -117,11 +112,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let scheduler: Scheduler | undefined;
   let closeWorkload: (() => void) | undefined;
   let faults: readonly ActiveFault[] = [];
-  // Recovery is watched from a worker thread, so the probes' timers on this one are not held up by the dozen
-  // connections each look opens; started (and loaded) now, so its start-up is not counted in recoveryMs.
-  const poller = new FactsPoller();
-  const pollerReady = poller.look({});
-  pollerReady.catch(() => undefined); // awaited (and reported) after the topology starts; never unhandled before
 
   const base = { name: scenario.name, repeat: options.repeat, artefacts, profile: intended.profile };
   const finish = (partial: Omit<ScenarioResult, "name" | "repeat" | "artefacts" | "durationMs" | "harnessCpuMs" | "probeLatenessP99Ms" | "mutant">): ScenarioResult => {
@@ -184,7 +174,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       finalRead: (of, read, node) => readFinal(history, of, read, node),
       tag: `${scenario.name.replace(/[^a-z0-9]/g, "")}${String(options.repeat)}${Math.floor(seeded(options.seed)() * 1e6).toString(36)}`,
     };
-    await pollerReady;
     const workload = await scenario.workload(ctx);
     closeWorkload = workload.close;
     // The scheduler's own stop is a safety bound: past every phase this run plans (a soak's hour included).
@@ -218,7 +207,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const heal = history.mark("heal");
 
     progress.phase("recovery");
-    const steadyAgain = await waitSteady(topology, poller, history, phases.recoveryBoundMs * 3, scenario.tolerated ?? [], options.signal);
+    const steadyAgain = await waitSteady(topology, history, phases.recoveryBoundMs * 3, scenario.tolerated ?? [], options.signal);
     if (steadyAgain.at !== null) history.mark("steady again");
 
     checkpoint();
@@ -244,7 +233,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       at: { steady, fault, heal, steadyAt: steadyAgain.at, end },
       recoveryProblems: steadyAgain.problems,
       finalRead,
-      facts: steadyAgain.facts,
       mechanisms,
       journal: nemesis.journal,
       observed,
@@ -288,7 +276,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     };
   } finally {
     progress.phase("teardown");
-    await poller.close();
     await http.close();
     await topology?.[Symbol.asyncDispose]();
   }

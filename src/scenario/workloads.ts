@@ -48,7 +48,7 @@ export async function login(ctx: RunContext, via: Target, store: string, name: s
 
 /** Ids with a prefix on whichever Postgres node is primary now (not in recovery). */
 export async function productsOnPrimary(topology: StartedTopology, prefix: string): Promise<Set<string> | null> {
-  for (const node of [topology.postgres.primary, topology.postgres.replica]) {
+  for (const node of [topology.node("pg-primary"), topology.node("pg-replica")]) {
     const ids = await withPg(node, async (c) => {
       const rec = await c.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r");
       if (rec.rows[0]?.r !== false) return null;

@@ -1,7 +1,6 @@
-// The stack layer's public API: start a topology (the built-in parts and the declared nodes), read its facts, inject faults through it.
+// The stack layer's public API: start a topology (the built-in parts and the declared nodes), ask its nodes, inject faults through it.
 export { startTopology } from "./start.js";
 export { StartedTopology, type VerifyResult } from "./started-topology.js";
-export type { FactsSnapshot, SteadyStateFacts } from "./facts.js";
 export { DEFAULT_TIMINGS, NODE_ROLES, SLICES, type DetectionTimings, type NodeRole, type Slice, type TopologySpec } from "../cluster/topology.js";
 export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "../kinds/toxiproxy/links.js";
 export { RUN_LABEL, ROLE_LABEL, runId } from "../cluster/labels.js";

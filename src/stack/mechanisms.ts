@@ -1,10 +1,9 @@
-import type { FactParts } from "./facts.js";
 import { failed } from "../nodes/read.js";
 import type { CaddyView } from "../kinds/caddy/mechanism.js";
 import type { HaproxyView } from "../kinds/haproxy/mechanism.js";
-import { type PostgresView, postgresView } from "../kinds/postgres/mechanism.js";
 
-export type { CaddyView, HaproxyView, PostgresView };
+export type { CaddyView, HaproxyView };
+export type { PostgresReadBack } from "../kinds/postgres/node.js";
 export type { SentinelView } from "../kinds/redis/sentinel-node.js";
 export type { CacheEntries, RedisReadBack } from "../kinds/redis/node.js";
 export type { HaproxyServerView } from "../kinds/haproxy/mechanism.js";
@@ -17,13 +16,9 @@ export type { HaproxyServerView } from "../kinds/haproxy/mechanism.js";
  * are believed.
  */
 export interface Mechanisms {
-  readonly postgres?: PostgresView | { readonly error: string };
   /** What each node run by a kind (a site, Caddy, a team's own) has in force, read back by its kind, by node name. */
   readonly nodes?: Readonly<Record<string, unknown>>;
 }
-
-/** The parts mechanisms are read from: the same the steady-state facts come from. */
-export type MechanismParts = FactParts;
 
 /** A node whose kind reads its mechanisms back: its name, and the read. */
 export interface NodeReadBack {
@@ -32,13 +27,7 @@ export interface NodeReadBack {
 }
 
 /** Reads every mechanism the topology has, each independently: one that cannot be read is an error, not a throw. */
-export async function readMechanisms(parts: MechanismParts, nodes: readonly NodeReadBack[] = []): Promise<Mechanisms> {
-  const [postgres, readBack] = await Promise.all([
-    parts.postgres ? postgresView(parts.postgres).catch(failed) : undefined,
-    Promise.all(nodes.map(async (n) => [n.name, await n.read().catch(failed)] as const)),
-  ]);
-  return {
-    ...(postgres ? { postgres } : {}),
-    ...(readBack.length > 0 ? { nodes: Object.fromEntries(readBack) } : {}),
-  };
+export async function readMechanisms(nodes: readonly NodeReadBack[]): Promise<Mechanisms> {
+  const readBack = await Promise.all(nodes.map(async (n) => [n.name, await n.read().catch(failed)] as const));
+  return readBack.length > 0 ? { nodes: Object.fromEntries(readBack) } : {};
 }

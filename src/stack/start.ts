@@ -1,8 +1,7 @@
 import { removeRunNetwork, startRunNetwork } from "../cluster/network.js";
-import { type PostgresPair, startPostgresPair } from "../kinds/postgres/pair.js";
 import { type StartTimes, StartedTopology, type TopologyParts, type Writable } from "./started-topology.js";
-import { type Slice, type SpecOptions, type TopologySpec, resolveSpec, rolesOf } from "../cluster/topology.js";
-import { type DeclaredNode, checkedNodes, startDeclaredNodes } from "../nodes/start.js";
+import { type SpecOptions, type TopologySpec, resolveSpec, rolesOf } from "../cluster/topology.js";
+import { checkedNodes, startDeclaredNodes } from "../nodes/start.js";
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const t0 = performance.now();
@@ -25,19 +24,17 @@ export async function startTopology(options: SpecOptions = {}): Promise<StartedT
   const network = await startRunNetwork();
   const startMs: StartTimes = {};
   const parts: Writable<TopologyParts> = { spec, network, startMs };
-  // Each part starts if the spec has it, and records how long it took.
-  const part = async <T>(name: keyof StartTimes, wanted: boolean, start: () => Promise<T>, keep: (value: T) => void) => {
-    if (!wanted) return;
-    const t = await timed(start);
-    keep(t.value);
-    startMs[name] = t.ms;
-  };
-  const has = (slice: Slice) => spec.slices.includes(slice);
-  const results = await Promise.allSettled([
-    part<PostgresPair>("postgres", has("postgres"), () => startPostgresPair(network, spec.timings, spec.postgres, spec.files.postgresSchema), (v) => (parts.postgres = v)),
-    part<DeclaredNode[]>("nodes", checkedNodes(spec).length > 0, () => startDeclaredNodes(network, spec), (v) => (parts.nodes = v)),
-  ]);
-  const started = results.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as unknown;
+  // Every node through its kind, each as soon as the nodes it starts after have; how long it all took is recorded.
+  const started = checkedNodes(spec).length === 0
+    ? undefined
+    : await timed(() => startDeclaredNodes(network, spec)).then(
+        (t) => {
+          parts.nodes = t.value;
+          startMs.nodes = t.ms;
+          return undefined;
+        },
+        (e: unknown) => e ?? new Error("topology start failed"),
+      );
   const topology = started === undefined ? new StartedTopology(parts) : undefined;
   // A role of the spec that nothing started: a slice whose nodes no kind declares (its kinds not loaded).
   const unstarted = topology ? rolesOf(spec).filter((r) => !topology.runs(r)) : [];

@@ -9,14 +9,11 @@ import { type ProcessFault, injectProcessFault } from "../cluster/process-contro
 import { dockerClient } from "../images/engine.js";
 import { PORTS, hostUrl } from "../cluster/containers.js";
 import { fillVolume } from "../cluster/disk-full.js";
-import { fillWalVolume } from "../kinds/postgres/disk-full.js";
-import { type FactsSnapshot, type SteadyStateFacts, gatherFacts, snapshotOf } from "./facts.js";
 import { addressOf } from "../cluster/address.js";
 import { demuxedText } from "../cluster/docker-output.js";
 import { type Mechanisms, readMechanisms } from "./mechanisms.js";
 import { removeRunNetwork } from "../cluster/network.js";
-import { type PostgresPair, withPg } from "../kinds/postgres/pair.js";
-import { type NodeRole, type Site, type Slice, type TopologySpec, assertRole } from "../cluster/topology.js";
+import { type NodeRole, type Site, type TopologySpec, assertRole } from "../cluster/topology.js";
 import { type DeclaredNode, byKind, startNode } from "../nodes/start.js";
 import type { StackLookup } from "../nodes/kind.js";
 import type { ToxicSpec } from "../faults/spec.js";
@@ -34,13 +31,12 @@ export interface VerifyResult {
   readonly ok: boolean;
   /** What is off, in words; empty when ok. */
   readonly problems: readonly string[];
-  readonly facts: SteadyStateFacts;
   /** How long verify polled before the facts were steady (or it gave up). */
   readonly waitedMs: number;
 }
 
-/** Start time of each database slice (its primaries, then its replicas) and of the nodes run by kinds, in ms. */
-export type StartTimes = Partial<Record<"nodes" | Slice, number>>;
+/** How long the nodes took to start (every one through its kind), in ms. */
+export type StartTimes = { nodes?: number };
 
 /** The same shape with its fields writable: for code that assembles a value and hands it out read-only. */
 export type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -48,7 +44,6 @@ export type Writable<T> = { -readonly [K in keyof T]: T[K] };
 export interface TopologyParts {
   readonly spec: TopologySpec;
   readonly network: StartedNetwork;
-  readonly postgres?: PostgresPair;
   /** The nodes run by a kind (the web slice's sites and Caddy, the nodes the stack declares). */
   readonly nodes?: readonly DeclaredNode[];
   readonly startMs: Readonly<StartTimes>;
@@ -71,11 +66,6 @@ export class StartedTopology implements AsyncDisposable {
     this.#parts = parts;
     this.spec = parts.spec;
     this.startMs = parts.startMs;
-    if (parts.postgres) {
-      this.#nodes.set("pg-primary", parts.postgres.primary);
-      this.#nodes.set("pg-replica", parts.postgres.replica);
-      if (parts.postgres.db2) this.#nodes.set("pg-db2", parts.postgres.db2);
-    }
     for (const n of parts.nodes ?? []) this.#nodes.set(n.declaration.name as NodeRole, n.container);
   }
 
@@ -117,17 +107,6 @@ export class StartedTopology implements AsyncDisposable {
     };
   }
 
-  /** A part of the topology, or a clear error naming what the spec left out. */
-  #part<K extends "postgres">(key: K): NonNullable<TopologyParts[K]> {
-    const part = this.#parts[key];
-    if (!part) throw new UserError(`this topology has no ${key} slice`);
-    return part;
-  }
-
-  get postgres(): PostgresPair {
-    return this.#part("postgres");
-  }
-
   /** Whether a node of this name runs in the topology. */
   runs(name: string): boolean {
     return this.#nodes.has(name as NodeRole);
@@ -140,34 +119,23 @@ export class StartedTopology implements AsyncDisposable {
     return c;
   }
 
-  /** Steady-state facts once, with what is off. */
-  facts(): Promise<{ facts: SteadyStateFacts; problems: string[] }> {
-    return gatherFacts(this.#parts);
-  }
-
   /** The protective mechanisms as the running servers have them (for positive controls). */
   mechanisms(): Promise<Mechanisms> {
     const readBack = this.declaredNodes.flatMap((n) => (n.kind.readBack ? [{ name: n.declaration.name, read: () => n.kind.readBack?.(this.#asked(n), n.settings) ?? Promise.resolve(undefined) }] : []));
-    return readMechanisms(this.#parts, readBack);
-  }
-
-  /** Where every node answers now, as plain data: enough to gather the facts from another thread. */
-  factsSnapshot(): FactsSnapshot {
-    return snapshotOf(this.#parts);
+    return readMechanisms(readBack);
   }
 
   /**
-   * Polls the steady-state facts (every 100 ms, up to withinMs) until nothing is off: replication is
+   * Asks every node's kind what is off (every 100 ms, up to withinMs) until nothing is: replication is
    * asynchronous, so "caught up" is a state reached shortly after the last write, not at every instant.
    */
   async verify(options: { withinMs?: number } = {}): Promise<VerifyResult> {
     const withinMs = options.withinMs ?? 5000;
     const t0 = performance.now();
     for (;;) {
-      const [{ facts, problems: parts }, nodes] = await Promise.all([this.facts(), this.nodeProblems()]);
-      const problems = [...parts, ...nodes];
+      const problems = await this.nodeProblems();
       const waitedMs = performance.now() - t0;
-      if (problems.length === 0 || waitedMs >= withinMs) return { ok: problems.length === 0, problems, facts, waitedMs };
+      if (problems.length === 0 || waitedMs >= withinMs) return { ok: problems.length === 0, problems, waitedMs };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -206,7 +174,8 @@ export class StartedTopology implements AsyncDisposable {
       case "operation":
         return this.#operation(f.node, f.op, f.args ?? {});
       case "promote":
-        return this.#promote(f.role);
+        // Promoting a standby is its kind's operation: the core knows which node, not how.
+        return this.#operation(assertRole(this.spec, f.role), "promote", {});
       case "recreate":
         return this.#recreate(f.node);
     }
@@ -257,10 +226,10 @@ export class StartedTopology implements AsyncDisposable {
   }
 
   /**
-   * Operator action: promote a Postgres standby (pg_promote). Irreversible by design, like the real one: its heal
-   * is a no-op, and verify() reports the pair as no longer redundant until a scenario rebuilds it.
+   * Operator action: promote a standby, by its kind's `promote` (pg_promote for PostgreSQL). Irreversible by design,
+   * like the real one: its heal is a no-op, and verify() reports the pair as no longer redundant until rebuilt.
    */
-  promote(role: "pg-primary" | "pg-replica"): Promise<ActiveFault> {
+  promote(role: NodeName): Promise<ActiveFault> {
     return this.inject(promote(role));
   }
 
@@ -320,18 +289,12 @@ export class StartedTopology implements AsyncDisposable {
   async #fillDisk(role: string, volume: string | undefined): Promise<ActiveFault> {
     const r = assertRole(this.spec, role);
     const declared = this.declaredNodes.find((n) => n.declaration.name === r);
-    if (declared) {
-      const volumes = declared.kind.volumes?.(declared.settings) ?? [];
-      const path = volume ?? (volumes.length === 1 ? volumes[0] : undefined);
-      if (path === undefined || !volumes.includes(path)) {
-        throw new UserError(`disk-full on ${r} fills one of its declared tmpfs volumes${volumes.length > 0 ? `: ${volumes.join(", ")}` : ", and it declares none"}${volume === undefined ? "" : ` (not ${volume})`}`);
-      }
-      return this.#faults.track(await fillVolume(this.node(r), r, path));
+    const volumes = declared?.kind.volumes?.(declared.settings) ?? [];
+    const path = volume ?? (volumes.length === 1 ? volumes[0] : undefined);
+    if (path === undefined || !volumes.includes(path)) {
+      throw new UserError(`disk-full on ${r} fills one of its declared tmpfs volumes${volumes.length > 0 ? `: ${volumes.join(", ")}` : ", and it declares none"}${volume === undefined ? "" : ` (not ${volume})`}`);
     }
-    if (r !== "pg-primary" || this.spec.postgres.walVolumeMb <= 0) {
-      throw new UserError(`disk-full applies to pg-primary with a WAL volume of its own (postgres.walVolumeMb > 0), not ${r}${r === "pg-primary" ? " without one" : ""}`);
-    }
-    return this.#faults.track(await fillWalVolume(this.node(r), r));
+    return this.#faults.track(await fillVolume(this.node(r), r, path));
   }
 
   /** A declared node's kind operation, by name; an unknown one names the kind's operations. */
@@ -353,13 +316,6 @@ export class StartedTopology implements AsyncDisposable {
       throw new UserError(`unknown link '${link}'; links are: ${links.join(", ") || "none"}${groups.length ? `; groups are: ${groups.join(", ")}` : ""}`);
     }
     return this.#operation(by.n.declaration.name, "toxic", { link, toxic: spec });
-  }
-
-  async #promote(role: string): Promise<ActiveFault> {
-    const r = assertRole(this.spec, role);
-    if (r !== "pg-replica" && r !== "pg-primary") throw new UserError(`promote applies to pg-primary or pg-replica, not ${r}`);
-    await withPg(this.node(r), (c) => c.query("SELECT pg_promote(wait => true, wait_seconds => 30)"));
-    return this.#faults.track(activeFault(`promote ${r}`, () => Promise.resolve()));
   }
 
   /**

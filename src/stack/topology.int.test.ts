@@ -10,6 +10,7 @@ import { MYSQL_CREDENTIALS, mysqlNodeFacts, withMysql } from "../kinds/mariadb/p
 import { withPg } from "../kinds/postgres/pair.js";
 import { MASTER_NAME, withRedis } from "../kinds/redis/sentinel.js";
 import { redisStateOf } from "../kinds/redis/state.js";
+import { postgresStateOf } from "../kinds/postgres/state.js";
 import { operation, setServer } from "../faults/spec.js";
 import "../kinds/index.js";
 import { haproxyOf } from "../kinds/haproxy/node.js";
@@ -47,13 +48,13 @@ describe("topology", () => {
   it("starts in steady state: streaming caught up, one Redis master agreed by a Sentinel quorum", async () => {
     const result = await topology.verify();
     expect(result.problems).toEqual([]);
-    expect(result.facts.postgres).toMatchObject({ replication: "streaming", replayLagBytes: 0, primaryInRecovery: false, replicaInRecovery: true });
+    expect(await postgresStateOf(topology)).toMatchObject({ replication: "streaming", replayLagBytes: 0, primaryInRecovery: false, replicaInRecovery: true });
     expect((await redisStateOf(topology)).sentinelMasters).toEqual(["redis-1", "redis-1", "redis-1"]);
     expect(topology.declaredNodes.filter((n) => n.kind.name === "sentinel").map((n) => n.declaration.name)).toEqual(["sentinel-1", "sentinel-2", "sentinel-3"]);
     expect(await mysqlNodeFacts(topology.node("mysql-1"))).toMatchObject({ io: "Yes", sql: "Yes", secondsBehind: 0 });
     expect(await mysqlNodeFacts(topology.node("mysql-2"))).toMatchObject({ io: "Yes", sql: "Yes", secondsBehind: 0 });
     expect(await haproxyOf(topology).serverStates()).toContainEqual(expect.objectContaining({ backend: "pg-write", server: "pg-primary", status: "UP" }));
-    expect(topology.startMs.postgres).toBeGreaterThan(0);
+    expect(topology.startMs.nodes).toBeGreaterThan(0);
   });
 
   it("replicates MariaDB both ways, with interleaved auto-increment ids", async () => {
