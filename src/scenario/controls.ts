@@ -33,11 +33,17 @@ function mysqlOf(m: Mechanisms): MysqlFacts | undefined {
   return Object.keys(read).length > 0 ? (read as MysqlFacts) : undefined;
 }
 
+/** The read-backs of these nodes, those the topology runs, by name; the first read's error; undefined if it runs none. */
+function readBacksOf<T extends object>(m: Mechanisms, names: readonly string[]): Map<string, T> | ReadError | undefined {
+  const read = names.flatMap((n) => (m.nodes?.[n] === undefined ? [] : [[n, m.nodes[n] as T | ReadError] as const]));
+  if (read.length === 0) return undefined;
+  return read.map(([, v]) => v).find((v): v is ReadError => isError(v)) ?? new Map(read as (readonly [string, T])[]);
+}
+
 /** Each Sentinel's view of its master, as the sentinel kind read it back from sentinel-1..3 (or the first read's error). */
 function sentinelsOf(m: Mechanisms): readonly SentinelView[] | ReadError | undefined {
-  const read = SENTINELS.map((s) => m.nodes?.[s] as SentinelView | ReadError | undefined).filter((v) => v !== undefined);
-  if (read.length === 0) return undefined;
-  return read.find((r): r is ReadError => isError(r)) ?? (read as SentinelView[]);
+  const read = readBacksOf<SentinelView>(m, SENTINELS);
+  return read instanceof Map ? [...read.values()] : read;
 }
 
 /** The Redis node that calls itself master, as the redis kind read it back (its cache entries with it). */
@@ -56,11 +62,9 @@ function caddyOf(m: Mechanisms): CaddyView | ReadError | undefined {
 
 /** Each site's APP_* environment, as the app kind read it back from app-gra and app-sbg (or the first read's error). */
 function sitesOf(m: Mechanisms): Readonly<Record<Site, Readonly<Record<string, string>>>> | ReadError | undefined {
-  const read = SITES.map((site) => m.nodes?.[`app-${site}`] as Readonly<Record<string, string>> | ReadError | undefined);
-  if (read.every((r) => r === undefined)) return undefined;
-  const error = read.find((r): r is ReadError => r !== undefined && isError(r));
-  if (error) return error;
-  return Object.fromEntries(SITES.map((site, i) => [site, (read[i] ?? {}) as Readonly<Record<string, string>>])) as Record<Site, Readonly<Record<string, string>>>;
+  const read = readBacksOf<Readonly<Record<string, string>>>(m, SITES.map((site) => `app-${site}`));
+  if (!(read instanceof Map)) return read;
+  return Object.fromEntries(SITES.map((site) => [site, read.get(`app-${site}`) ?? {}])) as Record<Site, Readonly<Record<string, string>>>;
 }
 
 /** Differences between what runs and what the spec says, as `name: running ≠ spec` lines. */

@@ -47,12 +47,14 @@ export interface RedisRole {
 }
 
 export async function redisRole(address: NodeAddress): Promise<RedisRole> {
-  return withRedis(nodeOf(address), PORTS.redis, async (r) => {
-    const info = await r.info("replication");
-    const role = /role:(\w+)/.exec(info)?.[1] ?? "unknown";
-    const link = /master_link_status:(\w+)/.exec(info)?.[1];
-    return { role, linkUp: link === undefined ? null : link === "up" };
-  }).catch(() => ({ role: "unreachable", linkUp: null }));
+  return withRedis(nodeOf(address), PORTS.redis, async (r) => roleOf(await r.info("replication"))).catch(() => ({ role: "unreachable", linkUp: null }));
+}
+
+/** A node's role and link from its INFO replication section. */
+function roleOf(info: string): RedisRole {
+  const role = /role:(\w+)/.exec(info)?.[1] ?? "unknown";
+  const link = /master_link_status:(\w+)/.exec(info)?.[1];
+  return { role, linkUp: link === undefined ? null : link === "up" };
 }
 
 /** What is off across a group's nodes, by what each said of itself: one that is neither master nor linked replica, not one master. */
@@ -84,10 +86,8 @@ export interface RedisReadBack extends RedisRole {
 
 async function readBack(address: NodeAddress, s: RedisNodeSettings): Promise<RedisReadBack> {
   return withRedis(nodeOf(address), PORTS.redis, async (r) => {
-    const info = await r.info("replication");
     const config = async (key: string) => (await r.config("GET", key))[1] ?? "";
-    const role = /role:(\w+)/.exec(info)?.[1] ?? "unknown";
-    const link = /master_link_status:(\w+)/.exec(info)?.[1];
+    const role = roleOf(await r.info("replication"));
     let cache: CacheEntries | undefined;
     if (s.cacheKeys) {
       // The keyspace is a handful of entries: one bounded SCAN pass finds them all.
@@ -102,8 +102,7 @@ async function readBack(address: NodeAddress, s: RedisNodeSettings): Promise<Red
       cache = { pattern: s.cacheKeys, entries: live.length, withoutTtl: live.filter((t) => t === -1).length, maxTtlS: live.length ? Math.max(...live) : null };
     }
     return {
-      role,
-      linkUp: link === undefined ? null : link === "up",
+      ...role,
       appendOnly: (await config("appendonly")) === "yes",
       minReplicasToWrite: Number(await config("min-replicas-to-write")),
       minReplicasMaxLagS: Number(await config("min-replicas-max-lag")),
