@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ROLES } from "../src/images/catalog.js";
 import { MEETING_SCENARIOS } from "../scenarios/index.js";
+import { tempDir } from "./temp-dir.js";
 
 const SCENARIO_NAMES = MEETING_SCENARIOS.map((s) => s.name);
 
@@ -46,7 +46,7 @@ describe("brownout chaos", { timeout: 60_000 }, () => {
   });
 
   it("dry-run renders every config each scenario and each of its mutants deploys, patches applied, and writes them", () => {
-    const dir = mkdtempSync(join(tmpdir(), "brownout-dry-"));
+    const dir = tempDir("dry");
     const r = brownout(["dry-run"], { BROWNOUT_REPORTS_DIR: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toMatch(/do not render/);

@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Summary } from "../src/report/summary.js";
+import { tempDir } from "./temp-dir.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const userProject = fileURLToPath(new URL("./fixtures/user-project/", import.meta.url));
@@ -39,7 +39,7 @@ describe("the package, as a team installs it", () => {
   // and scenario (test/fixtures/user-project) beside it, importing from "brownout" only.
   beforeAll(() => {
     npm(["run", "build"], root);
-    const dir = mkdtempSync(join(tmpdir(), "brownout-pkg-"));
+    const dir = tempDir("pkg");
     npm(["pack", "--pack-destination", dir], root);
     const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"));
     if (!tarball) throw new Error(`npm pack left no tarball in ${dir}`);

@@ -1,7 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type Docker from "dockerode";
@@ -12,6 +11,7 @@ import { dockerClient } from "../src/images/engine.js";
 import { imageTag } from "../src/images/recipe-hash.js";
 import type { Summary } from "../src/report/summary.js";
 import { type SecondEngine, copyImages, startSecondEngine } from "./second-engine.js";
+import { tempDir } from "./temp-dir.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const SCENARIOS = ["redis-down", "pg-replica-down"];
@@ -43,7 +43,7 @@ describe("outgrowing one machine: a second engine over TCP, and shards merged", 
 
   it("runs a shard on each engine, leaves nothing on either, and merges the shards into one report", { timeout: 600_000 }, async () => {
     const runs = [`shard1-${randomBytes(3).toString("hex")}`, `shard2-${randomBytes(3).toString("hex")}`];
-    const dirs = runs.map(() => mkdtempSync(join(tmpdir(), "brownout-shard-")));
+    const dirs = runs.map(() => tempDir("shard"));
     const one = chaos([...SCENARIOS, "--shard", "1/2"], { BROWNOUT_RUN_ID: runs[0] ?? "", BROWNOUT_REPORTS_DIR: dirs[0] ?? "" });
     expect(one.status, one.stdout + one.stderr).toBe(0);
     const two = chaos([...SCENARIOS, "--shard", "2/2"], { BROWNOUT_RUN_ID: runs[1] ?? "", BROWNOUT_REPORTS_DIR: dirs[1] ?? "", ...remoteEnv() });
@@ -55,7 +55,7 @@ describe("outgrowing one machine: a second engine over TCP, and shards merged", 
     expect(await leftovers(dockerClient(), runs[0] ?? "")).toBe(0);
     expect(await leftovers(dockerClient(), runs[1] ?? "")).toBe(0);
 
-    const merged = mkdtempSync(join(tmpdir(), "brownout-merged-"));
+    const merged = tempDir("merged");
     const report = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "report", ...dirs], { cwd: root, env: { ...process.env, BROWNOUT_REPORTS_DIR: merged }, encoding: "utf8", timeout: 120_000 });
     expect(report.status, report.stdout + report.stderr).toBe(0);
     const summary = JSON.parse(readFileSync(join(merged, "summary.json"), "utf8")) as Summary;
@@ -67,7 +67,7 @@ describe("outgrowing one machine: a second engine over TCP, and shards merged", 
     const run = `killed-${randomBytes(3).toString("hex")}`;
     const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "chaos", "redis-down"], {
       cwd: root,
-      env: { ...process.env, ...remoteEnv(), BROWNOUT_RUN_ID: run, BROWNOUT_REPORTS_DIR: mkdtempSync(join(tmpdir(), "brownout-killed-")) },
+      env: { ...process.env, ...remoteEnv(), BROWNOUT_RUN_ID: run, BROWNOUT_REPORTS_DIR: tempDir("killed") },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let log = "";

@@ -1,13 +1,13 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { RUN_LABEL } from "../cluster/labels.js";
 import { dockerClient } from "../images/engine.js";
 import type { Summary } from "../report/summary.js";
+import { tempDir } from "../../test/temp-dir.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -26,7 +26,7 @@ async function leftovers(run: string): Promise<{ containers: number; networks: n
 describe("Ctrl-C during npm run chaos", () => {
   it("heals, removes the topology, writes the partial summary and exits 130", { timeout: 180_000 }, async () => {
     const run = `interrupt-${randomBytes(3).toString("hex")}`;
-    const reports = await mkdtemp(join(tmpdir(), "brownout-interrupt-"));
+    const reports = tempDir("interrupt");
     const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "chaos", "redis-down", "pg-replica-down"], {
       cwd: root,
       env: { ...process.env, BROWNOUT_RUN_ID: run, BROWNOUT_REPORTS_DIR: reports },

@@ -1,15 +1,15 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BuildFailure } from "./build-errors.js";
 import { buildImage } from "./build.js";
 import { dockerClient } from "./engine.js";
 import { imageTag } from "./recipe-hash.js";
+import { tempDir } from "../../test/temp-dir.js";
 
 describe("image build", () => {
   it("fails with the role, the failing step and the last 40 lines of its log", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "brownout-broken-"));
+    const dir = tempDir("broken");
     await writeFile(
       join(dir, "Dockerfile"),
       ["ARG BASE_IMAGE", "FROM ${BASE_IMAGE}", "RUN echo fine", 'RUN for i in $(seq 1 60); do echo "noise $i"; done; echo "the real cause" >&2; exit 3'].join("\n"),

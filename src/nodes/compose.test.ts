@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { interpolate, nodesFromCompose, splitCommand } from "./compose.js";
+import { tempDir } from "../../test/temp-dir.js";
 
 const fixture = fileURLToPath(new URL("../../test/fixtures/echo-node/", import.meta.url));
 const composeOf = (text: string) => {
-  const file = join(mkdtempSync(join(tmpdir(), "brownout-compose-")), "docker-compose.yml");
+  const file = join(tempDir("compose"), "docker-compose.yml");
   writeFileSync(file, text);
   return file;
 };

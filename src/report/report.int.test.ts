@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -7,6 +6,7 @@ import { ensureChromium, renderPage } from "./browser.js";
 import type { ScenarioResult } from "../scenario/result.js";
 import { writeAllureResult } from "./allure-writer.js";
 import { generateAllure } from "./publish.js";
+import { tempDir } from "../../test/temp-dir.js";
 
 /** A scenario run's result, as the runner reports one: enough for the report to list it with its figures. */
 function scenarioResult(name: string, status: "passed" | "failed", artefacts: string): ScenarioResult {
@@ -17,7 +17,7 @@ function scenarioResult(name: string, status: "passed" | "failed", artefacts: st
 describe("the Allure report, as a user sees it", () => {
   it("renders from a file in Chromium, listing each scenario", { timeout: 180_000 }, async () => {
     const chromium = await ensureChromium();
-    const dir = await mkdtemp(join(tmpdir(), "brownout-report-"));
+    const dir = tempDir("report");
     const results = join(dir, "allure-results");
     await mkdir(results);
     // Written by the same writer `brownout chaos` and the vitest suite use.

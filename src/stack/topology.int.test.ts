@@ -1,5 +1,4 @@
-import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import mysql from "mysql2/promise";
@@ -21,6 +20,7 @@ import { runId } from "../cluster/labels.js";
 import type { ToxicSpec } from "../kinds/toxiproxy/links.js";
 import { queryRows } from "../workload/data-probes.js";
 import { rowsByKey, sqlTarget } from "../scenario/workloads.js";
+import { tempDir } from "../../test/temp-dir.js";
 
 // One topology for the file; the tests run in order and each leaves it healed and steady.
 let topology: StartedTopology;
@@ -258,7 +258,7 @@ describe("topology", () => {
   });
 
   it("collects every container's log for a report", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "brownout-logs-"));
+    const dir = tempDir("logs");
     const paths = await topology.collectLogs(dir);
     expect(paths.map((p) => p.slice(dir.length + 1)).sort()).toEqual(
       ["app-gra", "app-sbg", "caddy", "haproxy", "mysql-1", "mysql-2", "pg-primary", "pg-replica", "redis-1", "redis-2", "sentinel-1", "sentinel-2", "sentinel-3", "toxiproxy"].map(
