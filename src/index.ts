@@ -64,7 +64,7 @@ export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./kinds/toxip
 export { HAPROXY, HAPROXY_PORTS, HaproxyNode, haproxyOf, type HaproxyFrontend, type HaproxySettings, type ServerChange, type ServerState } from "./kinds/haproxy/node.js";
 export { MASTER_NAME, REDIS_NODES, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, SENTINELS, withRedis } from "./kinds/redis/sentinel.js";
 export { REDIS, type CacheEntries, type RedisNodeSettings, type RedisReadBack, type RedisRole, redisRole } from "./kinds/redis/node.js";
-export { SENTINEL, type SentinelSettings, type SentinelView, sentinelMaster } from "./kinds/redis/sentinel-node.js";
+export { SENTINEL, SENTINEL_DEFAULTS, type SentinelSettings, type SentinelView, sentinelMaster } from "./kinds/redis/sentinel-node.js";
 export { type RedisState, redisStateOf } from "./kinds/redis/state.js";
 export { PORTS } from "./cluster/containers.js";
 export { PG_CREDENTIALS, PG_RESTART_DELAY_MS, PG_WAL_SEGMENT_MB, PG_WAL_VOLUME, pgConnection, pgClient, withPg } from "./kinds/postgres/pair.js";

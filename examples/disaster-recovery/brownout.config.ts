@@ -1,10 +1,12 @@
-import { defineConfig, PATRONI_DEFAULTS } from "brownout";
+import { defineConfig, PATRONI_DEFAULTS, SENTINEL_DEFAULTS } from "brownout";
 
 const MEMBERS = ["db-master-01", "db-slave-01", "db-slave-02"];
+const SENTINELS = ["sentinel-01", "sentinel-02", "sentinel-03"];
 
 /**
  * Seed 002's disaster-recovery stack, declared by its docker-compose.yml on the kinds Brownout ships (etcd,
- * patroni): the PostgreSQL part (Patroni on etcd behind haproxy-01) and its scenarios.
+ * patroni, pgbouncer, redis, sentinel): Patroni on etcd and PgBouncer behind haproxy-01, Redis with its
+ * Sentinels behind haproxy-01:6379 (compose profile `redis`), and their scenarios.
  *
  *   npx brownout chaos --config examples/disaster-recovery/brownout.config.ts [--profile production]
  */
@@ -14,14 +16,16 @@ export default defineConfig({
   stack: { slices: [] },
   scenarios: ["scenarios/*.scenario.ts"],
   profiles: {
-    // Patroni's documented timings (ttl 30, loop_wait 10, retry_timeout 10) and HAProxy's default checks (a plain
-    // `check`: inter 2s fall 3 rise 2, a check taking up to inter).
+    // Patroni's documented timings (ttl 30, loop_wait 10, retry_timeout 10), HAProxy's default checks (a plain
+    // `check`: inter 2s fall 3 rise 2, a check taking up to inter) and Sentinel's defaults (down-after 30 s,
+    // failover-timeout 3 min): the seed sets none of them.
     production: {
-      description: "Patroni's documented ttl 30 / loop_wait 10 / retry_timeout 10; HAProxy's default check timings",
+      description: "Patroni's documented ttl 30 / loop_wait 10 / retry_timeout 10; HAProxy's default check timings; Sentinel's default down-after and failover-timeout",
       options: {
         profile: "production",
         nodes: [
           ...MEMBERS.map((name) => ({ name, kind: "patroni", settings: { ttlS: PATRONI_DEFAULTS.ttlS, loopWaitS: PATRONI_DEFAULTS.loopWaitS, retryTimeoutS: PATRONI_DEFAULTS.retryTimeoutS } })),
+          ...SENTINELS.map((name) => ({ name, kind: "sentinel", settings: { downAfterMs: SENTINEL_DEFAULTS.downAfterMs, failoverTimeoutMs: SENTINEL_DEFAULTS.failoverTimeoutMs } })),
           { name: "haproxy-01", kind: "generic", settings: { environment: { CHECK_INTER: "2s", CHECK_FALL: "3", CHECK_RISE: "2", CHECK_TIMEOUT: "2s" } } },
         ],
       },

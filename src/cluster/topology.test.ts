@@ -16,6 +16,20 @@ describe("topology spec", () => {
     expect(rolesOf(resolveSpec({ slices: ["redis"] }))).not.toContain("haproxy");
   });
 
+  it("starts a declared node with compose profiles only where one of them is named", () => {
+    const nodes = [
+      { name: "db", kind: "generic" },
+      { name: "redis-01", kind: "redis", profiles: ["redis"] },
+      { name: "queue-01", kind: "generic", profiles: ["queue", "all"] },
+    ];
+    expect(resolveSpec({ slices: [], nodes }).nodes.map((n) => n.name)).toEqual(["db"]);
+    expect(resolveSpec({ slices: [], nodes, composeProfiles: ["redis"] }).nodes.map((n) => n.name)).toEqual(["db", "redis-01"]);
+    expect(resolveSpec({ slices: [], nodes, composeProfiles: ["all"] }).nodes.map((n) => n.name)).toEqual(["db", "queue-01"]);
+    expect(() => resolveSpec({ slices: [], nodes, composeProfiles: ["kafka"] })).toThrow(/unknown compose profile 'kafka'; the stack's profiles are: redis, queue, all/);
+    const after = [...nodes, { name: "lb", kind: "generic", after: ["redis-01"] }];
+    expect(() => resolveSpec({ slices: [], nodes: after })).toThrow(/node 'lb' starts after 'redis-01' \(profiles redis\), which this run does not start; name one of its profiles in composeProfiles/);
+  });
+
   it("names the valid slices, roles, links and toxics on bad input", () => {
     expect(() => resolveSpec({ slices: ["postgres", "kafka"] })).toThrow(/unknown topology slice 'kafka'; slices are: postgres, redis, mysql, web/);
     const pgOnly = resolveSpec({ slices: ["postgres"] });

@@ -314,6 +314,8 @@ export interface NodeDeclaration {
   readonly settings?: unknown;
   /** Started once these declared nodes have started (their waits passed). */
   readonly after?: readonly string[];
+  /** Compose's profiles: the node runs only where one of them is asked for (composeProfiles); none: always. */
+  readonly profiles?: readonly string[];
 }
 
 export interface SpecOptions {
@@ -323,6 +325,11 @@ export interface SpecOptions {
    * settings over the earlier one's (mappings such as an environment merged key by key); of another kind, replaces it.
    */
   readonly nodes?: readonly NodeDeclaration[];
+  /**
+   * The compose profiles whose nodes run (compose's `--profile`): a declared node with profiles runs only when one
+   * is named here, so a scenario starts only the parts it is about. Nodes without profiles always run.
+   */
+  readonly composeProfiles?: readonly string[];
   readonly timings?: TimingOptions;
   readonly margins?: Partial<Margins>;
   readonly app?: Partial<AppSettings>;
@@ -354,7 +361,17 @@ export function mergeSpecOptions(base: SpecOptions, over: SpecOptions): SpecOpti
     patches: [...(base.patches ?? []), ...(over.patches ?? [])],
     files: { ...base.files, ...over.files },
     nodes: mergeNodes(base.nodes ?? [], over.nodes ?? []),
+    // A scenario's profiles add to the config's: each names parts that must run.
+    composeProfiles: [...new Set([...(base.composeProfiles ?? []), ...(over.composeProfiles ?? [])])],
   };
+}
+
+/** The declared nodes a run starts: those without profiles, and those with one of the named profiles. */
+function activeNodes(nodes: readonly NodeDeclaration[], profiles: readonly string[]): readonly NodeDeclaration[] {
+  const known = [...new Set(nodes.flatMap((n) => n.profiles ?? []))];
+  const unknown = profiles.filter((p) => !known.includes(p));
+  if (unknown.length > 0) throw new UserError(`unknown compose profile ${unknown.map((p) => `'${p}'`).join(", ")}; the stack's profiles are: ${known.join(", ") || "none"}`);
+  return nodes.filter((n) => (n.profiles ?? []).length === 0 || (n.profiles ?? []).some((p) => profiles.includes(p)));
 }
 
 /** A circle in the nodes' `after` (each name, back to the first), or null. */
@@ -410,7 +427,7 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
   }
   const t = partial.timings ?? {};
   const timings = Object.fromEntries(Object.entries(DEFAULT_TIMINGS).map(([k, v]) => [k, { ...v, ...t[k as keyof DetectionTimings] }])) as unknown as DetectionTimings;
-  const nodes = partial.nodes ?? [];
+  const nodes = activeNodes(partial.nodes ?? [], partial.composeProfiles ?? []);
   const names = new Set<string>();
   for (const n of nodes) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(n.name)) throw new UserError(`a node's name is lowercase letters, digits and '-', not '${n.name}'`);
@@ -420,6 +437,8 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
   }
   for (const n of nodes) {
     const unknownAfter = (n.after ?? []).filter((a) => !names.has(a));
+    const leftOut = unknownAfter.map((a) => (partial.nodes ?? []).find((d) => d.name === a)).filter((d) => d !== undefined);
+    if (leftOut.length > 0) throw new UserError(`node '${n.name}' starts after ${leftOut.map((d) => `'${d.name}' (profiles ${(d.profiles ?? []).join(", ")})`).join(", ")}, which this run does not start; name one of its profiles in composeProfiles`);
     if (unknownAfter.length > 0) throw new UserError(`node '${n.name}' starts after ${unknownAfter.map((a) => `'${a}'`).join(", ")}, not a declared node; nodes are: ${[...names].join(", ")}`);
   }
   const cycle = startCycle(nodes);

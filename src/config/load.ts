@@ -120,7 +120,9 @@ function appImageOf(app: NonNullable<BrownoutConfig["app"]>, dir: string, file: 
 function nodesOf(config: BrownoutConfig, dir: string, file: string): { nodes?: NodeDeclaration[] } {
   const composeFile = config.compose === undefined ? undefined : resolve(dir, config.compose);
   if (composeFile !== undefined && !existsSync(composeFile)) throw new UserError(`${file}: compose file '${config.compose ?? ""}' does not exist (looked at ${composeFile})`);
-  const nodes = [...(composeFile ? nodesFromCompose(composeFile) : []), ...(config.stack?.nodes ?? []).map((n) => ({ ...n, settings: nodeKind(n.kind).relativeTo?.(n.settings, dir) ?? n.settings }))];
+  const relative = (n: NodeDeclaration, from: string): NodeDeclaration => ({ ...n, settings: nodeKind(n.kind).relativeTo?.(n.settings, from) ?? n.settings });
+  // A compose service's kind settings name files from the compose file's folder, as its volumes do.
+  const nodes = [...(composeFile ? nodesFromCompose(composeFile).map((n) => relative(n, dirname(composeFile))) : []), ...(config.stack?.nodes ?? []).map((n) => relative(n, dir))];
   return nodes.length > 0 ? { nodes } : {};
 }
 

@@ -61,6 +61,13 @@ describe("a stack from its compose file", () => {
     expect(() => nodesFromCompose(composeOf("services:\n  a:\n    image: x\n    healthcheck:\n      test: [\"CURL\"]\n"))).toThrow(/healthcheck.test must be/);
   });
 
+  it("reads a service's profiles, and gives a kind only the compose keys the service has", () => {
+    const [always, queue] = nodesFromCompose(composeOf("services:\n  db:\n    image: x\n  queue-01:\n    profiles: [queue]\n    x-brownout: { kind: rabbit, settings: { cookie: c } }\n"));
+    expect(always).toEqual({ name: "db", kind: "generic", settings: { image: "x" } });
+    expect(queue).toEqual({ name: "queue-01", kind: "rabbit", profiles: ["queue"], settings: { cookie: "c" } });
+    expect(() => nodesFromCompose(composeOf("services:\n  a:\n    image: x\n    profiles: queue\n"))).toThrow(/service 'a': profiles must be a list of names/);
+  });
+
   it("interpolates the environment as compose does", () => {
     const env = { A: "1", E: "" };
     expect(interpolate({ x: ["$A", "${A}", "${B:-two}", "${E:-three}", "${E-four}", "$$A", "${B}"] }, env)).toEqual({ x: ["1", "1", "two", "three", "", "$A", ""] });

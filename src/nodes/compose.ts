@@ -6,7 +6,7 @@ import { UserError } from "../errors.js";
 import type { Health } from "./generic.js";
 
 /** A service's keys Brownout maps onto a generic node. */
-const MAPPED = ["image", "build", "environment", "command", "entrypoint", "healthcheck", "depends_on", "cap_add", "ports", "expose", "volumes", "tmpfs"] as const;
+const MAPPED = ["image", "build", "environment", "command", "entrypoint", "healthcheck", "depends_on", "cap_add", "ports", "expose", "volumes", "tmpfs", "profiles"] as const;
 /**
  * Keys Brownout's own rules replace, so they are read and set aside: it names containers, puts every node on the
  * run's one network under its service name, publishes ports on loopback only, labels for its reaper, and
@@ -61,6 +61,13 @@ export function interpolate(value: unknown, env: NodeJS.ProcessEnv = process.env
   return value;
 }
 
+/** A service's compose `profiles`: it starts only where one of them is asked for (a scenario's composeProfiles). */
+function profilesOf(file: string, service: string, raw: unknown): { profiles?: string[] } {
+  if (raw === undefined) return {};
+  if (!Array.isArray(raw) || !raw.every((p) => typeof p === "string" && /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(p))) throw new UserError(`${file}: service '${service}': profiles must be a list of names`);
+  return raw.length > 0 ? { profiles: raw as string[] } : {};
+}
+
 const shellQuote = (s: string) => (/^[\w./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 function healthOf(service: string, raw: unknown): Health | undefined {
@@ -111,7 +118,7 @@ function commandOf(service: string, key: string, raw: unknown): string[] | undef
 /**
  * A team's docker-compose.yml as declared nodes of the generic kind, under Brownout's rules: each service is a
  * node named after it (image or build, environment, command, entrypoint, healthcheck, depends_on, cap_add, ports
- * and expose, bind volumes, tmpfs). Keys Brownout's rules replace (container_name, networks, restart, labels,
+ * and expose, bind volumes, tmpfs, profiles: a service with profiles runs only in a scenario that names one). Keys Brownout's rules replace (container_name, networks, restart, labels,
  * ...) are set aside; any other key is an error naming what is mapped and what is set aside. Named volumes are
  * the container's own: they last as long as the run's container (a restart keeps them, as compose's do). A
  * service with `x-brownout: { kind, settings }` is run by that kind (one of the team's): its compose keys as the
@@ -156,7 +163,8 @@ export function nodesFromCompose(file: string): NodeDeclaration[] {
     const settings = {
         ...(build ? { build } : typeof svc.image === "string" ? { image: svc.image } : {}),
         ...(ports.length > 0 ? { ports: [...new Set(ports)] } : {}),
-        environment: environmentOf(name, svc.environment),
+        // Only what the service says: a kind not built on the generic node takes no compose key it was not given.
+        ...(svc.environment !== undefined ? { environment: environmentOf(name, svc.environment) } : {}),
         ...(command ? { command } : {}),
         ...(entrypoint ? { entrypoint } : {}),
         ...(health ? { health } : {}),
@@ -164,7 +172,7 @@ export function nodesFromCompose(file: string): NodeDeclaration[] {
         ...(Object.keys(tmpfs).length > 0 ? { tmpfs } : {}),
         ...(volumes.length > 0 ? { volumes } : {}),
     };
-    const after = dependsOn.length > 0 ? { after: dependsOn } : {};
+    const after = { ...(dependsOn.length > 0 ? { after: dependsOn } : {}), ...profilesOf(file, name, svc.profiles) };
     // A service run by a kind of the team's own (`x-brownout: { kind, settings }`): the kind gets what the
     // service's compose keys say and its own settings on top (a kind built with kindOnGeneric splits them).
     const own = svc["x-brownout"];

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StartedTestContainer } from "testcontainers";
 import { PORTS, nodeContainer } from "../cluster/containers.js";
 import { type SqlTarget, redisProbe, sqlProbe } from "./data-probes.js";
+import { until } from "../cluster/until.js";
 
 // The generic data probes against real servers: what an op is when the server answers, refuses, or is gone.
 describe("SQL and Redis probes", { timeout: 120_000 }, () => {
@@ -43,9 +44,32 @@ describe("SQL and Redis probes", { timeout: 120_000 }, () => {
     wrong.close();
   });
 
+  it("a Redis probe keeps one connection, or opens one per op (as a PHP request does) and closes it", async () => {
+    const target = { host: redis.getHost(), port: redis.getMappedPort(PORTS.redis) };
+    const idOf = (o: { value?: { note?: string } }) => o.value?.note;
+    const asId = (r: unknown) => ({ note: String(r) });
+    const kept = redisProbe({ f: "client-id", target, classify: "read", command: () => ({ args: ["CLIENT", "ID"] }), value: asId });
+    const perOp = redisProbe({ f: "client-id", target, classify: "read", command: () => ({ args: ["CLIENT", "ID"] }), value: asId, connection: "per-op" });
+    const [k1, k2] = [await kept.run(0, signal()), await kept.run(1, signal())];
+    expect(idOf(k1)).toBe(idOf(k2));
+    const [p1, p2] = [await perOp.run(0, signal()), await perOp.run(1, signal())];
+    expect(idOf(p1)).not.toBe(idOf(p2));
+    kept.close();
+    // The per-op connections are closed: the server lets them go (it sees the close a moment later).
+    const list = redisProbe({ f: "clients", target, classify: "read", command: () => ({ args: ["CLIENT", "LIST"] }), value: (r) => ({ note: String(r) }), connection: "per-op" });
+    const ids = [idOf(p1), idOf(p2)].map((id) => `id=${String(id)} `);
+    await until("the per-op connections closed on the server", 2000, async () => {
+      const clients = (await list.run(0, signal())).value?.note ?? "";
+      return ids.some((id) => clients.includes(id)) ? undefined : true;
+    });
+  });
+
   it("with the server gone, a SQL write that cannot connect did nothing (fail), and so did a read", async () => {
     const gone: SqlTarget = { ...target, port: 1 };
     const write = sqlProbe({ f: "kv-insert", target: gone, classify: "write", statement: () => ({ sql: "INSERT INTO kv VALUES ('x', 1)", key: "x" }) });
     expect(await write.run(0, signal())).toMatchObject({ type: "fail", error: expect.stringMatching(/ECONNREFUSED/) as unknown });
+    // A Redis write whose own connection never came up was never sent either.
+    const set = redisProbe({ f: "kv-set", target: { host: redis.getHost(), port: 1 }, classify: "write", command: () => ({ args: ["SET", "x", 1], key: "x" }), connection: "per-op" });
+    expect(await set.run(0, signal())).toMatchObject({ type: "fail", error: expect.stringMatching(/ECONNREFUSED/) as unknown });
   });
 });

@@ -22,7 +22,7 @@ export function classifyClientError(e: unknown, kind: DataClassification, value?
   const message = `${code} ${e instanceof Error ? e.message : String(e)}`.trim();
   const base = value ? { value } : {};
   // ioredis without an offline queue refuses a command while it is not connected: never sent.
-  const unsent = NOT_SENT.has(code) || /enableOfflineQueue/.test(message);
+  const unsent = NOT_SENT.has(code) || /enableOfflineQueue/.test(message) || e instanceof NotConnected;
   if (kind === "read" || unsent) return { type: "fail", ...base, error: message };
   // SQLSTATE class 23 (integrity) and 25006 (read-only transaction), MySQL's ER_DUP_ENTRY and read-only: refused.
   const refused = /^23/.test(code) || code === "25006" || code === "ER_DUP_ENTRY" || code === "ER_OPTION_PREVENTS_STATEMENT" || /READONLY/.test(message);
@@ -129,6 +129,45 @@ export interface RedisProbeOptions {
   readonly classify: DataClassification;
   /** Reads the op's value from the reply (a number can be a version). */
   readonly value?: (reply: unknown) => OpValue;
+  /**
+   * `kept` (the default): one client for the whole run, reconnecting by itself, as a long-lived service holds one.
+   * `per-op`: a new connection for each command, as a PHP request opens one: each op meets whatever a proxy in
+   * between chooses for a new connection at that moment.
+   */
+  readonly connection?: "kept" | "per-op";
+}
+
+/** A connection that never came up: nothing was sent on it (its cause's code and message kept). */
+class NotConnected extends Error {
+  readonly code: unknown;
+  constructor(cause: unknown) {
+    super(`not connected: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.code = (cause as { code?: unknown } | undefined)?.code;
+  }
+}
+
+/** One command on a connection of its own, closed after it: connecting and the command both bounded by `signal`. */
+async function oneShotCommand(target: { readonly host: string; readonly port: number }, name: string, args: readonly string[], signal: AbortSignal): Promise<unknown> {
+  // ioredis rejects a failed connect with "Connection is closed."; the cause (ECONNREFUSED...) comes as an event.
+  let cause: unknown;
+  const r = new Redis({ ...target, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 }).on("error", (e) => {
+    cause = e;
+  });
+  try {
+    return await Promise.race([
+      r.connect().then(
+        () => r.call(name, ...args),
+        (e: unknown) => {
+          throw new NotConnected(cause ?? e);
+        },
+      ),
+      new Promise((_, reject) => {
+        signal.addEventListener("abort", () => { reject(new Error("timed out")); }, { once: true });
+      }),
+    ]);
+  } finally {
+    r.disconnect();
+  }
 }
 
 /**
@@ -152,6 +191,11 @@ export function redisProbe(o: RedisProbeOptions): Probe & { close(): void } {
   };
   const probe = keyedProbe(o.name ?? `${o.f}@redis`, o.f, (seq) => o.command(seq).key, o.classify, async (seq, signal) => {
     const [name, ...args] = o.command(seq).args;
+    if (o.connection === "per-op") {
+      // Sent before `value` is asked: an optional call would skip its argument, and the command with it.
+      const reply = await oneShotCommand(targetOf(), name, args.map(String), signal);
+      return o.value?.(reply);
+    }
     const reply: unknown = await Promise.race([
       clientOf().then((c) => c.call(name, ...args.map(String))),
       new Promise((_, reject) => {

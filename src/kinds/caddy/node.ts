@@ -7,6 +7,7 @@ import { PORTS, nodeContainer } from "../../cluster/containers.js";
 import { runLabels } from "../../cluster/labels.js";
 import { render, templateFile } from "../../cluster/templates.js";
 import { type TopologySpec, applyPatches } from "../../cluster/topology.js";
+import { catalogImage } from "../../images/catalog-image.js";
 
 
 /** The spec's Caddyfile template with its timings filled in, then any mutant's patches. */
@@ -33,6 +34,7 @@ export const CADDY: NodeKind<CaddySettings> = {
     if (typeof s.caddyfile !== "string" || typeof s.first !== "string") throw new UserError(`node '${node.name}' (caddy): settings are { caddyfile, first } (the Caddyfile's text, the site it sends to first)`);
     return { caddyfile: s.caddyfile, first: s.first };
   },
+  prepare: () => catalogImage("caddy"),
   ports: () => [PORTS.caddyHttp, PORTS.caddyAdmin],
   container(node, s, image) {
     return nodeContainer("caddy", image ? { image } : {})

@@ -49,6 +49,7 @@ export function parseStats(csv: string): ServerState[] {
 }
 
 import type { ServerChange } from "../../faults/spec.js";
+import { catalogImage } from "../../images/catalog-image.js";
 
 export type { ServerChange };
 
@@ -174,6 +175,7 @@ export const HAPROXY: NodeKind<HaproxySettings> = {
     }
     return { config: s.config, frontends: s.frontends, steady: s.steady };
   },
+  prepare: () => catalogImage("haproxy"),
   ports: (s) => [PORTS.haproxyStats, PORTS.haproxyRuntime, ...s.frontends],
   container(node, s, image) {
     return nodeContainer("haproxy", image ? { image } : {})

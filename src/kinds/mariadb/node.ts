@@ -4,6 +4,7 @@ import { runLabels } from "../../cluster/labels.js";
 import { UserError } from "../../errors.js";
 import type { NodeKind } from "../../nodes/kind.js";
 import { MYSQL_CREDENTIALS, REPL, loadSchema, mysqlNodeFacts, mysqlProblems, replicateFrom } from "./pair.js";
+import { catalogImage } from "../../images/catalog-image.js";
 
 export interface MariadbSettings {
   /** Its server id and GTID domain id, and its auto-increment offset: distinct on each node of a pair. */
@@ -32,6 +33,7 @@ export const MARIADB: NodeKind<MariadbSettings> = {
     }
     return { index: s.index as number, masters: s.masters as number, source: s.source, ...(s.schema === undefined ? {} : { schema: s.schema }) };
   },
+  prepare: () => catalogImage("mysql"),
   ports: () => [PORTS.mysql],
   container(node, s, image) {
     return nodeContainer("mysql", image ? { image } : {})

@@ -8,6 +8,7 @@ import { runLabels } from "../../cluster/labels.js";
 import type { NodeKind } from "../../nodes/kind.js";
 import { expect, isPort, isString, isStringMap, isStrings, knownKeys, orDefault } from "../../nodes/settings.js";
 import { PG_CREDENTIALS, PG_RESTART_DELAY_MS, PG_WAL_VOLUME, withPg } from "./pair.js";
+import { catalogImage } from "../../images/catalog-image.js";
 
 const REPL = { BROWNOUT_PG_REPL_USER: "replicator", BROWNOUT_PG_REPL_PASSWORD: "replicator" } as const;
 
@@ -141,6 +142,7 @@ export const POSTGRES: NodeKind<PostgresNodeSettings> = {
       ...(raw.schema === undefined ? {} : { schema: expect(n, "schema", raw.schema, isString, "a file") }),
     };
   },
+  prepare: () => catalogImage("postgres"),
   ports: () => [PORTS.postgres],
   volumes: (s) => (s.walVolumeMb > 0 ? [PG_WAL_VOLUME] : []),
   container(node, s, image) {

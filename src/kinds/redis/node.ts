@@ -5,6 +5,7 @@ import { runLabels } from "../../cluster/labels.js";
 import type { NodeKind } from "../../nodes/kind.js";
 import { expect, isString, knownKeys, orDefault } from "../../nodes/settings.js";
 import { withRedis } from "./sentinel.js";
+import { catalogImage } from "../../images/catalog-image.js";
 
 export interface RedisNodeSettings {
   /** `appendonly yes` (seed 003's `redis-server --appendonly yes`): a restarted node comes back with its data. */
@@ -131,6 +132,7 @@ export const REDIS: NodeKind<RedisNodeSettings> = {
       ...(raw.cacheKeys === undefined ? {} : { cacheKeys: expect(n, "cacheKeys", raw.cacheKeys, isString, "a SCAN pattern") }),
     };
   },
+  prepare: () => catalogImage("redis"),
   ports: () => [PORTS.redis],
   container(node, s, image) {
     return nodeContainer("redis", image ? { image } : {})

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
 import type { NodeAddress } from "../../cluster/address.js";
 import { nodeOf } from "../../cluster/address.js";
 import { PORTS, nodeContainer } from "../../cluster/containers.js";
@@ -9,6 +11,7 @@ import type { NodeKind } from "../../nodes/kind.js";
 import { expect, isString, isStrings, knownKeys, orDefault } from "../../nodes/settings.js";
 import { redisRole } from "./node.js";
 import { withRedis } from "./sentinel.js";
+import { catalogImage } from "../../images/catalog-image.js";
 
 export interface SentinelSettings {
   /** The name it monitors the master under (what clients ask for). */
@@ -22,10 +25,22 @@ export interface SentinelSettings {
   readonly quorum: number;
   readonly downAfterMs: number;
   readonly failoverTimeoutMs: number;
+  /**
+   * A script Sentinel runs at each failover's end (`client-reconfig-script`), with `<master-name> <role> <state>
+   * <from-ip> <from-port> <to-ip> <to-port>`: to tell what clients go through (a proxy, a virtual IP) where the
+   * master is now. A path on the host (a config's own folder for a relative one), run from inside the Sentinel.
+   */
+  readonly clientReconfigScript?: string;
 }
 
-const KEYS = ["master", "monitors", "replicas", "peers", "quorum", "downAfterMs", "failoverTimeoutMs"] as const;
+const KEYS = ["master", "monitors", "replicas", "peers", "quorum", "downAfterMs", "failoverTimeoutMs", "clientReconfigScript"] as const;
+/** Where a Sentinel's client-reconfig-script is put in its container. */
+const RECONFIG_SCRIPT = "/etc/brownout/client-reconfig.sh";
+/** Sentinel's own defaults (sentinel.conf): what a stack that sets none of them runs. */
+export const SENTINEL_DEFAULTS = { quorum: 2, downAfterMs: 30_000, failoverTimeoutMs: 180_000 } as const;
+
 const isPositive = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
+const isScriptFile = (v: unknown): v is string => typeof v === "string" && isAbsolute(v) && existsSync(v);
 
 /** A Sentinel's fixed ID: its peers name it in their config before any of them has run. */
 function sentinelId(name: string): string {
@@ -51,6 +66,7 @@ export function sentinelConf(name: string, s: SentinelSettings): string {
     `sentinel down-after-milliseconds ${s.master} ${String(s.downAfterMs)}`,
     `sentinel failover-timeout ${s.master} ${String(s.failoverTimeoutMs)}`,
     `sentinel parallel-syncs ${s.master} 1`,
+    ...(s.clientReconfigScript ? [`sentinel client-reconfig-script ${s.master} ${RECONFIG_SCRIPT}`] : []),
     ...s.replicas.map((r) => `sentinel known-replica ${s.master} ${r} ${PORTS.redis}`),
     ...s.peers.map((peer) => `sentinel known-sentinel ${s.master} ${peer} ${PORTS.sentinel} ${sentinelId(peer)}`),
   ].join("\n");
@@ -151,6 +167,11 @@ export function sentinelAgreementProblems(masters: readonly string[], namedRole:
 export const SENTINEL: NodeKind<SentinelSettings> = {
   name: "sentinel",
   summary: "Redis Sentinel watching one master with its replicas and peers; verify() wants them agreed on a live master; operation failover",
+  relativeTo(raw, dir) {
+    if (typeof raw !== "object" || raw === null) return raw;
+    const script = (raw as { clientReconfigScript?: unknown }).clientReconfigScript;
+    return typeof script === "string" && script !== "" && !isAbsolute(script) ? { ...raw, clientReconfigScript: resolve(dir, script) } : raw;
+  },
   settings(node) {
     const raw = knownKeys(node.name, "sentinel", node.settings, KEYS);
     const n = node.name;
@@ -159,12 +180,13 @@ export const SENTINEL: NodeKind<SentinelSettings> = {
       monitors: expect(n, "monitors", raw.monitors, isString, "the master node's name"),
       replicas: orDefault<readonly string[]>(n, raw, "replicas", [], isStrings, "node names"),
       peers: orDefault<readonly string[]>(n, raw, "peers", [], isStrings, "the other Sentinels' names"),
-      // Sentinel's own defaults (sentinel.conf): 30 s down-after, 3 min failover-timeout.
-      quorum: orDefault(n, raw, "quorum", 2, isPositive, "a count"),
-      downAfterMs: orDefault(n, raw, "downAfterMs", 30_000, isPositive, "ms"),
-      failoverTimeoutMs: orDefault(n, raw, "failoverTimeoutMs", 180_000, isPositive, "ms"),
+      quorum: orDefault(n, raw, "quorum", SENTINEL_DEFAULTS.quorum, isPositive, "a count"),
+      downAfterMs: orDefault(n, raw, "downAfterMs", SENTINEL_DEFAULTS.downAfterMs, isPositive, "ms"),
+      failoverTimeoutMs: orDefault(n, raw, "failoverTimeoutMs", SENTINEL_DEFAULTS.failoverTimeoutMs, isPositive, "ms"),
+      ...(raw.clientReconfigScript === undefined ? {} : { clientReconfigScript: expect(n, "clientReconfigScript", raw.clientReconfigScript, isScriptFile, "the path of an existing script file") }),
     };
   },
+  prepare: () => catalogImage("redis"),
   ports: () => [PORTS.sentinel],
   container(node, s, image) {
     // Ahead of anything still queued: nothing else waits on them, but the stack does.
@@ -172,6 +194,7 @@ export const SENTINEL: NodeKind<SentinelSettings> = {
       .withLabels(runLabels(node.name))
       .withExposedPorts(PORTS.sentinel)
       .withCopyContentToContainer([{ content: `${sentinelConf(node.name, s)}\n`, target: "/etc/brownout/sentinel.conf" }])
+      .withCopyFilesToContainer(s.clientReconfigScript ? [{ source: s.clientReconfigScript, target: RECONFIG_SCRIPT, mode: 0o755 }] : [])
       .withCommand(["redis-sentinel", "/etc/brownout/sentinel.conf"])
       .withWaitStrategy(new RespPingWait(PORTS.sentinel));
   },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { redisGroupProblems } from "./node.js";
-import { type SentinelSays, type SentinelSettings, sentinelAgreementProblems, sentinelConf, sentinelProblemsOf } from "./sentinel-node.js";
+import { fileURLToPath } from "node:url";
+import { SENTINEL, type SentinelSays, type SentinelSettings, sentinelAgreementProblems, sentinelConf, sentinelProblemsOf } from "./sentinel-node.js";
 
 const settings: SentinelSettings = { master: "brownout", monitors: "redis-1", replicas: ["redis-2"], peers: ["sentinel-2", "sentinel-3"], quorum: 2, downAfterMs: 1000, failoverTimeoutMs: 5000 };
 const says: SentinelSays = { flags: "master", quorum: "OK 3 usable Sentinels. Quorum and failover authorization can be reached", known: ["redis-2 slave"], master: "redis-1" };
@@ -46,5 +47,15 @@ describe("redis steady state", () => {
     expect(conf).toContain("sentinel monitor brownout redis-1 6379 2");
     expect(conf).toContain("sentinel known-replica brownout redis-2 6379");
     expect(conf.match(/known-sentinel brownout sentinel-[23] 26379 [0-9a-f]{40}/g)).toHaveLength(2);
+    expect(conf).not.toContain("client-reconfig-script");
+  });
+
+  it("runs a client-reconfig-script given from the config's folder, and names a missing one", () => {
+    const dir = fileURLToPath(new URL(".", import.meta.url));
+    const raw = SENTINEL.relativeTo?.({ monitors: "redis-1", clientReconfigScript: "sentinel.test.ts" }, dir);
+    const s = SENTINEL.settings({ name: "sentinel-1", kind: "sentinel", settings: raw });
+    expect(s.clientReconfigScript).toBe(fileURLToPath(new URL("sentinel.test.ts", import.meta.url)));
+    expect(sentinelConf("sentinel-1", s)).toContain("sentinel client-reconfig-script brownout /etc/brownout/client-reconfig.sh");
+    expect(() => SENTINEL.settings({ name: "sentinel-1", kind: "sentinel", settings: SENTINEL.relativeTo?.({ monitors: "redis-1", clientReconfigScript: "nope.sh" }, dir) })).toThrow(/'clientReconfigScript' must be the path of an existing script file/);
   });
 });

@@ -4,6 +4,7 @@ import { FACTS_QUERY_TIMEOUT_MS } from "../../cluster/topology.js";
 import { UserError } from "../../errors.js";
 import type { NodeKind, Relayed } from "../../nodes/kind.js";
 import { ToxiproxyNode } from "./links.js";
+import { catalogImage } from "../../images/catalog-image.js";
 
 /** One link: where Toxiproxy listens on the run network, and the server it forwards to. */
 export interface LinkSettings {
@@ -39,6 +40,7 @@ export const TOXIPROXY: NodeKind<ToxiproxySettings> = {
     if (unknown.length > 0) throw new UserError(`node '${node.name}' (toxiproxy): groups name links it does not have: ${[...new Set(unknown)].join(", ")}`);
     return { links, groups };
   },
+  prepare: () => catalogImage("toxiproxy"),
   ports: () => [PORTS.toxiproxyApi],
   container(node, s, image) {
     const proxies = Object.entries(s.links).map(([name, l]) => ({ name, listen: `0.0.0.0:${String(l.listenPort)}`, upstream: l.upstream, enabled: true }));

@@ -1,0 +1,98 @@
+import { bound, type Bound, measurement, type Probe, redisProbe, type RunContext, SENTINEL, SENTINEL_PERIODS, type SentinelSettings, type TopologySpec, withRedis, type Workload } from "brownout";
+
+export const REDIS_NODES = ["redis-01", "redis-02", "redis-03"] as const;
+export const SENTINELS = ["sentinel-01", "sentinel-02", "sentinel-03"] as const;
+/** The compose profile of the Redis part: a scenario about it names it; the others do not start it. */
+export const REDIS_PROFILE = "redis";
+const REDIS_PORT = 6379;
+const SENTINEL_PORT = 26379;
+
+/** The Sentinels' settings as this run deploys them (the profile's, a mutant's), read through the kind. */
+export function sentinelsOf(spec: TopologySpec): SentinelSettings {
+  const node = spec.nodes.find((n) => n.name === SENTINELS[0]);
+  if (!node) throw new Error(`the stack declares no ${SENTINELS[0]} (is the '${REDIS_PROFILE}' profile named?)`);
+  return SENTINEL.settings(node);
+}
+
+/**
+ * From the master's death to writes through haproxy-01:6379 served by the new one: Sentinel flags it down after
+ * down-after, asks its peers within one ask period, starts the failover within its desync, and sees the promotion
+ * on the replica's next INFO (every second in a failover); the leader then queues redis-update-master.sh, run at
+ * its next timer tick, which puts the new master in service on haproxy-01 (a server leaving maintenance is up at
+ * once: its health counter stands at rise). failover-timeout only caps an attempt that stalls.
+ */
+export function redisFailoverBound(spec: TopologySpec): Bound {
+  const s = sentinelsOf(spec);
+  return bound(
+    ["down-after", s.downAfterMs],
+    ["Sentinel ask period", SENTINEL_PERIODS.askMs],
+    ["Sentinel max desync", SENTINEL_PERIODS.maxDesyncMs],
+    ["Sentinel failover INFO period", SENTINEL_PERIODS.failoverInfoMs],
+    ["Sentinel timer (runs the queued script)", SENTINEL_PERIODS.timerMs],
+    ...measurement(spec),
+  );
+}
+
+/** The master the Sentinels name now, asked of the first that answers. */
+export async function namedMaster(ctx: RunContext): Promise<string> {
+  const master = sentinelsOf(ctx.topology.spec).master;
+  for (const s of SENTINELS) {
+    const named = await withRedis(ctx.topology.node(s), SENTINEL_PORT, (r) => r.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", master)).then(
+      (addr) => (addr as string[] | null)?.[0] ?? "none",
+      () => undefined,
+    );
+    if (named !== undefined) return named;
+  }
+  return "none";
+}
+
+/** What each Redis node says it is (INFO replication's role), asked of the node itself. */
+export async function redisRoles(ctx: RunContext): Promise<Record<string, string>> {
+  const roles: Record<string, string> = {};
+  for (const n of REDIS_NODES) {
+    roles[n] = await withRedis(ctx.topology.node(n), REDIS_PORT, async (r) => /role:(\w+)/.exec(await r.info("replication"))?.[1] ?? "?").catch(() => "unreachable");
+  }
+  return roles;
+}
+
+/** haproxy-01's Redis servers and their status (`show stat` on its admin socket): UP, DOWN, MAINT... */
+export async function haproxyRedisServers(ctx: RunContext): Promise<Record<string, string>> {
+  const { output, exitCode } = await ctx.topology.node("haproxy-01").exec(["sh", "-c", "echo 'show stat' | socat stdio /run/haproxy/admin.sock"]);
+  if (exitCode !== 0) throw new Error(`haproxy-01's show stat failed: ${output}`);
+  const out: Record<string, string> = {};
+  for (const line of output.split("\n")) {
+    const f = line.split(",");
+    if (f[0] === "redis" && f[1] && f[1] !== "FRONTEND" && f[1] !== "BACKEND") out[f[1]] = f[17] ?? "?";
+  }
+  return out;
+}
+
+/**
+ * The application's writes through haproxy-01:6379, as a client that does not speak Sentinel makes them: one new
+ * connection per write (a PHP request opens its own), so each meets the server HAProxy picks at that moment.
+ */
+export function redisWrites(ctx: RunContext, prefix: string): Probe & { close(): void } {
+  const h = ctx.topology.node("haproxy-01");
+  return redisProbe({
+    f: "redis-write",
+    name: "redis-write@haproxy-01:6379",
+    target: { host: h.getHost(), port: h.getMappedPort(REDIS_PORT) },
+    command: (seq) => ({ args: ["SET", `${prefix}${String(seq)}`, String(seq)], key: `${prefix}${String(seq)}` }),
+    classify: "write",
+    connection: "per-op",
+  });
+}
+
+/** Writes through haproxy-01:6379, and the keys the application finds there once recovered. */
+export function redisWorkload(ctx: RunContext): Workload {
+  const prefix = `${ctx.tag}-r`;
+  const writes = redisWrites(ctx, prefix);
+  const h = ctx.topology.node("haproxy-01");
+  return {
+    probes: [writes],
+    close: () => {
+      writes.close();
+    },
+    finalRead: async () => ({ "redis-write": new Set(await withRedis(h, REDIS_PORT, (r) => r.keys(`${prefix}*`))) }),
+  };
+}
