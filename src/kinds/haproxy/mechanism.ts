@@ -1,5 +1,5 @@
 import { readContainerFile } from "../../nodes/read.js";
-import type { HaproxyNode } from "./node.js";
+import type { HaproxyNode } from "./runtime.js";
 
 export interface HaproxyServerView {
   readonly backend: string;

@@ -1,4 +1,4 @@
-import type { ServerState } from "./node.js";
+import type { ServerState } from "./runtime.js";
 
 /** HAProxy server states in steady state: the standby fails the /primary check by design. */
 export const HAPROXY_STEADY: Readonly<Record<string, string>> = {
