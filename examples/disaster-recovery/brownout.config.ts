@@ -6,7 +6,8 @@ const SENTINELS = ["sentinel-01", "sentinel-02", "sentinel-03"];
 /**
  * Seed 002's disaster-recovery stack, declared by its docker-compose.yml on the kinds Brownout ships (etcd,
  * patroni, pgbouncer, redis, sentinel): Patroni on etcd and PgBouncer behind haproxy-01, Redis with its
- * Sentinels behind haproxy-01:6379 (compose profile `redis`), and their scenarios.
+ * Sentinels behind haproxy-01:6379 (compose profile `redis`), haproxy-02 sharing a virtual IP with it through
+ * keepalived (profile `pair`), and their scenarios. keepalived runs its defaults (advert_int 1) in both profiles.
  *
  *   npx brownout chaos --config examples/disaster-recovery/brownout.config.ts [--profile production]
  */
@@ -26,7 +27,7 @@ export default defineConfig({
         nodes: [
           ...MEMBERS.map((name) => ({ name, kind: "patroni", settings: { ttlS: PATRONI_DEFAULTS.ttlS, loopWaitS: PATRONI_DEFAULTS.loopWaitS, retryTimeoutS: PATRONI_DEFAULTS.retryTimeoutS } })),
           ...SENTINELS.map((name) => ({ name, kind: "sentinel", settings: { downAfterMs: SENTINEL_DEFAULTS.downAfterMs, failoverTimeoutMs: SENTINEL_DEFAULTS.failoverTimeoutMs } })),
-          { name: "haproxy-01", kind: "generic", settings: { environment: { CHECK_INTER: "2s", CHECK_FALL: "3", CHECK_RISE: "2", CHECK_TIMEOUT: "2s" } } },
+          ...["haproxy-01", "haproxy-02"].map((name) => ({ name, kind: "generic", settings: { environment: { CHECK_INTER: "2s", CHECK_FALL: "3", CHECK_RISE: "2", CHECK_TIMEOUT: "2s" } } })),
         ],
       },
     },

@@ -55,20 +55,32 @@ export interface SqlProbeOptions {
  * Every row a statement returns, on a connection of its own to the target (the team's database and user); an
  * abort (the probe's timeout) closes the connection.
  */
+/**
+ * Ends a client's connection: Terminate, then the close. A peer that never closes its side (an address that moved
+ * to another node, which knows nothing of the connection) gets `graceMs`, then the socket is destroyed: a
+ * half-closed socket would otherwise hold the process open for good.
+ */
+async function endClient(c: pg.Client, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([c.end().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+  clearTimeout(timer);
+  (c as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
 export async function queryRows(t: SqlTarget, sql: string, params: readonly unknown[] = [], connectTimeoutMs = 2000, signal?: AbortSignal): Promise<Record<string, unknown>[]> {
   if (t.engine === "postgres") {
     const c = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectionTimeoutMillis: connectTimeoutMs });
     // A connection the server or a proxy cuts (a node killed, HAProxy's shutdown-sessions) is an error event too;
     // the query's own rejection reports it, and an unheard event would end the process.
     c.on("error", () => undefined);
-    const abort = () => void c.end().catch(() => undefined);
+    const abort = () => void endClient(c, connectTimeoutMs);
     signal?.addEventListener("abort", abort, { once: true });
     try {
       await c.connect();
       return (await c.query<Record<string, unknown>>(sql, [...params])).rows;
     } finally {
       signal?.removeEventListener("abort", abort);
-      await c.end().catch(() => undefined);
+      await endClient(c, connectTimeoutMs);
     }
   }
   const c = await mysql.createConnection({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database, connectTimeout: connectTimeoutMs });

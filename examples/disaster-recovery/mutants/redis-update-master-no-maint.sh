@@ -6,7 +6,7 @@
 # gets no client. Leader and observers all run it; the commands are idempotent. Exit 1 asks Sentinel to run it
 # again (an HAProxy that did not answer).
 set -u
-HAPROXIES="haproxy-01"
+HAPROXIES="haproxy-01 haproxy-02"
 NODES="redis-01 redis-02 redis-03"
 BACKEND="redis"
 to="$6"
@@ -19,6 +19,8 @@ for n in $NODES; do is_master "$n" && cmds="${cmds}set server $BACKEND/$n state 
 
 status=0
 for lb in $HAPROXIES; do
+  # An HAProxy this stack does not run (no such host) has nothing to update.
+  getent hosts "$lb" >/dev/null || continue
   if exec 3<>"/dev/tcp/$lb/9999"; then
     printf '%s\n' "$cmds" >&3
     timeout 5 cat <&3 >/dev/null

@@ -72,11 +72,15 @@ export async function haproxyRedisServers(ctx: RunContext): Promise<Record<strin
  * connection per write (a PHP request opens its own), so each meets the server HAProxy picks at that moment.
  */
 export function redisWrites(ctx: RunContext, prefix: string): Probe & { close(): void } {
-  const h = ctx.topology.node("haproxy-01");
+  // Asked at each op: a reinstalled haproxy-01 is a new container, on a new port.
+  const target = () => {
+    const h = ctx.topology.node("haproxy-01");
+    return { host: h.getHost(), port: h.getMappedPort(REDIS_PORT) };
+  };
   return redisProbe({
     f: "redis-write",
     name: "redis-write@haproxy-01:6379",
-    target: { host: h.getHost(), port: h.getMappedPort(REDIS_PORT) },
+    target,
     command: (seq) => ({ args: ["SET", `${prefix}${String(seq)}`, String(seq)], key: `${prefix}${String(seq)}` }),
     classify: "write",
     connection: "per-op",
@@ -87,12 +91,11 @@ export function redisWrites(ctx: RunContext, prefix: string): Probe & { close():
 export function redisWorkload(ctx: RunContext): Workload {
   const prefix = `${ctx.tag}-r`;
   const writes = redisWrites(ctx, prefix);
-  const h = ctx.topology.node("haproxy-01");
   return {
     probes: [writes],
     close: () => {
       writes.close();
     },
-    finalRead: async () => ({ "redis-write": new Set(await withRedis(h, REDIS_PORT, (r) => r.keys(`${prefix}*`))) }),
+    finalRead: async () => ({ "redis-write": new Set(await withRedis(ctx.topology.node("haproxy-01"), REDIS_PORT, (r) => r.keys(`${prefix}*`))) }),
   };
 }

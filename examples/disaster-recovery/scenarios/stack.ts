@@ -114,9 +114,9 @@ export const PATRONI_FAILSAFE: Mutant = {
 /** haproxy-01 checking PostgreSQL's port instead of Patroni's /primary: every member passes, writes go to any. */
 export const HAPROXY_TCP_CHECK: Mutant = haproxyMutant("haproxy-tcp-check", "haproxy-01 checks PostgreSQL's port instead of Patroni's /primary: every member looks like the primary");
 
-/** haproxy-01 run from another configuration file (mutants/<name>.cfg), mounted over the design's. */
-export function haproxyMutant(name: string, regression: string): Mutant {
-  return { name, regression, deploy: { nodes: [{ name: "haproxy-01", kind: "generic", settings: { volumes: [{ source: fileURLToPath(new URL(`../mutants/${name}.cfg`, import.meta.url)), target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }] } }] } };
+/** haproxy-01 (or another HAProxy of the stack) run from another configuration file (mutants/<name>.cfg), mounted over the design's. */
+export function haproxyMutant(name: string, regression: string, node = "haproxy-01"): Mutant {
+  return { name, regression, deploy: { nodes: [{ name: node, kind: "generic", settings: { volumes: [{ source: fileURLToPath(new URL(`../mutants/${name}.cfg`, import.meta.url)), target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }] } }] } };
 }
 
 /** haproxy-01's design configuration, as its compose file mounts it: what bounds are derived from. */

@@ -39,8 +39,11 @@ export interface PgbouncerSettings {
 
 export const PGBOUNCER_PORT = 6432;
 
-/** PgBouncer's own defaults (1.18), where the kind keeps them. */
-export const PGBOUNCER_DEFAULTS = { poolMode: "transaction", poolSize: 20, maxClientConn: 100, queryWaitTimeoutS: 120, serverConnectTimeoutS: 15, serverLoginRetryS: 15 } as const;
+/**
+ * PgBouncer's own defaults (1.18), where the kind keeps them; the kind sets no DNS cache, so PgBouncer's apply:
+ * a host name's answer is kept dns_max_ttl, a failed lookup (the name gone) dns_nxdomain_ttl.
+ */
+export const PGBOUNCER_DEFAULTS = { poolMode: "transaction", poolSize: 20, maxClientConn: 100, queryWaitTimeoutS: 120, serverConnectTimeoutS: 15, serverLoginRetryS: 15, dnsMaxTtlS: 15, dnsNxdomainTtlS: 15 } as const;
 
 const KEYS = ["upstream", "users", "admin", "authType", "poolMode", "poolSize", "maxClientConn", "queryWaitTimeoutS", "serverConnectTimeoutS", "serverLoginRetryS"];
 const AUTH_TYPES = ["scram-sha-256", "md5", "plain", "trust"] as const;
