@@ -61,7 +61,7 @@ export { nodeKind, nodeKinds, registerNodeKind } from "./nodes/registry.js";
 export type { DeclaredNode } from "./nodes/start.js";
 export { nodesFromCompose } from "./nodes/compose.js";
 export { LINKS, TOXIC_TYPES, type LinkName, type ToxicSpec } from "./kinds/toxiproxy/links.js";
-export { HAPROXY, HAPROXY_PORTS, HaproxyNode, haproxyOf, type HaproxyFrontend, type HaproxySettings, type ServerChange, type ServerState } from "./kinds/haproxy/node.js";
+export { HAPROXY, HAPROXY_PORTS, HaproxyNode, haproxyOf, parseStats, type HaproxyFrontend, type HaproxySettings, type ServerChange, type ServerState } from "./kinds/haproxy/node.js";
 export { MASTER_NAME, REDIS_NODES, REDIS_REPLICATION_PERIODS, SENTINEL_PERIODS, SENTINEL_REPLICA_VALIDITY_FACTOR, SENTINEL_TILT, SENTINELS, withRedis } from "./kinds/redis/sentinel.js";
 export { REDIS, type CacheEntries, type RedisNodeSettings, type RedisReadBack, type RedisRole, redisRole } from "./kinds/redis/node.js";
 export { SENTINEL, SENTINEL_DEFAULTS, type SentinelSettings, type SentinelView, sentinelMaster } from "./kinds/redis/sentinel-node.js";

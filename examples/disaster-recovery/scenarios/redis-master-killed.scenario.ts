@@ -1,7 +1,7 @@
 import { bound, control, defineScenario, failover, faultInForceAt, holdFault, kill, lostWrites, type Mutant, OBSERVE_MS, recoveredInTime, recoveryBound, result, SENTINEL_PERIODS, type Term, type TopologySpec } from "brownout";
 import { fileURLToPath } from "node:url";
 import { haproxyMutant } from "./stack.js";
-import { haproxyRedisServers, namedMaster, REDIS_PROFILE, redisFailoverBound, redisRoles, redisWorkload, SENTINELS } from "./redis.js";
+import { haproxyRedisServers, masterOf, REDIS_PROFILE, redisFailoverBound, redisNow, redisWorkload, SENTINELS } from "./redis.js";
 
 /**
  * From the restart of the old master to one master again: it starts (reloading its append-only file), calls
@@ -48,14 +48,15 @@ export default defineScenario({
   ],
   workload: (ctx) => Promise.resolve(redisWorkload(ctx)),
   async inject(ctx, observed) {
-    const master = await namedMaster(ctx);
+    const master = masterOf(await redisNow(ctx));
     observed.oldMaster = master;
     observed.haproxyBefore = await haproxyRedisServers(ctx);
     return holdFault(ctx, kill(master));
   },
   async observe(ctx, observed) {
-    observed.newMaster = await namedMaster(ctx);
-    observed.roles = await redisRoles(ctx);
+    const now = await redisNow(ctx);
+    observed.newMaster = masterOf(now);
+    observed.roles = Object.fromEntries(Object.entries(now.nodes).map(([n, r]) => [n, r.role]));
     observed.haproxyAfter = await haproxyRedisServers(ctx);
   },
   checks(e) {

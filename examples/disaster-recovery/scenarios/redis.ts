@@ -1,11 +1,9 @@
-import { bound, type Bound, measurement, type Probe, redisProbe, type RunContext, SENTINEL, SENTINEL_PERIODS, type SentinelSettings, type TopologySpec, withRedis, type Workload } from "brownout";
+import { bound, type Bound, measurement, parseStats, type Probe, redisProbe, type RedisState, redisStateOf, type RunContext, SENTINEL, SENTINEL_PERIODS, type SentinelSettings, type TopologySpec, withRedis, type Workload } from "brownout";
 
-export const REDIS_NODES = ["redis-01", "redis-02", "redis-03"] as const;
 export const SENTINELS = ["sentinel-01", "sentinel-02", "sentinel-03"] as const;
 /** The compose profile of the Redis part: a scenario about it names it; the others do not start it. */
 export const REDIS_PROFILE = "redis";
 const REDIS_PORT = 6379;
-const SENTINEL_PORT = 26379;
 
 /** The Sentinels' settings as this run deploys them (the profile's, a mutant's), read through the kind. */
 export function sentinelsOf(spec: TopologySpec): SentinelSettings {
@@ -33,38 +31,21 @@ export function redisFailoverBound(spec: TopologySpec): Bound {
   );
 }
 
-/** The master the Sentinels name now, asked of the first that answers. */
-export async function namedMaster(ctx: RunContext): Promise<string> {
-  const master = sentinelsOf(ctx.topology.spec).master;
-  for (const s of SENTINELS) {
-    const named = await withRedis(ctx.topology.node(s), SENTINEL_PORT, (r) => r.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", master)).then(
-      (addr) => (addr as string[] | null)?.[0] ?? "none",
-      () => undefined,
-    );
-    if (named !== undefined) return named;
-  }
-  return "none";
+/** What the Redis nodes and the Sentinels say now (the master each Sentinel names, each node's role). */
+export function redisNow(ctx: RunContext): Promise<RedisState> {
+  return redisStateOf(ctx.topology, sentinelsOf(ctx.topology.spec).master);
 }
 
-/** What each Redis node says it is (INFO replication's role), asked of the node itself. */
-export async function redisRoles(ctx: RunContext): Promise<Record<string, string>> {
-  const roles: Record<string, string> = {};
-  for (const n of REDIS_NODES) {
-    roles[n] = await withRedis(ctx.topology.node(n), REDIS_PORT, async (r) => /role:(\w+)/.exec(await r.info("replication"))?.[1] ?? "?").catch(() => "unreachable");
-  }
-  return roles;
+/** The master the Sentinels name, as the first that answered says. */
+export function masterOf(state: RedisState): string {
+  return state.sentinelMasters.find((m) => !m.startsWith("unreachable")) ?? "none";
 }
 
 /** haproxy-01's Redis servers and their status (`show stat` on its admin socket): UP, DOWN, MAINT... */
 export async function haproxyRedisServers(ctx: RunContext): Promise<Record<string, string>> {
   const { output, exitCode } = await ctx.topology.node("haproxy-01").exec(["sh", "-c", "echo 'show stat' | socat stdio /run/haproxy/admin.sock"]);
   if (exitCode !== 0) throw new Error(`haproxy-01's show stat failed: ${output}`);
-  const out: Record<string, string> = {};
-  for (const line of output.split("\n")) {
-    const f = line.split(",");
-    if (f[0] === "redis" && f[1] && f[1] !== "FRONTEND" && f[1] !== "BACKEND") out[f[1]] = f[17] ?? "?";
-  }
-  return out;
+  return Object.fromEntries(parseStats(output).filter((st) => st.backend === "redis").map((st) => [st.server, st.status]));
 }
 
 /**
