@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { UserError } from "../errors.js";
 import { type TopologySpec, resolveSpec } from "../cluster/topology.js";
 import { nodeKind, registerNodeKind, stackNodes } from "../nodes/registry.js";
 import { APP } from "./app/node.js";
@@ -51,6 +52,13 @@ describe("the kinds Brownout ships", () => {
     expect(() => pgb({ users: [{ user: "app", password: "a:b" }] })).toThrow(/users\[0\] must be \{ user, password \}/);
     expect(() => pgb({ poolSize: 0 })).toThrow(/poolSize must be a whole number, at least 1, not 0/);
     expect(() => pgb({ pool_size: 5 })).toThrow(/unknown setting 'pool_size'; its own settings are: upstream, users, admin/);
+  });
+
+  it("postgres: a replica without its primary, or a primary not { node, host, port }, is the user's error", () => {
+    const pgNode = (settings: Record<string, unknown>) => () => POSTGRES.settings({ name: "pg-2", kind: "postgres", settings });
+    expect(pgNode({ role: "replica" })).toThrow(UserError);
+    expect(pgNode({ role: "replica" })).toThrow(/a replica names its primary/);
+    expect(pgNode({ role: "replica", primary: "pg-1" })).toThrow(UserError);
   });
 
   it("a config's own kind may take over a shipped kind's name, once", () => {

@@ -1,6 +1,6 @@
 import { bound, type Bound, control, defineScenario, failover, faultInForceAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, PGBOUNCER_DEFAULTS, recoveredInTime, recoveryBound, result, slowest, type Term, type TopologySpec } from "brownout";
-import { REDIS_PROFILE, redisWorkload } from "./redis.js";
-import { checksOf, haproxyMutant, pgbouncerOf, poolWorkload } from "./stack.js";
+import { REDIS_PROFILE, redisKeys } from "./redis.js";
+import { checksOf, haproxyMutant, keyPrefix, keysOnLeader, pgbouncerOf } from "./stack.js";
 import { heldBy, masterDownTerms, PAIR_PROFILE, takeoverBound, vipHolder, vipProbes, virtualIp } from "./vip.js";
 
 /**
@@ -79,16 +79,19 @@ export default defineScenario({
     const vip = await virtualIp(ctx);
     ctx.observed.vip = vip;
     ctx.observed.holderBefore = await heldBy(ctx, vip);
-    const pool = poolWorkload(ctx, ctx.topology.spec);
-    const redis = redisWorkload(ctx);
+    const spec = ctx.topology.spec;
     const probes = vipProbes(ctx, vip);
     return {
       probes,
       close: () => {
-        for (const p of probes) (p as { close?: () => void }).close?.();
-        redis.close?.();
+        for (const p of probes) p.close?.();
       },
-      finalRead: async () => ({ ...(await pool.finalRead?.()), ...(await redis.finalRead?.()) }),
+      // Read once recovered, through haproxy-01 (the address is back on it): what the application finds.
+      finalRead: async () => ({
+        "item-write": await keysOnLeader(ctx, spec, keyPrefix(ctx, "item-write")),
+        "pool-write": await keysOnLeader(ctx, spec, keyPrefix(ctx, "pool-write")),
+        "redis-write": await redisKeys(ctx, keyPrefix(ctx, "redis-write")),
+      }),
     };
   },
   async inject(ctx, observed) {

@@ -1,4 +1,5 @@
-import { bound, type Bound, measurement, parseStats, type Probe, redisProbe, type RedisState, redisStateOf, type RunContext, SENTINEL, SENTINEL_PERIODS, type SentinelSettings, type TopologySpec, withRedis, type Workload } from "brownout";
+import { keyPrefix } from "./stack.js";
+import { bound, type Bound, measurement, parseStats, type Probe, redisProbe, type RedisProbeOptions, type RedisState, redisStateOf, type RunContext, SENTINEL, SENTINEL_PERIODS, type SentinelSettings, type TopologySpec, withRedis, type Workload } from "brownout";
 
 export const SENTINELS = ["sentinel-01", "sentinel-02", "sentinel-03"] as const;
 /** The compose profile of the Redis part: a scenario about it names it; the others do not start it. */
@@ -49,18 +50,13 @@ export async function haproxyRedisServers(ctx: RunContext): Promise<Record<strin
 }
 
 /**
- * The application's writes through haproxy-01:6379, as a client that does not speak Sentinel makes them: one new
- * connection per write (a PHP request opens its own), so each meets the server HAProxy picks at that moment.
+ * The application's writes to Redis through HAProxy's 6379, as a client that does not speak Sentinel makes them:
+ * one new connection per write (a PHP request opens its own), so each meets the server HAProxy picks at that moment.
  */
-export function redisWrites(ctx: RunContext, prefix: string): Probe & { close(): void } {
-  // Asked at each op: a reinstalled haproxy-01 is a new container, on a new port.
-  const target = () => {
-    const h = ctx.topology.node("haproxy-01");
-    return { host: h.getHost(), port: h.getMappedPort(REDIS_PORT) };
-  };
+export function redisWrites(name: string, target: RedisProbeOptions["target"], prefix: string): Probe & { close(): void } {
   return redisProbe({
     f: "redis-write",
-    name: "redis-write@haproxy-01:6379",
+    name,
     target,
     command: (seq) => ({ args: ["SET", `${prefix}${String(seq)}`, String(seq)], key: `${prefix}${String(seq)}` }),
     classify: "write",
@@ -68,15 +64,24 @@ export function redisWrites(ctx: RunContext, prefix: string): Probe & { close():
   });
 }
 
+/** The keys with a prefix the application finds through haproxy-01:6379 (the master it serves) once recovered. */
+export async function redisKeys(ctx: RunContext, prefix: string): Promise<Set<string>> {
+  return new Set(await withRedis(ctx.topology.node("haproxy-01"), REDIS_PORT, (r) => r.keys(`${prefix}*`)));
+}
+
 /** Writes through haproxy-01:6379, and the keys the application finds there once recovered. */
 export function redisWorkload(ctx: RunContext): Workload {
-  const prefix = `${ctx.tag}-r`;
-  const writes = redisWrites(ctx, prefix);
+  const prefix = keyPrefix(ctx, "redis-write");
+  // Asked at each op: a reinstalled haproxy-01 is a new container, on a new port.
+  const writes = redisWrites("redis-write@haproxy-01:6379", () => {
+    const h = ctx.topology.node("haproxy-01");
+    return { host: h.getHost(), port: h.getMappedPort(REDIS_PORT) };
+  }, prefix);
   return {
     probes: [writes],
     close: () => {
       writes.close();
     },
-    finalRead: async () => ({ "redis-write": new Set(await withRedis(ctx.topology.node("haproxy-01"), REDIS_PORT, (r) => r.keys(`${prefix}*`))) }),
+    finalRead: async () => ({ "redis-write": await redisKeys(ctx, prefix) }),
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type ActiveFault, bound, type Bound, type FaultSpec, holdFault, measurement, type Mutant, OBSERVE_MS, type PhasesSpec, queryRows, recoveryBound, type Workload, PATRONI, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, type PatroniCluster, type PatroniSettings, patroniCluster, PGBOUNCER, PGBOUNCER_PORT, type PgbouncerSettings, patroniGet, type RunContext, sqlProbe, sqlTarget, type Probe, type TopologySpec } from "brownout";
+import { type ActiveFault, bound, type Bound, type FaultSpec, holdFault, measurement, type Mutant, OBSERVE_MS, type PhasesSpec, queryRows, recoveryBound, type Workload, PATRONI, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, type PatroniCluster, type PatroniSettings, patroniCluster, PGBOUNCER, PGBOUNCER_PORT, type PgbouncerSettings, patroniGet, type RunContext, sqlProbe, type SqlProbeOptions, sqlTarget, type Probe, type TopologySpec } from "brownout";
 
 export const MEMBERS = ["db-master-01", "db-slave-01", "db-slave-02"] as const;
 
@@ -51,16 +51,26 @@ export async function cluster(ctx: RunContext, skip: readonly string[] = []): Pr
 
 export const leaderOf = (c: PatroniCluster): string | undefined => c.members.find((m) => m.role === "leader")?.name;
 
-/** The application's writes through haproxy-01:5432 (the leader), one new row per op. */
-export function inserts(ctx: RunContext, spec: TopologySpec, prefix: string): Probe {
-  const app = patroniOf(spec).app;
+/** A run's keys for one kind of write: what its final read looks for. */
+export function keyPrefix(ctx: RunContext, f: "item-write" | "pool-write" | "redis-write"): string {
+  return `${ctx.tag}-${f.charAt(0)}`;
+}
+
+/** The application's writes of one new items row per op, to a target (a port of haproxy-01, the virtual IP). */
+export function itemInserts(f: "item-write" | "pool-write", name: string, target: SqlProbeOptions["target"], prefix: string): Probe {
   return sqlProbe({
-    f: "item-write",
-    name: "item-write@haproxy-01",
-    target: sqlTarget(ctx.topology, "haproxy-01", { engine: "postgres", port: 5432, user: app.user, password: app.password, database: app.database }),
+    f,
+    name,
+    target,
     statement: (seq) => ({ sql: "INSERT INTO items (k) VALUES ($1)", params: [`${prefix}${String(seq)}`], key: `${prefix}${String(seq)}` }),
     classify: "write",
   });
+}
+
+/** The application's writes through haproxy-01:5432 (the leader), one new row per op. */
+export function inserts(ctx: RunContext, spec: TopologySpec, prefix: string): Probe {
+  const app = patroniOf(spec).app;
+  return itemInserts("item-write", "item-write@haproxy-01", sqlTarget(ctx.topology, "haproxy-01", { engine: "postgres", port: 5432, user: app.user, password: app.password, database: app.database }), prefix);
 }
 
 /** The roles PostgreSQL accepts writes in, as Patroni's REST API names them (3.0 says master, later primary). */
@@ -145,13 +155,7 @@ export function pgbouncerOf(spec: TopologySpec): PgbouncerSettings {
 /** The application's writes through haproxy-01:6432 (PgBouncer's pool to the leader), one new row per op. */
 export function poolInserts(ctx: RunContext, spec: TopologySpec, prefix: string): Probe {
   const app = patroniOf(spec).app;
-  return sqlProbe({
-    f: "pool-write",
-    name: "pool-write@haproxy-01:6432",
-    target: sqlTarget(ctx.topology, "haproxy-01", { engine: "postgres", port: PGBOUNCER_PORT, user: app.user, password: app.password, database: app.database }),
-    statement: (seq) => ({ sql: "INSERT INTO items (k) VALUES ($1)", params: [`${prefix}${String(seq)}`], key: `${prefix}${String(seq)}` }),
-    classify: "write",
-  });
+  return itemInserts("pool-write", "pool-write@haproxy-01:6432", sqlTarget(ctx.topology, "haproxy-01", { engine: "postgres", port: PGBOUNCER_PORT, user: app.user, password: app.password, database: app.database }), prefix);
 }
 
 /** Phases of a scenario that takes the leader away: held past the failover bound; the old leader then rejoins. */
@@ -167,7 +171,7 @@ export function leaderLostPhases(spec: TopologySpec): PhasesSpec {
 
 /** Writes through haproxy-01, and what the application sees of them once recovered (the leader's rows). */
 export function itemsWorkload(ctx: RunContext, spec: TopologySpec, extra: readonly Probe[] = []): Workload {
-  const prefix = `${ctx.tag}-i`;
+  const prefix = keyPrefix(ctx, "item-write");
   return {
     probes: [inserts(ctx, spec, prefix), ...extra],
     finalRead: async () => ({ "item-write": await keysOnLeader(ctx, spec, prefix) }),
@@ -175,7 +179,7 @@ export function itemsWorkload(ctx: RunContext, spec: TopologySpec, extra: readon
 }
 
 /** The items whose keys start with a prefix, read through haproxy-01:5432 (the leader): what the application finds. */
-async function keysOnLeader(ctx: RunContext, spec: TopologySpec, prefix: string): Promise<Set<string>> {
+export async function keysOnLeader(ctx: RunContext, spec: TopologySpec, prefix: string): Promise<Set<string>> {
   const c = ctx.topology.node("haproxy-01");
   const rows = await queryRows({ engine: "postgres", host: c.getHost(), port: c.getMappedPort(5432), ...patroniOf(spec).app }, "SELECT k FROM items WHERE k LIKE $1", [`${prefix}%`]);
   return new Set(rows.map((r) => String(r.k)));
@@ -184,7 +188,7 @@ async function keysOnLeader(ctx: RunContext, spec: TopologySpec, prefix: string)
 /** Writes through haproxy-01:5432 and through PgBouncer (haproxy-01:6432), and what each left on the leader. */
 export function poolWorkload(ctx: RunContext, spec: TopologySpec): Workload {
   const items = itemsWorkload(ctx, spec);
-  const poolPrefix = `${ctx.tag}-p`;
+  const poolPrefix = keyPrefix(ctx, "pool-write");
   return {
     probes: [...items.probes, poolInserts(ctx, spec, poolPrefix)],
     finalRead: async () => ({ ...(await items.finalRead?.()), "pool-write": await keysOnLeader(ctx, spec, poolPrefix) }),

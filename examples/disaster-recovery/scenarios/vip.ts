@@ -1,5 +1,6 @@
-import { bound, type Bound, measurement, type Probe, redisProbe, type RunContext, sqlProbe, type SqlTarget, type Term, type TopologySpec, until } from "brownout";
-import { patroniOf } from "./stack.js";
+import { bound, type Bound, measurement, type Probe, type RunContext, type SqlTarget, type Term, type TopologySpec, until } from "brownout";
+import { redisWrites } from "./redis.js";
+import { itemInserts, keyPrefix, patroniOf } from "./stack.js";
 
 export const PAIR = ["haproxy-01", "haproxy-02"] as const;
 /** The compose profile of haproxy-02 (and so of the virtual IP's failover). */
@@ -68,13 +69,11 @@ export function throughVip(spec: TopologySpec, vip: string, port: number): SqlTa
 }
 
 /** Writes through the virtual IP: items to 5432, items through PgBouncer to 6432, Redis keys to 6379 (a connection per write). */
-export function vipProbes(ctx: RunContext, vip: string): Probe[] {
+export function vipProbes(ctx: RunContext, vip: string): (Probe & { close?(): void })[] {
   const spec = ctx.topology.spec;
-  const insert = (f: string, port: number, prefix: string) =>
-    sqlProbe({ f, name: `${f}@vip:${String(port)}`, target: throughVip(spec, vip, port), statement: (seq) => ({ sql: "INSERT INTO items (k) VALUES ($1)", params: [`${prefix}${String(seq)}`], key: `${prefix}${String(seq)}` }), classify: "write" });
   return [
-    insert("item-write", 5432, `${ctx.tag}-i`),
-    insert("pool-write", 6432, `${ctx.tag}-p`),
-    redisProbe({ f: "redis-write", name: "redis-write@vip:6379", target: { host: vip, port: 6379 }, command: (seq) => ({ args: ["SET", `${ctx.tag}-r${String(seq)}`, String(seq)], key: `${ctx.tag}-r${String(seq)}` }), classify: "write", connection: "per-op" }),
+    itemInserts("item-write", "item-write@vip:5432", throughVip(spec, vip, 5432), keyPrefix(ctx, "item-write")),
+    itemInserts("pool-write", "pool-write@vip:6432", throughVip(spec, vip, 6432), keyPrefix(ctx, "pool-write")),
+    redisWrites("redis-write@vip:6379", { host: vip, port: 6379 }, keyPrefix(ctx, "redis-write")),
   ];
 }

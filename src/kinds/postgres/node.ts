@@ -9,6 +9,7 @@ import type { NodeKind } from "../../nodes/kind.js";
 import { expect, isPort, isString, isStringMap, isStrings, knownKeys, orDefault } from "../../nodes/settings.js";
 import { PG_CREDENTIALS, PG_RESTART_DELAY_MS, PG_WAL_VOLUME, withPg } from "./pair.js";
 import { catalogImage } from "../../images/catalog-image.js";
+import { UserError } from "../../errors.js";
 
 const REPL = { BROWNOUT_PG_REPL_USER: "replicator", BROWNOUT_PG_REPL_PASSWORD: "replicator" } as const;
 
@@ -34,7 +35,7 @@ const KEYS = ["role", "slots", "primary", "settings", "altered", "walVolumeMb", 
 function primaryOf(node: string, v: unknown): PostgresNodeSettings["primary"] {
   const p = v as { node?: unknown; host?: unknown; port?: unknown; slot?: unknown } | undefined;
   if (typeof p !== "object" || !isString(p.node) || !isString(p.host) || !isPort(p.port) || (p.slot !== undefined && !isString(p.slot))) {
-    throw new Error(`node '${node}' (postgres): 'primary' is { node, host, port, slot? } (the node it streams from and where it reaches it)`);
+    throw new UserError(`node '${node}' (postgres): 'primary' is { node, host, port, slot? } (the node it streams from and where it reaches it)`);
   }
   return { node: p.node, host: p.host, port: p.port, ...(p.slot === undefined ? {} : { slot: p.slot }) };
 }
@@ -131,7 +132,7 @@ export const POSTGRES: NodeKind<PostgresNodeSettings> = {
     const n = node.name;
     const role = expect(n, "role", raw.role, (v): v is "primary" | "replica" => v === "primary" || v === "replica", "primary or replica");
     const primary = raw.primary === undefined ? undefined : primaryOf(n, raw.primary);
-    if (role === "replica" && !primary) throw new Error(`node '${n}' (postgres): a replica names its primary ({ node, host, port, slot? })`);
+    if (role === "replica" && !primary) throw new UserError(`node '${n}' (postgres): a replica names its primary ({ node, host, port, slot? })`);
     return {
       role,
       slots: orDefault<readonly string[]>(n, raw, "slots", [], isStrings, "slot names"),
