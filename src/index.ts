@@ -54,6 +54,7 @@ export { SHIPPED_KINDS } from "./kinds/index.js";
 export { ETCD, ETCD_CLIENT_PORT, type EtcdSettings } from "./kinds/etcd/node.js";
 export { PATRONI, PATRONI_DEFAULTS, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, patroniCluster, patroniGet, type PatroniCluster, type PatroniSettings } from "./kinds/patroni/node.js";
 export { PGBOUNCER, PGBOUNCER_DEFAULTS, PGBOUNCER_PORT, pgbouncerShow, type PgbouncerSettings, type PgbouncerUser, type PoolMode } from "./kinds/pgbouncer/node.js";
+export { quorumElectionTerms, RA_PERIODS, RABBITMQ, RABBITMQ_BOOT_MS, RABBITMQ_DEFAULTS, RABBITMQ_PORTS, quorumQueueState, rabbitmqGet, rabbitmqNodes, type PartitionHandling, type QueueType, type QuorumQueueState, type RabbitmqQueue, type RabbitmqNodeState, type RabbitmqSettings, type RabbitmqUser } from "./kinds/rabbitmq/node.js";
 export { TOXIPROXY, type ToxiproxySettings, type LinkSettings } from "./kinds/toxiproxy/node.js";
 export { APP, type AppSiteSettings } from "./kinds/app/node.js";
 export { CADDY, type CaddySettings } from "./kinds/caddy/node.js";
@@ -125,6 +126,7 @@ export {
   type RedisProbeOptions,
   type DataClassification,
 } from "./workload/data-probes.js";
+export { amqpConsumer, amqpPublisher, drainQueue, type AmqpQueueOptions, type AmqpTarget } from "./workload/amqp-probes.js";
 export {
   sessionRead,
   productWrite,
@@ -151,6 +153,7 @@ export { bound, asBound, slowest, type Bound, type Term } from "./assertions/bou
 export { compose } from "./assertions/compose.js";
 export { failover, noFailures, measureFailover, unavailability, type FailoverOptions, type FailoverMeasure, type Window } from "./assertions/availability.js";
 export { lostWrites, type LostWriteOptions, type LossWindow } from "./assertions/lost-writes.js";
+export { queueDeliveries, type QueueDeliveryOptions } from "./assertions/queue.js";
 export { failsFastAndClearly, type FailFastOptions } from "./assertions/fail-fast.js";
 export { cacheAsideStaleness, explainStaleCacheRead, type CacheAsideOptions, type StaleCacheReason } from "./assertions/cache-aside.js";
 export { finalKeys, finalRows, finalReadsOf, FINAL_READ, type FinalValue } from "./workload/final-read.js";

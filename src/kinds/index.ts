@@ -8,6 +8,7 @@ import { MARIADB } from "./mariadb/node.js";
 import { PATRONI } from "./patroni/node.js";
 import { PGBOUNCER } from "./pgbouncer/node.js";
 import { POSTGRES } from "./postgres/node.js";
+import { RABBITMQ } from "./rabbitmq/node.js";
 import { REDIS } from "./redis/node.js";
 import { SENTINEL } from "./redis/sentinel-node.js";
 import { TOXIPROXY } from "./toxiproxy/node.js";
@@ -23,7 +24,7 @@ import "./toxiproxy/slice.js";
  * The kinds Brownout ships, as testcontainers ships its modules: each a folder here (its recipe under
  * fixtures/kinds/), on the very door a team's kind goes through. Registered once, when the library loads.
  */
-export const SHIPPED_KINDS: readonly NodeKind[] = [APP, CADDY, ETCD, HAPROXY, MARIADB, PATRONI, PGBOUNCER, POSTGRES, REDIS, SENTINEL, TOXIPROXY];
+export const SHIPPED_KINDS: readonly NodeKind[] = [APP, CADDY, ETCD, HAPROXY, MARIADB, PATRONI, PGBOUNCER, POSTGRES, RABBITMQ, REDIS, SENTINEL, TOXIPROXY];
 
 for (const kind of SHIPPED_KINDS) registerNodeKind(kind, { shipped: true });
 

@@ -12,6 +12,7 @@ import { ETCD } from "./etcd/node.js";
 import "./index.js";
 import { PATRONI, PATRONI_DEFAULTS } from "./patroni/node.js";
 import { PGBOUNCER, PGBOUNCER_DEFAULTS } from "./pgbouncer/node.js";
+import { RABBITMQ, RABBITMQ_DEFAULTS } from "./rabbitmq/node.js";
 
 const patroni = (settings: Record<string, unknown>) => PATRONI.settings({ name: "pg-1", kind: "patroni", settings: { etcd: ["etcd-1:2379"], ...settings } });
 
@@ -20,6 +21,22 @@ describe("the kinds Brownout ships", () => {
     expect(nodeKind("etcd")).toBe(ETCD);
     expect(nodeKind("patroni")).toBe(PATRONI);
     expect(nodeKind("pgbouncer")).toBe(PGBOUNCER);
+    expect(nodeKind("rabbitmq")).toBe(RABBITMQ);
+  });
+
+  it("rabbitmq: a cluster from its members, RabbitMQ's and Erlang's defaults, its queues checked, bad values named", () => {
+    const rabbit = (settings: Record<string, unknown>) => RABBITMQ.settings({ name: "queue-2", kind: "rabbitmq", settings: { members: ["queue-1", "queue-2", "queue-3"], ...settings } });
+    const s = rabbit({ queues: [{ name: "orders", type: "quorum" }] });
+    expect(s.own).toMatchObject({ partitionHandling: RABBITMQ_DEFAULTS.partitionHandling, netTicktimeS: RABBITMQ_DEFAULTS.netTicktimeS, queues: [{ name: "orders", type: "quorum" }] });
+    expect(s.generic.environment).toMatchObject({ RABBITMQ_NODE: "queue-2", RABBITMQ_PEERS: "queue-1,queue-2,queue-3", RABBITMQ_PARTITION_HANDLING: "ignore", RABBITMQ_NET_TICKTIME: "60" });
+    expect(s.generic.ports).toEqual([5672, 15672]);
+    expect(rabbit({ queues: [{ name: "orders", groupSize: 1 }] }).own.queues).toEqual([{ name: "orders", type: "quorum", groupSize: 1 }]);
+    expect(() => rabbit({ members: ["queue-1"] })).toThrow(/members must include the node itself/);
+    expect(() => rabbit({ partitionHandling: "pause-minority" })).toThrow(/partitionHandling must be one of ignore, pause_minority, autoheal, not "pause-minority"/);
+    expect(() => rabbit({ netTicktimeS: 0 })).toThrow(/netTicktimeS must be a whole number of seconds, at least 1/);
+    expect(() => rabbit({ queues: [{ name: "orders", type: "stream" }] })).toThrow(/queues\[0\].type must be one of quorum, classic/);
+    expect(() => rabbit({ queues: [{ name: "orders", type: "classic", groupSize: 2 }] })).toThrow(/groupSize must be a whole number, at least 1, for a quorum queue/);
+    expect(() => rabbit({ net_ticktime: 4 })).toThrow(/unknown setting 'net_ticktime'; its own settings are: members, cookie, admin/);
   });
 
   it("patroni: Patroni's documented timings by default, its own limits and rule checked, its variables set", () => {

@@ -52,7 +52,7 @@ export async function cluster(ctx: RunContext, skip: readonly string[] = []): Pr
 export const leaderOf = (c: PatroniCluster): string | undefined => c.members.find((m) => m.role === "leader")?.name;
 
 /** A run's keys for one kind of write: what its final read looks for. */
-export function keyPrefix(ctx: RunContext, f: "item-write" | "pool-write" | "redis-write"): string {
+export function keyPrefix(ctx: RunContext, f: "item-write" | "pool-write" | "redis-write" | "enqueue"): string {
   return `${ctx.tag}-${f.charAt(0)}`;
 }
 

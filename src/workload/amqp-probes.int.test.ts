@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import "../kinds/index.js";
+import { RABBITMQ_PORTS } from "../kinds/rabbitmq/node.js";
+import { type StartedTopology, startTopology } from "../stack/index.js";
+import { type AmqpTarget, amqpConsumer, amqpPublisher, drainQueue } from "./amqp-probes.js";
+
+// The AMQP probes against a real RabbitMQ node (the rabbitmq kind, a one-node cluster with a quorum queue it
+// declares): what an op is when the broker confirms and delivers, and when there is no broker or no queue.
+describe("AMQP probes", { timeout: 180_000 }, () => {
+  let topology: StartedTopology;
+  let target: AmqpTarget;
+  const signal = () => AbortSignal.timeout(3000);
+
+  beforeAll(async () => {
+    topology = await startTopology({ slices: [], nodes: [{ name: "rabbit-1", kind: "rabbitmq", settings: { members: ["rabbit-1"], queues: [{ name: "jobs", type: "quorum" }] } }] });
+    const n = topology.node("rabbit-1");
+    target = { host: n.getHost(), port: n.getMappedPort(RABBITMQ_PORTS.amqp), user: "brownout", password: "brownout" };
+  }, 180_000);
+
+  afterAll(async () => {
+    await topology[Symbol.asyncDispose]();
+  });
+
+  it("a confirmed publish is ok with its message id; a worker takes it, acknowledged; the drain takes what is left", async () => {
+    const publisher = amqpPublisher({ f: "enqueue", target, queue: "jobs", declare: "passive", key: (n) => `m${String(n)}` });
+    expect(await publisher.run(1, signal())).toMatchObject({ type: "ok", value: { key: "m1", note: "channel 1" } });
+    expect(await publisher.run(2, signal())).toMatchObject({ type: "ok", value: { key: "m2", note: "channel 1" } });
+    const worker = amqpConsumer({ f: "dequeue", target, queue: "jobs", declare: "passive", prefetch: 1 });
+    expect(await worker.run(0, signal())).toMatchObject({ type: "ok", value: { key: "m1", note: "channel 1" } });
+    await Promise.all([worker.close(), publisher.close()]);
+    // m1 was acknowledged; m2, delivered to the closed worker or not, is back in the queue.
+    expect(await drainQueue(target, "jobs")).toEqual(["m2"]);
+    expect(await drainQueue(target, "jobs")).toEqual([]);
+  });
+
+  it("without a broker, a publish and a delivery certainly did not happen: fail", async () => {
+    const nowhere = { ...target, port: 1 };
+    expect(await amqpPublisher({ f: "enqueue", target: nowhere, queue: "jobs", declare: "passive", key: () => "x" }).run(0, signal())).toMatchObject({ type: "fail", value: { key: "x" }, error: expect.stringMatching(/^connect: /) as unknown });
+    expect(await amqpConsumer({ f: "dequeue", target: nowhere, queue: "jobs", declare: "passive" }).run(0, signal())).toMatchObject({ type: "fail", error: expect.stringMatching(/^connect: /) as unknown });
+  });
+
+  it("a queue the stack did not declare fails the passive check; a worker with nothing to take fails its op", async () => {
+    const missing = amqpPublisher({ f: "enqueue", target, queue: "nope", declare: "passive", key: () => "y" });
+    expect(await missing.run(0, signal())).toMatchObject({ type: "fail", error: expect.stringMatching(/open a channel on nope: .*NOT_FOUND/) as unknown });
+    const idle = amqpConsumer({ f: "dequeue", target, queue: "jobs", declare: "passive" });
+    expect(await idle.run(0, AbortSignal.timeout(500))).toMatchObject({ type: "fail", error: expect.stringMatching(/^no delivery: /) as unknown });
+    await Promise.all([missing.close(), idle.close()]);
+  });
+});

@@ -1,0 +1,287 @@
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from "amqplib";
+import type { OpF } from "./op.js";
+import type { Probe, ProbeOutcome } from "./scheduler.js";
+
+/** Where an AMQP client connects (a broker, or a proxy in front of the cluster), as which user. */
+export interface AmqpTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly vhost?: string;
+}
+
+export interface AmqpQueueOptions {
+  readonly f: OpF;
+  readonly name?: string;
+  /** Asked at each new connection: a proxy's published port may change when it is recreated. */
+  readonly target: AmqpTarget | (() => AmqpTarget);
+  readonly queue: string;
+  /**
+   * The queue's arguments, declared (durable) on each new channel as the application does (`{ "x-queue-type":
+   * "quorum" }`); `"passive"` only checks that it exists, for a queue the stack declares itself (definitions).
+   */
+  readonly declare: Readonly<Record<string, unknown>> | "passive";
+  /** Connect timeout, ms (default 1000): the probe's own timeout bounds the rest. */
+  readonly connectTimeoutMs?: number;
+}
+
+/** How long a close waits for the broker's answer before the connection is given up. */
+const CLOSE_GRACE_MS = 2000;
+
+/** A connect or declare that failed: nothing was published or consumed on it. */
+class NotConnected extends Error {}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** An abort of the op (its timeout) as a rejection, so that it can race the broker's answer. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(new Error("timed out"));
+    signal.addEventListener("abort", () => { reject(new Error("timed out")); }, { once: true });
+  });
+}
+
+/**
+ * One connection and one channel, opened on demand and given up when the broker or the proxy closes either: the
+ * next op opens new ones, as an application's reconnect does. `generation` counts the channels opened.
+ */
+class Session<C extends Channel> {
+  connection: ChannelModel | undefined;
+  channel: C | undefined;
+  generation = 0;
+  #opening: Promise<C> | undefined;
+
+  constructor(
+    private readonly o: AmqpQueueOptions,
+    private readonly open: (connection: ChannelModel) => Promise<C>,
+    private readonly onLost: () => void,
+  ) {}
+
+  async get(signal: AbortSignal): Promise<C> {
+    if (this.channel) return this.channel;
+    this.#opening ??= this.#connect().finally(() => {
+      this.#opening = undefined;
+    });
+    return Promise.race([this.#opening, aborted(signal)]);
+  }
+
+  async #connect(): Promise<C> {
+    const t = typeof this.o.target === "function" ? this.o.target() : this.o.target;
+    let connection: ChannelModel;
+    try {
+      connection = await amqp.connect({ hostname: t.host, port: t.port, username: t.user, password: t.password, vhost: t.vhost ?? "/" }, { timeout: this.o.connectTimeoutMs ?? 1000 });
+    } catch (e) {
+      throw new NotConnected(`connect: ${message(e)}`);
+    }
+    connection.on("error", () => undefined);
+    try {
+      const channel = await this.open(connection);
+      channel.on("error", () => undefined);
+      if (this.o.declare === "passive") await channel.checkQueue(this.o.queue);
+      else await channel.assertQueue(this.o.queue, { durable: true, arguments: { ...this.o.declare } });
+      const lost = () => {
+        if (this.channel !== channel) return;
+        this.channel = undefined;
+        this.connection = undefined;
+        this.onLost();
+        void connection.close().catch(() => undefined);
+      };
+      channel.on("close", lost);
+      connection.on("close", lost);
+      this.connection = connection;
+      this.channel = channel;
+      this.generation += 1;
+      return channel;
+    } catch (e) {
+      void connection.close().catch(() => undefined);
+      throw new NotConnected(`open a channel on ${this.o.queue}: ${message(e)}`);
+    }
+  }
+
+  #closing: Promise<void> | undefined;
+
+  /** Closes the connection (what it holds unacknowledged goes back to the queue); resolves once it is closed. */
+  close(): Promise<void> {
+    const c = this.connection;
+    const ch = this.channel;
+    this.channel = undefined;
+    this.connection = undefined;
+    // The channel first: its close-ok comes once the broker has handled what was sent on it (the last acks). A
+    // broker that is gone never answers: the socket is given up after a grace.
+    const closing = async () => {
+      await ch?.close().catch(() => undefined);
+      await c?.close().catch(() => undefined);
+    };
+    if (c) this.#closing = Promise.race([closing(), new Promise<void>((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
+    return this.#closing ?? Promise.resolve();
+  }
+}
+
+/**
+ * Publishes one persistent message per op to a queue, on a confirm channel kept across ops (reopened after the
+ * broker or a proxy closed it), and waits for the broker's confirm: `ok` is a confirmed message (the broker took
+ * responsibility for it), `fail` one never sent (no connection, no channel), `info` one sent and not confirmed (a
+ * nack, a channel lost or a timeout before the confirm: it may be in the queue). The op's key is the message id.
+ */
+export function amqpPublisher(o: AmqpQueueOptions & { readonly key: (seq: number) => string }): Probe & { close: () => Promise<void> } {
+  const session = new Session<ConfirmChannel>(o, (c) => c.createConfirmChannel(), () => undefined);
+  return {
+    name: o.name ?? `${o.f}@amqp`,
+    f: o.f,
+    invoke: (seq) => ({ key: o.key(seq) }),
+    async run(seq, signal): Promise<ProbeOutcome> {
+      const key = o.key(seq);
+      let channel: ConfirmChannel;
+      try {
+        channel = await session.get(signal);
+      } catch (e) {
+        return { type: "fail", value: { key }, error: message(e) };
+      }
+      const note = `channel ${String(session.generation)}`;
+      try {
+        await Promise.race([
+          new Promise<void>((resolve, reject) => {
+            channel.sendToQueue(o.queue, Buffer.from(key), { messageId: key, persistent: true }, (err) => {
+              if (err) reject(new Error(`not confirmed: ${message(err)}`));
+              else resolve();
+            });
+          }),
+          aborted(signal),
+        ]);
+        return { type: "ok", value: { key, note } };
+      } catch (e) {
+        return { type: "info", value: { key, note }, error: message(e) };
+      }
+    },
+    close: () => session.close(),
+  };
+}
+
+/**
+ * Consumes a queue with manual acknowledgements, as a worker does: a consumer (basic.consume, `prefetch`
+ * unacknowledged deliveries at most) on a channel kept across ops and reopened after the broker or a proxy closed
+ * it. Each op takes the next delivery, acknowledges it and is `ok` with the message id as its key and the channel
+ * that delivered it (`channel N` in its note, `redelivered` when the broker had delivered it before); an op that
+ * gets no delivery within its timeout, or no channel, is `fail`. Deliveries not taken when a channel is lost are
+ * dropped here: the broker requeues what was never acknowledged.
+ */
+export function amqpConsumer(o: AmqpQueueOptions & { readonly prefetch?: number; readonly ready?: () => boolean }): Probe & { close: () => Promise<void>; held: () => number; subscribed: () => boolean } {
+  const buffered: ConsumeMessage[] = [];
+  const waiting: ((m: ConsumeMessage) => void)[] = [];
+  const session = new Session<Channel>(
+    o,
+    async (c) => {
+      const channel = await c.createChannel();
+      await channel.prefetch(o.prefetch ?? 10);
+      return channel;
+    },
+    () => {
+      buffered.length = 0;
+    },
+  );
+  let consuming: Channel | undefined;
+  const subscribe = async (signal: AbortSignal): Promise<Channel> => {
+    const channel = await session.get(signal);
+    if (consuming !== channel) {
+      consuming = channel;
+      await channel.consume(o.queue, (m) => {
+        // null: the broker cancelled the consumer (its queue gone); the channel is given up and reopened.
+        if (m === null) {
+          void session.close();
+          return;
+        }
+        if (session.channel !== channel) return;
+        const next = waiting.shift();
+        if (next) next(m);
+        else buffered.push(m);
+      }, { noAck: false });
+    }
+    return channel;
+  };
+  return {
+    name: o.name ?? `${o.f}@amqp`,
+    f: o.f,
+    ...(o.ready ? { ready: o.ready } : {}),
+    async run(_seq, signal): Promise<ProbeOutcome> {
+      let channel: Channel;
+      try {
+        channel = await subscribe(signal);
+      } catch (e) {
+        return { type: "fail", error: message(e) };
+      }
+      const generation = session.generation;
+      let taker: ((m: ConsumeMessage) => void) | undefined;
+      try {
+        const m = buffered.shift() ?? (await Promise.race([
+          new Promise<ConsumeMessage>((resolve) => {
+            taker = resolve;
+            waiting.push(resolve);
+          }),
+          aborted(signal),
+        ]));
+        const key = typeof m.properties.messageId === "string" ? m.properties.messageId : m.content.toString();
+        const note = `channel ${String(generation)}${m.fields.redelivered ? " redelivered" : ""}`;
+        try {
+          channel.ack(m);
+        } catch (e) {
+          // Delivered, and its ack cannot be sent: the broker will deliver it again.
+          return { type: "ok", value: { key, note: `${note} unacked` }, error: message(e) };
+        }
+        return { type: "ok", value: { key, note } };
+      } catch (e) {
+        return { type: "fail", error: `no delivery: ${message(e)}` };
+      } finally {
+        const i = taker ? waiting.indexOf(taker) : -1;
+        if (i >= 0) waiting.splice(i, 1);
+      }
+    },
+    close: () => session.close(),
+    /** Deliveries received and not yet taken by an op. */
+    held: () => buffered.length,
+    /** Whether its consumer runs on an open channel. */
+    subscribed: () => session.channel !== undefined && consuming === session.channel,
+  };
+}
+
+/** Deliveries a drain holds unacknowledged at once: a quorum queue answers a basic.get per round trip, too slowly. */
+const DRAIN_PREFETCH = 250;
+
+/**
+ * Takes every message left in a queue, each acknowledged: their ids, in order, the same id as often as it was
+ * delivered. On a connection of its own, once the workload's clients are closed: it consumes as many messages as
+ * the queue says it holds, then asks again, until the queue says none is left.
+ */
+export async function drainQueue(t: AmqpTarget, queue: string, connectTimeoutMs = 2000): Promise<string[]> {
+  const connection = await amqp.connect({ hostname: t.host, port: t.port, username: t.user, password: t.password, vhost: t.vhost ?? "/" }, { timeout: connectTimeoutMs });
+  connection.on("error", () => undefined);
+  try {
+    const channel = await connection.createChannel();
+    await channel.prefetch(DRAIN_PREFETCH);
+    const ids: string[] = [];
+    for (let left = (await channel.checkQueue(queue)).messageCount; left > 0; left = (await channel.checkQueue(queue)).messageCount) {
+      const want = ids.length + left;
+      let tag = "";
+      await new Promise<void>((resolve, reject) => {
+        channel.once("close", () => { reject(new Error(`the channel closed while draining ${queue}`)); });
+        channel
+          .consume(queue, (m) => {
+            if (m === null) {
+              reject(new Error(`the broker cancelled the drain of ${queue}`));
+              return;
+            }
+            ids.push(typeof m.properties.messageId === "string" ? m.properties.messageId : m.content.toString());
+            channel.ack(m);
+            if (ids.length >= want) resolve();
+          }, { noAck: false })
+          .then((ok) => {
+            tag = ok.consumerTag;
+          }, reject);
+      });
+      await channel.cancel(tag);
+    }
+    return ids;
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
