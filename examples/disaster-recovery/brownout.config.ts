@@ -1,4 +1,5 @@
 import { defineConfig, PATRONI_DEFAULTS, RABBITMQ_DEFAULTS, SENTINEL_DEFAULTS } from "brownout";
+import { DR_SOAK } from "./scenarios/soak.js";
 
 const MEMBERS = ["db-master-01", "db-slave-01", "db-slave-02"];
 const SENTINELS = ["sentinel-01", "sentinel-02", "sentinel-03"];
@@ -10,13 +11,15 @@ const QUEUES = ["queue-01", "queue-02", "queue-03"];
  * Sentinels behind haproxy-01:6379 (compose profile `redis`), haproxy-02 sharing a virtual IP with it through
  * keepalived (profile `pair`), and their scenarios. keepalived runs its defaults (advert_int 1) in both profiles.
  *
- *   npx brownout chaos --config examples/disaster-recovery/brownout.config.ts [--profile production]
+ *   npx brownout chaos --config examples/disaster-recovery/brownout.config.ts [--profile production] [--soak 3m --seed 7]
  */
 export default defineConfig({
   name: "disaster recovery (seed 002)",
   compose: "docker-compose.yml",
   stack: { slices: [] },
   scenarios: ["scenarios/*.scenario.ts"],
+  // `--soak 3m --seed 7`: the whole stack under a seeded schedule of reversible faults (scenarios/soak.ts).
+  soak: DR_SOAK,
   profiles: {
     // Patroni's documented timings (ttl 30, loop_wait 10, retry_timeout 10), HAProxy's default checks (a plain
     // `check`: inter 2s fall 3 rise 2, a check taking up to inter), Sentinel's defaults (down-after 30 s,
