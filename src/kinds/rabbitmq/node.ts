@@ -96,18 +96,21 @@ function queues(node: string, v: unknown): RabbitmqQueue[] {
 async function rabbitmqPut(host: string, port: number, admin: RabbitmqUser, path: string, body: unknown): Promise<void> {
   const r = await fetch(`http://${host}:${String(port)}/api${path}`, {
     method: "PUT",
-    headers: { authorization: `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString("base64")}`, "content-type": "application/json" },
+    headers: { authorization: authorization(admin), "content-type": "application/json" },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(FACTS_QUERY_TIMEOUT_MS),
   });
   if (!r.ok) throw new Error(`PUT /api${path} answered ${String(r.status)}: ${await r.text()}`);
 }
 
+/** The management API's basic authentication as the administrator. */
+const authorization = (admin: RabbitmqUser): string => `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString("base64")}`;
+
 /** GET on a node's management API (its published port), as the administrator: the JSON answer. */
 export async function rabbitmqGet(address: NodeAddress, admin: RabbitmqUser, path: string, signal?: AbortSignal): Promise<unknown> {
   const port = address.ports[RABBITMQ_PORTS.management] ?? RABBITMQ_PORTS.management;
   const r = await fetch(`http://${address.host}:${String(port)}/api${path}`, {
-    headers: { authorization: `Basic ${Buffer.from(`${admin.user}:${admin.password}`).toString("base64")}` },
+    headers: { authorization: authorization(admin) },
     signal: signal ?? AbortSignal.timeout(FACTS_QUERY_TIMEOUT_MS),
   });
   if (!r.ok) throw new Error(`GET /api${path} answered ${String(r.status)}`);
