@@ -153,7 +153,7 @@ export { bound, asBound, slowest, type Bound, type Term } from "./assertions/bou
 export { compose } from "./assertions/compose.js";
 export { failover, noFailures, measureFailover, unavailability, type FailoverOptions, type FailoverMeasure, type Window } from "./assertions/availability.js";
 export { lostWrites, type LostWriteOptions, type LossWindow } from "./assertions/lost-writes.js";
-export { queueDeliveries, type QueueDeliveryOptions } from "./assertions/queue.js";
+export { amqpChannelOf, queueDeliveries, type QueueDeliveryOptions } from "./assertions/queue.js";
 export { failsFastAndClearly, type FailFastOptions } from "./assertions/fail-fast.js";
 export { cacheAsideStaleness, explainStaleCacheRead, type CacheAsideOptions, type StaleCacheReason } from "./assertions/cache-aside.js";
 export { finalKeys, finalRows, finalReadsOf, FINAL_READ, type FinalValue } from "./workload/final-read.js";

@@ -15,8 +15,14 @@ export interface QueueDeliveryOptions {
   readonly prefetch: number;
 }
 
-/** The channel an op's note names (`channel 3 redelivered` is 3), per consumer process. */
-const channelOf = (o: Completed): string | undefined => /^channel (\d+)/.exec(o.value?.note ?? "")?.[1];
+/**
+ * The channel an AMQP probe's op was on, as its note names it (`channel 3 redelivered` is 3): the probes count the
+ * channels each opens; undefined when the op had none.
+ */
+export function amqpChannelOf(note: string | undefined): number | undefined {
+  const n = /^channel (\d+)/.exec(note ?? "")?.[1];
+  return n === undefined ? undefined : Number(n);
+}
 
 /**
  * At-least-once delivery, checked from the history: every confirmed message was delivered (to a consumer during
@@ -32,9 +38,9 @@ export function queueDeliveries(ops: readonly Completed[], o: QueueDeliveryOptio
   const seen = new Map<string, number>();
   for (const k of keys) seen.set(k, (seen.get(k) ?? 0) + 1);
   const duplicates = [...seen.values()].reduce((n, c) => n + c - 1, 0);
-  const channels = new Map<string, Set<string>>();
+  const channels = new Map<string, Set<number>>();
   for (const x of delivered) {
-    const c = channelOf(x);
+    const c = amqpChannelOf(x.value?.note);
     if (c !== undefined) channels.set(x.process, (channels.get(x.process) ?? new Set()).add(c));
   }
   const channelsLost = [...channels.values()].reduce((n, s) => n + s.size - 1, 0);

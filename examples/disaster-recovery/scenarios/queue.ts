@@ -1,5 +1,5 @@
 import amqp from "amqplib";
-import { amqpConsumer, amqpPublisher, type AmqpTarget, bound, type Bound, type CheckResult, drainQueue, type Evidence, failover, measurement, type NodeAddress, type Probe, queueDeliveries, quorumElectionTerms, quorumQueueState, type QuorumQueueState, RABBITMQ, RABBITMQ_BOOT_MS, RABBITMQ_PORTS, type RabbitmqSettings, type RunContext, type Term, type TopologySpec, type Workload } from "brownout";
+import { amqpChannelOf, amqpConsumer, amqpPublisher, type AmqpTarget, bound, type Bound, type CheckResult, drainQueue, type Evidence, failover, measurement, type NodeAddress, type Probe, queueDeliveries, quorumElectionTerms, quorumQueueState, type QuorumQueueState, RABBITMQ, RABBITMQ_BOOT_MS, RABBITMQ_PORTS, type RabbitmqSettings, type RunContext, type Term, type TopologySpec, type Workload } from "brownout";
 import { checksOf, keyPrefix } from "./stack.js";
 
 export const QUEUE_NODES = ["queue-01", "queue-02", "queue-03"] as const;
@@ -153,15 +153,14 @@ export function queueClientChecks(e: Evidence, loss: NodeLoss, from: number, bac
   const normal = queueFailoverBound(e.spec, loss);
   const processes = [...new Set(e.ops.filter((o) => o.f === "enqueue" || o.f === "dequeue").map((o) => `${o.f}\t${o.process}`))].sort();
   const drained = e.finalRead["dequeue-drain"];
-  const channel = (note: string | undefined) => Number(/^channel (\d+)/.exec(note ?? "")?.[1] ?? 0);
   return [
     ...processes.map((p) => {
       const [f = "", name = ""] = p.split("\t");
       const check = failover(e.ops, { f, faultAt: from, bound: normal, resolutionMs: e.intervalMs, only: (x) => x === name, mustFeel: false, label: name });
       if (f !== "enqueue" || check.valid !== false) return check;
       const mine = e.ops.filter((o) => o.process === name && o.type === "ok");
-      const before = channel(mine.filter((o) => o.end < from).at(-1)?.value?.note);
-      const after = channel(mine.find((o) => o.start >= from)?.value?.note);
+      const before = amqpChannelOf(mine.filter((o) => o.end < from).at(-1)?.value?.note) ?? 0;
+      const after = amqpChannelOf(mine.find((o) => o.start >= from)?.value?.note) ?? 0;
       return after > before ? failover(e.ops, { f, faultAt: from, bound: pinnedBound, resolutionMs: e.intervalMs, only: (x) => x === name, mustFeel: false, label: `${name} (reopened its channel during the fault: pinned to the lost leader)` }) : check;
     }),
     ...queueDeliveries(e.ops, { publish: "enqueue", consume: "dequeue", drained: drained ? [...drained] : null, finalRead: "dequeue-drain", prefetch: PREFETCH }),
