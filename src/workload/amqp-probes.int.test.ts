@@ -17,6 +17,19 @@ describe("AMQP probes", { timeout: 180_000 }, () => {
     target = { host: n.getHost(), port: n.getMappedPort(RABBITMQ_PORTS.amqp), user: "brownout", password: "brownout" };
   }, 180_000);
 
+  /** The broker closes every client connection (as a node pausing in a minority does), through its management API. */
+  async function closeAllConnections(): Promise<void> {
+    const n = topology.node("rabbit-1");
+    const api = `http://${n.getHost()}:${String(n.getMappedPort(RABBITMQ_PORTS.management))}/api`;
+    const headers = { authorization: `Basic ${Buffer.from("brownout:brownout").toString("base64")}` };
+    // The management API lists a connection a moment after it opens.
+    await expect.poll(async () => ((await (await fetch(`${api}/connections`, { headers })).json()) as unknown[]).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    for (const c of (await (await fetch(`${api}/connections`, { headers })).json()) as { name: string }[]) {
+      const r = await fetch(`${api}/connections/${encodeURIComponent(c.name)}`, { method: "DELETE", headers });
+      expect(r.ok).toBe(true);
+    }
+  }
+
   afterAll(async () => {
     await topology[Symbol.asyncDispose]();
   });
@@ -30,6 +43,28 @@ describe("AMQP probes", { timeout: 180_000 }, () => {
     await Promise.all([worker.close(), publisher.close()]);
     // m1 was acknowledged; m2, delivered to the closed worker or not, is back in the queue.
     expect(await drainQueue(target, "jobs")).toEqual(["m2"]);
+    expect(await drainQueue(target, "jobs")).toEqual([]);
+  });
+
+  it("an op waiting when the broker closes the worker's connection takes the next delivery on the new channel and acknowledges it there: the worker is served again", async () => {
+    const publisher = amqpPublisher({ f: "enqueue", target, queue: "jobs", declare: "passive", key: (n) => `r${String(n)}` });
+    const worker = amqpConsumer({ f: "dequeue", target, queue: "jobs", declare: "passive", prefetch: 1 });
+    const long = () => AbortSignal.timeout(15_000);
+    // Subscribed on channel 1, an op waits for a delivery; the broker closes every connection (a node pausing).
+    const first = await worker.run(0, signal()); // nothing queued: subscribes, then fails for want of a delivery
+    expect(first).toMatchObject({ type: "fail" });
+    const waitingOp = worker.run(1, long());
+    await closeAllConnections();
+    await expect.poll(() => worker.subscribed(), { timeout: 5000 }).toBe(false);
+    // The next op subscribes on channel 2; the first delivery there goes to the op that began on channel 1, and its
+    // ack must go back on channel 2, or that channel's one slot (prefetch 1) stays taken and the worker starves.
+    const next = worker.run(2, long());
+    await expect.poll(() => worker.subscribed(), { timeout: 5000 }).toBe(true);
+    expect(await publisher.run(1, signal())).toMatchObject({ type: "ok" });
+    expect(await waitingOp).toMatchObject({ type: "ok", value: { key: "r1", note: "channel 2" } });
+    expect(await publisher.run(2, signal())).toMatchObject({ type: "ok" });
+    expect(await next).toMatchObject({ type: "ok", value: { key: "r2", note: "channel 2" } });
+    await Promise.all([worker.close(), publisher.close()]);
     expect(await drainQueue(target, "jobs")).toEqual([]);
   });
 

@@ -22,12 +22,39 @@ export interface AmqpQueueOptions {
    * "quorum" }`); `"passive"` only checks that it exists, for a queue the stack declares itself (definitions).
    */
   readonly declare: Readonly<Record<string, unknown>> | "passive";
-  /** Connect timeout, ms (default 1000): the probe's own timeout bounds the rest. */
+  /** Connect timeout, ms (default 1000): TCP and the AMQP handshake. */
   readonly connectTimeoutMs?: number;
+  /**
+   * How long a channel's setup may wait for the broker's answer (channel.open, basic.qos, queue.declare,
+   * basic.consume), ms (default 5000): past it the connection is given up and the next op opens a new one. Without
+   * it a setup the broker never answers (a quorum queue's leader cut off) would hold the client for good.
+   */
+  readonly rpcTimeoutMs?: number;
+}
+
+/** The default of `rpcTimeoutMs`. */
+export const AMQP_RPC_TIMEOUT_MS = 5000;
+
+/** `work`, or a rejection naming `what` once `ms` have passed. */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => { reject(new Error(`${what}: no answer within ${String(ms)} ms`)); }, ms);
+    }),
+  ]).finally(() => { clearTimeout(timer); });
 }
 
 /** How long a close waits for the broker's answer before the connection is given up. */
 const CLOSE_GRACE_MS = 2000;
+
+/** A message as delivered: by which channel (and which of the session's channels that was), for its ack. */
+interface Delivery {
+  readonly m: ConsumeMessage;
+  readonly channel: Channel;
+  readonly generation: number;
+}
 
 /** A connect or declare that failed: nothing was published or consumed on it. */
 class NotConnected extends Error {}
@@ -75,11 +102,12 @@ class Session<C extends Channel> {
       throw new NotConnected(`connect: ${message(e)}`);
     }
     connection.on("error", () => undefined);
+    const rpc = this.o.rpcTimeoutMs ?? AMQP_RPC_TIMEOUT_MS;
     try {
-      const channel = await this.open(connection);
+      const channel = await within(this.open(connection), rpc, "open a channel");
       channel.on("error", () => undefined);
-      if (this.o.declare === "passive") await channel.checkQueue(this.o.queue);
-      else await channel.assertQueue(this.o.queue, { durable: true, arguments: { ...this.o.declare } });
+      if (this.o.declare === "passive") await within(channel.checkQueue(this.o.queue), rpc, "queue.declare (passive)");
+      else await within(channel.assertQueue(this.o.queue, { durable: true, arguments: { ...this.o.declare } }), rpc, "queue.declare");
       const lost = () => {
         if (this.channel !== channel) return;
         this.channel = undefined;
@@ -107,6 +135,8 @@ class Session<C extends Channel> {
     const ch = this.channel;
     this.channel = undefined;
     this.connection = undefined;
+    // What it delivered and no op took goes back with it: never acknowledged on another channel.
+    if (ch) this.onLost();
     // The channel first: its close-ok comes once the broker has handled what was sent on it (the last acks). A
     // broker that is gone never answers: the socket is given up after a grace.
     const closing = async () => {
@@ -167,8 +197,10 @@ export function amqpPublisher(o: AmqpQueueOptions & { readonly key: (seq: number
  * dropped here: the broker requeues what was never acknowledged.
  */
 export function amqpConsumer(o: AmqpQueueOptions & { readonly prefetch?: number; readonly ready?: () => boolean }): Probe & { close: () => Promise<void>; held: () => number; subscribed: () => boolean } {
-  const buffered: ConsumeMessage[] = [];
-  const waiting: ((m: ConsumeMessage) => void)[] = [];
+  // Each delivery with the channel that made it: its ack must go back on that channel (an op that began on a
+  // channel since lost takes the next delivery, from the new one, and acknowledges it there).
+  const buffered: Delivery[] = [];
+  const waiting: ((d: Delivery) => void)[] = [];
   const session = new Session<Channel>(
     o,
     async (c) => {
@@ -185,17 +217,28 @@ export function amqpConsumer(o: AmqpQueueOptions & { readonly prefetch?: number;
     const channel = await session.get(signal);
     if (consuming !== channel) {
       consuming = channel;
-      await channel.consume(o.queue, (m) => {
+      const generation = session.generation;
+      const consumed = channel.consume(o.queue, (m) => {
         // null: the broker cancelled the consumer (its queue gone); the channel is given up and reopened.
         if (m === null) {
           void session.close();
           return;
         }
         if (session.channel !== channel) return;
+        const d = { m, channel, generation };
         const next = waiting.shift();
-        if (next) next(m);
-        else buffered.push(m);
+        if (next) next(d);
+        else buffered.push(d);
       }, { noAck: false });
+      try {
+        await within(consumed, o.rpcTimeoutMs ?? AMQP_RPC_TIMEOUT_MS, "basic.consume");
+      } catch (e) {
+        // A consumer the broker did not confirm may never be served: the connection is given up, the next op
+        // subscribes on a new one.
+        consumed.catch(() => undefined);
+        if (session.channel === channel) await session.close();
+        throw e;
+      }
     }
     return channel;
   };
@@ -204,17 +247,15 @@ export function amqpConsumer(o: AmqpQueueOptions & { readonly prefetch?: number;
     f: o.f,
     ...(o.ready ? { ready: o.ready } : {}),
     async run(_seq, signal): Promise<ProbeOutcome> {
-      let channel: Channel;
       try {
-        channel = await subscribe(signal);
+        await subscribe(signal);
       } catch (e) {
         return { type: "fail", error: message(e) };
       }
-      const generation = session.generation;
-      let taker: ((m: ConsumeMessage) => void) | undefined;
+      let taker: ((d: Delivery) => void) | undefined;
       try {
-        const m = buffered.shift() ?? (await Promise.race([
-          new Promise<ConsumeMessage>((resolve) => {
+        const { m, channel, generation } = buffered.shift() ?? (await Promise.race([
+          new Promise<Delivery>((resolve) => {
             taker = resolve;
             waiting.push(resolve);
           }),
