@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { LoadedConfig } from "../src/config/load.js";
 import { reportPaths } from "../src/report/paths.js";
+import { Prestarts } from "../src/runner/prestart.js";
 import { runOne, runSucceeded, suiteRuns } from "../src/runner/suite.js";
 import type { ScenarioResult } from "../src/scenario/result.js";
 import { selectionFromEnv } from "../src/scenario/select.js";
@@ -26,9 +27,12 @@ export function chaosSuite(loaded: LoadedConfig): void {
   const complete = [...new Set(runs.filter((r) => r.mutant).map((r) => r.scenario))].filter((s) => s.mutants.every((m) => runs.some((r) => r.scenario === s && r.mutant?.name === m.name)));
 
   describe(`chaos: ${loaded.name}`, () => {
-    for (const run of runs) {
+    // Each run's topology starts while the run before it ends; one started for a run that never came is removed.
+    const prestarts = new Prestarts();
+    afterAll(() => prestarts.dispose());
+    for (const [i, run] of runs.entries()) {
       it(run.title, async () => {
-        const result = await runOne(run, { config: loaded, seed: selection.seed, profile, paths });
+        const result = await runOne(run, { config: loaded, seed: selection.seed, profile, paths }, { prestarts, next: runs[i + 1] });
         if (result.mutant?.killedByBehaviour) behaviourKills.set(run.scenario.name, (behaviourKills.get(run.scenario.name) ?? 0) + 1);
         const why = run.mutant
           ? `${run.title}: the mutant survived (${result.status}${result.error ? `: ${result.error}` : ""}); every check stayed green:\n${result.checks.map((c) => `${c.name}: ${String(c.valid)}`).join("\n")}`
@@ -71,7 +75,8 @@ async function recomputedLosses(result: ScenarioResult): Promise<Record<string, 
     const ref = typeof c.figures?.finalRead === "string" ? c.figures.finalRead : f;
     const before = typeof c.figures?.ackedBeforeMs === "number" ? c.figures.ackedBeforeMs : Infinity;
     const after = typeof c.figures?.ackedAfterMs === "number" ? c.figures.ackedAfterMs : -Infinity;
-    out[c.name] = lostFromEdn(edn, f, ref, before, after);
+    const consumedBy = typeof c.figures?.consumedBy === "string" ? c.figures.consumedBy : undefined;
+    out[c.name] = lostFromEdn(edn, f, ref, before, after, consumedBy);
   }
   return out;
 }

@@ -7,7 +7,8 @@ import type { reportPaths } from "../report/paths.js";
 import { scenarioTestName, writeScenarioResult } from "../report/scenario-results.js";
 import type { Mutant, Scenario } from "../scenario/define.js";
 import type { ScenarioResult } from "../scenario/result.js";
-import { runScenario } from "../scenario/run.js";
+import { deployedSpecOptions, runScenario } from "../scenario/run.js";
+import { Prestarts } from "./prestart.js";
 import { selectMutants } from "../scenario/select.js";
 
 /** One run a suite makes: a scenario, maybe under a mutant, one of its repeats. */
@@ -53,8 +54,14 @@ export function runSucceeded(run: SuiteRun, result: ScenarioResult): boolean {
   return run.mutant ? result.mutant?.killed === true : result.status === "passed";
 }
 
-/** Runs one scenario run and writes what it reports: its result file, result.json beside its artefacts, Allure. */
-export async function runOne(run: SuiteRun, o: Pick<SuiteOptions, "config" | "seed" | "profile" | "paths" | "signal">): Promise<ScenarioResult> {
+/**
+ * Runs one scenario run and writes what it reports: its result file, result.json beside its artefacts, Allure.
+ * In a suite, `pipeline` hands it the topology started for it while the run before ended, and has it start the
+ * next run's once its own workload has stopped (see Prestarts).
+ */
+export async function runOne(run: SuiteRun, o: Pick<SuiteOptions, "config" | "seed" | "profile" | "paths" | "signal">, pipeline?: { readonly prestarts: Prestarts; readonly next: SuiteRun | undefined }): Promise<ScenarioResult> {
+  const next = pipeline?.next;
+  const topology = pipeline?.prestarts.take(run.title);
   const { result } = await runScenario(run.scenario, {
     seed: o.seed,
     repeat: run.repeat,
@@ -63,6 +70,10 @@ export async function runOne(run: SuiteRun, o: Pick<SuiteOptions, "config" | "se
     stack: o.config.stack,
     ...(run.mutant ? { mutant: run.mutant } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
+    ...(topology ? { topology } : {}),
+    ...(pipeline && next
+      ? { onWorkloadEnd: () => { if (!o.signal?.aborted) pipeline.prestarts.start(next.title, deployedSpecOptions(next.scenario, { profile: o.profile, stack: o.config.stack, ...(next.mutant ? { mutant: next.mutant } : {}) })); } }
+      : {}),
   });
   await writeScenarioResult(o.paths.scenarios, result);
   await writeFile(join(result.artefacts, "result.json"), JSON.stringify(result, null, 2));
@@ -76,11 +87,17 @@ export async function runOne(run: SuiteRun, o: Pick<SuiteOptions, "config" | "se
  */
 export async function runSuite(o: SuiteOptions, onResult?: (run: SuiteRun, result: ScenarioResult) => void): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
-  for (const run of suiteRuns(o)) {
-    if (o.signal?.aborted) break;
-    const result = await runOne(run, o);
-    results.push(result);
-    onResult?.(run, result);
+  const runs = suiteRuns(o);
+  const prestarts = new Prestarts();
+  try {
+    for (const [i, run] of runs.entries()) {
+      if (o.signal?.aborted) break;
+      const result = await runOne(run, o, { prestarts, next: runs[i + 1] });
+      results.push(result);
+      onResult?.(run, result);
+    }
+  } finally {
+    await prestarts.dispose();
   }
   return results;
 }

@@ -12,6 +12,7 @@ export interface ScenarioResult {
   readonly status: ScenarioStatus;
   readonly valid: Validity;
   readonly durationMs: number;
+  /** How long the run waited for its topology: less than a whole start when it began while the run before ended. */
   readonly topologyStartMs: number | null;
   readonly failoverMs?: number | null;
   /** The bound the failover was held to (the failover check's own, derived from the configured timings). */

@@ -35,6 +35,15 @@ export interface RunOptions {
   readonly profile?: Profile;
   /** The config's stack settings, under the profile's and the scenario's own. */
   readonly stack?: SpecOptions;
+  /** This run's topology, already starting (deployed as `deployedSpecOptions` says): started while the run before ended. */
+  readonly topology?: Promise<StartedTopology>;
+  /** Called once the workload has stopped: nothing this run measures is left, so the next run's topology may start. */
+  readonly onWorkloadEnd?: () => void;
+}
+
+/** What a run deploys: the profile's and the config's settings under the scenario's own, and its mutant's regression. */
+export function deployedSpecOptions(scenario: Scenario, o: Pick<RunOptions, "profile" | "stack" | "mutant">): SpecOptions {
+  return deployedOptions(intendedOptions(scenario, o.profile ?? PROFILES.fast, o.stack), o.mutant);
 }
 
 /** A sleep for fault timing that an interrupt cuts short. */
@@ -135,7 +144,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     progress.phase("topology");
     const started = performance.now();
     checkpoint();
-    topology = await startTopology(deployed);
+    topology = await (options.topology ?? startTopology(deployed));
     const running = topology;
     const topologyStartMs = Math.round(performance.now() - started);
     const first = await topology.verify({ withinMs: 20_000 });
@@ -217,6 +226,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     closeWorkload?.();
     closeWorkload = undefined;
     const end = history.mark("end");
+    options.onWorkloadEnd?.();
 
     checkpoint();
     progress.phase("final reads");
@@ -277,7 +287,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   } finally {
     progress.phase("teardown");
     await http.close();
-    await topology?.[Symbol.asyncDispose]();
+    // A topology started for this run that it never took (interrupted first) is removed too.
+    const left = topology ?? (await options.topology?.catch(() => undefined));
+    await left?.[Symbol.asyncDispose]();
   }
 }
 
