@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lostWrites } from "../src/assertions/lost-writes.js";
+import { queueDeliveries } from "../src/assertions/queue.js";
 import { historyEdn } from "../src/report/edn.js";
 import { finalKeys, readFinal, recordFinalReads } from "../src/workload/final-read.js";
 import { History } from "../src/workload/history.js";
@@ -48,5 +49,23 @@ describe("lost writes recomputed from the exported EDN alone", () => {
     expect(finalKeys(ops, "items", "mysql-1")).toBeNull();
     expect(lostFromEdn(historyEdn(h.ops), "item-write", "items@mysql-1")).toBeNull();
     expect(ops.find((o) => o.f === "final-read" && o.value?.node === "mysql-1")).toMatchObject({ type: "fail", error: "connection refused" });
+  });
+
+  it("a queue's confirmed messages: present when a worker took them or the final drain did; one neither took is lost", () => {
+    for (const lose of [false, true]) {
+      const h = new History();
+      for (const k of ["m0", "m1", "m2"]) {
+        const id = h.invoke("p/enqueue", "enqueue", { key: k });
+        h.complete(id, "p/enqueue", "enqueue", "ok", { key: k, note: "channel 1" });
+      }
+      const d = h.invoke("w/dequeue", "dequeue");
+      h.complete(d, "w/dequeue", "dequeue", "ok", { key: "m0", note: "channel 1" });
+      const drained = lose ? ["m1"] : ["m1", "m2"];
+      recordFinalReads(h, h.now(), { "dequeue-drain": new Set(drained) });
+      const ops = completions(h.ops);
+      const [verdict] = queueDeliveries(ops, { publish: "enqueue", consume: "dequeue", drained, finalRead: "dequeue-drain", prefetch: 1 });
+      expect(verdict?.figures).toMatchObject({ acknowledged: 3, lost: lose ? 1 : 0, finalRead: "dequeue-drain", consumedBy: "dequeue" });
+      expect(lostFromEdn(historyEdn(h.ops), "enqueue", "dequeue-drain", Infinity, -Infinity, "dequeue")).toEqual({ acknowledged: 3, lost: lose ? 1 : 0 });
+    }
   });
 });

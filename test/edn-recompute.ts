@@ -48,12 +48,15 @@ function finalKeys(ops: readonly EdnOp[], ref: string): Set<string> | null {
 
 /**
  * Acknowledged writes of `f` (those acknowledged between `ackedAfterMs` and `ackedBeforeMs`, when given) missing from the final read
- * `ref` (default: the final read of `f`); null when that final read failed.
+ * `ref` (default: the final read of `f`) and, when `consumedBy` names an op kind (a queue's consumers), from the keys
+ * its `:ok` ops took; null when that final read failed.
  */
-export function lostFromEdn(edn: string, f: string, ref: string = f, ackedBeforeMs: number = Infinity, ackedAfterMs: number = -Infinity): { acknowledged: number; lost: number } | null {
+export function lostFromEdn(edn: string, f: string, ref: string = f, ackedBeforeMs: number = Infinity, ackedAfterMs: number = -Infinity, consumedBy?: string): { acknowledged: number; lost: number } | null {
   const ops = parse(edn);
-  const present = finalKeys(ops, ref);
-  if (!present) return null;
+  const read = finalKeys(ops, ref);
+  if (!read) return null;
+  const taken = consumedBy === undefined ? [] : ops.filter((o) => o.f === consumedBy && o.type === "ok" && o.value?.has("key")).map((o) => String(o.value?.get("key")));
+  const present = new Set([...read, ...taken]);
   const acked = ops.filter((o) => o.f === f && o.type === "ok" && o.value?.has("key") && o.timeMs < ackedBeforeMs && o.timeMs > ackedAfterMs);
   return { acknowledged: acked.length, lost: acked.filter((o) => !present.has(String(o.value?.get("key")))).length };
 }

@@ -25,6 +25,11 @@ export interface LostWriteOptions {
    * itself: kept in the figures, so an outside checker knows which final-read op of the history to recompute with.
    */
   readonly finalRead?: string;
+  /**
+   * An op kind whose `ok` ops also took writes out (a queue's consumers): `present` holds their keys too. Kept in the
+   * figures, so an outside checker adds them to the final read as this check did.
+   */
+  readonly consumedBy?: OpF;
   /** Only writes acknowledged before this instant count (ms in the history): what must have survived a fault. */
   readonly ackedBefore?: number;
   /** Only writes acknowledged after this instant count (ms in the history). */
@@ -40,7 +45,7 @@ export function lostWrites(ops: readonly Completed[], o: LostWriteOptions): Chec
   const acked = ops.filter((w) => w.f === o.f && w.type === "ok" && w.value?.key !== undefined && w.end < (o.ackedBefore ?? Infinity) && w.end > (o.ackedAfter ?? -Infinity));
   const unknown = ops.filter((w) => w.f === o.f && w.type === "info").length;
   const name = `no lost ${o.f}${o.label ? ` ${o.label}` : ""}`;
-  const from = { writes: o.f, finalRead: o.finalRead ?? o.f, ...(o.ackedBefore !== undefined ? { ackedBeforeMs: o.ackedBefore } : {}), ...(o.ackedAfter !== undefined ? { ackedAfterMs: o.ackedAfter } : {}) };
+  const from = { writes: o.f, finalRead: o.finalRead ?? o.f, ...(o.consumedBy !== undefined ? { consumedBy: o.consumedBy } : {}), ...(o.ackedBefore !== undefined ? { ackedBeforeMs: o.ackedBefore } : {}), ...(o.ackedAfter !== undefined ? { ackedAfterMs: o.ackedAfter } : {}) };
   if (!o.present) return result(name, "unknown", "the final read failed", { acknowledged: acked.length, lost: null, ...from });
   const present = o.present;
   const lost = acked.filter((w) => !present.has(w.value?.key ?? ""));

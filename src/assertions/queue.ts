@@ -34,7 +34,7 @@ export function queueDeliveries(ops: readonly Completed[], o: QueueDeliveryOptio
   const delivered = ops.filter((x) => x.f === o.consume && x.type === "ok" && x.value?.key !== undefined);
   const keys = [...delivered.map((x) => x.value?.key ?? ""), ...(o.drained ?? [])];
   const present = o.drained === null ? null : new Set(keys);
-  const lost = lostWrites(ops, { f: o.publish, present, finalRead: o.finalRead ?? o.consume, label: `(delivered to a ${o.consume} or drained)` });
+  const lost = lostWrites(ops, { f: o.publish, present, finalRead: o.finalRead ?? o.consume, consumedBy: o.consume, label: `(delivered to a ${o.consume} or drained)` });
   const seen = new Map<string, number>();
   for (const k of keys) seen.set(k, (seen.get(k) ?? 0) + 1);
   const duplicates = [...seen.values()].reduce((n, c) => n + c - 1, 0);
