@@ -141,12 +141,13 @@ export function nodeBackTerms(spec: TopologySpec): Term[] {
  * others' successes), within the failover bound; no confirmed message lost; duplicates only from lost channels.
  *
  * A documented weakness of RabbitMQ 3.10 (Debian bookworm's 3.10.8): a channel's quorum queue client takes the
- * leader from the queue's record when it opens. A publisher that reopens its channel while the lost leader is being
+ * leader from the queue's record when it opens. A client that reopens its channel while the lost leader is being
  * replaced is pinned to it until that node is back (upstream later prefers the live leader board over the record:
- * rabbitmq-server pull request 9241): every publish nacked when the node is known to be down (a kill), unanswered
- * when it is cut off (a partition). Its magnitude: a publisher that reopened its channel during the fault and missed
- * the failover bound is served again once the node returns (the heal, then its boot), never later; a publisher that
- * kept its channel is held to the failover bound.
+ * rabbitmq-server pull request 9241): a publisher's messages nacked when the node is known to be down (a kill),
+ * unanswered when it is cut off (a partition); a worker's consumer served nothing (seen in production: a worker that
+ * reopened its channel twice during the kill was served again 2.3 s after the node restarted). Its magnitude: a
+ * client that reopened its channel during the fault and missed the failover bound is served again once the node
+ * returns (the heal, then its boot), never later; a client that kept its channel is held to the failover bound.
  */
 export function queueClientChecks(e: Evidence, loss: NodeLoss, from: number, backAt: number): CheckResult[] {
   const pinnedBound = bound(["the fault held until the heal", backAt - from], ...nodeBackTerms(e.spec), ...measurement(e.spec));
@@ -157,7 +158,7 @@ export function queueClientChecks(e: Evidence, loss: NodeLoss, from: number, bac
     ...processes.map((p) => {
       const [f = "", name = ""] = p.split("\t");
       const check = failover(e.ops, { f, faultAt: from, bound: normal, resolutionMs: e.intervalMs, only: (x) => x === name, mustFeel: false, label: name });
-      if (f !== "enqueue" || check.valid !== false) return check;
+      if (check.valid !== false) return check;
       const mine = e.ops.filter((o) => o.process === name && o.type === "ok");
       const before = amqpChannelOf(mine.filter((o) => o.end < from).at(-1)?.value?.note) ?? 0;
       const after = amqpChannelOf(mine.find((o) => o.start >= from)?.value?.note) ?? 0;
