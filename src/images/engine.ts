@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, openSync, readFileSync, closeSync, unlinkSync } from "node:fs";
 import Docker from "dockerode";
 import { UserError } from "../errors.js";
+import { within } from "../within.js";
 import { aptInstall } from "./apt.js";
 
 export const DEFAULT_SOCKET = "/var/run/docker.sock";
@@ -51,20 +52,11 @@ function errorText(error: unknown): string {
 /** Asks the engine for its version; "down" with the reason when nothing answers within the timeout. */
 export async function probeEngine(env: NodeJS.ProcessEnv = process.env, timeoutMs = 3000): Promise<EngineStatus> {
   const endpoint = engineEndpoint(env);
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const docker = dockerClient(env);
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new Error(`no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-    });
-    const version = await Promise.race([docker.version(), timeout]);
+    const version = await within(dockerClient(env).version(), timeoutMs);
     return { kind: "up", endpoint, serverVersion: version.Version, apiVersion: version.ApiVersion };
   } catch (error) {
     return { kind: "down", endpoint, reason: errorText(error) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,4 +1,5 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from "amqplib";
+import { within } from "../within.js";
 import type { OpF } from "./op.js";
 import type { Probe, ProbeOutcome } from "./scheduler.js";
 
@@ -35,16 +36,7 @@ export interface AmqpQueueOptions {
 /** The default of `rpcTimeoutMs`. */
 export const AMQP_RPC_TIMEOUT_MS = 5000;
 
-/** `work`, or a rejection naming `what` once `ms` have passed. */
-function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => { reject(new Error(`${what}: no answer within ${String(ms)} ms`)); }, ms);
-    }),
-  ]).finally(() => { clearTimeout(timer); });
-}
+const rpcTimeoutOf = (o: AmqpQueueOptions): number => o.rpcTimeoutMs ?? AMQP_RPC_TIMEOUT_MS;
 
 /** How long a close waits for the broker's answer before the connection is given up. */
 const CLOSE_GRACE_MS = 2000;
@@ -102,7 +94,7 @@ class Session<C extends Channel> {
       throw new NotConnected(`connect: ${message(e)}`);
     }
     connection.on("error", () => undefined);
-    const rpc = this.o.rpcTimeoutMs ?? AMQP_RPC_TIMEOUT_MS;
+    const rpc = rpcTimeoutOf(this.o);
     try {
       const channel = await within(this.open(connection), rpc, "open a channel");
       channel.on("error", () => undefined);
@@ -231,7 +223,7 @@ export function amqpConsumer(o: AmqpQueueOptions & { readonly prefetch?: number;
         else buffered.push(d);
       }, { noAck: false });
       try {
-        await within(consumed, o.rpcTimeoutMs ?? AMQP_RPC_TIMEOUT_MS, "basic.consume");
+        await within(consumed, rpcTimeoutOf(o), "basic.consume");
       } catch (e) {
         // A consumer the broker did not confirm may never be served: the connection is given up, the next op
         // subscribes on a new one.
