@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { activeFault } from "../cluster/fault-handle.js";
 import { Nemesis } from "../scenario/nemesis.js";
 import { History } from "../workload/history.js";
-import { FAULT_KINDS, type FaultKindsListed, type FaultSpec, describeFault, diskFull, faultPhase, faultTarget, haproxyRestart, kill, loss, nemesisF, operation, partition, promote, sentinelFailover, setServer, toxic } from "./spec.js";
+import { FAULT_KINDS, type FaultKindsListed, type FaultSpec, describeFault, diskFull, faultPhase, faultTarget, haproxyRestart, kill, loss, nemesisF, operation, partition, promote, recreate, sentinelFailover, setServer, toxic } from "./spec.js";
 
 // A kind added to FaultSpec and not to FAULT_KINDS fails to compile here.
 const listed: FaultKindsListed = true;
@@ -41,6 +41,10 @@ describe("faults as data", () => {
     // HAProxy's steps are its kind's operations; recreating from a declaration is the core's, for any kind's node.
     expect(haproxyRestart()).toEqual({ kind: "recreate", node: "haproxy" });
     expect(nemesisF(haproxyRestart())).toBe("recreate");
+    // An operator's recreation may give the new container environment of its own: the journal says which.
+    expect(recreate("haproxy-01", { environment: { HAPROXY_CONFIG: "/var/backups/haproxy.cfg" } })).toEqual({ kind: "recreate", node: "haproxy-01", environment: { HAPROXY_CONFIG: "/var/backups/haproxy.cfg" } });
+    expect(describeFault(recreate("haproxy-01", { environment: { HAPROXY_CONFIG: "/var/backups/haproxy.cfg" } }))).toBe("recreate haproxy-01 from its declaration with HAPROXY_CONFIG=/var/backups/haproxy.cfg");
+    expect(describeFault(recreate("haproxy-01"))).toBe("recreate haproxy-01 from its declaration");
     expect(haproxyRestart([{ file: "haproxy", find: "a", replace: "b" }])).toEqual({ kind: "operation", node: "haproxy", op: "edit", args: { edits: [{ file: "haproxy", find: "a", replace: "b" }] } });
     expect(setServer("web", "app-gra", { state: "drain" }, "haproxy-web")).toEqual({ kind: "operation", node: "haproxy-web", op: "set-server", args: { backend: "web", server: "app-gra", change: { state: "drain" } } });
     expect(nemesisF(setServer("web", "app-gra", { state: "drain" }))).toBe("operation");

@@ -54,9 +54,11 @@ export type FaultSpec =
   | { readonly kind: "promote"; readonly role: NodeName }
   /**
    * A node run by a kind, recreated by an operator from its declaration (its container removed if still there, a
-   * new one started under its name): nothing to heal, the new node is the new steady state.
+   * new one started under its name): nothing to heal, the new node is the new steady state. `environment` is laid
+   * over the declaration's for the new container only: what the operator's procedure gives it (a reinstall that
+   * restores its configuration from a backup, say).
    */
-  | { readonly kind: "recreate"; readonly node: NodeName };
+  | { readonly kind: "recreate"; readonly node: NodeName; readonly environment?: Readonly<Record<string, string>> };
 
 /** One side of a partition: a role, or roles that still reach each other. */
 export type PartitionSide = NodeName | readonly NodeName[];
@@ -79,7 +81,7 @@ export const operation = (node: NodeName, op: string, args?: Readonly<Record<str
 export const diskFull = (role: NodeName, volume?: string): FaultSpec => ({ kind: "disk-full", role, ...(volume === undefined ? {} : { volume }) });
 export const toxic = (link: string, spec: ToxicSpec): FaultSpec => ({ kind: "toxic", link, toxic: spec });
 export const promote = (role: NodeName): FaultSpec => ({ kind: "promote", role });
-export const recreate = (node: NodeName): FaultSpec => ({ kind: "recreate", node });
+export const recreate = (node: NodeName, o: { environment?: Readonly<Record<string, string>> } = {}): FaultSpec => ({ kind: "recreate", node, ...(o.environment === undefined ? {} : { environment: o.environment }) });
 /** A server's state or address through HAProxy's runtime API (the haproxy kind's `set-server`); healed back. */
 export const setServer = (backend: string, server: string, change: ServerChange, haproxy: NodeName = "haproxy"): FaultSpec => operation(haproxy, "set-server", { backend, server, change });
 /** SENTINEL FAILOVER asked of a Sentinel: its kind's operation, irreversible (the new master stays). */
@@ -136,7 +138,7 @@ export function describeFault(f: FaultSpec): string {
     case "promote":
       return `promote ${f.role}`;
     case "recreate":
-      return `recreate ${f.node} from its declaration`;
+      return `recreate ${f.node} from its declaration${f.environment === undefined ? "" : ` with ${Object.entries(f.environment).map(([k, v]) => `${k}=${v}`).join(" ")}`}`;
   }
 }
 

@@ -73,7 +73,11 @@ export function byKind(nodes: readonly DeclaredNode[]): [NodeKind, DeclaredNode[
   return [...groups.entries()];
 }
 
-/** One node's container from its declaration, on the run network under its name: a first start, or a recreation. */
-export function startNode(network: StartedNetwork, n: { declaration: NodeDeclaration; kind: NodeKind; settings: unknown }, image: string): Promise<StartedTestContainer> {
-  return n.kind.container(n.declaration, n.settings, image).withNetwork(network).withNetworkAliases(n.declaration.name).start();
+/**
+ * One node's container from its declaration, on the run network under its name: a first start, or a recreation
+ * (whose operator may give it environment of its own, laid over the declaration's).
+ */
+export function startNode(network: StartedNetwork, n: { declaration: NodeDeclaration; kind: NodeKind; settings: unknown }, image: string, environment?: Readonly<Record<string, string>>): Promise<StartedTestContainer> {
+  const container = n.kind.container(n.declaration, n.settings, image).withNetwork(network).withNetworkAliases(n.declaration.name);
+  return (environment === undefined ? container : container.withEnvironment(environment)).start();
 }

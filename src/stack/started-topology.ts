@@ -177,7 +177,7 @@ export class StartedTopology implements AsyncDisposable {
         // Promoting a standby is its kind's operation: the core knows which node, not how.
         return this.#operation(assertRole(this.spec, f.role), "promote", {});
       case "recreate":
-        return this.#recreate(f.node);
+        return this.#recreate(f.node, f.environment);
     }
   }
 
@@ -243,11 +243,11 @@ export class StartedTopology implements AsyncDisposable {
 
   /**
    * Recovery by an operator: a node run by a kind started anew from its declaration (its container removed first
-   * if it is still there: a new HAProxy from the config the old one ran). Its host ports are new; what reads them
-   * through the topology sees them.
+   * if it is still there: a new HAProxy from the config the old one ran), with the operator's own environment laid
+   * over the declaration's when given. Its host ports are new; what reads them through the topology sees them.
    */
-  recreate(node: NodeName): Promise<ActiveFault> {
-    return this.inject(recreate(node));
+  recreate(node: NodeName, o: { environment?: Readonly<Record<string, string>> } = {}): Promise<ActiveFault> {
+    return this.inject(recreate(node, o));
   }
 
   async #process(kind: ProcessFault, role: string): Promise<ActiveFault> {
@@ -323,7 +323,7 @@ export class StartedTopology implements AsyncDisposable {
    * its container removed if still there, a fresh one started on the run network under its name. Its host ports
    * are new; what reads them through the topology sees them. Nothing to undo: the new node is the new steady state.
    */
-  async #recreate(name: string): Promise<ActiveFault> {
+  async #recreate(name: string, environment?: Readonly<Record<string, string>>): Promise<ActiveFault> {
     const nodes = this.#parts.nodes ?? [];
     const old = nodes.find((n) => n.declaration.name === name);
     if (!old) throw new UserError(`recreate ${name}: only a node run by a kind is recreated from its declaration; those nodes are: ${nodes.map((n) => n.declaration.name).join(", ") || "none"}`);
@@ -331,7 +331,7 @@ export class StartedTopology implements AsyncDisposable {
       .getContainer(old.container.getId())
       .remove({ force: true })
       .catch(() => undefined);
-    const container = await startNode(this.#parts.network, old, old.image);
+    const container = await startNode(this.#parts.network, old, old.image, environment);
     // A kill or stop of the old container is over: its heal would restart a container that is gone.
     this.#faults.settle(name);
     this.#parts.nodes = nodes.map((n) => (n === old ? { ...old, container } : n));

@@ -46,4 +46,5 @@ vrrp_instance haproxy {
 CONF
   keepalived --dont-fork --log-console --log-detail &
 fi
-exec haproxy -W -db -f /usr/local/etc/haproxy/haproxy.cfg
+# HAPROXY_CONFIG: the file to serve from, the mounted one unless a reinstall restores another (the backup).
+exec haproxy -W -db -f "${HAPROXY_CONFIG:-/usr/local/etc/haproxy/haproxy.cfg}"

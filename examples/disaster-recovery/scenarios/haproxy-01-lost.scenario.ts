@@ -1,6 +1,6 @@
 import { bound, type Bound, control, defineScenario, failover, faultInForceAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, PGBOUNCER_DEFAULTS, recoveredInTime, recoveryBound, result, slowest, type Term, type TopologySpec } from "brownout";
 import { REDIS_PROFILE, redisKeys } from "./redis.js";
-import { checksOf, haproxyMutant, keyPrefix, keysOnLeader, pgbouncerOf } from "./stack.js";
+import { checksOf, haproxyMutant, keyPrefix, keysOnLeader, pgbouncerOf, reinstallHaproxy01 } from "./stack.js";
 import { heldBy, masterDownTerms, PAIR_PROFILE, takeoverBound, vipHolder, vipProbes, virtualIp } from "./vip.js";
 
 /**
@@ -100,7 +100,7 @@ export default defineScenario({
     return active;
   },
   async heal(ctx) {
-    await ctx.topology.recreate("haproxy-01");
+    await reinstallHaproxy01(ctx);
   },
   async observe(ctx, observed) {
     observed.holderAfter = await vipHolder(ctx, String(observed.vip));

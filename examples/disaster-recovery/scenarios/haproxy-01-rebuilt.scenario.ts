@@ -1,5 +1,8 @@
 import { bound, type Bound, control, defineScenario, faultInForceAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, PGBOUNCER_PORT, queryRows, recoveredInTime, recoveryBound, result, type RunContext, type Term, type TopologySpec } from "brownout";
-import { checksOf, patroniOf, poolWorkload } from "./stack.js";
+import { fileURLToPath } from "node:url";
+import { checksOf, HAPROXY_BACKUP, patroniOf, poolWorkload, reinstallHaproxy01 } from "./stack.js";
+
+const file = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
 /**
  * From the reinstall asked for: HAProxy starts from its saved configuration with every server taken as up, but
@@ -33,8 +36,8 @@ async function verification(ctx: RunContext): Promise<Record<string, string>> {
 
 /**
  * Seed 002's disaster: haproxy-01 lost (SIGKILL: the hardware failure), then its disaster-recovery script reinstalls
- * it from the saved configuration (the node recreated from its declaration: a new container, the same name) and
- * runs its verification. Clients of 5432 and 6432 fail while it is gone (this stack has no haproxy-02 yet: the
+ * it (the node recreated from its declaration: a new container, the same name) serving the configuration its backup
+ * job saved, and runs its verification. Clients of 5432 and 6432 fail while it is gone (this stack has no haproxy-02 yet: the
  * whole outage is felt); once it is back, writes through both are served again within HAProxy's start, its
  * first checks marking the standbys down (the reinstall is done once its health, the leader alone up and PgBouncer
  * routed, passes: the compose file's healthcheck); the verification then finds 5432 on the leader, 5433 on a
@@ -54,6 +57,13 @@ export default defineScenario({
       regression: "haproxy-01's checks every 10 s, to spare Patroni's REST API: a rebuilt HAProxy, which starts with every server up, knows the leader only after its first checks, up to 10 s after its start",
       deploy: { nodes: [{ name: "haproxy-01", kind: "generic", settings: { environment: { CHECK_INTER: "10s" } } }] },
     },
+    {
+      name: "haproxy-01-backup-stale",
+      regression: "the backup job stopped before haproxy-01's configuration was fixed to check Patroni (05_haproxy_patroni_FIXED_V2.sh): the running haproxy-01 is right, but the reinstall restores the older file, whose 5432 passes every member on a TCP check",
+      deploy: {
+        nodes: [{ name: "haproxy-01", kind: "generic", settings: { volumes: [{ source: file("../haproxy/haproxy.cfg"), target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }, { source: file("../mutants/haproxy-01-backup-stale.cfg"), target: HAPROXY_BACKUP, readOnly: true }] } }],
+      },
+    },
   ],
   phases: (spec) => ({
     steadyMs: 2000,
@@ -68,7 +78,7 @@ export default defineScenario({
   workload: (ctx) => Promise.resolve(poolWorkload(ctx, ctx.topology.spec)),
   inject: (ctx) => holdFault(ctx, kill("haproxy-01")),
   async heal(ctx) {
-    await ctx.topology.recreate("haproxy-01");
+    await reinstallHaproxy01(ctx);
   },
   async observe(ctx, observed) {
     observed.verification = await verification(ctx);

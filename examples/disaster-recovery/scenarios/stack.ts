@@ -5,6 +5,9 @@ import { type ActiveFault, bound, type Bound, type FaultSpec, holdFault, measure
 
 export const MEMBERS = ["db-master-01", "db-slave-01", "db-slave-02"] as const;
 
+/** Where haproxy-01's backup is (the compose file mounts it): the disaster-recovery reinstall serves from it. */
+export const HAPROXY_BACKUP = "/var/backups/haproxy-01/haproxy.cfg";
+
 /** The cluster's Patroni settings as this run deploys them (the profile's, a mutant's), read through the kind. */
 export function patroniOf(spec: TopologySpec): PatroniSettings {
   const node = spec.nodes.find((n) => n.name === MEMBERS[0]);
@@ -126,7 +129,17 @@ export const HAPROXY_TCP_CHECK: Mutant = haproxyMutant("haproxy-tcp-check", "hap
 
 /** haproxy-01 (or another HAProxy of the stack) run from another configuration file (mutants/<name>.cfg), mounted over the design's. */
 export function haproxyMutant(name: string, regression: string, node = "haproxy-01"): Mutant {
-  return { name, regression, deploy: { nodes: [{ name: node, kind: "generic", settings: { volumes: [{ source: fileURLToPath(new URL(`../mutants/${name}.cfg`, import.meta.url)), target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }] } }] } };
+  const source = fileURLToPath(new URL(`../mutants/${name}.cfg`, import.meta.url));
+  // The regression is in the running file, so in what the backup job saved of it too.
+  return { name, regression, deploy: { nodes: [{ name: node, kind: "generic", settings: { volumes: [{ source, target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }, { source, target: HAPROXY_BACKUP, readOnly: true }] } }] } };
+}
+
+/**
+ * Seed 002's disaster-recovery reinstall of haproxy-01: a new node from its declaration (the container and its
+ * configuration gone with the server), serving the configuration restored from the backup store.
+ */
+export function reinstallHaproxy01(ctx: RunContext): Promise<ActiveFault> {
+  return ctx.topology.recreate("haproxy-01", { environment: { HAPROXY_CONFIG: HAPROXY_BACKUP } });
 }
 
 /** haproxy-01's design configuration, as its compose file mounts it: what bounds are derived from. */
