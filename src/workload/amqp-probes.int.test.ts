@@ -68,6 +68,19 @@ describe("AMQP probes", { timeout: 180_000 }, () => {
     expect(await drainQueue(target, "jobs")).toEqual([]);
   });
 
+  it("a publisher with a connection per op confirms each message on a connection of its own, and leaves none open", async () => {
+    const n = topology.node("rabbit-1");
+    const api = `http://${n.getHost()}:${String(n.getMappedPort(RABBITMQ_PORTS.management))}/api`;
+    const headers = { authorization: `Basic ${Buffer.from("brownout:brownout").toString("base64")}` };
+    const publisher = amqpPublisher({ f: "enqueue", target, queue: "jobs", declare: "passive", key: (i) => `p${String(i)}`, connection: "per-op" });
+    for (const i of [1, 2, 3]) expect(await publisher.run(i, signal())).toEqual({ type: "ok", value: { key: `p${String(i)}` } });
+    // Each op's connection closes behind it; the management API lists what is still open a moment later.
+    await expect.poll(async () => ((await (await fetch(`${api}/connections`, { headers })).json()) as unknown[]).length, { timeout: 10_000 }).toBe(0);
+    expect(await drainQueue(target, "jobs")).toEqual(["p1", "p2", "p3"]);
+    // Without a broker, each op fails on its own connect.
+    expect(await amqpPublisher({ f: "enqueue", target: { ...target, port: 1 }, queue: "jobs", declare: "passive", key: () => "z", connection: "per-op" }).run(0, signal())).toMatchObject({ type: "fail", error: expect.stringMatching(/^connect: /) as unknown });
+  });
+
   it("without a broker, a publish and a delivery certainly did not happen: fail", async () => {
     const nowhere = { ...target, port: 1 };
     expect(await amqpPublisher({ f: "enqueue", target: nowhere, queue: "jobs", declare: "passive", key: () => "x" }).run(0, signal())).toMatchObject({ type: "fail", value: { key: "x" }, error: expect.stringMatching(/^connect: /) as unknown });

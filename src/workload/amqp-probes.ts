@@ -121,6 +121,12 @@ class Session<C extends Channel> {
 
   #closing: Promise<void> | undefined;
 
+  /** Closes it once an opening under way has ended too: a session given up mid-connect leaves no connection behind. */
+  async dispose(): Promise<void> {
+    await this.#opening?.catch(() => undefined);
+    await this.close();
+  }
+
   /** Closes the connection (what it holds unacknowledged goes back to the queue); resolves once it is closed. */
   close(): Promise<void> {
     const c = this.connection;
@@ -142,42 +148,56 @@ class Session<C extends Channel> {
 
 /**
  * Publishes one persistent message per op to a queue, on a confirm channel kept across ops (reopened after the
- * broker or a proxy closed it), and waits for the broker's confirm: `ok` is a confirmed message (the broker took
- * responsibility for it), `fail` one never sent (no connection, no channel), `info` one sent and not confirmed (a
- * nack, a channel lost or a timeout before the confirm: it may be in the queue). The op's key is the message id.
+ * broker or a proxy closed it), or on a connection of its own per op (`connection: "per-op"`, as a client that
+ * connects for each message, so that a dead path costs one op and not the TCP retransmissions of a kept one), and
+ * waits for the broker's confirm: `ok` is a confirmed message (the broker took responsibility for it), `fail` one
+ * never sent (no connection, no channel), `info` one sent and not confirmed (a nack, a channel lost or a timeout
+ * before the confirm: it may be in the queue). The op's key is the message id.
  */
-export function amqpPublisher(o: AmqpQueueOptions & { readonly key: (seq: number) => string }): Probe & { close: () => Promise<void> } {
-  const session = new Session<ConfirmChannel>(o, (c) => c.createConfirmChannel(), () => undefined);
+export function amqpPublisher(o: AmqpQueueOptions & { readonly key: (seq: number) => string; readonly connection?: "kept" | "per-op" }): Probe & { close: () => Promise<void> } {
+  const confirmChannel = () => new Session<ConfirmChannel>(o, (c) => c.createConfirmChannel(), () => undefined);
+  const kept = confirmChannel();
+  const perOp = o.connection === "per-op";
   return {
     name: o.name ?? `${o.f}@amqp`,
     f: o.f,
     invoke: (seq) => ({ key: o.key(seq) }),
     async run(seq, signal): Promise<ProbeOutcome> {
-      const key = o.key(seq);
-      let channel: ConfirmChannel;
+      const session = perOp ? confirmChannel() : kept;
       try {
-        channel = await session.get(signal);
-      } catch (e) {
-        return { type: "fail", value: { key }, error: message(e) };
-      }
-      const note = `channel ${String(session.generation)}`;
-      try {
-        await Promise.race([
-          new Promise<void>((resolve, reject) => {
-            channel.sendToQueue(o.queue, Buffer.from(key), { messageId: key, persistent: true }, (err) => {
-              if (err) reject(new Error(`not confirmed: ${message(err)}`));
-              else resolve();
-            });
-          }),
-          aborted(signal),
-        ]);
-        return { type: "ok", value: { key, note } };
-      } catch (e) {
-        return { type: "info", value: { key, note }, error: message(e) };
+        return await publishOn(session, o, o.key(seq), signal, !perOp);
+      } finally {
+        // Its close is its own: the op is over once the broker confirmed.
+        if (perOp) void session.dispose();
       }
     },
-    close: () => session.close(),
+    close: () => kept.close(),
   };
+}
+
+/** One message published on a session's confirm channel and the broker's confirm awaited; `noted`: the channel's number in the op's note. */
+async function publishOn(session: Session<ConfirmChannel>, o: AmqpQueueOptions, key: string, signal: AbortSignal, noted: boolean): Promise<ProbeOutcome> {
+  let channel: ConfirmChannel;
+  try {
+    channel = await session.get(signal);
+  } catch (e) {
+    return { type: "fail", value: { key }, error: message(e) };
+  }
+  const value = { key, ...(noted ? { note: `channel ${String(session.generation)}` } : {}) };
+  try {
+    await Promise.race([
+      new Promise<void>((resolve, reject) => {
+        channel.sendToQueue(o.queue, Buffer.from(key), { messageId: key, persistent: true }, (err) => {
+          if (err) reject(new Error(`not confirmed: ${message(err)}`));
+          else resolve();
+        });
+      }),
+      aborted(signal),
+    ]);
+    return { type: "ok", value };
+  } catch (e) {
+    return { type: "info", value, error: message(e) };
+  }
 }
 
 /**

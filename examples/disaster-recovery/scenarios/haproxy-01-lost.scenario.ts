@@ -1,4 +1,5 @@
 import { bound, type Bound, control, defineScenario, failover, faultInForceAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, PGBOUNCER_DEFAULTS, recoveredInTime, recoveryBound, result, slowest, type Term, type TopologySpec } from "brownout";
+import { drainedThroughHaproxy, QUEUE_PROFILE } from "./queue.js";
 import { REDIS_PROFILE, redisKeys } from "./redis.js";
 import { checksOf, haproxyMutant, keyPrefix, keysOnLeader, pgbouncerOf, reinstallHaproxy01 } from "./stack.js";
 import { heldBy, masterDownTerms, PAIR_PROFILE, takeoverBound, vipHolder, vipProbes, virtualIp } from "./vip.js";
@@ -38,13 +39,13 @@ function poolBackBound(spec: TopologySpec): Bound {
   );
 }
 
-const PORTS = { "item-write": 5432, "pool-write": 6432, "redis-write": 6379 } as const;
+const PORTS = { "item-write": 5432, "pool-write": 6432, "redis-write": 6379, enqueue: 5672 } as const;
 
 /**
  * Seed 002's disaster with its pair: haproxy-01 lost (SIGKILL: the server gone) while clients use the virtual IP
  * keepalived gives the pair (standing in for the seed's load balancer). haproxy-02 takes the address over within
- * VRRP's master-down interval and serves 5432 (the leader) and 6379 (the Redis master) from its own checks: "no
- * complete downtime", measured per port. 6432 is the exception this layout has: PgBouncer pools to the leader
+ * VRRP's master-down interval and serves 5432 (the leader), 6379 (the Redis master) and 5672 (the RabbitMQ nodes)
+ * from its own checks: "no complete downtime", measured per port. 6432 is the exception this layout has: PgBouncer pools to the leader
  * through haproxy-01:5432, so through haproxy-02 it answers but cannot reach the leader until haproxy-01 is back,
  * and then until its negative DNS cache lets the name go (its outage is counted, and must end within that bound). Then the disaster-recovery reinstall:
  * haproxy-01 starts from its saved configuration and, of the higher priority, takes the address back
@@ -54,8 +55,8 @@ const PORTS = { "item-write": 5432, "pool-write": 6432, "redis-write": 6379 } as
 export default defineScenario({
   name: "haproxy-01-lost",
   fault: "kill haproxy-01 (SIGKILL) while clients use the pair's virtual IP; the disaster-recovery script reinstalls it",
-  expected: "the virtual IP on haproxy-02 within VRRP's takeover; 5432 and 6379 served through it within that bound; 6432 back within the reinstall; haproxy-01 takes the address back (preemption) and serves within its first checks; no acknowledged write lost",
-  topology: { composeProfiles: [PAIR_PROFILE, REDIS_PROFILE] },
+  expected: "the virtual IP on haproxy-02 within VRRP's takeover; 5432, 6379 and 5672 served through it within that bound; 6432 back within the reinstall; haproxy-01 takes the address back (preemption) and serves within its first checks; no acknowledged write or confirmed message lost",
+  topology: { composeProfiles: [PAIR_PROFILE, REDIS_PROFILE, QUEUE_PROFILE] },
   mechanisms: [],
   mutants: [
     {
@@ -63,7 +64,7 @@ export default defineScenario({
       regression: "keepalived's adverts every 5 s, to quiet VRRP on the network: haproxy-02 takes the address over three missed adverts later",
       deploy: { nodes: ["haproxy-01", "haproxy-02"].map((name) => ({ name, kind: "generic", settings: { environment: { VRRP_ADVERT_INT: "5" } } })) },
     },
-    haproxyMutant("haproxy-02-without-redis", "haproxy-02 configured before the Redis module was added (seed 002's module 4 is installed on haproxy-01 only): while it holds the address, 6379 is refused", "haproxy-02"),
+    haproxyMutant("haproxy-02-without-redis", "haproxy-02 configured before the Redis module was added (seed 002's module 4 is installed on haproxy-01 only), and without the RabbitMQ part after it: while it holds the address, 6379 and 5672 are refused", "haproxy-02"),
   ],
   phases: (spec) => ({
     steadyMs: 2000,
@@ -91,6 +92,7 @@ export default defineScenario({
         "item-write": await keysOnLeader(ctx, spec, keyPrefix(ctx, "item-write")),
         "pool-write": await keysOnLeader(ctx, spec, keyPrefix(ctx, "pool-write")),
         "redis-write": await redisKeys(ctx, keyPrefix(ctx, "redis-write")),
+        enqueue: await drainedThroughHaproxy(ctx),
       }),
     };
   },
@@ -114,7 +116,7 @@ export default defineScenario({
     const ops = (f: string) => e.ops.filter((o) => o.f === f);
     const failedBetween = (f: string, a: number, b: number) => ops(f).filter((o) => o.type !== "ok" && o.start >= a && o.start < b);
     // Served again through the virtual IP by haproxy-02: the first success after the kill, and none failing after the bound.
-    const servedBy02 = (f: "item-write" | "redis-write") => {
+    const servedBy02 = (f: "item-write" | "redis-write" | "enqueue") => {
       const late = failedBetween(f, from + takeover.ms, reinstalled);
       return [
         failover(e.ops, { f, faultAt: from, bound: takeover, resolutionMs: e.intervalMs, label: "through the virtual IP (haproxy-02)" }),
@@ -132,6 +134,7 @@ export default defineScenario({
       result("haproxy-02 took the virtual IP over", e.observed.holderDuring === "haproxy-02", `held by ${String(e.observed.holderDuring)} at the end of the fault; takeover bound ${takeover.derivation}`),
       ...servedBy02("item-write"),
       ...servedBy02("redis-write"),
+      ...servedBy02("enqueue"),
       result(
         "6432 (PgBouncer pools through haproxy-01:5432) back within the reinstall and PgBouncer's DNS cache",
         poolBackMs !== null && poolBackMs <= poolBound.ms,

@@ -51,6 +51,11 @@ function throughHaproxy(ctx: RunContext): () => AmqpTarget {
   };
 }
 
+/** The messages the application finds in the queue through haproxy-01:5672 once recovered: it drains them. */
+export async function drainedThroughHaproxy(ctx: RunContext): Promise<Set<string>> {
+  return new Set(await drainQueue(throughHaproxy(ctx)(), QUEUE));
+}
+
 /**
  * Publishers (persistent messages, publisher confirms) and workers (basic.consume, manual acks) through
  * haproxy-01:5672, each on its own connection, on the queue the stack declared (checked passively). A worker asks

@@ -1,4 +1,5 @@
-import { bound, type Bound, measurement, type Probe, type RunContext, type SqlTarget, type Term, type TopologySpec, until } from "brownout";
+import { amqpPublisher, bound, type Bound, measurement, type Probe, type RunContext, type SqlTarget, type Term, type TopologySpec, until } from "brownout";
+import { QUEUE, rabbitOf } from "./queue.js";
 import { redisWrites } from "./redis.js";
 import { itemInserts, keyPrefix, patroniOf } from "./stack.js";
 
@@ -68,12 +69,18 @@ export function throughVip(spec: TopologySpec, vip: string, port: number): SqlTa
   return { engine: "postgres", host: vip, port, ...patroniOf(spec).app };
 }
 
-/** Writes through the virtual IP: items to 5432, items through PgBouncer to 6432, Redis keys to 6379 (a connection per write). */
+/**
+ * Writes through the virtual IP, a connection per write: items to 5432, items through PgBouncer to 6432, Redis keys
+ * to 6379, persistent messages to the queue on 5672 (publisher confirms).
+ */
 export function vipProbes(ctx: RunContext, vip: string): (Probe & { close?(): void })[] {
   const spec = ctx.topology.spec;
+  const admin = rabbitOf(spec).admin;
+  const enqueuePrefix = keyPrefix(ctx, "enqueue");
   return [
     itemInserts("item-write", "item-write@vip:5432", throughVip(spec, vip, 5432), keyPrefix(ctx, "item-write")),
     itemInserts("pool-write", "pool-write@vip:6432", throughVip(spec, vip, 6432), keyPrefix(ctx, "pool-write")),
     redisWrites("redis-write@vip:6379", { host: vip, port: 6379 }, keyPrefix(ctx, "redis-write")),
+    amqpPublisher({ f: "enqueue", name: "enqueue@vip:5672", target: { host: vip, port: 5672, user: admin.user, password: admin.password }, queue: QUEUE, declare: "passive", key: (seq) => `${enqueuePrefix}${String(seq)}`, connection: "per-op" }),
   ];
 }
