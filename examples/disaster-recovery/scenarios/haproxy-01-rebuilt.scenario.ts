@@ -1,6 +1,7 @@
-import { bound, type Bound, control, defineScenario, faultInForceAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, PGBOUNCER_PORT, queryRows, recoveredInTime, recoveryBound, result, type RunContext, type Term, type TopologySpec } from "brownout";
+import { bound, type Bound, control, defineScenario, faultInForceAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, recoveredInTime, recoveryBound, result, type Term, type TopologySpec } from "brownout";
 import { fileURLToPath } from "node:url";
-import { checksOf, HAPROXY_BACKUP, patroniOf, poolWorkload, reinstallHaproxy01 } from "./stack.js";
+import { checksOf, HAPROXY_BACKUP, poolWorkload, reinstallHaproxy01 } from "./stack.js";
+import { verification, verified, type VerifiedPort } from "./verification.js";
 
 const file = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
@@ -19,20 +20,8 @@ function rebuiltBound(spec: TopologySpec): Bound {
   return bound(...rebuiltTerms(spec), ...measurement(spec));
 }
 
-/** What each port haproxy-01 serves answers once rebuilt: the seed's verification, done with a query, not a connect. */
-async function verification(ctx: RunContext): Promise<Record<string, string>> {
-  const h = ctx.topology.node("haproxy-01");
-  const app = patroniOf(ctx.topology.spec).app;
-  const ask = async (port: number) => {
-    try {
-      const [row] = await queryRows({ engine: "postgres", host: h.getHost(), port: h.getMappedPort(port), ...app }, "SELECT pg_is_in_recovery() AS standby");
-      return row?.standby === true ? "standby" : "primary";
-    } catch (e) {
-      return `failed: ${e instanceof Error ? e.message : String(e)}`;
-    }
-  };
-  return { "5432": await ask(5432), "5433": await ask(5433), [String(PGBOUNCER_PORT)]: await ask(PGBOUNCER_PORT) };
-}
+/** The ports this scenario's stack serves (it runs neither Redis nor RabbitMQ: haproxy-01-lost verifies 6379 and 5672). */
+const VERIFIED: readonly VerifiedPort[] = ["5432", "5433", "6432"];
 
 /**
  * Seed 002's disaster: haproxy-01 lost (SIGKILL: the hardware failure), then its disaster-recovery script reinstalls
@@ -81,7 +70,7 @@ export default defineScenario({
     await reinstallHaproxy01(ctx);
   },
   async observe(ctx, observed) {
-    observed.verification = await verification(ctx);
+    observed.verification = await verification(ctx, VERIFIED);
   },
   checks(e) {
     const from = faultInForceAt(e);
@@ -94,7 +83,6 @@ export default defineScenario({
     // Past the bound every write is served: none still sent to a standby or refused by a pool still waiting.
     const lateFailures = (f: string) => e.ops.filter((o) => o.f === f && o.type !== "ok" && o.start >= healed + back.ms).length;
     const v = (e.observed.verification ?? {}) as Record<string, string>;
-    const verified = v["5432"] === "primary" && v["5433"] === "standby" && v[String(PGBOUNCER_PORT)] === "primary";
     return [
       control("the loss of haproxy-01 was felt: writes through 5432 and 6432 failed", failed("item-write") > 0 && failed("pool-write") > 0, `${String(failed("item-write"))} item-write and ${String(failed("pool-write"))} pool-write did not succeed while haproxy-01 was gone`),
       ...(["item-write", "pool-write"] as const).map((f) => {
@@ -108,7 +96,7 @@ export default defineScenario({
           { backMs: backMs === null ? null : Math.round(backMs), boundMs: back.ms, lateFailures: late },
         );
       }),
-      result("the verification after the reinstall: 5432 reaches the leader, 5433 a standby, 6432 the leader through PgBouncer", verified, Object.entries(v).map(([p, s]) => `${p}: ${s}`).join("; ") || "not run"),
+      result("the verification after the reinstall: 5432 reaches the leader, 5433 a standby, 6432 the leader through PgBouncer", verified(v, VERIFIED), Object.entries(v).map(([p, s]) => `${p}: ${s}`).join("; ") || "not run"),
       lostWrites(e.ops, { f: "pool-write", present: e.finalRead["pool-write"] ?? null }),
       lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }),
       recoveredInTime(e),

@@ -1,0 +1,59 @@
+import amqp from "amqplib";
+import { PGBOUNCER_PORT, queryRows, RABBITMQ_PORTS, type RunContext, withRedis } from "brownout";
+import { QUEUE, rabbitOf } from "./queue.js";
+import { patroniOf } from "./stack.js";
+
+/** A port of haproxy-01 the seed's verification asks, and what it must find there. */
+export type VerifiedPort = "5432" | "5433" | "6432" | "6379" | "5672";
+
+/** What the verification must find on each port: the leader, a standby, the Redis master, the queue served. */
+export const EXPECTED: Readonly<Record<VerifiedPort, string>> = { "5432": "primary", "5433": "standby", "6432": "primary", "6379": "master", "5672": "queue served" };
+
+const failed = (e: unknown) => `failed: ${e instanceof Error ? e.message : String(e)}`;
+
+/**
+ * Seed 002's verification after the reinstall, each port asked for what it serves rather than whether it
+ * connects: PostgreSQL's ports whether they reach a primary or a standby, 6379 which role its Redis has, 5672
+ * whether a channel opens there and finds the application's queue.
+ */
+export async function verification(ctx: RunContext, ports: readonly VerifiedPort[]): Promise<Record<string, string>> {
+  const h = ctx.topology.node("haproxy-01");
+  const app = patroniOf(ctx.topology.spec).app;
+  const sql = async (port: number) => {
+    try {
+      const [row] = await queryRows({ engine: "postgres", host: h.getHost(), port: h.getMappedPort(port), ...app }, "SELECT pg_is_in_recovery() AS standby");
+      return row?.standby === true ? "standby" : "primary";
+    } catch (e) {
+      return failed(e);
+    }
+  };
+  const redis = async () => {
+    try {
+      const role = await withRedis<unknown[]>(h, 6379, (r) => r.role());
+      return String(role[0]);
+    } catch (e) {
+      return failed(e);
+    }
+  };
+  const queue = async () => {
+    const admin = rabbitOf(ctx.topology.spec).admin;
+    let connection: amqp.ChannelModel | undefined;
+    try {
+      connection = await amqp.connect({ hostname: h.getHost(), port: h.getMappedPort(RABBITMQ_PORTS.amqp), username: admin.user, password: admin.password }, { timeout: 2000 });
+      connection.on("error", () => undefined);
+      await (await connection.createChannel()).checkQueue(QUEUE);
+      return EXPECTED["5672"];
+    } catch (e) {
+      return failed(e);
+    } finally {
+      await connection?.close().catch(() => undefined);
+    }
+  };
+  const ask: Record<VerifiedPort, () => Promise<string>> = { "5432": () => sql(5432), "5433": () => sql(5433), "6432": () => sql(PGBOUNCER_PORT), "6379": redis, "5672": queue };
+  const out: Record<string, string> = {};
+  for (const p of ports) out[p] = await ask[p]();
+  return out;
+}
+
+/** Whether every port asked found what it must. */
+export const verified = (found: Readonly<Record<string, string>>, ports: readonly VerifiedPort[]): boolean => ports.every((p) => found[p] === EXPECTED[p]);
