@@ -42,6 +42,29 @@ export async function queueState(ctx: RunContext, skip: readonly string[] = []):
   throw new Error(`no RabbitMQ node answered about ${QUEUE}: ${last instanceof Error ? last.message : String(last)}`);
 }
 
+/**
+ * RabbitMQ 3.10 refreshes a quorum queue's statistics, its members online among them, on its leader's tick
+ * (quorum_tick_interval, 5 s by default): the management API's answer may be a tick old. Measured: a node that had
+ * resumed after a partition, listed online when verify() found the stack steady, was listed offline by the
+ * majority's answer 3 s later, with nothing in either node's log between.
+ */
+export const QUORUM_TICK_MS = 5000;
+
+/**
+ * The queue's group once every member is listed online, as the nodes not skipped see it: asked again until then
+ * for two of the leader's ticks at most (its last answer, if never), with how long that took.
+ */
+export async function settledGroup(ctx: RunContext, skip: readonly string[] = []): Promise<QuorumQueueState & { readonly askedOf: string; readonly waitedMs: number }> {
+  const members = rabbitOf(ctx.topology.spec).members;
+  const t0 = performance.now();
+  let last = await queueState(ctx, skip);
+  while (!members.every((m) => last.online.includes(m)) && performance.now() - t0 < 2 * QUORUM_TICK_MS) {
+    await ctx.hold(QUORUM_TICK_MS / 10);
+    last = await queueState(ctx, skip);
+  }
+  return { ...last, waitedMs: Math.round(performance.now() - t0) };
+}
+
 /** The application's AMQP endpoint: haproxy-01:5672, asked at each new connection. */
 function throughHaproxy(ctx: RunContext): () => AmqpTarget {
   const admin = rabbitOf(ctx.topology.spec).admin;

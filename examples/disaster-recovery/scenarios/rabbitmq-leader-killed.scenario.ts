@@ -1,5 +1,5 @@
 import { control, defineScenario, faultInForceAt, healAskedAt, holdFault, kill, OBSERVE_MS, recoveredInTime, recoveryBound, result } from "brownout";
-import { nodeBackTerms, QUEUE, QUEUE_NODES, QUEUE_PROFILE, queueClientChecks, queueFailoverBound, queueState, queueWorkload, rabbitOf } from "./queue.js";
+import { nodeBackTerms, QUEUE, QUEUE_NODES, QUEUE_PROFILE, queueClientChecks, queueFailoverBound, queueState, queueWorkload, rabbitOf, settledGroup } from "./queue.js";
 
 /**
  * Seed 002's RabbitMQ cluster loses the node that leads the quorum queue (SIGKILL). The two others take it for
@@ -40,20 +40,20 @@ export default defineScenario({
     return holdFault(ctx, kill(leader));
   },
   async observe(ctx, observed) {
-    observed.after = await queueState(ctx);
+    observed.after = await settledGroup(ctx);
   },
   checks(e) {
     const from = faultInForceAt(e);
     const members = rabbitOf(e.spec).members;
     const before = e.observed.before as { type?: string; leader?: string; members?: string[]; online?: string[] } | undefined;
-    const after = e.observed.after as { leader?: string; online?: string[] } | undefined;
+    const after = e.observed.after as { leader?: string; online?: string[]; askedOf?: string; waitedMs?: number } | undefined;
     const killed = String(e.observed.killed);
     const felt = e.ops.filter((o) => (o.f === "enqueue" || o.f === "dequeue") && o.type !== "ok" && o.start >= from && o.start < e.at.heal).length;
     return [
       control(`'${QUEUE}' was a quorum queue with a member on every node before the fault`, before?.type === "quorum" && members.every((m) => before.online?.includes(m)), `type ${String(before?.type)}; leader ${String(before?.leader)}; online ${before?.online?.join(", ") ?? "none"}`),
       control("the kill was felt: publishes or deliveries failed", felt > 0, `${String(felt)} enqueue/dequeue did not succeed while ${killed} was dead`),
       ...queueClientChecks(e, "closed", from, healAskedAt(e)),
-      result("a survivor leads the queue; the killed node rejoined its group", after?.leader !== undefined && after.leader !== killed && members.every((m) => after.online?.includes(m)), `leader before ${killed}, after ${String(after?.leader)}; online ${after?.online?.join(", ") ?? "none"}`),
+      result("a survivor leads the queue; the killed node rejoined its group", after?.leader !== undefined && after.leader !== killed && members.every((m) => after.online?.includes(m)), `leader before ${killed}, after ${String(after?.leader)}; online ${after?.online?.join(", ") ?? "none"} (as ${String(after?.askedOf)} sees it, ${String(after?.waitedMs)} ms into the last look)`),
       recoveredInTime(e),
     ];
   },

@@ -1,6 +1,6 @@
 import { bound, type Bound, control, defineScenario, faultInForceAt, healAskedAt, holdFault, measurement, OBSERVE_MS, partition, recoveredInTime, recoveryBound, result, type TopologySpec } from "brownout";
 import { checksOf } from "./stack.js";
-import { nodeAccepts, nodeBackTerms, QUEUE, QUEUE_NODES, QUEUE_PROFILE, queueClientChecks, queueFailoverBound, queueState, queueWorkload, rabbitOf } from "./queue.js";
+import { nodeAccepts, nodeBackTerms, QUEUE, QUEUE_NODES, QUEUE_PROFILE, queueClientChecks, queueFailoverBound, queueState, queueWorkload, rabbitOf, settledGroup } from "./queue.js";
 
 /**
  * From the cut to the minority refusing clients: it takes its peers for down after net_ticktime to 1.25 times
@@ -26,6 +26,7 @@ export default defineScenario({
   mechanisms: [],
   mutants: [
     { name: "rabbitmq-partition-handling-ignore", regression: "cluster_partition_handling left at RabbitMQ's default, ignore: a node cut off keeps serving its clients", deploy: { nodes: QUEUE_NODES.map((name) => ({ name, kind: "rabbitmq", settings: { partitionHandling: "ignore" } })) } },
+    { name: "rabbitmq-partition-handling-autoheal", regression: "cluster_partition_handling autoheal, so that nobody has to restart a node after a partition: the cut node keeps its listeners and serves its clients until the heal, when the losing side restarts", deploy: { nodes: QUEUE_NODES.map((name) => ({ name, kind: "rabbitmq", settings: { partitionHandling: "autoheal" } })) } },
     { name: "rabbitmq-net-ticktime-120", regression: "net_ticktime raised to 120 s so that a slow network never trips partition handling: a cut peer is taken for down two minutes later", deploy: { nodes: QUEUE_NODES.map((name) => ({ name, kind: "rabbitmq", settings: { netTicktimeS: 120 } })) } },
   ],
   phases: (spec) => {
@@ -55,9 +56,9 @@ export default defineScenario({
     return holdFault(ctx, partition(minority, QUEUE_NODES.filter((n) => n !== minority)));
   },
   async observe(ctx, observed) {
-    // As the majority sees the group: the resumed node restarted its management plugin with its applications, and
-    // its own statistics may lag behind (it once listed its own member offline after verify() had seen it online).
-    observed.after = await queueState(ctx, [String(observed.minority)]);
+    // As the majority sees the group (the resumed node restarted its management plugin with its applications),
+    // once its statistics say so: they are refreshed on the leader's tick.
+    observed.after = await settledGroup(ctx, [String(observed.minority)]);
   },
   checks(e) {
     const from = faultInForceAt(e);
@@ -65,7 +66,7 @@ export default defineScenario({
     const members = rabbitOf(e.spec).members;
     const minority = String(e.observed.minority);
     const before = e.observed.before as { type?: string; leader?: string; online?: string[] } | undefined;
-    const after = e.observed.after as { leader?: string; online?: string[]; askedOf?: string } | undefined;
+    const after = e.observed.after as { leader?: string; online?: string[]; askedOf?: string; waitedMs?: number } | undefined;
     const pause = pauseBound(e.spec);
     const connects = e.ops.filter((o) => o.f === "amqp-connect");
     const acceptedBefore = connects.filter((o) => o.end < from);
@@ -84,7 +85,7 @@ export default defineScenario({
         { refusedAfterMs: refusedFrom === undefined ? null : Math.round(refusedFrom - from), acceptedLate: lateAccepted.length, boundMs: pause.ms },
       ),
       ...queueClientChecks(e, "silent", from, healed),
-      result(`a majority node leads the queue; ${minority} resumed and rejoined its group`, after?.leader !== undefined && after.leader !== minority && members.every((m) => after.online?.includes(m)), `leader before ${minority}, after ${String(after?.leader)}; online ${after?.online?.join(", ") ?? "none"} (as ${String(after?.askedOf)} sees it)`),
+      result(`a majority node leads the queue; ${minority} resumed and rejoined its group`, after?.leader !== undefined && after.leader !== minority && members.every((m) => after.online?.includes(m)), `leader before ${minority}, after ${String(after?.leader)}; online ${after?.online?.join(", ") ?? "none"} (as ${String(after?.askedOf)} sees it, ${String(after?.waitedMs)} ms into the last look)`),
       recoveredInTime(e),
     ];
   },
