@@ -156,27 +156,28 @@ class Session<C extends Channel> {
  */
 export function amqpPublisher(o: AmqpQueueOptions & { readonly key: (seq: number) => string; readonly connection?: "kept" | "per-op" }): Probe & { close: () => Promise<void> } {
   const confirmChannel = () => new Session<ConfirmChannel>(o, (c) => c.createConfirmChannel(), () => undefined);
-  const kept = confirmChannel();
-  const perOp = o.connection === "per-op";
+  // One session for every op, or none: each op then opens its own.
+  const kept = o.connection === "per-op" ? undefined : confirmChannel();
   return {
     name: o.name ?? `${o.f}@amqp`,
     f: o.f,
     invoke: (seq) => ({ key: o.key(seq) }),
     async run(seq, signal): Promise<ProbeOutcome> {
-      const session = perOp ? confirmChannel() : kept;
+      if (kept) return publishOn(kept, o.queue, o.key(seq), signal, true);
+      const own = confirmChannel();
       try {
-        return await publishOn(session, o, o.key(seq), signal, !perOp);
+        return await publishOn(own, o.queue, o.key(seq), signal, false);
       } finally {
         // Its close is its own: the op is over once the broker confirmed.
-        if (perOp) void session.dispose();
+        void own.dispose();
       }
     },
-    close: () => kept.close(),
+    close: () => kept?.close() ?? Promise.resolve(),
   };
 }
 
 /** One message published on a session's confirm channel and the broker's confirm awaited; `noted`: the channel's number in the op's note. */
-async function publishOn(session: Session<ConfirmChannel>, o: AmqpQueueOptions, key: string, signal: AbortSignal, noted: boolean): Promise<ProbeOutcome> {
+async function publishOn(session: Session<ConfirmChannel>, queue: string, key: string, signal: AbortSignal, noted: boolean): Promise<ProbeOutcome> {
   let channel: ConfirmChannel;
   try {
     channel = await session.get(signal);
@@ -187,7 +188,7 @@ async function publishOn(session: Session<ConfirmChannel>, o: AmqpQueueOptions, 
   try {
     await Promise.race([
       new Promise<void>((resolve, reject) => {
-        channel.sendToQueue(o.queue, Buffer.from(key), { messageId: key, persistent: true }, (err) => {
+        channel.sendToQueue(queue, Buffer.from(key), { messageId: key, persistent: true }, (err) => {
           if (err) reject(new Error(`not confirmed: ${message(err)}`));
           else resolve();
         });

@@ -1,9 +1,6 @@
 import { bound, type Bound, control, defineScenario, faultInForceAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, recoveredInTime, recoveryBound, result, type Term, type TopologySpec } from "brownout";
-import { fileURLToPath } from "node:url";
-import { checksOf, HAPROXY_BACKUP, poolWorkload, reinstallHaproxy01 } from "./stack.js";
-import { verification, verified, type VerifiedPort } from "./verification.js";
-
-const file = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+import { checksOf, poolWorkload, reinstallHaproxy01, staleBackupMutant } from "./stack.js";
+import { verification, verificationResult, type VerifiedPort } from "./verification.js";
 
 /**
  * From the reinstall asked for: HAProxy starts from its saved configuration with every server taken as up, but
@@ -46,13 +43,10 @@ export default defineScenario({
       regression: "haproxy-01's checks every 10 s, to spare Patroni's REST API: a rebuilt HAProxy, which starts with every server up, knows the leader only after its first checks, up to 10 s after its start",
       deploy: { nodes: [{ name: "haproxy-01", kind: "generic", settings: { environment: { CHECK_INTER: "10s" } } }] },
     },
-    {
-      name: "haproxy-01-backup-stale",
-      regression: "the backup job stopped before haproxy-01's configuration was fixed to check Patroni (05_haproxy_patroni_FIXED_V2.sh): the running haproxy-01 is right, but the reinstall restores the older file, whose 5432 passes every member on a TCP check",
-      deploy: {
-        nodes: [{ name: "haproxy-01", kind: "generic", settings: { volumes: [{ source: file("../haproxy/haproxy.cfg"), target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }, { source: file("../mutants/haproxy-01-backup-stale.cfg"), target: HAPROXY_BACKUP, readOnly: true }] } }],
-      },
-    },
+    staleBackupMutant(
+      "haproxy-01-backup-stale",
+      "the backup job stopped before haproxy-01's configuration was fixed to check Patroni (05_haproxy_patroni_FIXED_V2.sh): the running haproxy-01 is right, but the reinstall restores the older file, whose 5432 passes every member on a TCP check",
+    ),
   ],
   phases: (spec) => ({
     steadyMs: 2000,
@@ -82,7 +76,6 @@ export default defineScenario({
     const backAt = (f: string) => e.ops.filter((o) => o.f === f && o.type === "ok" && o.start >= healed).sort((a, b) => a.start - b.start)[0];
     // Past the bound every write is served: none still sent to a standby or refused by a pool still waiting.
     const lateFailures = (f: string) => e.ops.filter((o) => o.f === f && o.type !== "ok" && o.start >= healed + back.ms).length;
-    const v = (e.observed.verification ?? {}) as Record<string, string>;
     return [
       control("the loss of haproxy-01 was felt: writes through 5432 and 6432 failed", failed("item-write") > 0 && failed("pool-write") > 0, `${String(failed("item-write"))} item-write and ${String(failed("pool-write"))} pool-write did not succeed while haproxy-01 was gone`),
       ...(["item-write", "pool-write"] as const).map((f) => {
@@ -96,7 +89,7 @@ export default defineScenario({
           { backMs: backMs === null ? null : Math.round(backMs), boundMs: back.ms, lateFailures: late },
         );
       }),
-      result("the verification after the reinstall: 5432 reaches the leader, 5433 a standby, 6432 the leader through PgBouncer", verified(v, VERIFIED), Object.entries(v).map(([p, s]) => `${p}: ${s}`).join("; ") || "not run"),
+      verificationResult(e.observed.verification, VERIFIED),
       lostWrites(e.ops, { f: "pool-write", present: e.finalRead["pool-write"] ?? null }),
       lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }),
       recoveredInTime(e),

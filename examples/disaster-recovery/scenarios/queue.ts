@@ -197,6 +197,21 @@ export function queueClientChecks(e: Evidence, loss: NodeLoss, from: number, bac
 }
 
 /**
+ * Opens an AMQP connection and a channel on it (and checks `queue` passively when named), then lets both go: what
+ * a client needs of a node or a port to be served. Rejects with the first failure.
+ */
+export async function channelOpens(t: AmqpTarget, connectTimeoutMs: number, queue?: string): Promise<void> {
+  const connection = await amqp.connect({ hostname: t.host, port: t.port, username: t.user, password: t.password }, { timeout: connectTimeoutMs });
+  connection.on("error", () => undefined);
+  try {
+    const channel = await connection.createChannel();
+    if (queue !== undefined) await channel.checkQueue(queue);
+  } finally {
+    void connection.close().catch(() => undefined);
+  }
+}
+
+/**
  * One AMQP connection per op straight to a node's own port (not through HAProxy), closed at once: `ok` when the
  * node accepted it and a channel opened, `fail` otherwise. What a node paused in a minority refuses.
  */
@@ -207,21 +222,16 @@ export function nodeAccepts(ctx: RunContext, node: string): Probe {
     f: "amqp-connect",
     run: async (_seq, signal) => {
       const c = ctx.topology.node(node);
-      let connection: amqp.ChannelModel | undefined;
       try {
-        connection = await Promise.race([
-          amqp.connect({ hostname: c.getHost(), port: c.getMappedPort(RABBITMQ_PORTS.amqp), username: admin.user, password: admin.password }, { timeout: 1000 }),
+        await Promise.race([
+          channelOpens({ host: c.getHost(), port: c.getMappedPort(RABBITMQ_PORTS.amqp), user: admin.user, password: admin.password }, 1000),
           new Promise<never>((_, reject) => {
             signal.addEventListener("abort", () => { reject(new Error("timed out")); }, { once: true });
           }),
         ]);
-        connection.on("error", () => undefined);
-        await (await connection.createChannel()).close();
         return { type: "ok", value: { target: node } };
       } catch (e) {
         return { type: "fail", value: { target: node }, error: e instanceof Error ? e.message : String(e) };
-      } finally {
-        void connection?.close().catch(() => undefined);
       }
     },
   };

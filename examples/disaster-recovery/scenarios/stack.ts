@@ -5,6 +5,9 @@ import { type ActiveFault, bound, type Bound, type FaultSpec, holdFault, measure
 
 export const MEMBERS = ["db-master-01", "db-slave-01", "db-slave-02"] as const;
 
+/** haproxy-01's design configuration, from this folder (the compose file mounts it). */
+const DESIGN_CFG = "../haproxy/haproxy.cfg";
+
 /** Where haproxy-01's backup is (the compose file mounts it): the disaster-recovery reinstall serves from it. */
 export const HAPROXY_BACKUP = "/var/backups/haproxy-01/haproxy.cfg";
 
@@ -127,11 +130,26 @@ export const PATRONI_FAILSAFE: Mutant = {
 /** haproxy-01 checking PostgreSQL's port instead of Patroni's /primary: every member passes, writes go to any. */
 export const HAPROXY_TCP_CHECK: Mutant = haproxyMutant("haproxy-tcp-check", "haproxy-01 checks PostgreSQL's port instead of Patroni's /primary: every member looks like the primary");
 
+/** An HAProxy of the stack deployed with these files as its running configuration and as its backup. */
+function haproxyFiles(name: string, regression: string, node: string, running: string, backup: string): Mutant {
+  const volumes = [{ source: running, target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }, { source: backup, target: HAPROXY_BACKUP, readOnly: true }];
+  return { name, regression, deploy: { nodes: [{ name: node, kind: "generic", settings: { volumes } }] } };
+}
+
+/** A file of the example's, from this folder (a function: mutants are built while this module loads). */
+function exampleFile(relative: string): string {
+  return fileURLToPath(new URL(relative, import.meta.url));
+}
+
 /** haproxy-01 (or another HAProxy of the stack) run from another configuration file (mutants/<name>.cfg), mounted over the design's. */
 export function haproxyMutant(name: string, regression: string, node = "haproxy-01"): Mutant {
-  const source = fileURLToPath(new URL(`../mutants/${name}.cfg`, import.meta.url));
   // The regression is in the running file, so in what the backup job saved of it too.
-  return { name, regression, deploy: { nodes: [{ name: node, kind: "generic", settings: { volumes: [{ source, target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }, { source, target: HAPROXY_BACKUP, readOnly: true }] } }] } };
+  return haproxyFiles(name, regression, node, exampleFile(`../mutants/${name}.cfg`), exampleFile(`../mutants/${name}.cfg`));
+}
+
+/** haproxy-01 running the design's file, its backup an older one (mutants/<name>.cfg): only a reinstall meets it. */
+export function staleBackupMutant(name: string, regression: string): Mutant {
+  return haproxyFiles(name, regression, "haproxy-01", exampleFile(DESIGN_CFG), exampleFile(`../mutants/${name}.cfg`));
 }
 
 /**
@@ -143,7 +161,7 @@ export function reinstallHaproxy01(ctx: RunContext): Promise<ActiveFault> {
 }
 
 /** haproxy-01's design configuration, as its compose file mounts it: what bounds are derived from. */
-const HAPROXY_CFG = readFileSync(fileURLToPath(new URL("../haproxy/haproxy.cfg", import.meta.url)), "utf8");
+const HAPROXY_CFG = readFileSync(exampleFile(DESIGN_CFG), "utf8");
 
 /** A timeout of haproxy-01's defaults section (`timeout connect 1s`), in ms. */
 export function haproxyTimeoutMs(name: "connect" | "client" | "server"): number {

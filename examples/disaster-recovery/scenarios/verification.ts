@@ -1,6 +1,5 @@
-import amqp from "amqplib";
-import { PGBOUNCER_PORT, queryRows, RABBITMQ_PORTS, type RunContext, withRedis } from "brownout";
-import { QUEUE, rabbitOf } from "./queue.js";
+import { type CheckResult, PGBOUNCER_PORT, queryRows, RABBITMQ_PORTS, result, type RunContext, withRedis } from "brownout";
+import { channelOpens, QUEUE, rabbitOf } from "./queue.js";
 import { patroniOf } from "./stack.js";
 
 /** A port of haproxy-01 the seed's verification asks, and what it must find there. */
@@ -37,16 +36,11 @@ export async function verification(ctx: RunContext, ports: readonly VerifiedPort
   };
   const queue = async () => {
     const admin = rabbitOf(ctx.topology.spec).admin;
-    let connection: amqp.ChannelModel | undefined;
     try {
-      connection = await amqp.connect({ hostname: h.getHost(), port: h.getMappedPort(RABBITMQ_PORTS.amqp), username: admin.user, password: admin.password }, { timeout: 2000 });
-      connection.on("error", () => undefined);
-      await (await connection.createChannel()).checkQueue(QUEUE);
+      await channelOpens({ host: h.getHost(), port: h.getMappedPort(RABBITMQ_PORTS.amqp), user: admin.user, password: admin.password }, 2000, QUEUE);
       return EXPECTED["5672"];
     } catch (e) {
       return failed(e);
-    } finally {
-      await connection?.close().catch(() => undefined);
     }
   };
   const ask: Record<VerifiedPort, () => Promise<string>> = { "5432": () => sql(5432), "5433": () => sql(5433), "6432": () => sql(PGBOUNCER_PORT), "6379": redis, "5672": queue };
@@ -55,5 +49,15 @@ export async function verification(ctx: RunContext, ports: readonly VerifiedPort
   return out;
 }
 
-/** Whether every port asked found what it must. */
-export const verified = (found: Readonly<Record<string, string>>, ports: readonly VerifiedPort[]): boolean => ports.every((p) => found[p] === EXPECTED[p]);
+/** How the check names what each port must reach. */
+const WHAT: Readonly<Record<VerifiedPort, string>> = { "5432": "5432 reaches the leader", "5433": "5433 a standby", "6432": "6432 the leader through PgBouncer", "6379": "6379 the Redis master", "5672": "5672 the queue" };
+
+/** The verification as a check: every port asked found what it must (`found` is what `verification` answered, if it ran). */
+export function verificationResult(found: unknown, ports: readonly VerifiedPort[]): CheckResult {
+  const v = (found ?? {}) as Readonly<Record<string, string>>;
+  return result(
+    `the verification after the reinstall: ${ports.map((p) => WHAT[p]).join(", ")}`,
+    ports.every((p) => v[p] === EXPECTED[p]),
+    Object.entries(v).map(([p, s]) => `${p}: ${s}`).join("; ") || "not run",
+  );
+}
