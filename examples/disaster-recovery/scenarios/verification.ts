@@ -1,6 +1,6 @@
 import { type CheckResult, PGBOUNCER_PORT, queryRows, RABBITMQ_PORTS, result, type RunContext, withRedis } from "brownout";
 import { channelOpens, QUEUE, rabbitOf } from "./queue.js";
-import { patroniOf } from "./stack.js";
+import { MEMBERS, patroniOf } from "./stack.js";
 
 /** A port of haproxy-01 the seed's verification asks, and what it must find there. */
 export type VerifiedPort = "5432" | "5433" | "6432" | "6379" | "5672";
@@ -12,19 +12,25 @@ const failed = (e: unknown) => `failed: ${e instanceof Error ? e.message : Strin
 
 /**
  * Seed 002's verification after the reinstall, each port asked for what it serves rather than whether it
- * connects: PostgreSQL's ports whether they reach a primary or a standby, 6379 which role its Redis has, 5672
+ * connects: PostgreSQL's ports whether they reach a primary or a standby (every connection, one per member), 6379 which role its Redis has, 5672
  * whether a channel opens there and finds the application's queue.
  */
 export async function verification(ctx: RunContext, ports: readonly VerifiedPort[]): Promise<Record<string, string>> {
   const h = ctx.topology.node("haproxy-01");
   const app = patroniOf(ctx.topology.spec).app;
+  // A new connection per ask, once per member: HAProxy balances connections in turn, so a port that sends any of
+  // them to the wrong role is caught whichever it picks first.
   const sql = async (port: number) => {
-    try {
-      const [row] = await queryRows({ engine: "postgres", host: h.getHost(), port: h.getMappedPort(port), ...app }, "SELECT pg_is_in_recovery() AS standby");
-      return row?.standby === true ? "standby" : "primary";
-    } catch (e) {
-      return failed(e);
+    const seen = new Set<string>();
+    for (let i = 0; i < MEMBERS.length; i++) {
+      try {
+        const [row] = await queryRows({ engine: "postgres", host: h.getHost(), port: h.getMappedPort(port), ...app }, "SELECT pg_is_in_recovery() AS standby");
+        seen.add(row?.standby === true ? "standby" : "primary");
+      } catch (e) {
+        return failed(e);
+      }
     }
+    return [...seen].sort().join(" and ");
   };
   const redis = async () => {
     try {
