@@ -30,6 +30,9 @@ describe("the kinds Brownout ships", () => {
     expect(s.own).toMatchObject({ partitionHandling: RABBITMQ_DEFAULTS.partitionHandling, netTicktimeS: RABBITMQ_DEFAULTS.netTicktimeS, queues: [{ name: "orders", type: "quorum" }] });
     expect(s.generic.environment).toMatchObject({ RABBITMQ_NODE: "queue-2", RABBITMQ_PEERS: "queue-1,queue-2,queue-3", RABBITMQ_PARTITION_HANDLING: "ignore", RABBITMQ_NET_TICKTIME: "60" });
     expect(s.generic.ports).toEqual([5672, 15672]);
+    // The node started after none of its members forms the cluster without waiting for peers; the others join it.
+    expect(s.generic.environment).toMatchObject({ RABBITMQ_FORMS_CLUSTER: "yes" });
+    expect(RABBITMQ.settings({ name: "queue-2", kind: "rabbitmq", after: ["queue-1"], settings: { members: ["queue-1", "queue-2", "queue-3"] } }).generic.environment).toMatchObject({ RABBITMQ_FORMS_CLUSTER: "no" });
     expect(rabbit({ queues: [{ name: "orders", groupSize: 1 }] }).own.queues).toEqual([{ name: "orders", type: "quorum", groupSize: 1 }]);
     expect(() => rabbit({ members: ["queue-1"] })).toThrow(/members must include the node itself/);
     expect(() => rabbit({ partitionHandling: "pause-minority" })).toThrow(/partitionHandling must be one of ignore, pause_minority, autoheal, not "pause-minority"/);
