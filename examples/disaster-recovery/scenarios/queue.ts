@@ -51,14 +51,15 @@ export async function queueState(ctx: RunContext, skip: readonly string[] = []):
 export const QUORUM_TICK_MS = 5000;
 
 /**
- * The queue's group once every member is listed online, as the nodes not skipped see it: asked again until then
- * for two of the leader's ticks at most (its last answer, if never), with how long that took.
+ * The queue's group once every member of it is listed online, as the nodes not skipped see it: asked again until
+ * then for two of the leader's ticks at most (its last answer, if never), with how long that took. A classic queue
+ * has no group to wait for; a smaller group (x-quorum-initial-group-size) waits for its own members only.
  */
 export async function settledGroup(ctx: RunContext, skip: readonly string[] = []): Promise<QuorumQueueState & { readonly askedOf: string; readonly waitedMs: number }> {
-  const members = rabbitOf(ctx.topology.spec).members;
+  const settled = (q: QuorumQueueState) => q.type !== "quorum" || (q.members.length > 0 && q.members.every((m) => q.online.includes(m)));
   const t0 = performance.now();
   let last = await queueState(ctx, skip);
-  while (!members.every((m) => last.online.includes(m)) && performance.now() - t0 < 2 * QUORUM_TICK_MS) {
+  while (!settled(last) && performance.now() - t0 < 2 * QUORUM_TICK_MS) {
     await ctx.hold(QUORUM_TICK_MS / 10);
     last = await queueState(ctx, skip);
   }
