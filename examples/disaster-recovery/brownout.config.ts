@@ -29,7 +29,7 @@ export default defineConfig({
       options: {
         profile: "production",
         nodes: [
-          ...MEMBERS.map((name) => ({ name, kind: "patroni", settings: { ttlS: PATRONI_DEFAULTS.ttlS, loopWaitS: PATRONI_DEFAULTS.loopWaitS, retryTimeoutS: PATRONI_DEFAULTS.retryTimeoutS } })),
+          ...MEMBERS.map((name) => ({ name, kind: "patroni", settings: { ttlS: PATRONI_DEFAULTS.ttlS, loopWaitS: PATRONI_DEFAULTS.loopWaitS, retryTimeoutS: PATRONI_DEFAULTS.retryTimeoutS, walRetrieveRetryIntervalMs: PATRONI_DEFAULTS.walRetrieveRetryIntervalMs } })),
           ...SENTINELS.map((name) => ({ name, kind: "sentinel", settings: { downAfterMs: SENTINEL_DEFAULTS.downAfterMs, failoverTimeoutMs: SENTINEL_DEFAULTS.failoverTimeoutMs } })),
           ...QUEUES.map((name) => ({ name, kind: "rabbitmq", settings: { netTicktimeS: RABBITMQ_DEFAULTS.netTicktimeS } })),
           ...["haproxy-01", "haproxy-02"].map((name) => ({ name, kind: "generic", settings: { environment: { CHECK_INTER: "2s", CHECK_FALL: "3", CHECK_RISE: "2", CHECK_TIMEOUT: "2s" } } })),

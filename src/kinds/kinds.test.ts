@@ -48,6 +48,9 @@ describe("the kinds Brownout ships", () => {
     expect(s.generic.environment).toMatchObject({ PATRONI_NAME: "pg-1", PATRONI_ETCD3_HOSTS: "etcd-1:2379", PATRONI_TTL: "30", PATRONI_SYNCHRONOUS_MODE: "false", PATRONI_FAILSAFE_MODE: "false" });
     expect(s.generic.ports).toEqual([5432, 8008]);
     expect(s.generic.build?.context).toMatch(/fixtures\/kinds\/patroni$/);
+    expect(s.generic.environment).toMatchObject({ PATRONI_WAL_RETRIEVE_RETRY_INTERVAL: "5000ms" });
+    expect(patroni({ walRetrieveRetryIntervalMs: 1000 }).generic.environment).toMatchObject({ PATRONI_WAL_RETRIEVE_RETRY_INTERVAL: "1000ms" });
+    expect(() => patroni({ walRetrieveRetryIntervalMs: 0.5 })).toThrow(/walRetrieveRetryIntervalMs must be a whole number of ms, at least 1/);
     expect(() => patroni({ ttlS: 10 })).toThrow(/ttlS must be a whole number of seconds, at least 20/);
     expect(() => patroni({ ttlS: 20, loopWaitS: 10, retryTimeoutS: 10 })).toThrow(/loop_wait \+ 2 × retry_timeout \(30 s\) must not exceed ttl \(20 s\)/);
     expect(() => PATRONI.settings({ name: "pg-1", kind: "patroni", settings: {} })).toThrow(/etcd must list the DCS endpoints/);

@@ -22,6 +22,12 @@ export interface PatroniSettings {
    * over meanwhile (Patroni 3's failsafe_mode; off by default).
    */
   readonly failsafeMode: boolean;
+  /**
+   * PostgreSQL's wal_retrieve_retry_interval (ms), cluster-wide: how soon a standby asks again for WAL it could not
+   * get. A new replica's first ask fails until the leader's next loop has made its replication slot, so this is what
+   * a cluster's first synchronous standby waits (and a rejoined member's first stream); PostgreSQL's default is 5 s.
+   */
+  readonly walRetrieveRetryIntervalMs: number;
   /** The application's role, password and database (made once, by the member that bootstraps the cluster). */
   readonly app: { readonly user: string; readonly password: string; readonly database: string };
 }
@@ -34,16 +40,22 @@ export const PATRONI_PORTS = { postgres: 5432, rest: 8008 } as const;
  */
 export const PATRONI_MEMBER_REQUEST_TIMEOUT_MS = 2000;
 
-const KEYS = ["scope", "etcd", "ttlS", "loopWaitS", "retryTimeoutS", "maximumLagOnFailover", "synchronousMode", "failsafeMode", "app"];
+const KEYS = ["scope", "etcd", "ttlS", "loopWaitS", "retryTimeoutS", "maximumLagOnFailover", "synchronousMode", "failsafeMode", "walRetrieveRetryIntervalMs", "app"];
 
 /** Patroni's documented defaults (its production values), and the lower limits it enforces. */
-export const PATRONI_DEFAULTS = { ttlS: 30, loopWaitS: 10, retryTimeoutS: 10, maximumLagOnFailover: 1048576 } as const;
+export const PATRONI_DEFAULTS = { ttlS: 30, loopWaitS: 10, retryTimeoutS: 10, maximumLagOnFailover: 1048576, walRetrieveRetryIntervalMs: 5000 } as const;
 const MINIMUM = { ttlS: 20, loopWaitS: 1, retryTimeoutS: 3 } as const;
 
 function seconds(node: string, key: "ttlS" | "loopWaitS" | "retryTimeoutS", v: unknown): number {
   const n = v === undefined ? PATRONI_DEFAULTS[key] : v;
   if (typeof n !== "number" || !Number.isInteger(n) || n < MINIMUM[key]) throw new UserError(`node '${node}' (patroni): ${key} must be a whole number of seconds, at least ${String(MINIMUM[key])} (Patroni's own limit), not ${JSON.stringify(v)}`);
   return n;
+}
+
+function retryInterval(node: string, v: unknown): number {
+  if (v === undefined) return PATRONI_DEFAULTS.walRetrieveRetryIntervalMs;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new UserError(`node '${node}' (patroni): walRetrieveRetryIntervalMs must be a whole number of ms, at least 1, not ${JSON.stringify(v)}`);
+  return v;
 }
 
 /** A member's view of the cluster (Patroni's GET /cluster). */
@@ -87,6 +99,7 @@ export const PATRONI = kindOnGeneric<PatroniSettings>({
       maximumLagOnFailover: typeof raw.maximumLagOnFailover === "number" ? raw.maximumLagOnFailover : PATRONI_DEFAULTS.maximumLagOnFailover,
       synchronousMode: raw.synchronousMode === true,
       failsafeMode: raw.failsafeMode === true,
+      walRetrieveRetryIntervalMs: retryInterval(node, raw.walRetrieveRetryIntervalMs),
       app: { user: typeof app.user === "string" ? app.user : "app", password: typeof app.password === "string" ? app.password : "app", database: typeof app.database === "string" ? app.database : "app" },
     };
     // Patroni's rule: a leader must be able to retry the DCS twice within a loop before its key expires.
@@ -107,6 +120,7 @@ export const PATRONI = kindOnGeneric<PatroniSettings>({
       PATRONI_MAXIMUM_LAG_ON_FAILOVER: String(s.maximumLagOnFailover),
       PATRONI_SYNCHRONOUS_MODE: String(s.synchronousMode),
       PATRONI_FAILSAFE_MODE: String(s.failsafeMode),
+      PATRONI_WAL_RETRIEVE_RETRY_INTERVAL: `${String(s.walRetrieveRetryIntervalMs)}ms`,
       APP_USER: s.app.user,
       APP_PASSWORD: s.app.password,
       APP_DATABASE: s.app.database,
