@@ -1,10 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadedConfig } from "../src/config/load.js";
 import { reportPaths } from "../src/report/paths.js";
 import { Prestarts } from "../src/runner/prestart.js";
 import { runOne, runSucceeded, suiteRuns } from "../src/runner/suite.js";
+import { resolveSpec } from "../src/cluster/topology.js";
+import { prepareDeclaredNodes } from "../src/nodes/start.js";
+import { deployedSpecOptions } from "../src/scenario/run.js";
 import type { ScenarioResult } from "../src/scenario/result.js";
 import { selectionFromEnv } from "../src/scenario/select.js";
 import { lostFromEdn } from "./edn-recompute.js";
@@ -30,6 +33,12 @@ export function chaosSuite(loaded: LoadedConfig): void {
     // Each run's topology starts while the run before it ends; one started for a run that never came is removed.
     const prestarts = new Prestarts();
     afterAll(() => prestarts.dispose());
+    // The images of the nodes the runs declare, built before the first run (on a fresh machine, a build), so no
+    // run's time, nor its timeout, includes one.
+    beforeAll(async () => {
+      const specs = runs.map((r) => resolveSpec(deployedSpecOptions(r.scenario, { profile, stack: loaded.stack, ...(r.mutant ? { mutant: r.mutant } : {}) })));
+      await prepareDeclaredNodes(specs, (line) => process.stderr.write(`${line}\n`));
+    }, IMAGE_BUILDS_MS);
     for (const [i, run] of runs.entries()) {
       it(run.title, async () => {
         const result = await runOne(run, { config: loaded, seed: selection.seed, profile, paths }, { prestarts, next: runs[i + 1] });
@@ -50,6 +59,9 @@ export function chaosSuite(loaded: LoadedConfig): void {
     }
   });
 }
+
+/** The node images a suite's runs declare, built from scratch on a 2-core machine: apt and all, one after another. */
+const IMAGE_BUILDS_MS = 1_800_000;
 
 /** Each scenario's behavioural checks must kill at least this many of its mutants. */
 const MIN_BEHAVIOUR_KILLS = 2;

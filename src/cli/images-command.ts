@@ -4,7 +4,7 @@ import { type TopologySpec, resolveSpec } from "../cluster/topology.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { EXIT_USAGE, UserError } from "../errors.js";
 import { deployedOptions, intendedOptions } from "../scenario/define.js";
-import { checkedNodes } from "../nodes/start.js";
+import { prepareDeclaredNodes } from "../nodes/start.js";
 import { parseOrUsage } from "./chaos-args.js";
 import { DEFAULT_ROLES, ROLES, type Role, isRole, recipe } from "../images/catalog.js";
 import { imageTag } from "../images/recipe-hash.js";
@@ -24,18 +24,6 @@ function deployedSpecs(config: LoadedConfig): TopologySpec[] {
     const wanted = intendedOptions(s, PROFILES.fast, config.stack);
     return [undefined, ...s.mutants].map((m) => resolveSpec(deployedOptions(wanted, m)));
   });
-}
-
-/** Builds (or finds) the image of every node these stacks declare, through its kind, once per distinct node. */
-async function prepareDeclaredNodes(specs: readonly TopologySpec[]): Promise<void> {
-  const seen = new Set<string>();
-  for (const n of specs.flatMap((spec) => checkedNodes(spec))) {
-    const key = JSON.stringify([n.declaration.name, n.kind.name, n.settings]);
-    if (seen.has(key) || !n.kind.prepare) continue;
-    seen.add(key);
-    const { image } = await n.kind.prepare(n.declaration, n.settings);
-    process.stderr.write(`[images] node ${n.declaration.name} (${n.kind.name}): ${image}\n`);
-  }
 }
 
 /** `brownout images`: build whatever is missing, with progress, then a table of what there is. */
@@ -68,7 +56,7 @@ export async function imagesCommand(argv: readonly string[]): Promise<number> {
   const roles: readonly Role[] = values.config !== undefined ? [...new Set([...configRoles, ...(args as Role[])])] : args.length > 0 ? (args as Role[]) : DEFAULT_ROLES;
   await ensureEngine();
   // A config's declared nodes: each kind builds or finds its image (a build context on Brownout's base).
-  if (values.config !== undefined) await prepareDeclaredNodes(specs);
+  if (values.config !== undefined) await prepareDeclaredNodes(specs, (line) => process.stderr.write(`${line}\n`));
 
   const live = process.stderr.isTTY && !process.env.CI ? ttyProgress(process.stderr) : undefined;
   const t0 = performance.now();

@@ -25,6 +25,21 @@ export function checkedNodes(spec: TopologySpec): { declaration: NodeDeclaration
 }
 
 /**
+ * Builds (or finds) the image of every node these stacks declare, through its kind, once per distinct node: ahead
+ * of the runs, so no run's time includes a build. Says each image it has.
+ */
+export async function prepareDeclaredNodes(specs: readonly TopologySpec[], say: (line: string) => void = () => undefined): Promise<void> {
+  const seen = new Set<string>();
+  for (const n of specs.flatMap((spec) => checkedNodes(spec))) {
+    const key = JSON.stringify([n.declaration.name, n.kind.name, n.settings]);
+    if (seen.has(key) || !n.kind.prepare) continue;
+    seen.add(key);
+    const { image } = await n.kind.prepare(n.declaration, n.settings);
+    say(`[images] node ${n.declaration.name} (${n.kind.name}): ${image}`);
+  }
+}
+
+/**
  * Starts a stack's declared nodes on the run network, each under its name (its network alias too): their images
  * first (a build, or one the engine must have), then each as soon as the nodes it starts after have started.
  * Resolves with every node, or rejects with the first failure once every start has settled (so nothing started
