@@ -1,10 +1,16 @@
 import { bound, control, defineScenario, failover, faultInForceAt, healAskedAt, kill, lostWrites, measurement, OBSERVE_MS, recoveredInTime, recoveryBound, result, type ActiveFault, injectFault, type TopologySpec } from "brownout";
 import { checksOf, cluster, HAPROXY_TCP_CHECK, PATRONI_FAILSAFE, itemsWorkload, leaderOf, patroniOf, rolesProbe, writableIn } from "./stack.js";
 
-/** Without failsafe_mode, a leader that cannot renew its key demotes itself: loop_wait + retry_timeout, then a restart read-only. */
+/**
+ * Without failsafe_mode, a leader that cannot renew its key demotes itself. Its next loop (up to loop_wait away)
+ * tries to update the key, which fails within retry_timeout; the loop after it, rescheduled at once, fails to read
+ * the cluster within retry_timeout and demotes: Patroni's own rule (loop_wait + 2 × retry_timeout ≤ ttl) is this
+ * path. Then a restart read-only. A CI run took 9.3 s of the 14 s (the key update failed after 2.7 s), past the
+ * bound of one retry_timeout it had before.
+ */
 function demotionBound(spec: TopologySpec) {
   const p = patroniOf(spec);
-  return bound(["loop_wait", p.loopWaitS * 1000], ["retry_timeout", p.retryTimeoutS * 1000], ["restart read-only", spec.margins.serverStartMs], ...measurement(spec));
+  return bound(["loop_wait", p.loopWaitS * 1000], ["retry_timeout (the key's update fails)", p.retryTimeoutS * 1000], ["retry_timeout (the next loop's read fails: demote)", p.retryTimeoutS * 1000], ["restart read-only", spec.margins.serverStartMs], ...measurement(spec));
 }
 
 /**
@@ -16,7 +22,7 @@ function demotionBound(spec: TopologySpec) {
 export default defineScenario({
   name: "etcd-quorum-lost",
   fault: "kill etcd-2 and etcd-3 (etcd-1 alone, no quorum); start them again",
-  expected: "the leader demotes itself within loop_wait + retry_timeout: no writable member while etcd has no quorum; writes fail, none acknowledged is lost; a leader again once the quorum is back",
+  expected: "the leader demotes itself within loop_wait + 2 × retry_timeout: no writable member while etcd has no quorum; writes fail, none acknowledged is lost; a leader again once the quorum is back",
   topology: {},
   mechanisms: [],
   mutants: [
@@ -55,7 +61,7 @@ export default defineScenario({
     const writes = e.ops.filter((o) => o.f === "item-write" && o.start > from + d.ms && o.end < to);
     return [
       control("the quorum loss was felt: the leader stopped being writable", noneAt !== undefined, `${String(roles.length)} role reads during the fault; none writable from ${demotedMs === null ? "never" : `${String(Math.round(demotedMs))} ms`}`),
-      result("the leader demoted itself within loop_wait + retry_timeout", demotedMs !== null && demotedMs <= d.ms, `${demotedMs === null ? "never" : `${String(Math.round(demotedMs))} ms`}; bound ${d.derivation}`, { demotedMs: demotedMs === null ? null : Math.round(demotedMs), boundMs: d.ms }),
+      result("the leader demoted itself within loop_wait + 2 × retry_timeout", demotedMs !== null && demotedMs <= d.ms, `${demotedMs === null ? "never" : `${String(Math.round(demotedMs))} ms`}; bound ${d.derivation}`, { demotedMs: demotedMs === null ? null : Math.round(demotedMs), boundMs: d.ms }),
       result("no member writable while etcd had no quorum (after the demotion)", writableAgain.length === 0, writableAgain.length === 0 ? "every role read after the demotion: read-only" : `${String(writableAgain.length)} reads saw a writable member: ${writableAgain[0]?.value?.note ?? ""}`),
       result("writes failed, none acknowledged, until the quorum was back", writes.length > 0 && writes.every((o) => o.type !== "ok"), `${String(writes.filter((o) => o.type === "ok").length)} of ${String(writes.length)} writes acknowledged after the demotion bound`),
       failover(e.ops, { f: "item-write", faultAt: e.at.fault, bound: bound(["held", Math.round(to - e.at.fault)], ...[["recovery", e.phases.recoveryBoundMs] as const]), resolutionMs: e.intervalMs }),
