@@ -4,10 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LoadedConfig } from "../src/config/load.js";
 import { reportPaths } from "../src/report/paths.js";
 import { Prestarts } from "../src/runner/prestart.js";
-import { runOne, runSucceeded, suiteRuns } from "../src/runner/suite.js";
-import { resolveSpec } from "../src/cluster/topology.js";
+import { deployedSpecs, runOne, runSucceeded, suiteRuns } from "../src/runner/suite.js";
 import { prepareDeclaredNodes } from "../src/nodes/start.js";
-import { deployedSpecOptions } from "../src/scenario/run.js";
 import type { ScenarioResult } from "../src/scenario/result.js";
 import { selectionFromEnv } from "../src/scenario/select.js";
 import { lostFromEdn } from "./edn-recompute.js";
@@ -35,10 +33,7 @@ export function chaosSuite(loaded: LoadedConfig): void {
     afterAll(() => prestarts.dispose());
     // The images of the nodes the runs declare, built before the first run (on a fresh machine, a build), so no
     // run's time, nor its timeout, includes one.
-    beforeAll(async () => {
-      const specs = runs.map((r) => resolveSpec(deployedSpecOptions(r.scenario, { profile, stack: loaded.stack, ...(r.mutant ? { mutant: r.mutant } : {}) })));
-      await prepareDeclaredNodes(specs, (line) => process.stderr.write(`${line}\n`));
-    }, IMAGE_BUILDS_MS);
+    beforeAll(() => prepareDeclaredNodes(deployedSpecs(runs, { profile, config: loaded }), (line) => process.stderr.write(`${line}\n`)), IMAGE_BUILDS_MS);
     for (const [i, run] of runs.entries()) {
       it(run.title, async () => {
         const result = await runOne(run, { config: loaded, seed: selection.seed, profile, paths }, { prestarts, next: runs[i + 1] });

@@ -1,10 +1,10 @@
 import { imageRolesOf } from "../kinds/app/image.js";
 import { PROFILES } from "../cluster/profiles.js";
-import { type TopologySpec, resolveSpec } from "../cluster/topology.js";
+import type { TopologySpec } from "../cluster/topology.js";
 import { type LoadedConfig, loadConfig } from "../config/load.js";
 import { EXIT_USAGE, UserError } from "../errors.js";
-import { deployedOptions, intendedOptions } from "../scenario/define.js";
 import { prepareDeclaredNodes } from "../nodes/start.js";
+import { deployedSpecs, suiteRuns } from "../runner/suite.js";
 import { parseOrUsage } from "./chaos-args.js";
 import { DEFAULT_ROLES, ROLES, type Role, isRole, recipe } from "../images/catalog.js";
 import { imageTag } from "../images/recipe-hash.js";
@@ -19,11 +19,8 @@ Builds the images of the given roles (default: every role but benchmark baseline
   --list-tags   the server images' tags for these recipes, one per line (to copy them to another engine)`;
 
 /** The stacks a config's runs deploy: each scenario, plain and under each of its mutants, in the default profile. */
-function deployedSpecs(config: LoadedConfig): TopologySpec[] {
-  return config.registry.scenarios.flatMap((s) => {
-    const wanted = intendedOptions(s, PROFILES.fast, config.stack);
-    return [undefined, ...s.mutants].map((m) => resolveSpec(deployedOptions(wanted, m)));
-  });
+function configSpecs(config: LoadedConfig): TopologySpec[] {
+  return deployedSpecs(suiteRuns({ config, names: config.registry.names, repeat: 1, plain: true, mutants: { only: null } }), { profile: PROFILES.fast, config });
 }
 
 /** `brownout images`: build whatever is missing, with progress, then a table of what there is. */
@@ -37,7 +34,7 @@ export async function imagesCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   // A config's images: every scenario's and mutant's topology, its own app built from its recipe.
-  const specs = values.config === undefined ? [] : deployedSpecs(await loadConfig({ file: values.config }));
+  const specs = values.config === undefined ? [] : configSpecs(await loadConfig({ file: values.config }));
   const configRoles = [...new Set(specs.flatMap((spec) => imageRolesOf(spec)))];
   if (values.list) {
     process.stdout.write(`${(values.config === undefined ? ROLES : configRoles).join("\n")}\n`);

@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Profile } from "../cluster/profiles.js";
+import { type TopologySpec, resolveSpec } from "../cluster/topology.js";
 import type { LoadedConfig } from "../config/load.js";
 import { writeAllureResult } from "../report/allure-writer.js";
 import type { reportPaths } from "../report/paths.js";
@@ -47,6 +48,11 @@ export function suiteRuns(o: Pick<SuiteOptions, "config" | "names" | "repeat" | 
       )
     : [];
   return [...plain, ...mutated];
+}
+
+/** The stack each run deploys: its scenario's under the profile and the config's settings, its mutant's regression in. */
+export function deployedSpecs(runs: readonly SuiteRun[], o: { readonly profile: Profile; readonly config: Pick<LoadedConfig, "stack"> }): TopologySpec[] {
+  return runs.map((r) => resolveSpec(deployedSpecOptions(r.scenario, { profile: o.profile, stack: o.config.stack, ...(r.mutant ? { mutant: r.mutant } : {}) })));
 }
 
 /** Whether a run came out as it must: a plain run passed; a mutant run was killed (the scenario went red). */
