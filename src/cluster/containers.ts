@@ -91,6 +91,13 @@ export async function getHealth(baseUrl: string, timeoutMs = FACTS_QUERY_TIMEOUT
  */
 class NodeContainer extends GenericContainer {
   #release: (() => void) | undefined;
+  readonly #running: (() => void)[] = [];
+
+  /** Called once the engine has started the container, before its wait strategy runs. */
+  whenRunning(callback: () => void): this {
+    this.#running.push(callback);
+    return this;
+  }
 
   constructor(
     image: string,
@@ -115,6 +122,7 @@ class NodeContainer extends GenericContainer {
   /** Started (and inspected): the next in line may go while this one's wait strategy runs. */
   protected override async containerStarting(): Promise<void> {
     this.#release?.();
+    for (const callback of this.#running) callback();
     return Promise.resolve();
   }
 
@@ -134,6 +142,16 @@ class NodeContainer extends GenericContainer {
     }
     return Promise.resolve();
   }
+}
+
+/**
+ * Calls `callback` once the engine has started `container`, before its wait strategy runs, when the container is
+ * one of ours (nodeContainer, anyNodeContainer); false for any other (its start resolves only once it waits).
+ */
+export function whenRunning(container: GenericContainer, callback: () => void): boolean {
+  if (!(container instanceof NodeContainer)) return false;
+  container.whenRunning(callback);
+  return true;
 }
 
 /**

@@ -28,6 +28,11 @@ describe("topology spec", () => {
     expect(() => resolveSpec({ slices: [], nodes, composeProfiles: ["kafka"] })).toThrow(/unknown compose profile 'kafka'; the stack's profiles are: redis, queue, all/);
     const after = [...nodes, { name: "lb", kind: "generic", after: ["redis-01"] }];
     expect(() => resolveSpec({ slices: [], nodes: after })).toThrow(/node 'lb' starts after 'redis-01' \(profiles redis\), which this run does not start; name one of its profiles in composeProfiles/);
+    // compose's required: false: a dependency the run leaves out is not waited for; one it starts still is.
+    const optional = [...nodes, { name: "lb", kind: "generic", after: ["db"], afterStarted: ["redis-01"], optionalAfter: ["redis-01"] }];
+    expect(resolveSpec({ slices: [], nodes: optional }).nodes.find((n) => n.name === "lb")).toMatchObject({ after: ["db"], afterStarted: [] });
+    expect(resolveSpec({ slices: [], nodes: optional, composeProfiles: ["redis"] }).nodes.find((n) => n.name === "lb")).toMatchObject({ after: ["db"], afterStarted: ["redis-01"] });
+    expect(() => resolveSpec({ slices: [], nodes: [{ name: "a", kind: "generic", afterStarted: ["b"] }, { name: "b", kind: "generic", after: ["a"] }] })).toThrow(/nodes start after each other in a circle: a → b → a/);
   });
 
   it("names the valid slices, roles, links and toxics on bad input", () => {

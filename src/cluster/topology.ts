@@ -314,6 +314,13 @@ export interface NodeDeclaration {
   readonly settings?: unknown;
   /** Started once these declared nodes have started (their waits passed). */
   readonly after?: readonly string[];
+  /**
+   * Started once these declared nodes run: their containers started, their waits not awaited (compose's
+   * `condition: service_started`), for a node that waits for them itself (a proxy's checks, a client's retries).
+   */
+  readonly afterStarted?: readonly string[];
+  /** Names in after and afterStarted that a run may leave out (compose's `required: false`): waited for only where they run. */
+  readonly optionalAfter?: readonly string[];
   /** Compose's profiles: the node runs only where one of them is asked for (composeProfiles); none: always. */
   readonly profiles?: readonly string[];
 }
@@ -374,9 +381,22 @@ function activeNodes(nodes: readonly NodeDeclaration[], profiles: readonly strin
   return nodes.filter((n) => (n.profiles ?? []).length === 0 || (n.profiles ?? []).some((p) => profiles.includes(p)));
 }
 
+/** Every node `n` starts after, waited for or only started. */
+export function startsAfter(n: NodeDeclaration): readonly string[] {
+  return [...(n.after ?? []), ...(n.afterStarted ?? [])];
+}
+
+/** A declaration without the optional nodes it starts after that this run leaves out. */
+function withoutLeftOut(n: NodeDeclaration, running: ReadonlySet<string>): NodeDeclaration {
+  const optional = n.optionalAfter ?? [];
+  if (optional.length === 0) return n;
+  const keep = (names: readonly string[] | undefined) => names?.filter((a) => running.has(a) || !optional.includes(a));
+  return { ...n, after: keep(n.after) ?? [], afterStarted: keep(n.afterStarted) ?? [] };
+}
+
 /** A circle in the nodes' `after` (each name, back to the first), or null. */
 function startCycle(nodes: readonly NodeDeclaration[]): string[] | null {
-  const after = new Map(nodes.map((n) => [n.name, n.after ?? []]));
+  const after = new Map(nodes.map((n) => [n.name, startsAfter(n)]));
   const visit = (name: string, path: string[]): string[] | null => {
     if (path.includes(name)) return [...path.slice(path.indexOf(name)), name];
     for (const next of after.get(name) ?? []) {
@@ -427,7 +447,9 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
   }
   const t = partial.timings ?? {};
   const timings = Object.fromEntries(Object.entries(DEFAULT_TIMINGS).map(([k, v]) => [k, { ...v, ...t[k as keyof DetectionTimings] }])) as unknown as DetectionTimings;
-  const nodes = activeNodes(partial.nodes ?? [], partial.composeProfiles ?? []);
+  const active = activeNodes(partial.nodes ?? [], partial.composeProfiles ?? []);
+  const running = new Set(active.map((n) => n.name));
+  const nodes = active.map((n) => withoutLeftOut(n, running));
   const names = new Set<string>();
   for (const n of nodes) {
     if (!/^[a-z0-9][a-z0-9-]*$/.test(n.name)) throw new UserError(`a node's name is lowercase letters, digits and '-', not '${n.name}'`);
@@ -436,7 +458,7 @@ export function resolveSpec(partial: SpecOptions = {}): TopologySpec {
     names.add(n.name);
   }
   for (const n of nodes) {
-    const unknownAfter = (n.after ?? []).filter((a) => !names.has(a));
+    const unknownAfter = startsAfter(n).filter((a) => !names.has(a));
     const leftOut = unknownAfter.map((a) => (partial.nodes ?? []).find((d) => d.name === a)).filter((d) => d !== undefined);
     if (leftOut.length > 0) throw new UserError(`node '${n.name}' starts after ${leftOut.map((d) => `'${d.name}' (profiles ${(d.profiles ?? []).join(", ")})`).join(", ")}, which this run does not start; name one of its profiles in composeProfiles`);
     if (unknownAfter.length > 0) throw new UserError(`node '${n.name}' starts after ${unknownAfter.map((a) => `'${a}'`).join(", ")}, not a declared node; nodes are: ${[...names].join(", ")}`);

@@ -48,6 +48,18 @@ describe("a stack from its compose file", () => {
     expect(() => nodesFromCompose(composeOf("services:\n  a:\n    x-brownout: counter\n"))).toThrow(/x-brownout must be \{ kind, settings\? \}/);
   });
 
+  it("reads depends_on's conditions: service_healthy waits for the dependency's wait, service_started for its container; required: false lets a run leave it out", () => {
+    const [lb] = nodesFromCompose(
+      composeOf("services:\n  lb:\n    image: x\n    depends_on:\n      db: { condition: service_healthy }\n      web: { condition: service_started, required: false }\n      cache: {}\n"),
+    );
+    expect(lb).toMatchObject({ after: ["db"], afterStarted: ["web", "cache"], optionalAfter: ["web"] });
+    expect(() => nodesFromCompose(composeOf("services:\n  lb:\n    image: x\n    depends_on:\n      db: { condition: service_completed_successfully }\n"))).toThrow(
+      /depends_on.db: condition "service_completed_successfully" is not one Brownout runs; conditions: service_healthy, service_started/,
+    );
+    expect(() => nodesFromCompose(composeOf("services:\n  lb:\n    image: x\n    depends_on:\n      db: { condition: service_started, wait: 1 }\n"))).toThrow(/depends_on.db: unsupported key 'wait'; Brownout reads: condition, required, restart/);
+    expect(() => nodesFromCompose(composeOf("services:\n  lb:\n    image: x\n    depends_on: db\n"))).toThrow(/depends_on must be a list of services or a mapping/);
+  });
+
   it("reads anchors and merge keys (<<), as compose files share a service's settings", () => {
     const nodes = nodesFromCompose(composeOf("x-web: &web\n  image: web\n  environment: &env { DB: db }\nservices:\n  web1:\n    <<: *web\n    environment: { <<: *env, NAME: web1 }\n"));
     expect(nodes[0]).toEqual({ name: "web1", kind: "generic", settings: { image: "web", environment: { DB: "db", NAME: "web1" } } });

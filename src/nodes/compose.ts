@@ -61,6 +61,33 @@ export function interpolate(value: unknown, env: NodeJS.ProcessEnv = process.env
   return value;
 }
 
+/** Compose's `depends_on` conditions Brownout honours, and what each waits for. */
+const CONDITIONS = ["service_healthy", "service_started"] as const;
+
+/**
+ * A service's `depends_on` as the nodes it starts after. The list form, and `condition: service_healthy`, wait for
+ * each dependency's wait (its healthcheck, or its kind's readiness); `condition: service_started` only for its
+ * container to run. `required: false` lets a run leave the dependency out (a profile it does not name).
+ */
+function dependsOnOf(file: string, service: string, raw: unknown): Pick<NodeDeclaration, "after" | "afterStarted" | "optionalAfter"> {
+  if (raw === undefined) return {};
+  if (Array.isArray(raw) && raw.every((d) => typeof d === "string")) return raw.length > 0 ? { after: raw } : {};
+  if (!isObject(raw)) throw new UserError(`${file}: service '${service}': depends_on must be a list of services or a mapping of service to { condition, required }`);
+  const after: string[] = [];
+  const afterStarted: string[] = [];
+  const optionalAfter: string[] = [];
+  for (const [dependency, how] of Object.entries(raw)) {
+    if (how !== null && !isObject(how)) throw new UserError(`${file}: service '${service}': depends_on.${dependency} must be { condition, required }`);
+    const extra = Object.keys(how ?? {}).filter((k) => !["condition", "required", "restart"].includes(k));
+    if (extra.length > 0) throw new UserError(`${file}: service '${service}': depends_on.${dependency}: unsupported key ${extra.map((k) => `'${k}'`).join(", ")}; Brownout reads: condition, required, restart`);
+    const condition = how?.condition ?? "service_started";
+    if (!(CONDITIONS as readonly unknown[]).includes(condition)) throw new UserError(`${file}: service '${service}': depends_on.${dependency}: condition ${JSON.stringify(condition)} is not one Brownout runs; conditions: ${CONDITIONS.join(", ")}`);
+    (condition === "service_healthy" ? after : afterStarted).push(dependency);
+    if (how?.required === false) optionalAfter.push(dependency);
+  }
+  return { ...(after.length > 0 ? { after } : {}), ...(afterStarted.length > 0 ? { afterStarted } : {}), ...(optionalAfter.length > 0 ? { optionalAfter } : {}) };
+}
+
 /** A service's compose `profiles`: it starts only where one of them is asked for (a scenario's composeProfiles). */
 function profilesOf(file: string, service: string, raw: unknown): { profiles?: string[] } {
   if (raw === undefined) return {};
@@ -143,7 +170,6 @@ export function nodesFromCompose(file: string): NodeDeclaration[] {
     if (unknown.length > 0) {
       throw new UserError(`${file}: service '${name}': unsupported key ${unknown.map((k) => `'${k}'`).join(", ")}; mapped: ${MAPPED.join(", ")}; set aside by Brownout's rules: ${REPLACED.join(", ")}`);
     }
-    const dependsOnOf = () => (svc.depends_on === undefined ? [] : Array.isArray(svc.depends_on) ? (svc.depends_on as string[]) : isObject(svc.depends_on) ? Object.keys(svc.depends_on) : []);
     const build = svc.build === undefined ? undefined : typeof svc.build === "string" ? { context: abs(svc.build) } : isObject(svc.build) && typeof svc.build.context === "string" ? { context: abs(svc.build.context), ...(svc.build.args ? { args: environmentOf(name, svc.build.args) } : {}) } : undefined;
     if (svc.build !== undefined && !build) throw new UserError(`${file}: service '${name}': build must be a path or { context, args }`);
     if (isObject(svc.build) && svc.build.dockerfile !== undefined && svc.build.dockerfile !== "Dockerfile") throw new UserError(`${file}: service '${name}': build.dockerfile must be the context's Dockerfile`);
@@ -156,7 +182,7 @@ export function nodesFromCompose(file: string): NodeDeclaration[] {
       return bind ? [{ source: abs(source), target, ...(mode === "ro" ? { readOnly: true } : {}) }] : [];
     });
     const tmpfs = svc.tmpfs === undefined ? {} : Object.fromEntries((typeof svc.tmpfs === "string" ? [svc.tmpfs] : (svc.tmpfs as string[])).map((t) => [t.split(":")[0] ?? t, t.split(":").slice(1).join(":")]));
-    const dependsOn = dependsOnOf();
+    const dependsOn = dependsOnOf(file, name, svc.depends_on);
     const health = healthOf(name, svc.healthcheck);
     const command = commandOf(name, "command", svc.command);
     const entrypoint = commandOf(name, "entrypoint", svc.entrypoint);
@@ -172,7 +198,7 @@ export function nodesFromCompose(file: string): NodeDeclaration[] {
         ...(Object.keys(tmpfs).length > 0 ? { tmpfs } : {}),
         ...(volumes.length > 0 ? { volumes } : {}),
     };
-    const after = { ...(dependsOn.length > 0 ? { after: dependsOn } : {}), ...profilesOf(file, name, svc.profiles) };
+    const after = { ...dependsOn, ...profilesOf(file, name, svc.profiles) };
     // A service run by a kind of the team's own (`x-brownout: { kind, settings }`): the kind gets what the
     // service's compose keys say and its own settings on top (a kind built with kindOnGeneric splits them).
     const own = svc["x-brownout"];

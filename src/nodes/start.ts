@@ -1,4 +1,5 @@
 import type { StartedNetwork, StartedTestContainer } from "testcontainers";
+import { whenRunning } from "../cluster/containers.js";
 import type { NodeDeclaration, TopologySpec } from "../cluster/topology.js";
 import type { NodeKind } from "./kind.js";
 import { nodeKind, stackNodes } from "./registry.js";
@@ -51,17 +52,30 @@ export async function startDeclaredNodes(network: StartedNetwork, spec: Topology
   const images: string[] = [];
   for (const n of nodes) images.push(n.kind.prepare ? (await n.kind.prepare(n.declaration, n.settings)).image : "");
   const started = new Map<string, Promise<DeclaredNode>>();
+  // Each node's container running (its wait not awaited), for the nodes that start after it only so.
+  const running = new Map<string, Promise<void>>();
+  const indexOf = (name: string) => nodes.findIndex((x) => x.declaration.name === name);
   const start = (i: number): Promise<DeclaredNode> => {
     const n = nodes[i];
     if (!n) throw new Error(`no node ${String(i)}`);
     const existing = started.get(n.declaration.name);
     if (existing) return existing;
+    let isRunning!: () => void;
+    const up = new Promise<void>((resolve) => (isRunning = resolve));
     const p = (async () => {
       // The spec refused a cycle in `after`, so this waits for each dependency once.
-      await Promise.all((n.declaration.after ?? []).map((a) => start(nodes.findIndex((x) => x.declaration.name === a))));
+      await Promise.all([
+        ...(n.declaration.after ?? []).map((a) => start(indexOf(a))),
+        ...(n.declaration.afterStarted ?? []).map((a) => {
+          const dependency = start(indexOf(a));
+          return Promise.race([running.get(a), dependency]);
+        }),
+      ]);
       const image = images[i] ?? "";
-      return { ...n, image, container: await startNode(network, n, image) };
+      return { ...n, image, container: await startNode(network, n, image, undefined, isRunning) };
     })();
+    // A container that is not ours says nothing before its wait has passed: running once started.
+    running.set(n.declaration.name, Promise.race([up, p.then(() => undefined)]));
     started.set(n.declaration.name, p);
     return p;
   };
@@ -92,7 +106,14 @@ export function byKind(nodes: readonly DeclaredNode[]): [NodeKind, DeclaredNode[
  * One node's container from its declaration, on the run network under its name: a first start, or a recreation
  * (whose operator may give it environment of its own, laid over the declaration's).
  */
-export function startNode(network: StartedNetwork, n: { declaration: NodeDeclaration; kind: NodeKind; settings: unknown }, image: string, environment?: Readonly<Record<string, string>>): Promise<StartedTestContainer> {
+export function startNode(
+  network: StartedNetwork,
+  n: { declaration: NodeDeclaration; kind: NodeKind; settings: unknown },
+  image: string,
+  environment?: Readonly<Record<string, string>>,
+  onRunning?: () => void,
+): Promise<StartedTestContainer> {
   const container = n.kind.container(n.declaration, n.settings, image).withNetwork(network).withNetworkAliases(n.declaration.name);
+  if (onRunning) whenRunning(container, onRunning);
   return (environment === undefined ? container : container.withEnvironment(environment)).start();
 }

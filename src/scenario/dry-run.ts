@@ -12,7 +12,7 @@ export function describeScenario(s: Scenario, profile: Profile = PROFILES.fast, 
     `  expected: ${s.expected}`,
     `  topology: ${spec.slices.join(", ") || "no built-in part"} (${rolesOf(spec).join(", ")}); profile ${spec.profile}`,
     // The nodes run by kinds (the slices' and the declared ones), their settings checked here, before any engine.
-    ...(checkedNodes(spec).length > 0 ? [`  nodes:    ${checkedNodes(spec).map((n) => `${n.declaration.name} (${n.kind.name}${n.declaration.after?.length ? `, after ${n.declaration.after.join(", ")}` : ""})`).join(", ")}`] : []),
+    ...(checkedNodes(spec).length > 0 ? [`  nodes:    ${checkedNodes(spec).map((n) => `${n.declaration.name} (${n.kind.name}${n.declaration.after?.length ? `, after ${n.declaration.after.join(", ")}` : ""}${n.declaration.afterStarted?.length ? `, once ${n.declaration.afterStarted.join(", ")} run` : ""})`).join(", ")}`] : []),
     `  0.0 s      topology start, verify`,
     `  +0.0 s     steady state, workload on (${String(p.steadyMs / 1000)} s)`,
   ];
