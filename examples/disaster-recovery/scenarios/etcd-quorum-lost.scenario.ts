@@ -1,5 +1,5 @@
 import { bound, control, defineScenario, failover, faultInForceAt, healAskedAt, kill, lostWrites, measurement, OBSERVE_MS, recoveredInTime, recoveryBound, result, type ActiveFault, injectFault, type TopologySpec } from "brownout";
-import { checksOf, cluster, HAPROXY_TCP_CHECK, PATRONI_FAILSAFE, itemsWorkload, leaderOf, patroniOf, rolesProbe, writableIn } from "./stack.js";
+import { checksOf, cluster, DB_PROFILE, HAPROXY_TCP_CHECK, itemsWorkload, leaderOf, PATRONI_FAILSAFE, patroniOf, rolesProbe, writableIn } from "./stack.js";
 
 /**
  * Without failsafe_mode, a leader that cannot renew its key demotes itself. Its next loop (up to loop_wait away)
@@ -23,7 +23,7 @@ export default defineScenario({
   name: "etcd-quorum-lost",
   fault: "kill etcd-2 and etcd-3 (etcd-1 alone, no quorum); start them again",
   expected: "the leader demotes itself within loop_wait + 2 × retry_timeout: no writable member while etcd has no quorum; writes fail, none acknowledged is lost; a leader again once the quorum is back",
-  topology: {},
+  topology: { composeProfiles: [DB_PROFILE] },
   mechanisms: [],
   mutants: [
     HAPROXY_TCP_CHECK,

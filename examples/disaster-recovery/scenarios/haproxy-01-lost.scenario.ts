@@ -1,7 +1,7 @@
 import { bound, type Bound, control, defineScenario, failover, faultInForceAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, PGBOUNCER_DEFAULTS, recoveredInTime, recoveryBound, result, slowest, type Term, type TopologySpec } from "brownout";
 import { drainedThroughHaproxy, QUEUE_PROFILE } from "./queue.js";
 import { REDIS_PROFILE, redisKeys } from "./redis.js";
-import { checksOf, haproxyMutant, keyPrefix, keysOnLeader, pgbouncerOf, reinstallHaproxy01 } from "./stack.js";
+import { checksOf, DB_PROFILE, haproxyMutant, keyPrefix, keysOnLeader, pgbouncerOf, reinstallHaproxy01 } from "./stack.js";
 import { verification, verificationResult, type VerifiedPort } from "./verification.js";
 import { heldBy, masterDownTerms, PAIR_PROFILE, takeoverBound, vipHolder, vipProbes, virtualIp } from "./vip.js";
 
@@ -60,7 +60,7 @@ export default defineScenario({
   name: "haproxy-01-lost",
   fault: "kill haproxy-01 (SIGKILL) while clients use the pair's virtual IP; the disaster-recovery script reinstalls it",
   expected: "the virtual IP on haproxy-02 within VRRP's takeover; 5432, 6379 and 5672 served through it within that bound; 6432 back within the reinstall; haproxy-01 takes the address back (preemption) and serves within its first checks; no acknowledged write or confirmed message lost",
-  topology: { composeProfiles: [PAIR_PROFILE, REDIS_PROFILE, QUEUE_PROFILE] },
+  topology: { composeProfiles: [DB_PROFILE, PAIR_PROFILE, REDIS_PROFILE, QUEUE_PROFILE] },
   mechanisms: [],
   mutants: [
     {

@@ -1,5 +1,5 @@
 import { bound, type Bound, control, defineScenario, faultInForceAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, recoveredInTime, recoveryBound, result, type Term, type TopologySpec } from "brownout";
-import { checksOf, poolWorkload, reinstallHaproxy01, staleBackupMutant } from "./stack.js";
+import { checksOf, DB_PROFILE, poolWorkload, reinstallHaproxy01, staleBackupMutant } from "./stack.js";
 import { verification, verificationResult, type VerifiedPort } from "./verification.js";
 
 /**
@@ -35,7 +35,7 @@ export default defineScenario({
   name: "haproxy-01-rebuilt",
   fault: "kill haproxy-01 (SIGKILL); the disaster-recovery script reinstalls it from its saved configuration",
   expected: "writes through 5432 and 6432 fail while haproxy-01 is gone; both served again within the reinstall, HAProxy's checks and PgBouncer's login retry; the verification passes on every port; no acknowledged write lost",
-  topology: {},
+  topology: { composeProfiles: [DB_PROFILE] },
   mechanisms: [],
   mutants: [
     {

@@ -1,5 +1,5 @@
 import { bound, control, defineScenario, failover, faultInForceAt, healAskedAt, lostWrites, measurement, partition, recoveredInTime, result, type TopologySpec } from "brownout";
-import { cluster, failoverBound, HAPROXY_TCP_CHECK, PATRONI_FAILSAFE, itemsWorkload, leaderLostPhases, leaderOf, onLeader, patroniOf, rolesProbe, writableIn } from "./stack.js";
+import { cluster, DB_PROFILE, failoverBound, HAPROXY_TCP_CHECK, itemsWorkload, leaderLostPhases, leaderOf, onLeader, PATRONI_FAILSAFE, patroniOf, rolesProbe, writableIn } from "./stack.js";
 
 const ETCD = ["etcd-1", "etcd-2", "etcd-3"];
 
@@ -21,7 +21,7 @@ export default defineScenario({
   name: "patroni-leader-cut-from-etcd",
   fault: "partition the Patroni leader from etcd-1, etcd-2 and etcd-3; heal",
   expected: "the old leader demotes itself within ttl, before a replica is promoted: never two writable members; writes resume on the new leader; no acknowledged write lost; the old leader rejoins as a replica",
-  topology: {},
+  topology: { composeProfiles: [DB_PROFILE] },
   mechanisms: [],
   mutants: [
     HAPROXY_TCP_CHECK,

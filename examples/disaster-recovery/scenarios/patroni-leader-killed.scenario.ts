@@ -1,5 +1,5 @@
 import { control, defineScenario, failover, kill, lostWrites, recoveredInTime, result } from "brownout";
-import { cluster, failoverBound, HAPROXY_TCP_CHECK, itemsWorkload, leaderLostPhases, leaderOf, MEMBERS, onLeader, patroniOf } from "./stack.js";
+import { cluster, DB_PROFILE, failoverBound, HAPROXY_TCP_CHECK, itemsWorkload, leaderLostPhases, leaderOf, MEMBERS, onLeader, patroniOf } from "./stack.js";
 
 /**
  * Seed 002's Patroni cluster loses its leader (SIGKILL: PostgreSQL and Patroni gone at once, its leader key left to
@@ -11,7 +11,7 @@ export default defineScenario({
   name: "patroni-leader-killed",
   fault: "kill the Patroni leader (SIGKILL); start it again",
   expected: "a replica becomes leader and writes through haproxy-01 resume within ttl + loop_wait + HAProxy's checks; no acknowledged write lost; the old leader rejoins as a replica",
-  topology: {},
+  topology: { composeProfiles: [DB_PROFILE] },
   mechanisms: [],
   mutants: [
     HAPROXY_TCP_CHECK,

@@ -1,5 +1,5 @@
 import { bound, type Bound, control, defineScenario, faultInForceAt, healAskedAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, pgbouncerShow, PGBOUNCER_PORT, recoveredInTime, recoveryBound, result, type Term, type TopologySpec } from "brownout";
-import { checksOf, haproxyMutant, haproxyTimeoutMs, loginAskedFor, patroniOf, pgbouncerOf, poolWorkload } from "./stack.js";
+import { checksOf, DB_PROFILE, haproxyMutant, haproxyTimeoutMs, loginAskedFor, patroniOf, pgbouncerOf, poolWorkload } from "./stack.js";
 
 /**
  * haproxy-01 marks PgBouncer down after fall failed checks, inter apart; a check of a dead server fails on its
@@ -36,7 +36,7 @@ export default defineScenario({
   name: "pgbouncer-killed",
   fault: "kill pgbouncer (SIGKILL); start it again",
   expected: "writes through 6432 fail, at once after haproxy-01's detection; writes through 5432 unaffected; 6432 back within the restart and haproxy-01's rise; no acknowledged write lost",
-  topology: {},
+  topology: { composeProfiles: [DB_PROFILE] },
   mechanisms: [],
   mutants: [
     haproxyMutant("haproxy-pgbouncer-no-check", "haproxy-01's PgBouncer server without `check`: a dead PgBouncer is never marked down, each client waits on a connect to it"),

@@ -1,5 +1,5 @@
 import { bound, type Bound, control, defineScenario, faultInForceAt, healAskedAt, holdFault, lostWrites, measurement, nothingToRecover, OBSERVE_MS, operation, probeTimeout, recoveredInTime, result, type TopologySpec } from "brownout";
-import { pgbouncerOf, poolWorkload } from "./stack.js";
+import { DB_PROFILE, pgbouncerOf, poolWorkload } from "./stack.js";
 
 /** PgBouncer's timers (query_wait_timeout among them) are checked by its janitor, once a second. */
 const PGBOUNCER_JANITOR_MS = 1000;
@@ -23,7 +23,7 @@ export default defineScenario({
   name: "pgbouncer-pool-exhausted",
   fault: "hold every connection of PgBouncer's pool in an open transaction; release them",
   expected: "clients of 6432 wait: those past query_wait_timeout fail with it, within it; those still waiting at the release are served; 5432 unaffected; no acknowledged write lost",
-  topology: {},
+  topology: { composeProfiles: [DB_PROFILE] },
   mechanisms: [],
   mutants: [
     { name: "pgbouncer-query-wait-forever", regression: "query_wait_timeout 0 (\"never fail a query\"): a client waits for a pooled connection as long as it takes", deploy: { nodes: [{ name: "pgbouncer", kind: "pgbouncer", settings: { queryWaitTimeoutS: 0 } }] } },

@@ -1,7 +1,7 @@
 import { bound, type Bound, defineScenario, type FinalRead, kill, lostWrites, measurement, partition, perFaultWindow, queueDeliveries, recoveredAfterEachFault, recoveredInTime, recoveryBound, RABBITMQ_BOOT_MS, slowest, type SoakDefinition, type SoakFault, stop, type TopologySpec, type Workload } from "brownout";
 import { PREFETCH, QUEUE_PROFILE, queueFailoverBound, queueWorkload } from "./queue.js";
 import { REDIS_PROFILE, redisWorkload } from "./redis.js";
-import { checksOf, haproxyMutant, pgbouncerOf, poolWorkload } from "./stack.js";
+import { checksOf, DB_PROFILE, haproxyMutant, pgbouncerOf, poolWorkload } from "./stack.js";
 
 /**
  * The faults a seed 002 soak draws from: each reversible (healed, the stack back to its steady state), none on a
@@ -57,7 +57,7 @@ export const DR_SOAK: SoakDefinition = {
     name: "soak",
     fault: "none (the soak's schedule)",
     expected: "no acknowledged write lost on 5432, 6432 and 6379, no confirmed message lost; after each heal, writes on every port served again",
-    topology: { composeProfiles: [REDIS_PROFILE, QUEUE_PROFILE] },
+    topology: { composeProfiles: [DB_PROFILE, REDIS_PROFILE, QUEUE_PROFILE] },
     mechanisms: [],
     mutants: [haproxyMutant("haproxy-pgbouncer-no-check", "haproxy-01's PgBouncer server without `check`: a dead PgBouncer is never marked down, each client waits on a connect to it")],
     phases: (spec) => ({ steadyMs: 2000, faultMs: 0, afterMs: 3000, recovery: recoveryBound(spec) }),

@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import { type ActiveFault, bound, type Bound, type FaultSpec, holdFault, measurement, type Mutant, OBSERVE_MS, type PhasesSpec, queryRows, recoveryBound, type Workload, PATRONI, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, type PatroniCluster, type PatroniSettings, patroniCluster, PGBOUNCER, PGBOUNCER_PORT, type PgbouncerSettings, patroniGet, type RunContext, sqlProbe, type SqlProbeOptions, sqlTarget, type Probe, type TopologySpec } from "brownout";
 
 export const MEMBERS = ["db-master-01", "db-slave-01", "db-slave-02"] as const;
+/** The compose profile of the Patroni cluster, its etcd and PgBouncer: the scenarios about them name it. */
+export const DB_PROFILE = "db";
 
 /** haproxy-01's design configuration, from this folder (the compose file mounts it). */
 const DESIGN_CFG = "../haproxy/haproxy.cfg";
