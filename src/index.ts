@@ -169,6 +169,8 @@ export {
   phasesFor,
   probeTimeout,
   holdFault,
+  holdUntilServed,
+  servedAgainAt,
   faultThenHeal,
   faultTimeline,
   recoveredInTime,

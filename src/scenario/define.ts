@@ -10,7 +10,7 @@ import { type FaultSpec, describeFault, faultTarget } from "../faults/spec.js";
 import type { FinalValue } from "../workload/final-read.js";
 import type { History } from "../workload/history.js";
 import type { HttpClient } from "../workload/http-client.js";
-import type { Completed, OpF } from "../workload/op.js";
+import { type Completed, type OpF, completions } from "../workload/op.js";
 import type { Probe } from "../workload/scheduler.js";
 import type { Mechanism } from "./controls.js";
 import type { JournalStep } from "./nemesis.js";
@@ -190,6 +190,39 @@ export async function holdFault(ctx: RunContext, inject: FaultSpec | (() => Prom
   const fault = typeof inject === "function" ? await inject() : await injectFault(ctx.topology, inject);
   await ctx.hold(ctx.phases.faultMs);
   return [fault];
+}
+
+/**
+ * When `f` was served again after `from`: the end of the first ok `f` begun after the first `f` that failed from
+ * `from` on; null while none failed, or none succeeded since.
+ */
+export function servedAgainAt(ops: readonly Completed[], f: OpF, from: number): number | null {
+  const failed = ops.filter((o) => o.f === f && o.type !== "ok" && o.start >= from).sort((a, b) => a.start - b.start)[0];
+  if (!failed) return null;
+  const back = ops.filter((o) => o.f === f && o.type === "ok" && o.start > failed.start).sort((a, b) => a.end - b.end)[0];
+  return back ? back.end : null;
+}
+
+/**
+ * A failover's fault, held until the stack serves `f` again, then OBSERVE_MS more, and the fault phase at most. A
+ * failover scenario's fault phase is its bound plus OBSERVE_MS, which a failover well within its bound leaves idle;
+ * a stack that never fails `f`, or does not serve it again in time, is held the whole phase as before.
+ */
+export async function holdUntilServed(ctx: RunContext, f: OpF): Promise<void> {
+  const from = ctx.history.now();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const served = new Promise<void>((resolve) => {
+    timer = setInterval(() => {
+      const at = servedAgainAt(completions(ctx.history.ops), f, from);
+      if (at !== null && ctx.history.now() >= at + OBSERVE_MS) resolve();
+    }, ctx.intervalMs);
+  });
+  try {
+    // The phase's own hold ends the wait too (an interrupt cuts it short).
+    await Promise.race([ctx.hold(ctx.phases.faultMs), served]);
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** The timeline of one fault given as data: injected when the fault phase starts, healed at its end. */

@@ -1,4 +1,4 @@
-import { bound, control, defineScenario, failover, faultInForceAt, holdFault, kill, lostWrites, type Mutant, OBSERVE_MS, recoveredInTime, recoveryBound, result, SENTINEL_PERIODS, type Term, type TopologySpec } from "brownout";
+import { bound, control, defineScenario, failover, faultInForceAt, holdUntilServed, injectFault, kill, lostWrites, type Mutant, OBSERVE_MS, recoveredInTime, recoveryBound, result, SENTINEL_PERIODS, type Term, type TopologySpec } from "brownout";
 import { fileURLToPath } from "node:url";
 import { haproxyMutant } from "./stack.js";
 import { haproxyRedisServers, masterOf, REDIS_PROFILE, redisFailoverBound, redisNow, redisWorkload, SENTINELS } from "./redis.js";
@@ -51,7 +51,10 @@ export default defineScenario({
     const master = masterOf(await redisNow(ctx));
     observed.oldMaster = master;
     observed.haproxyBefore = await haproxyRedisServers(ctx);
-    return holdFault(ctx, kill(master));
+    const killed = await injectFault(ctx.topology, kill(master));
+    // Held until writes through 6379 are served again (on the new master), then OBSERVE_MS: the bound only if not.
+    await holdUntilServed(ctx, "redis-write");
+    return [killed];
   },
   async observe(ctx, observed) {
     const now = await redisNow(ctx);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type ActiveFault, bound, type Bound, type FaultSpec, holdFault, measurement, type Mutant, OBSERVE_MS, type PhasesSpec, queryRows, recoveryBound, type Workload, PATRONI, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, type PatroniCluster, type PatroniSettings, patroniCluster, PGBOUNCER, PGBOUNCER_PORT, type PgbouncerSettings, patroniGet, type RunContext, sqlProbe, type SqlProbeOptions, sqlTarget, type Probe, type TopologySpec } from "brownout";
+import { type ActiveFault, bound, type Bound, type FaultSpec, holdUntilServed, injectFault, measurement, type Mutant, OBSERVE_MS, type PhasesSpec, queryRows, recoveryBound, type Workload, PATRONI, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, type PatroniCluster, type PatroniSettings, patroniCluster, PGBOUNCER, PGBOUNCER_PORT, type PgbouncerSettings, patroniGet, type RunContext, sqlProbe, type SqlProbeOptions, sqlTarget, type Probe, type TopologySpec } from "brownout";
 
 export const MEMBERS = ["db-master-01", "db-slave-01", "db-slave-02"] as const;
 /** The compose profile of the Patroni cluster, its etcd and PgBouncer: the scenarios about them name it. */
@@ -229,10 +229,13 @@ export function poolWorkload(ctx: RunContext, spec: TopologySpec): Workload {
 }
 
 /** The fault, on the member that was leader when the workload started (what the scenario takes away). */
-export function onLeader(ctx: RunContext, fault: (leader: string) => FaultSpec): Promise<readonly ActiveFault[]> {
+export async function onLeader(ctx: RunContext, fault: (leader: string) => FaultSpec): Promise<readonly ActiveFault[]> {
   const leader = ctx.observed.leader;
   if (typeof leader !== "string") throw new Error("no Patroni leader was found before the fault");
-  return holdFault(ctx, fault(leader));
+  const active = await injectFault(ctx.topology, fault(leader));
+  // Held until writes are served again (on the new leader), then OBSERVE_MS: the bound only if they are not.
+  await holdUntilServed(ctx, "item-write");
+  return [active];
 }
 
 /**
