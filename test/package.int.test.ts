@@ -47,7 +47,7 @@ describe("the package, as a team installs it", () => {
     project = join(dir, "project");
     cpSync(userProject, project, { recursive: true });
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "my-stack-tests", private: true, type: "module" }));
-    npm(["install", "--no-audit", "--no-fund", join(dir, tarball)], project);
+    npm(["install", "--prefer-offline", "--no-audit", "--no-fund", join(dir, tarball)], project);
   }, 300_000);
 
   it("ships the built JavaScript, declarations, fixtures and the bundled app, and no TypeScript sources", () => {
@@ -81,7 +81,7 @@ describe("the package, as a team installs it", () => {
     cpSync(userProject, cjs, { recursive: true });
     npm(["init", "-y"], cjs);
     expect((JSON.parse(readFileSync(join(cjs, "package.json"), "utf8")) as { type?: string }).type ?? "commonjs").toBe("commonjs");
-    npm(["install", "--no-audit", "--no-fund", tarballPath], cjs);
+    npm(["install", "--prefer-offline", "--no-audit", "--no-fund", tarballPath], cjs);
     const r = spawnSync(join(cjs, "node_modules", ".bin", "brownout"), ["list"], { cwd: cjs, env: cleanEnv(), encoding: "utf8", timeout: 120_000 });
     expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
     expect(r.stdout).toBe("catalog-cache-outage\n");
@@ -97,7 +97,7 @@ describe("the package, as a team installs it", () => {
     // Its echo service's build context: the same small service the generic node's test builds.
     cpSync(echoNode, join(team, "echo"), { recursive: true });
     npm(["init", "-y"], team);
-    npm(["install", "--no-audit", "--no-fund", tarballPath], team);
+    npm(["install", "--prefer-offline", "--no-audit", "--no-fund", tarballPath], team);
     const run = (args: string[]) => spawnSync(join(team, "node_modules", ".bin", "brownout"), args, { cwd: team, env: cleanEnv({ BROWNOUT_RUN_ID: `pkg-${randomBytes(3).toString("hex")}` }), encoding: "utf8", timeout: 300_000 });
     expect(run(["list", "--mutants"]).stdout).toBe("counter-restart × counter-in-memory\ncounter-restart × counter-slow-replies\n");
     // The declared nodes in the dry run (their settings checked before any engine), and their images built ahead.
