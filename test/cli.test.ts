@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -123,18 +123,35 @@ describe("brownout <command>", { timeout: 60_000 }, () => {
   it("an unknown command or none prints usage naming the commands, exit 2", () => {
     const r = brownout(["chaoss"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^brownout: unknown command 'chaoss'; commands are: chaos, list, dry-run, images, engine, clean, report, bench$/m);
+    expect(r.stderr).toMatch(/^brownout: unknown command 'chaoss'; commands are: chaos, list, dry-run, images, engine, clean, report, compare, bench$/m);
     expect(brownout([]).stdout).toMatch(/^usage: brownout <command>/);
     expect(brownout([]).code).toBe(2);
     expect(brownout(["--bogus"]).stderr).toMatch(/unknown option '--bogus'; commands are/);
   });
 
   it("--help on each command", () => {
-    for (const c of ["chaos", "list", "dry-run", "images", "engine", "clean", "report"]) {
+    for (const c of ["chaos", "list", "dry-run", "images", "engine", "clean", "report", "compare"]) {
       const r = brownout([c, "--help"]);
       expect(r.code, c).toBe(0);
       expect(r.stdout, c).toMatch(/^usage: brownout /);
     }
+  });
+
+  it("brownout compare: runs side by side from their result.json; an unknown run names the runs there, exit 2", () => {
+    const reports = tempDir("compare");
+    const dir = join(reports, "scenarios", "pg-primary-down");
+    mkdirSync(dir, { recursive: true });
+    const result = { name: "pg-primary-down", repeat: 0, profile: "fast", status: "passed", valid: true, durationMs: 1, topologyStartMs: 1, harnessCpuMs: 1, probeLatenessP99Ms: null, checks: [], artefacts: dir, writes: { acknowledged: 156, lost: 0 }, failoverMs: 1850, boundMs: 2894, recoveryMs: 64 };
+    writeFileSync(join(dir, "result.json"), JSON.stringify(result));
+    const ok = brownout(["compare", "pg-primary-down", join(dir, "result.json")], { BROWNOUT_REPORTS_DIR: reports });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("| writes lost | 0 of 156 | 0 of 156 |");
+    expect(ok.stdout).toContain("| downtime: first failed write to served again / bound | 1850 ms / 2894 ms | 1850 ms / 2894 ms |");
+    const bad = brownout(["compare", "pg-primary-dwn"], { BROWNOUT_REPORTS_DIR: reports });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/no run 'pg-primary-dwn': .* runs there: pg-primary-down$/m);
+    expect(bad.stderr).not.toMatch(STACK);
+    expect(brownout(["compare"]).code).toBe(2);
   });
 
   it("every command's parser names its options on an unknown one, exit 2", () => {

@@ -17,6 +17,7 @@ commands:
   engine                  make sure a Docker engine answers (set one up where Brownout may)
   clean                   remove what a killed run left behind (containers, networks, volumes; --images)
   report [<dir>...]       merge runs' (shards') results into one summary.json and Allure report
+  compare <run>...        print runs side by side: writes lost, downtime against its bound, recovery
   bench [<section>...]    run the benchmarks (images, topology, app, probe) into reports/bench.json
 
 Scenario commands read brownout.config.ts (or .mts, .js, .mjs) in the working directory, or --config <file>.
@@ -37,6 +38,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[]) => Promise<num
   },
   clean: async (a) => (await import("./clean-command.js")).cleanCommand(a),
   report: async (a) => (await import("./report-command.js")).reportCommand(a),
+  compare: async (a) => (await import("./compare-command.js")).compareCommand(a),
   bench: async (a) => {
     // The benchmarks are a script of their own (they read their sections from argv).
     process.argv = [process.argv[0] ?? "node", "brownout-bench", ...a];
