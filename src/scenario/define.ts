@@ -1,5 +1,6 @@
 import { type Bound, bound } from "../assertions/bound.js";
 import type { CheckResult } from "../assertions/check.js";
+import { measureFailover } from "../assertions/availability.js";
 import { recovery } from "../assertions/recovery.js";
 import type { StartedTopology } from "../stack/index.js";
 import type { Mechanisms } from "../stack/mechanisms.js";
@@ -193,14 +194,11 @@ export async function holdFault(ctx: RunContext, inject: FaultSpec | (() => Prom
 }
 
 /**
- * When `f` was served again after `from`: the end of the first ok `f` begun after the first `f` that failed from
- * `from` on; null while none failed, or none succeeded since.
+ * When `f` was served again after `from`, as the failover check measures it (measureFailover): the first ok `f`
+ * begun after the first that failed; null while none failed, or none succeeded since.
  */
 export function servedAgainAt(ops: readonly Completed[], f: OpF, from: number): number | null {
-  const failed = ops.filter((o) => o.f === f && o.type !== "ok" && o.start >= from).sort((a, b) => a.start - b.start)[0];
-  if (!failed) return null;
-  const back = ops.filter((o) => o.f === f && o.type === "ok" && o.start > failed.start).sort((a, b) => a.end - b.end)[0];
-  return back ? back.end : null;
+  return measureFailover(ops, f, from, 1).recoveredAt;
 }
 
 /**
