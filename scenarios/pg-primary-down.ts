@@ -75,15 +75,10 @@ export function pgPrimaryDown(name: string, synchronous: boolean): Scenario {
     checks(e) {
       const t = e.spec.timings;
       // Writes resume once the operator has promoted (measured from the journal: the operator's delay plus the
-      // fence and pg_promote), HAProxy has seen the new primary pass /primary `rise` times (a DOWN server is
-      // checked every downinter), and a write in flight to the dead primary has met the app's timeout.
-      const b = bound(
-        ["operator promoted at (journal)", Math.round(promotedAfterMs(e))],
-        ["downinter", t.haproxy.downInterMs, "rise", t.haproxy.rise],
-        ["check timeout", t.haproxy.checkTimeoutMs],
-        ["app dep timeout", t.app.depTimeoutMs],
-        ...measurement(e.spec),
-      );
+      // fence and pg_promote), HAProxy has seen the new primary pass /primary `rise` times (the first downinter
+      // after the promotion, the next ones fastinter apart, each within the check timeout), and a write in flight
+      // to the dead primary has met the app's timeout.
+      const b = bound(["operator promoted at (journal)", Math.round(promotedAfterMs(e))], ...haproxySeesUpTerms(e.spec), ["app dep timeout", t.app.depTimeoutMs]);
       const writesDuringFault = e.ops.filter((o) => o.f === "product-insert" && o.type !== "ok" && o.start >= e.at.fault && o.start < e.at.heal);
       const slowest = writesDuringFault.reduce((m, o) => Math.max(m, o.end - o.start), 0);
       const limit = failFastBound(e.spec);

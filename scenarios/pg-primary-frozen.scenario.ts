@@ -1,4 +1,4 @@
-import { bound, control, defineScenario, type PostgresState, postgresStateOf, failover, faultInForceAt, faultThenHeal, haproxySeesUp, healthProbe, healthStates, holdFault, lostWrites, measurement, noFailures, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, recoveryBound, result, seedProducts, slowest, targets } from "../src/index.js";
+import { bound, control, defineScenario, type PostgresState, postgresStateOf, failover, faultInForceAt, faultThenHeal, haproxySeesUp, healthProbe, haproxySeesUpTerms, healthStates, holdFault, lostWrites, noFailures, OBSERVE_MS, productInsert, productRead, productsOnPrimary, recoveredInTime, recoveryBound, result, seedProducts, slowest, targets } from "../src/index.js";
 import { failFastBound, haproxyDetection } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
@@ -44,10 +44,11 @@ export default defineScenario({
     const limit = failFastBound(e.spec);
     // /health probes each dependency under its own, shorter bound, so it answers inside the proxies' checks.
     const healthLimit = bound(["app health timeout", e.spec.timings.app.healthTimeoutMs], ["scheduler lateness", e.spec.margins.schedulerLatenessMs]);
-    // Writes resume once HAProxy has seen the thawed primary pass `rise` checks (a DOWN server is checked every
-    // downinter), and a write in flight when it thawed has met its timeout.
-    const h = e.spec.timings.haproxy;
-    const resume = bound(["frozen for", Math.round(e.at.heal - from)], ["downinter", h.downInterMs, "rise", h.rise], ["app dep timeout", e.spec.timings.app.depTimeoutMs], ...measurement(e.spec));
+    // Writes resume once HAProxy has seen the thawed primary pass `rise` checks (the first downinter after the
+    // thaw, the next ones fastinter apart, each answered within the check timeout, behind the check the freeze
+    // held), and a write in flight when it thawed has met its timeout. The failover is measured from the fault's
+    // first step, so the freeze is too.
+    const resume = bound(["frozen for", Math.round(e.at.heal - e.at.fault)], ...haproxySeesUpTerms(e.spec), ["app dep timeout", e.spec.timings.app.depTimeoutMs]);
     const pg = e.observed.postgres as PostgresState | undefined;
     return [
       control("the freeze was felt: writes failed", failedWrites.length > 0, `${String(failedWrites.length)} of ${String(during("product-insert").length)} writes did not succeed while pg-primary was frozen`),
