@@ -154,13 +154,13 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
       if (protectedConfig) observed.stuckAtFault = await stuckTo(ctx);
       // HAProxy first: a write in flight to mysql-1 at this instant still replicates before the pair is cut.
       const lost = await ctx.topology.partition("haproxy", "mysql-1");
-      await ctx.hold(ctx.topology.spec.margins.asyncLagMs);
+      await ctx.hold(ctx.spec.margins.asyncLagMs);
       const pair = await ctx.topology.partition("mysql-1", "mysql-2");
       observed.pairCut = true;
-      await ctx.hold(haproxyFailoverBound(ctx.topology.spec).ms + OBSERVE_MS);
+      await ctx.hold(haproxyFailoverBound(ctx.spec).ms + OBSERVE_MS);
       await lost.heal();
       observed.returnedAt = ctx.history.now();
-      await ctx.hold(Math.max(0, ctx.phases.faultMs - haproxyFailoverBound(ctx.topology.spec).ms - OBSERVE_MS - ctx.topology.spec.margins.asyncLagMs));
+      await ctx.hold(Math.max(0, ctx.phases.faultMs - haproxyFailoverBound(ctx.spec).ms - OBSERVE_MS - ctx.spec.margins.asyncLagMs));
       observed.flaps = (await downs()) - before;
       observed.mysql1Status = await haproxyOf(ctx.topology).status("mysql", "mysql-1");
       return [pair];

@@ -142,9 +142,9 @@ export function pgOldPrimaryReturns(fenced: boolean): Scenario {
       await ctx.hold(OPERATOR_MS);
       const fence = fenced ? [await ctx.topology.inject(setServer("pg-write", "pg-primary", { state: "maint" }))] : [];
       await ctx.topology.promote("pg-replica");
-      await ctx.hold(haproxySeesReturn(ctx.topology.spec).ms);
+      await ctx.hold(haproxySeesReturn(ctx.spec).ms);
       await kill.heal();
-      await ctx.hold(Math.max(0, ctx.phases.faultMs - OPERATOR_MS - haproxySeesReturn(ctx.topology.spec).ms));
+      await ctx.hold(Math.max(0, ctx.phases.faultMs - OPERATOR_MS - haproxySeesReturn(ctx.spec).ms));
       const state = await postgresStateOf(ctx.topology);
       const role = (inRecovery: boolean | null) => (inRecovery === null ? "unreachable" : inRecovery ? "replica" : "primary");
       observed.roles = { "pg-primary": role(state.primaryInRecovery), "pg-replica": role(state.replicaInRecovery) };

@@ -49,6 +49,12 @@ export interface RunContext {
   /** The phases of this run, resolved for its profile's timings. */
   readonly phases: Phases;
   /**
+   * The stack as the scenario intends it (its profile's timings, no mutant): a fault's own timeline holds for
+   * these, so a mutant runs the plain run's timeline and its regression is judged on it, not waited out.
+   * `topology.spec` is what is deployed (a mutant's settings): connect with that.
+   */
+  readonly spec: TopologySpec;
+  /**
    * A final read (after the workload, in `observe`) as an op of the history: `of` names what it reads (an op kind
    * for keys, a table for rows), `node` where; checks then take it from the evidence (`finalKeys`, `finalRows`),
    * so an outside checker can recompute their verdicts from the exported history.

@@ -179,6 +179,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       intervalMs,
       hold,
       phases,
+      spec: intended,
       observed,
       finalRead: (of, read, node) => readFinal(history, of, read, node),
       tag: `${scenario.name.replace(/[^a-z0-9]/g, "")}${String(options.repeat)}${Math.floor(seeded(options.seed)() * 1e6).toString(36)}`,
@@ -226,7 +227,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
     checkpoint();
     progress.phase("after");
-    await hold(phases.afterMs);
+    // A mutant never steady again is killed by its recovery check already: the after window would only find the
+    // stack not steady once more.
+    if (!mutant || steadyAgain.at !== null) await hold(phases.afterMs);
     await scheduler.stop();
     closeWorkload?.();
     closeWorkload = undefined;
