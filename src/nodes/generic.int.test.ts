@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import "../kinds/index.js";
 import { type StartedTopology, startTopology } from "../stack/index.js";
+import { dockerClient } from "../images/engine.js";
 import { imageTag } from "../images/recipe-hash.js";
 import { activeFault } from "../cluster/fault-handle.js";
 import { operation } from "../faults/spec.js";
@@ -89,6 +90,21 @@ describe("declared nodes of the generic kind", { timeout: 180_000 }, () => {
 
   it("an image the engine does not have fails with how to map it", async () => {
     await expect(startTopology({ slices: [], nodes: [{ name: "mq", kind: "generic", settings: { image: "rabbitmq:3-management" } }] })).rejects.toThrow(/node 'mq': the engine has no image 'rabbitmq:3-management', and no image can be pulled here/);
+  });
+
+  it("a node started once another runs (compose's service_started) does not wait for that one's health: here echo is healthy only once cache answers", async () => {
+    // Waiting for echo to be healthy first (service_healthy, `after`) would never end: its health asks cache.
+    const asksCache = `perl -MIO::Socket::INET -e 'exit(IO::Socket::INET->new(PeerAddr => "cache:7001", Timeout => 1) ? 0 : 1)'`;
+    await using t = await startTopology({
+      slices: [],
+      nodes: [
+        { name: "echo", kind: "generic", settings: { build: { context: echoContext }, ports: [7000], health: { command: asksCache } } },
+        { name: "cache", kind: "generic", settings: { image: imageTag("redis"), command: ["redis-server", "--port", "7001", "--save", ""], health: { tcp: 7001 } }, afterStarted: ["echo"] },
+      ],
+    });
+    expect((await t.verify({ withinMs: 10_000 })).problems).toEqual([]);
+    const startedAt = async (name: string) => Date.parse((await dockerClient().getContainer(t.node(name).getId()).inspect()).State.StartedAt);
+    expect(await startedAt("cache")).toBeGreaterThanOrEqual(await startedAt("echo"));
   });
 
   it("a stack from the team's docker-compose.yml starts as it declares, and takes a partition between its services", async () => {
