@@ -1,7 +1,7 @@
 import { bound, type Bound, control, defineScenario, failover, faultInForceAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, PGBOUNCER_DEFAULTS, recoveredInTime, recoveryBound, result, slowest, type Term, type TopologySpec } from "brownout";
 import { drainedThroughHaproxy, QUEUE_PROFILE } from "./queue.js";
 import { REDIS_PROFILE, redisKeys } from "./redis.js";
-import { checksOf, DB_PROFILE, haproxyMutant, keyPrefix, keysOnLeader, pgbouncerOf, reinstallHaproxy01 } from "./stack.js";
+import { checksOf, designFrom, DB_PROFILE, haproxyMutant, keyPrefix, keysOnLeader, pgbouncerOf, reinstallHaproxy01 } from "./stack.js";
 import { verification, verificationResult, type VerifiedPort } from "./verification.js";
 import { heldBy, masterDownTerms, PAIR_PROFILE, takeoverBound, vipHolder, vipProbes, virtualIp } from "./vip.js";
 
@@ -79,7 +79,7 @@ export default defineScenario({
       regression: "keepalived's adverts every 5 s, to quiet VRRP on the network: haproxy-02 takes the address over three missed adverts later",
       deploy: { nodes: ["haproxy-01", "haproxy-02"].map((name) => ({ name, kind: "generic", settings: { environment: { VRRP_ADVERT_INT: "5" } } })) },
     },
-    haproxyMutant("haproxy-02-without-redis", "haproxy-02 configured before the Redis module was added (seed 002's module 4 is installed on haproxy-01 only), and without the RabbitMQ part after it: while it holds the address, 6379 and 5672 are refused", "haproxy-02"),
+    haproxyMutant("haproxy-02-without-redis", "haproxy-02 configured before the Redis module was added (seed 002's module 4 is installed on haproxy-01 only), and without the RabbitMQ part after it: while it holds the address, 6379 and 5672 are refused", [{ find: designFrom("# Redis on 6379 for clients that do not speak Sentinel (seed 002's module 4): HAProxy sends them to the master"), replace: "\n" }], "haproxy-02"),
   ],
   phases: (spec) => ({
     steadyMs: 2000,

@@ -1,5 +1,5 @@
 import { bound, type Bound, control, defineScenario, faultInForceAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, recoveredInTime, recoveryBound, result, type Term, type TopologySpec } from "brownout";
-import { checksOf, DB_PROFILE, poolWorkload, reinstallHaproxy01, staleBackupMutant } from "./stack.js";
+import { BEFORE_PATRONI_CHECKS, checksOf, DB_PROFILE, poolWorkload, reinstallHaproxy01, staleBackupMutant } from "./stack.js";
 import { verification, verificationResult, type VerifiedPort } from "./verification.js";
 
 /**
@@ -46,6 +46,7 @@ export default defineScenario({
     staleBackupMutant(
       "haproxy-01-backup-stale",
       "the backup job stopped before haproxy-01's configuration was fixed to check Patroni (05_haproxy_patroni_FIXED_V2.sh): the running haproxy-01 is right, but the reinstall restores the older file, whose 5432 passes every member on a TCP check",
+      [BEFORE_PATRONI_CHECKS],
     ),
   ],
   phases: (spec) => ({

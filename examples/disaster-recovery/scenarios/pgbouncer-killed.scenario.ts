@@ -1,19 +1,6 @@
 import { bound, type Bound, control, defineScenario, faultInForceAt, healAskedAt, holdFault, kill, lostWrites, measurement, OBSERVE_MS, pgbouncerShow, PGBOUNCER_PORT, recoveredInTime, recoveryBound, result, type Term, type TopologySpec } from "brownout";
-import { checksOf, DB_PROFILE, haproxyMutant, haproxyTimeoutMs, loginAskedFor, patroniOf, pgbouncerOf, poolWorkload } from "./stack.js";
-
-/**
- * haproxy-01 marks PgBouncer down after fall failed checks, inter apart; a check of a dead server fails on its
- * connect, which HAProxy bounds by the smaller of timeout connect and inter (timeout check bounds only the reply).
- */
-function detectionBound(spec: TopologySpec): Bound {
-  const h = checksOf(spec);
-  return bound(["inter", h.interMs, "fall", h.fall], ["a failing check's connect (min of timeout connect, inter)", Math.min(haproxyTimeoutMs("connect"), h.interMs), "fall", h.fall], ...measurement(spec));
-}
-
-/** Once no server is up, HAProxy closes a new client at once: no connect is tried; only the probe's lateness counts. */
-function failureBound(spec: TopologySpec): Bound {
-  return bound(["closed at once (no server up)", 0], ["scheduler lateness", spec.margins.schedulerLatenessMs]);
-}
+import { detectionBound, failuresOnceMarkedDown } from "./pgbouncer.js";
+import { checksOf, DB_PROFILE, HAPROXY_PGBOUNCER_NO_CHECK, HAPROXY_PGBOUNCER_SLOW_RISE, loginAskedFor, patroniOf, pgbouncerOf, poolWorkload } from "./stack.js";
 
 /** From the restart asked for: PgBouncer starts, haproxy-01's checks see it rise, its pool logs in to the leader. */
 function backTerms(spec: TopologySpec): Term[] {
@@ -39,8 +26,8 @@ export default defineScenario({
   topology: { composeProfiles: [DB_PROFILE] },
   mechanisms: [],
   mutants: [
-    haproxyMutant("haproxy-pgbouncer-no-check", "haproxy-01's PgBouncer server without `check`: a dead PgBouncer is never marked down, each client waits on a connect to it"),
-    haproxyMutant("haproxy-pgbouncer-slow-rise", "haproxy-01's PgBouncer server needs 20 passing checks (rise 20) before it serves again, against flapping"),
+    HAPROXY_PGBOUNCER_NO_CHECK,
+    HAPROXY_PGBOUNCER_SLOW_RISE,
   ],
   phases: (spec) => ({
     steadyMs: 2000,
@@ -67,14 +54,10 @@ export default defineScenario({
     // From the kill in force (the engine answered), not the mark before it was asked for.
     const from = faultInForceAt(e);
     const healed = healAskedAt(e);
-    const detect = detectionBound(e.spec);
-    const fails = failureBound(e.spec);
     const back = backBound(e.spec);
     const pool = e.ops.filter((o) => o.f === "pool-write");
     const failedInFault = pool.filter((o) => o.type !== "ok" && o.start >= from && o.start < healed);
-    const afterDetection = failedInFault.filter((o) => o.start >= from + detect.ms);
-    const slow = afterDetection.filter((o) => o.end - o.start > fails.ms);
-    const slowest = afterDetection.reduce((m, o) => Math.max(m, o.end - o.start), 0);
+    const { afterDetection, slow, slowest, detect, fails } = failuresOnceMarkedDown(e.ops, e.spec, { from, to: healed });
     const direct = e.ops.filter((o) => o.f === "item-write" && o.start >= from && o.end <= healed);
     const firstBack = pool.filter((o) => o.type === "ok" && o.start >= healed).sort((a, b) => a.start - b.start)[0];
     const backMs = firstBack ? firstBack.start - healed : null;

@@ -1,6 +1,16 @@
 import { bound, control, defineScenario, failover, faultInForceAt, holdUntilServed, injectFault, kill, lostWrites, type Mutant, OBSERVE_MS, recoveredInTime, recoveryBound, result, SENTINEL_PERIODS, type Term, type TopologySpec } from "brownout";
 import { fileURLToPath } from "node:url";
-import { haproxyMutant } from "./stack.js";
+import { type ConfigEdit, haproxyMutant } from "./stack.js";
+
+/**
+ * HAProxy's common recipe for Redis behind Sentinel: every node in service, checked for role:master, and no
+ * runtime API for redis-update-master.sh to reach.
+ */
+const ROLE_CHECK: readonly ConfigEdit[] = [
+  { find: "  # The runtime API on the stack's network, for the Sentinels' redis-update-master.sh (never published).\n  stats socket ipv4@0.0.0.0:9999 level admin\n", replace: "" },
+  { find: "  tcp-check expect string +PONG\n", replace: "  tcp-check expect string +PONG\n  tcp-check send info\\ replication\\r\\n\n  tcp-check expect string role:master\n  tcp-check send QUIT\\r\\n\n  tcp-check expect string +OK\n" },
+  { find: "  server redis-02 redis-02:6379 check disabled\n  server redis-03 redis-03:6379 check disabled\n", replace: "  server redis-02 redis-02:6379 check\n  server redis-03 redis-03:6379 check\n" },
+];
 import { haproxyRedisServers, masterOf, REDIS_PROFILE, redisFailoverBound, redisNow, redisWorkload, SENTINELS } from "./redis.js";
 
 /**
@@ -33,7 +43,7 @@ export default defineScenario({
   topology: { composeProfiles: [REDIS_PROFILE] },
   mechanisms: [],
   mutants: [
-    haproxyMutant("haproxy-redis-role-check", "haproxy-01 follows the Redis master the usual way, a tcp-check on every node for role:master, instead of redis-update-master.sh: a returned old master is served until Sentinel converts it"),
+    haproxyMutant("haproxy-redis-role-check", "haproxy-01 follows the Redis master the usual way, a tcp-check on every node for role:master, instead of redis-update-master.sh: a returned old master is served until Sentinel converts it", ROLE_CHECK),
     scriptMutant("redis-update-master-no-maint", "redis-update-master.sh puts the new master in service but leaves the old one to HAProxy's check: once back, it answers PING and is served beside the new master"),
   ],
   phases: (spec) => ({

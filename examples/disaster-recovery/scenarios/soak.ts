@@ -1,7 +1,8 @@
-import { bound, type Bound, defineScenario, type FinalRead, kill, lostWrites, measurement, partition, perFaultWindow, queueDeliveries, recoveredAfterEachFault, recoveredInTime, recoveryBound, RABBITMQ_BOOT_MS, slowest, type SoakDefinition, type SoakFault, stop, type TopologySpec, type Workload } from "brownout";
+import { bound, type Bound, type CheckResult, defineScenario, type Evidence, faultWindows, type FinalRead, kill, lostWrites, measurement, partition, perFaultWindow, queueDeliveries, recoveredAfterEachFault, recoveredInTime, recoveryBound, RABBITMQ_BOOT_MS, result, slowest, type SoakDefinition, type SoakFault, stop, type TopologySpec, type Workload } from "brownout";
 import { PREFETCH, QUEUE_PROFILE, queueFailoverBound, queueWorkload } from "./queue.js";
 import { REDIS_PROFILE, redisWorkload } from "./redis.js";
-import { checksOf, DB_PROFILE, haproxyMutant, pgbouncerOf, poolWorkload } from "./stack.js";
+import { failuresOnceMarkedDown } from "./pgbouncer.js";
+import { checksOf, DB_PROFILE, HAPROXY_PGBOUNCER_NO_CHECK, pgbouncerOf, poolWorkload } from "./stack.js";
 
 /**
  * The faults a seed 002 soak draws from: each reversible (healed, the stack back to its steady state), none on a
@@ -47,6 +48,23 @@ function everything(parts: readonly Workload[]): Workload {
 const WRITES = ["item-write", "pool-write", "redis-write", "enqueue"] as const;
 
 /**
+ * In every PgBouncer kill held past haproxy-01's detection, the writes through 6432 failed at once (HAProxy had
+ * marked it down), as pgbouncer-killed asks of its one kill: a soak whose kills are short still shows whether
+ * clients wait on connects to a dead PgBouncer.
+ */
+function failedAtOnceEachKill(e: Evidence): CheckResult {
+  const kills = faultWindows(e.journal).filter((w) => w.target === "pgbouncer" && w.to !== null);
+  const measured = kills.map((w) => failuresOnceMarkedDown(e.ops, e.spec, { from: w.from, to: w.to ?? w.from }));
+  const failures = measured.reduce((n, m) => n + m.afterDetection.length, 0);
+  const slow = measured.reduce((n, m) => n + m.slow.length, 0);
+  const slowest = measured.reduce((x, m) => Math.max(x, m.slowest), 0);
+  const name = "once haproxy-01 marked PgBouncer down, clients of 6432 failed at once (each kill)";
+  if (failures === 0) return result(name, "unknown", `${String(kills.length)} PgBouncer kill(s), none held past haproxy-01's detection with a write through 6432 after it`);
+  const m = measured[0];
+  return result(name, slow === 0, `${String(kills.length)} kills; ${String(failures)} failures after detection (${m?.detect.derivation ?? ""}); ${String(slow)} slower than ${m?.fails.derivation ?? ""} (slowest ${String(Math.round(slowest))} ms)`, { kills: kills.length, failures, slow, slowestMs: Math.round(slowest) });
+}
+
+/**
  * Seed 002's soak: its whole stack (Patroni on etcd, PgBouncer, Redis with Sentinel, RabbitMQ) under the
  * application's writes on every port of haproxy-01, and a seeded schedule of the faults above.
  *
@@ -59,7 +77,7 @@ export const DR_SOAK: SoakDefinition = {
     expected: "no acknowledged write lost on 5432, 6432 and 6379, no confirmed message lost; after each heal, writes on every port served again",
     topology: { composeProfiles: [DB_PROFILE, REDIS_PROFILE, QUEUE_PROFILE] },
     mechanisms: [],
-    mutants: [haproxyMutant("haproxy-pgbouncer-no-check", "haproxy-01's PgBouncer server without `check`: a dead PgBouncer is never marked down, each client waits on a connect to it")],
+    mutants: [HAPROXY_PGBOUNCER_NO_CHECK],
     phases: (spec) => ({ steadyMs: 2000, faultMs: 0, afterMs: 3000, recovery: recoveryBound(spec) }),
     timeline: [{ atMs: 0, action: "nothing", target: "-" }],
     workload: (ctx) => Promise.resolve(everything([poolWorkload(ctx, ctx.topology.spec), redisWorkload(ctx), queueWorkload(ctx)])),
@@ -77,6 +95,6 @@ export const DR_SOAK: SoakDefinition = {
   gapMs: [3000, 8000],
   checks: (e) => {
     const back = writesBack(e.spec);
-    return [...WRITES.map((f) => recoveredAfterEachFault(e, f, back.ms)), ...perFaultWindow(e, WRITES, back.ms)];
+    return [...WRITES.map((f) => recoveredAfterEachFault(e, f, back.ms)), failedAtOnceEachKill(e), ...perFaultWindow(e, WRITES, back.ms)];
   },
 };

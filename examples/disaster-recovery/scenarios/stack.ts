@@ -1,4 +1,7 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { type ActiveFault, bound, type Bound, type FaultSpec, holdUntilServed, injectFault, measurement, type Mutant, OBSERVE_MS, type PhasesSpec, queryRows, recoveryBound, type Workload, PATRONI, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, type PatroniCluster, type PatroniSettings, patroniCluster, PGBOUNCER, PGBOUNCER_PORT, type PgbouncerSettings, patroniGet, type RunContext, sqlProbe, type SqlProbeOptions, sqlTarget, type Probe, type TopologySpec } from "brownout";
@@ -129,8 +132,50 @@ export const PATRONI_FAILSAFE: Mutant = {
   deploy: { nodes: MEMBERS.map((name) => ({ name, kind: "patroni", settings: { failsafeMode: true } })) },
 };
 
+/** The design's 5432 checks: Patroni's /primary on its REST API. */
+const PRIMARY_CHECK = `  option httpchk GET /primary
+  http-check expect status 200
+  default-server inter "\${CHECK_INTER}" fall "\${CHECK_FALL}" rise "\${CHECK_RISE}" on-marked-down shutdown-sessions resolvers docker init-addr last,libc,none
+  server db-master-01 db-master-01:5432 check port 8008
+  server db-slave-01 db-slave-01:5432 check port 8008
+  server db-slave-02 db-slave-02:5432 check port 8008
+`;
+
+/** 5432 checked as a single server would be, a connect to PostgreSQL's port: every member passes it. */
+const PORT_CHECK = `  default-server inter "\${CHECK_INTER}" fall "\${CHECK_FALL}" rise "\${CHECK_RISE}" on-marked-down shutdown-sessions resolvers docker init-addr last,libc,none
+  server db-master-01 db-master-01:5432 check
+  server db-slave-01 db-slave-01:5432 check
+  server db-slave-02 db-slave-02:5432 check
+`;
+
 /** haproxy-01 checking PostgreSQL's port instead of Patroni's /primary: every member passes, writes go to any. */
-export const HAPROXY_TCP_CHECK: Mutant = haproxyMutant("haproxy-tcp-check", "haproxy-01 checks PostgreSQL's port instead of Patroni's /primary: every member looks like the primary");
+export const HAPROXY_TCP_CHECK: Mutant = haproxyMutant("haproxy-tcp-check", "haproxy-01 checks PostgreSQL's port instead of Patroni's /primary: every member looks like the primary", [{ find: PRIMARY_CHECK, replace: PORT_CHECK }]);
+
+/** One edit of the design's configuration: `find` must be there exactly once. */
+export interface ConfigEdit {
+  readonly find: string;
+  readonly replace: string;
+}
+
+/**
+ * The design's configuration with a mutant's edits, as a file of its own to mount: a mutant states only its
+ * regression, so the rest of its file never drifts from the design's (a section added later is in every mutant).
+ * An edit whose text is not there once is an error, so a mutant never quietly runs the design or a guess.
+ */
+function editedConfig(name: string, regression: string, edits: readonly ConfigEdit[]): string {
+  let text = readFileSync(exampleFile(DESIGN_CFG), "utf8");
+  for (const e of edits) {
+    const n = text.split(e.find).length - 1;
+    if (n !== 1) throw new Error(`mutant ${name}: its edit's text is in haproxy.cfg ${String(n)} times, not once: ${JSON.stringify(e.find.split("\n")[0])}`);
+    text = text.replace(e.find, () => e.replace);
+  }
+  text = `# MUTANT ${name}: ${regression}\n${text}`;
+  const dir = join(tmpdir(), "brownout-mutants");
+  const file = join(dir, `${name}-${createHash("sha256").update(text).digest("hex").slice(0, 12)}.cfg`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, text);
+  return file;
+}
 
 /** An HAProxy of the stack deployed with these files as its running configuration and as its backup. */
 function haproxyFiles(name: string, regression: string, node: string, running: string, backup: string): Mutant {
@@ -143,16 +188,36 @@ function exampleFile(relative: string): string {
   return fileURLToPath(new URL(relative, import.meta.url));
 }
 
-/** haproxy-01 (or another HAProxy of the stack) run from another configuration file (mutants/<name>.cfg), mounted over the design's. */
-export function haproxyMutant(name: string, regression: string, node = "haproxy-01"): Mutant {
+/** haproxy-01 (or another HAProxy of the stack) run from the design's configuration with these edits. */
+export function haproxyMutant(name: string, regression: string, edits: readonly ConfigEdit[], node = "haproxy-01"): Mutant {
   // The regression is in the running file, so in what the backup job saved of it too.
-  return haproxyFiles(name, regression, node, exampleFile(`../mutants/${name}.cfg`), exampleFile(`../mutants/${name}.cfg`));
+  const file = editedConfig(name, regression, edits);
+  return haproxyFiles(name, regression, node, file, file);
 }
 
-/** haproxy-01 running the design's file, its backup an older one (mutants/<name>.cfg): only a reinstall meets it. */
-export function staleBackupMutant(name: string, regression: string): Mutant {
-  return haproxyFiles(name, regression, "haproxy-01", exampleFile(DESIGN_CFG), exampleFile(`../mutants/${name}.cfg`));
+/** haproxy-01 running the design's file, its backup an older one (the design's with these edits): only a reinstall meets it. */
+export function staleBackupMutant(name: string, regression: string, edits: readonly ConfigEdit[]): Mutant {
+  return haproxyFiles(name, regression, "haproxy-01", exampleFile(DESIGN_CFG), editedConfig(name, regression, edits));
 }
+
+const PGBOUNCER_SERVER = "  server pgbouncer pgbouncer:6432 check\n";
+
+/** haproxy-01's PgBouncer server without `check` (the pgbouncer scenario's mutant, and the soak's). */
+export const HAPROXY_PGBOUNCER_NO_CHECK: Mutant = haproxyMutant("haproxy-pgbouncer-no-check", "haproxy-01's PgBouncer server without `check`: a dead PgBouncer is never marked down, each client waits on a connect to it", [{ find: PGBOUNCER_SERVER, replace: "  server pgbouncer pgbouncer:6432\n" }]);
+
+/** haproxy-01's PgBouncer server that must pass 20 checks in a row before it serves again. */
+export const HAPROXY_PGBOUNCER_SLOW_RISE: Mutant = haproxyMutant("haproxy-pgbouncer-slow-rise", "haproxy-01's PgBouncer server needs 20 passing checks (rise 20) before it serves again, against flapping", [{ find: PGBOUNCER_SERVER, replace: "  server pgbouncer pgbouncer:6432 check rise 20\n" }]);
+
+/** The design's configuration from a line on (its sections from there to the end), for an edit that drops them. */
+export function designFrom(line: string): string {
+  const text = readFileSync(exampleFile(DESIGN_CFG), "utf8");
+  const at = text.indexOf(`\n${line}\n`);
+  if (at < 0) throw new Error(`haproxy.cfg has no line ${JSON.stringify(line)}`);
+  return text.slice(at);
+}
+
+/** The backup from before 05_haproxy_patroni_FIXED_V2.sh: 5432 on a plain TCP check of PostgreSQL's port. */
+export const BEFORE_PATRONI_CHECKS: ConfigEdit = { find: PRIMARY_CHECK, replace: PORT_CHECK };
 
 /**
  * Seed 002's disaster-recovery reinstall of haproxy-01: a new node from its declaration (the container and its
