@@ -132,6 +132,9 @@ export const PATRONI_FAILSAFE: Mutant = {
   deploy: { nodes: MEMBERS.map((name) => ({ name, kind: "patroni", settings: { failsafeMode: true } })) },
 };
 
+/** haproxy-01's design configuration, as its compose file mounts it: what bounds are derived from. */
+const HAPROXY_CFG = readFileSync(exampleFile(DESIGN_CFG), "utf8");
+
 /** The design's 5432 checks: Patroni's /primary on its REST API. */
 const PRIMARY_CHECK = `  option httpchk GET /primary
   http-check expect status 200
@@ -148,8 +151,11 @@ const PORT_CHECK = `  default-server inter "\${CHECK_INTER}" fall "\${CHECK_FALL
   server db-slave-02 db-slave-02:5432 check
 `;
 
+/** 5432 on a plain TCP check of PostgreSQL's port, as before 05_haproxy_patroni_FIXED_V2.sh (also the stale backup's). */
+export const BEFORE_PATRONI_CHECKS: ConfigEdit = { find: PRIMARY_CHECK, replace: PORT_CHECK };
+
 /** haproxy-01 checking PostgreSQL's port instead of Patroni's /primary: every member passes, writes go to any. */
-export const HAPROXY_TCP_CHECK: Mutant = haproxyMutant("haproxy-tcp-check", "haproxy-01 checks PostgreSQL's port instead of Patroni's /primary: every member looks like the primary", [{ find: PRIMARY_CHECK, replace: PORT_CHECK }]);
+export const HAPROXY_TCP_CHECK: Mutant = haproxyMutant("haproxy-tcp-check", "haproxy-01 checks PostgreSQL's port instead of Patroni's /primary: every member looks like the primary", [BEFORE_PATRONI_CHECKS]);
 
 /** One edit of the design's configuration: `find` must be there exactly once. */
 export interface ConfigEdit {
@@ -163,7 +169,7 @@ export interface ConfigEdit {
  * An edit whose text is not there once is an error, so a mutant never quietly runs the design or a guess.
  */
 function editedConfig(name: string, regression: string, edits: readonly ConfigEdit[]): string {
-  let text = readFileSync(exampleFile(DESIGN_CFG), "utf8");
+  let text = HAPROXY_CFG;
   for (const e of edits) {
     const n = text.split(e.find).length - 1;
     if (n !== 1) throw new Error(`mutant ${name}: its edit's text is in haproxy.cfg ${String(n)} times, not once: ${JSON.stringify(e.find.split("\n")[0])}`);
@@ -210,14 +216,10 @@ export const HAPROXY_PGBOUNCER_SLOW_RISE: Mutant = haproxyMutant("haproxy-pgboun
 
 /** The design's configuration from a line on (its sections from there to the end), for an edit that drops them. */
 export function designFrom(line: string): string {
-  const text = readFileSync(exampleFile(DESIGN_CFG), "utf8");
-  const at = text.indexOf(`\n${line}\n`);
+  const at = HAPROXY_CFG.indexOf(`\n${line}\n`);
   if (at < 0) throw new Error(`haproxy.cfg has no line ${JSON.stringify(line)}`);
-  return text.slice(at);
+  return HAPROXY_CFG.slice(at);
 }
-
-/** The backup from before 05_haproxy_patroni_FIXED_V2.sh: 5432 on a plain TCP check of PostgreSQL's port. */
-export const BEFORE_PATRONI_CHECKS: ConfigEdit = { find: PRIMARY_CHECK, replace: PORT_CHECK };
 
 /**
  * Seed 002's disaster-recovery reinstall of haproxy-01: a new node from its declaration (the container and its
@@ -227,8 +229,6 @@ export function reinstallHaproxy01(ctx: RunContext): Promise<ActiveFault> {
   return ctx.topology.recreate("haproxy-01", { environment: { HAPROXY_CONFIG: HAPROXY_BACKUP } });
 }
 
-/** haproxy-01's design configuration, as its compose file mounts it: what bounds are derived from. */
-const HAPROXY_CFG = readFileSync(exampleFile(DESIGN_CFG), "utf8");
 
 /** A timeout of haproxy-01's defaults section (`timeout connect 1s`), in ms. */
 export function haproxyTimeoutMs(name: "connect" | "client" | "server"): number {
