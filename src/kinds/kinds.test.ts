@@ -55,6 +55,13 @@ describe("the kinds Brownout ships", () => {
     expect(() => patroni({ ttlS: 20, loopWaitS: 10, retryTimeoutS: 10 })).toThrow(/loop_wait \+ 2 × retry_timeout \(30 s\) must not exceed ttl \(20 s\)/);
     expect(() => PATRONI.settings({ name: "pg-1", kind: "patroni", settings: {} })).toThrow(/etcd must list the DCS endpoints/);
     expect(() => patroni({ ttl: 30 })).toThrow(/unknown setting 'ttl'; its own settings are: scope, etcd, ttlS/);
+    // A team's own PostgreSQL parameters, one `name: 'value'` line each; the ones replication needs stay the kind's.
+    expect(s.generic.environment).toMatchObject({ PATRONI_PARAMETERS: "" });
+    expect(patroni({ parameters: { synchronous_commit: "off", wal_writer_delay: "10s", work_mem: 4096 } }).generic.environment).toMatchObject({ PATRONI_PARAMETERS: "synchronous_commit: 'off'\nwal_writer_delay: '10s'\nwork_mem: '4096'" });
+    expect(() => patroni({ parameters: { wal_level: "minimal" } })).toThrow(/parameters: wal_level is the kind's own/);
+    expect(() => patroni({ parameters: { "bad name": "x" } })).toThrow(/'bad name' is not a PostgreSQL parameter name/);
+    expect(() => patroni({ parameters: { work_mem: "4MB'; DROP" } })).toThrow(/parameters.work_mem must be a number or a string of letters/);
+    expect(() => patroni({ parameters: ["synchronous_commit"] })).toThrow(/parameters must map PostgreSQL parameter names to values/);
   });
 
   it("etcd: the initial cluster from its members, itself among them", () => {

@@ -50,6 +50,11 @@ export interface OpValue {
   readonly status?: number;
   /** Anything else worth keeping, for humans reading the history. */
   readonly note?: string;
+  /**
+   * A PostgreSQL write's WAL insert position (bytes from 0/0) as its statement made it: against where a failover's
+   * new timeline began, it tells which acknowledged writes the new primary never had, and how much WAL that was.
+   */
+  readonly lsn?: number;
   /** A nemesis op's target: a role, a link, a backend/server. */
   readonly target?: string;
   /** The request was sent twice, and why: its reused connection closed before any answer (what browsers retry). */

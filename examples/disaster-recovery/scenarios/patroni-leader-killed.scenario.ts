@@ -1,5 +1,5 @@
 import { control, defineScenario, failover, kill, lostWrites, recoveredInTime, result } from "brownout";
-import { cluster, DB_PROFILE, failoverBound, HAPROXY_TCP_CHECK, itemsWorkload, leaderLostPhases, leaderOf, MEMBERS, onLeader, patroniOf } from "./stack.js";
+import { cluster, DB_PROFILE, failoverBound, HAPROXY_TCP_CHECK, itemsWorkload, leaderLostPhases, leaderOf, MEMBERS, onLeader, PATRONI_TTL_60, patroniOf } from "./stack.js";
 
 /**
  * Seed 002's Patroni cluster loses its leader (SIGKILL: PostgreSQL and Patroni gone at once, its leader key left to
@@ -15,7 +15,7 @@ export default defineScenario({
   mechanisms: [],
   mutants: [
     HAPROXY_TCP_CHECK,
-    { name: "patroni-ttl-60", regression: "the leader key's ttl raised to 60 s \"to ride out network blips\": a dead leader holds the cluster that much longer", deploy: { nodes: MEMBERS.map((name) => ({ name, kind: "patroni", settings: { ttlS: 60 } })) } },
+    PATRONI_TTL_60,
     { name: "patroni-synchronous-off", regression: "synchronous_mode switched off for write latency: a commit no longer waits for a standby", deploy: { nodes: MEMBERS.map((name) => ({ name, kind: "patroni", settings: { synchronousMode: false } })) } },
   ],
   phases: leaderLostPhases,

@@ -157,6 +157,9 @@ export const BEFORE_PATRONI_CHECKS: ConfigEdit = { find: PRIMARY_CHECK, replace:
 /** haproxy-01 checking PostgreSQL's port instead of Patroni's /primary: every member passes, writes go to any. */
 export const HAPROXY_TCP_CHECK: Mutant = haproxyMutant("haproxy-tcp-check", "haproxy-01 checks PostgreSQL's port instead of Patroni's /primary: every member looks like the primary", [BEFORE_PATRONI_CHECKS]);
 
+/** The leader key's ttl tripled: a dead leader holds the cluster that much longer (a failover bound's regression). */
+export const PATRONI_TTL_60: Mutant = { name: "patroni-ttl-60", regression: "the leader key's ttl raised to 60 s \"to ride out network blips\": a dead leader holds the cluster that much longer", deploy: { nodes: MEMBERS.map((name) => ({ name, kind: "patroni", settings: { ttlS: 60 } })) } };
+
 /** One edit of the design's configuration: `find` must be there exactly once. */
 export interface ConfigEdit {
   readonly find: string;

@@ -28,6 +28,11 @@ export interface PatroniSettings {
    * a cluster's first synchronous standby waits (and a rejoined member's first stream); PostgreSQL's default is 5 s.
    */
   readonly walRetrieveRetryIntervalMs: number;
+  /**
+   * PostgreSQL parameters of the cluster beyond the kind's own (Patroni's bootstrap postgresql.parameters), as a
+   * team sets them: `{ synchronous_commit: "off" }`.
+   */
+  readonly parameters: Readonly<Record<string, string>>;
   /** The application's role, password and database (made once, by the member that bootstraps the cluster). */
   readonly app: { readonly user: string; readonly password: string; readonly database: string };
 }
@@ -40,7 +45,7 @@ export const PATRONI_PORTS = { postgres: 5432, rest: 8008 } as const;
  */
 export const PATRONI_MEMBER_REQUEST_TIMEOUT_MS = 2000;
 
-const KEYS = ["scope", "etcd", "ttlS", "loopWaitS", "retryTimeoutS", "maximumLagOnFailover", "synchronousMode", "failsafeMode", "walRetrieveRetryIntervalMs", "app"];
+const KEYS = ["scope", "etcd", "ttlS", "loopWaitS", "retryTimeoutS", "maximumLagOnFailover", "synchronousMode", "failsafeMode", "walRetrieveRetryIntervalMs", "parameters", "app"];
 
 /** Patroni's documented defaults (its production values), and the lower limits it enforces. */
 export const PATRONI_DEFAULTS = { ttlS: 30, loopWaitS: 10, retryTimeoutS: 10, maximumLagOnFailover: 1048576, walRetrieveRetryIntervalMs: 5000 } as const;
@@ -56,6 +61,23 @@ function retryInterval(node: string, v: unknown): number {
   if (v === undefined) return PATRONI_DEFAULTS.walRetrieveRetryIntervalMs;
   if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new UserError(`node '${node}' (patroni): walRetrieveRetryIntervalMs must be a whole number of ms, at least 1, not ${JSON.stringify(v)}`);
   return v;
+}
+
+/** The parameters the kind sets itself (replication and pg_rewind need them as they are). */
+const OWN_PARAMETERS = ["wal_level", "hot_standby", "wal_log_hints", "max_wal_senders", "max_replication_slots", "wal_retrieve_retry_interval", "unix_socket_directories"];
+
+function parameters(node: string, v: unknown): Record<string, string> {
+  if (v === undefined) return {};
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new UserError(`node '${node}' (patroni): parameters must map PostgreSQL parameter names to values, as { synchronous_commit: "off" }`);
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (!/^[a-z_]+(\.[a-z_]+)?$/.test(k)) throw new UserError(`node '${node}' (patroni): parameters: '${k}' is not a PostgreSQL parameter name`);
+    if (OWN_PARAMETERS.includes(k)) throw new UserError(`node '${node}' (patroni): parameters: ${k} is the kind's own (${OWN_PARAMETERS.join(", ")}); its setting for it is the one replication needs`);
+    const value = typeof x === "number" ? String(x) : x;
+    if (typeof value !== "string" || !/^[A-Za-z0-9_. -]*$/.test(value)) throw new UserError(`node '${node}' (patroni): parameters.${k} must be a number or a string of letters, digits, _ . - and spaces, not ${JSON.stringify(x)}`);
+    out[k] = value;
+  }
+  return out;
 }
 
 /** A member's view of the cluster (Patroni's GET /cluster). */
@@ -100,6 +122,7 @@ export const PATRONI = kindOnGeneric<PatroniSettings>({
       synchronousMode: raw.synchronousMode === true,
       failsafeMode: raw.failsafeMode === true,
       walRetrieveRetryIntervalMs: retryInterval(node, raw.walRetrieveRetryIntervalMs),
+      parameters: parameters(node, raw.parameters),
       app: { user: typeof app.user === "string" ? app.user : "app", password: typeof app.password === "string" ? app.password : "app", database: typeof app.database === "string" ? app.database : "app" },
     };
     // Patroni's rule: a leader must be able to retry the DCS twice within a loop before its key expires.
@@ -121,6 +144,8 @@ export const PATRONI = kindOnGeneric<PatroniSettings>({
       PATRONI_SYNCHRONOUS_MODE: String(s.synchronousMode),
       PATRONI_FAILSAFE_MODE: String(s.failsafeMode),
       PATRONI_WAL_RETRIEVE_RETRY_INTERVAL: `${String(s.walRetrieveRetryIntervalMs)}ms`,
+      // One `name: 'value'` per line, under the bootstrap's postgresql.parameters.
+      PATRONI_PARAMETERS: Object.entries(s.parameters).map(([k, v]) => `${k}: '${v}'`).join("\n"),
       APP_USER: s.app.user,
       APP_PASSWORD: s.app.password,
       APP_DATABASE: s.app.database,
