@@ -194,6 +194,7 @@ export { MECHANISMS, mechanismControls, stepsRanAsDeclared, type Mechanism } fro
 export type { JournalStep } from "./scenario/nemesis.js";
 export { targets, seedProducts, login, productsOnPrimary, itemsOnEachNode, union, pgRowsByKey, mysqlRowsByKey, rowsByKey, sqlTarget, type RowSelection, type Targets } from "./scenario/workloads.js";
 export { runScenario, type RunOptions } from "./scenario/run.js";
+export { editedFile, type FileEdit } from "./scenario/edited-file.js";
 export { runSuite, type SuiteOptions, type SuiteRun } from "./runner/suite.js";
 export { ScenarioRegistry } from "./scenario/registry.js";
 export { soakSchedule, soakScenario, soakTimeline, runSchedule, recoveredAfterEachFault, perFaultWindow, type SoakFault, type SoakStep, type SoakOptions } from "./scenario/soak.js";

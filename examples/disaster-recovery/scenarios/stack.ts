@@ -1,10 +1,7 @@
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type ActiveFault, bound, type Bound, type FaultSpec, holdUntilServed, injectFault, measurement, type Mutant, OBSERVE_MS, type PhasesSpec, queryRows, recoveryBound, type Workload, PATRONI, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, type PatroniCluster, type PatroniSettings, patroniCluster, PGBOUNCER, PGBOUNCER_PORT, type PgbouncerSettings, patroniGet, type RunContext, sqlProbe, type SqlProbeOptions, sqlTarget, type Probe, type TopologySpec } from "brownout";
+import { type ActiveFault, bound, editedFile, type FileEdit, type Bound, type FaultSpec, holdUntilServed, injectFault, measurement, type Mutant, OBSERVE_MS, type PhasesSpec, queryRows, recoveryBound, type Workload, PATRONI, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, type PatroniCluster, type PatroniSettings, patroniCluster, PGBOUNCER, PGBOUNCER_PORT, type PgbouncerSettings, patroniGet, type RunContext, sqlProbe, type SqlProbeOptions, sqlTarget, type Probe, type TopologySpec } from "brownout";
 
 export const MEMBERS = ["db-master-01", "db-slave-01", "db-slave-02"] as const;
 /** The compose profile of the Patroni cluster, its etcd and PgBouncer: the scenarios about them name it. */
@@ -161,29 +158,11 @@ export const HAPROXY_TCP_CHECK: Mutant = haproxyMutant("haproxy-tcp-check", "hap
 export const PATRONI_TTL_60: Mutant = { name: "patroni-ttl-60", regression: "the leader key's ttl raised to 60 s \"to ride out network blips\": a dead leader holds the cluster that much longer", deploy: { nodes: MEMBERS.map((name) => ({ name, kind: "patroni", settings: { ttlS: 60 } })) } };
 
 /** One edit of the design's configuration: `find` must be there exactly once. */
-export interface ConfigEdit {
-  readonly find: string;
-  readonly replace: string;
-}
+export type ConfigEdit = FileEdit;
 
-/**
- * The design's configuration with a mutant's edits, as a file of its own to mount: a mutant states only its
- * regression, so the rest of its file never drifts from the design's (a section added later is in every mutant).
- * An edit whose text is not there once is an error, so a mutant never quietly runs the design or a guess.
- */
+/** haproxy-01's design configuration with a mutant's edits, as a file of its own to mount. */
 function editedConfig(name: string, regression: string, edits: readonly ConfigEdit[]): string {
-  let text = HAPROXY_CFG;
-  for (const e of edits) {
-    const n = text.split(e.find).length - 1;
-    if (n !== 1) throw new Error(`mutant ${name}: its edit's text is in haproxy.cfg ${String(n)} times, not once: ${JSON.stringify(e.find.split("\n")[0])}`);
-    text = text.replace(e.find, () => e.replace);
-  }
-  text = `# MUTANT ${name}: ${regression}\n${text}`;
-  const dir = join(tmpdir(), "brownout-mutants");
-  const file = join(dir, `${name}-${createHash("sha256").update(text).digest("hex").slice(0, 12)}.cfg`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, text);
-  return file;
+  return editedFile(exampleFile(DESIGN_CFG), { name, regression }, edits);
 }
 
 /** An HAProxy of the stack deployed with these files as its running configuration and as its backup. */

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { bound, control, defineScenario, failover, faultInForceAt, faultTimeline, healAskedAt, holdFault, kill, lostWrites, OBSERVE_MS, queryRows, recoveredInTime, recoveryBound, result, sessions, slowest } from "brownout";
+import { bound, control, defineScenario, editedFile, failover, faultInForceAt, faultTimeline, healAskedAt, holdFault, kill, lostWrites, OBSERVE_MS, queryRows, recoveredInTime, recoveryBound, result, sessions, slowest } from "brownout";
 import { ROOT } from "../kinds/mariadb/index.js";
 import { EXAMPLE, failoverBound, seesUp } from "./bounds.js";
 import { F, itemWrites, logInMany, serverStates, statusIn, userReads } from "./workload.js";
@@ -21,7 +21,7 @@ export default defineScenario({
   mechanisms: [],
   mutants: [
     { name: "mysql2-not-replicating", regression: "setup-replication.sh did not run for mysql2 (the guide's \"Réplication MySQL cassée\"): the backup has none of mysql1's rows", deploy: { nodes: [{ name: "mysql2", kind: "mariadb", settings: { environment: { REPLICATE_FROM: "" } } }] } },
-    { name: "haproxy-db-without-checks", regression: "haproxy-db's servers lost their `check` in an edit: mysql1 is never taken out, mysql2 never used", deploy: { nodes: [{ name: "haproxy-db", kind: "haproxy", settings: { volumes: [{ source: join(EXAMPLE, "mutants/haproxy-db-no-check.cfg"), target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }] } }] } },
+    { name: "haproxy-db-without-checks", regression: "haproxy-db's servers lost their `check` in an edit: mysql1 is never taken out, mysql2 never used", deploy: { nodes: [{ name: "haproxy-db", kind: "haproxy", settings: { volumes: [{ source: editedFile(join(EXAMPLE, "haproxy-db/haproxy.cfg"), { name: "haproxy-db-without-checks", regression: "haproxy-db's servers lost their `check` in an edit: mysql1 is never taken out, mysql2 never used" }, [{ find: "  default-server check inter 500ms fall 2 rise 2 on-marked-down shutdown-sessions resolvers docker init-addr last,libc,none\n", replace: "  default-server resolvers docker init-addr last,libc,none\n" }]), target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }] } }] } },
   ],
   phases: (spec) => ({
     steadyMs: 2000,

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type ActiveFault, bound, control, type CookieJar, defineScenario, httpLogin, injectFault, measurement, type Probe, recoveredInTime, recoveryBound, restart, result, type RunContext, SESSION_LOST, slowest } from "brownout";
+import { type ActiveFault, bound, control, type CookieJar, defineScenario, editedFile, httpLogin, injectFault, measurement, type Probe, recoveredInTime, recoveryBound, restart, result, type RunContext, SESSION_LOST, slowest } from "brownout";
 import { EXAMPLE, seesUp } from "./bounds.js";
 import { failedRequests, readsByUser } from "./users.js";
 import { urlOf } from "./workload.js";
@@ -52,7 +52,7 @@ export default defineScenario({
   mechanisms: [],
   mutants: [
     { name: "haproxy-web-ignores-dashboard", regression: "haproxy-web's entrypoint reads the mode from a file the dashboard no longer writes: the restart changes nothing, cookie SRV stays off", deploy: { nodes: [{ name: "haproxy-web", kind: "haproxy", settings: { environment: { MODE_FILE: "/etc/cluster/session_mode.old" } } }] } },
-    { name: "haproxy-web-balance-source", regression: "`balance source` instead of round robin: every user behind one address lands on the same server", deploy: { nodes: [{ name: "haproxy-web", kind: "haproxy", settings: { volumes: [{ source: join(EXAMPLE, "mutants/haproxy-web-balance-source.cfg.tmpl"), target: "/usr/local/etc/haproxy/haproxy.cfg.tmpl", readOnly: true }] } }] } },
+    { name: "haproxy-web-balance-source", regression: "`balance source` instead of round robin: every user behind one address lands on the same server", deploy: { nodes: [{ name: "haproxy-web", kind: "haproxy", settings: { volumes: [{ source: editedFile(join(EXAMPLE, "haproxy-web/haproxy.cfg.tmpl"), { name: "haproxy-web-balance-source", regression: "`balance source` instead of round robin: every user behind one address lands on the same server" }, [{ find: "  balance roundrobin\n", replace: "  balance source\n" }]), target: "/usr/local/etc/haproxy/haproxy.cfg.tmpl", readOnly: true }] } }] } },
   ],
   phases: (spec) => ({ steadyMs: 2000, faultMs: OPERATOR_MS + restartBound(spec).ms + cookieBound(spec).ms, afterMs: 2000, recovery: recoveryBound(spec, slowest({ "haproxy-web sees its servers up": seesUp(spec, "haproxy-web") })) }),
   timeline: [

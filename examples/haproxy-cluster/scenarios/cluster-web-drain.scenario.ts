@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type ActiveFault, control, defineScenario, injectFault, operation, recoveredInTime, recoveryBound, result, sessions, slowest, SESSION_LOST } from "brownout";
+import { type ActiveFault, control, defineScenario, editedFile, injectFault, operation, recoveredInTime, recoveryBound, result, sessions, slowest, SESSION_LOST } from "brownout";
 import { EXAMPLE, seesUp } from "./bounds.js";
 import { failedRequests, names, same, usersLost } from "./users.js";
 import { F, logInMany, serverStates, statusIn, userReads } from "./workload.js";
@@ -21,7 +21,7 @@ export default defineScenario({
   // A sticky user whose session went with web1 stays logged out (it would log in again): documented, measured above.
   changedForGood: (o) => o.f === F.sticky && o.value?.note === SESSION_LOST,
   mutants: [
-    { name: "haproxy-web-option-persist", regression: "`option persist` added \"so users keep their sessions\": a cookie naming web1 wins over its maintenance", deploy: { nodes: [{ name: "haproxy-web", kind: "haproxy", settings: { volumes: [{ source: join(EXAMPLE, "mutants/haproxy-web-persist.cfg.tmpl"), target: "/usr/local/etc/haproxy/haproxy.cfg.tmpl", readOnly: true }] } }] } },
+    { name: "haproxy-web-option-persist", regression: "`option persist` added \"so users keep their sessions\": a cookie naming web1 wins over its maintenance", deploy: { nodes: [{ name: "haproxy-web", kind: "haproxy", settings: { volumes: [{ source: editedFile(join(EXAMPLE, "haproxy-web/haproxy.cfg.tmpl"), { name: "haproxy-web-option-persist", regression: "`option persist` added \"so users keep their sessions\": a cookie naming web1 wins over its maintenance" }, [{ find: "  option redispatch\n", replace: "  option redispatch\n  option persist\n" }]), target: "/usr/local/etc/haproxy/haproxy.cfg.tmpl", readOnly: true }] } }] } },
     { name: "haproxy-web-without-cookie", regression: "haproxy-web runs its DB-mode configuration (no SRV cookie) while the web servers keep sticky sessions", deploy: { nodes: [{ name: "haproxy-web", kind: "haproxy", settings: { environment: { SESSION_MODE: "db" } } }] } },
   ],
   // Out of maintenance, web1 is back in service once its checks pass again.
