@@ -2,7 +2,7 @@ import { APP_REDIS_RETRY_MS, clientReconnectsTerms, control, defineScenario, fau
 import { cacheAsideStale, cacheTtlBound } from "./bounds.js";
 import { MUTANTS } from "./mutants.js";
 
-const PHASES = { steadyMs: 2000, faultMs: 5000, afterMs: 2000 };
+const PHASES = { faultMs: 5000, afterMs: 2000 };
 
 /**
  * sbg writes while it cannot reach Redis: each PUT commits but cannot delete the cached entry, so gra (which still

@@ -24,7 +24,6 @@ export default defineScenario({
   phases: (spec) => {
     const h = spec.timings.haproxy;
     return {
-      steadyMs: 2000,
       faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS,
       afterMs: 1500,
       recoveryBoundMs: h.interMs * h.fall + h.checkTimeoutMs + spec.timings.app.depTimeoutMs + spec.margins.probeIntervalMs + spec.margins.schedulerLatenessMs,

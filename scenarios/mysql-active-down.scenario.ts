@@ -15,7 +15,7 @@ export default defineScenario({
   mechanisms: ["haproxy-checks", "mysql-replication", "app-settings"],
   mutants: [MUTANTS.mysqlActiveNoCheck, MUTANTS.itemsNoCommit],
   // Held past the failover bound, then mysql-2 is watched serving.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1000, recovery: recoveryBound(spec, slowest({ "HAProxy sees mysql-1 up": haproxySeesUp(spec), "mysql-2's IO thread reconnects": bound(["MASTER_CONNECT_RETRY", MYSQL_CONNECT_RETRY_MS]) })) }),
+  phases: (spec) => ({ faultMs: haproxyFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1000, recovery: recoveryBound(spec, slowest({ "HAProxy sees mysql-1 up": haproxySeesUp(spec), "mysql-2's IO thread reconnects": bound(["MASTER_CONNECT_RETRY", MYSQL_CONNECT_RETRY_MS]) })) }),
   timeline: faultThenHeal("kill", "mysql-1", "start again"),
   async workload(ctx) {
     const t = targets(ctx.topology);

@@ -112,7 +112,6 @@ export function mysqlSplitBrain(protectedConfig: boolean): Scenario {
     phases: (spec) => {
       const faultMs = haproxyFailoverBound(spec).ms + bound(...haproxySeesUpTerms(spec)).ms + 2 * OBSERVE_MS;
       return {
-        steadyMs: 2000,
         faultMs,
         afterMs: 2000,
         // The pair's replication resumes at TCP's next retransmission (its backoff is at most the cut held) or, on

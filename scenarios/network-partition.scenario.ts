@@ -21,7 +21,7 @@ function pgRole(node: StartedTestContainer, role: string, pools: pg.Pool[]): Pro
   };
 }
 
-const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 1500 };
+const PHASES = { faultMs: 4000, afterMs: 1500 };
 
 /**
  * A real network cut between pg-replica and pg-primary (iptables in both, and the replication link). The replica

@@ -74,7 +74,7 @@ export function pgDualWrite(streaming: boolean): Scenario {
     mutants: streaming ? [MUTANTS.replicaApplyDelay, MUTANTS.pgWriteTcpCheck] : [MUTANTS.dualWriteOff, MUTANTS.dualWriteAckAll],
     // Held past HAProxy's view of the loss and a write that waited out the dead database (the app's timeout),
     // then watched.
-    phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + 2 * spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2000,
+    phases: (spec) => ({ faultMs: haproxyDetection(spec).ms + 2 * spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2000,
       // The restarted copy is used again at the app's next connect to it and, streaming, once HAProxy's pg-read sees it.
       recovery: streaming
         ? recoveryBound(spec, slowest({ "HAProxy sees pg-replica up": haproxySeesUp(spec), "the app reconnects": bound(...clientReconnectsTerms(spec)) }))

@@ -102,7 +102,6 @@ export function pgOldPrimaryReturns(fenced: boolean): Scenario {
     mutants: fenced ? [MUTANTS.pgWriteTcpCheck, MUTANTS.haproxySlowChecks] : [MUTANTS.pgWriteTcpCheck, MUTANTS.haproxySlowChecks, MUTANTS.pgWriteBalanceFirst],
     // Held until writes have resumed on the new primary, then past HAProxy seeing the old one return.
     phases: (spec) => ({
-      steadyMs: 2000,
       faultMs: OPERATOR_MS + 2 * haproxySeesReturn(spec).ms + OBSERVE_MS,
       afterMs: 1500,
       recoveryBoundMs: haproxySeesReturn(spec).ms,

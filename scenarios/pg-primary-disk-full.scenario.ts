@@ -65,7 +65,7 @@ export default defineScenario({
   mechanisms: ["pg-streaming", "haproxy-checks", "app-settings"],
   mutants: [MUTANTS.pgReadToPrimary, MUTANTS.healthRequiresAllDeps, MUTANTS.dependencyErrorsAs500],
   // Held past HAProxy's view of the dead primary and a write that met it, then watched.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2000,
+  phases: (spec) => ({ faultMs: haproxyDetection(spec).ms + spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2000,
     // The supervisor's attempt under way at the heal fails; it starts postgres again after its delay; then HAProxy
     // and the replica see it back.
     recovery: recoveryBound(

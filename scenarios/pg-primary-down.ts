@@ -30,7 +30,6 @@ export function pgPrimaryDown(name: string, synchronous: boolean): Scenario {
     phases: (spec) => {
       const t = spec.timings;
       return {
-        steadyMs: 2000,
         faultMs: OPERATOR_MS + t.haproxy.downInterMs * t.haproxy.rise + t.haproxy.checkTimeoutMs + t.app.depTimeoutMs + OBSERVE_MS,
         afterMs: 1500,
         // Nothing restarts at the heal (the old primary stays fenced): steady again once HAProxy's view of the new

@@ -18,7 +18,7 @@ export default defineScenario({
   mechanisms: ["pg-streaming", "haproxy-checks", "app-settings"],
   mutants: [MUTANTS.noDepTimeout, MUTANTS.healthIgnoresDeps],
   // Frozen past HAProxy's detection and one more write timeout, then watched.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recovery: recoveryBound(spec, slowest({ "HAProxy sees pg-primary up": haproxySeesUp(spec), "the WAL receiver's reconnect": bound(["wal_retrieve_retry_interval", spec.timings.postgres.walRetrieveRetryMs]) })) }),
+  phases: (spec) => ({ faultMs: haproxyDetection(spec).ms + spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recovery: recoveryBound(spec, slowest({ "HAProxy sees pg-primary up": haproxySeesUp(spec), "the WAL receiver's reconnect": bound(["wal_retrieve_retry_interval", spec.timings.postgres.walRetrieveRetryMs]) })) }),
   timeline: faultThenHeal("pause (SIGSTOP)", "pg-primary", "unpause (SIGCONT)"),
   async workload(ctx) {
     const t = targets(ctx.topology);

@@ -18,7 +18,7 @@ export default defineScenario({
   // attempt, then the primary, each bounded by the app's timeout) has had time to finish, then watched.
   phases: (spec) => {
     const h = spec.timings.haproxy;
-    return { steadyMs: 2000, faultMs: h.interMs * h.fall + h.checkTimeoutMs + 2 * spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recovery: recoveryBound(spec, ...haproxySeesUpTerms(spec)) };
+    return { faultMs: h.interMs * h.fall + h.checkTimeoutMs + 2 * spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recovery: recoveryBound(spec, ...haproxySeesUpTerms(spec)) };
   },
   timeline: faultThenHeal("kill", "pg-replica", "start again"),
   async workload(ctx) {

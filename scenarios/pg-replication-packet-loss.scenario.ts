@@ -25,7 +25,7 @@ export default defineScenario({
   mechanisms: ["pg-streaming", "haproxy-checks", "app-settings"],
   mutants: [MUTANTS.bothSitesStrict, MUTANTS.replicaApplyDelay],
   // Held for several HAProxy detection periods, so a lossy check has room to flap.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: 2 * haproxyDetection(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: haproxyDetection(spec).ms + spec.timings.postgres.walReceiverTimeoutMs }),
+  phases: (spec) => ({ faultMs: 2 * haproxyDetection(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: haproxyDetection(spec).ms + spec.timings.postgres.walReceiverTimeoutMs }),
   timeline: faultTimeline(FAULT, "rules removed"),
   async workload(ctx) {
     const t = targets(ctx.topology);

@@ -16,7 +16,7 @@ export default defineScenario({
   mutants: [MUTANTS.cacheErrorsFailRequests, MUTANTS.healthRequiresAllDeps],
   // Cut for one dependency timeout (reads in flight at the cut may still be answered by Redis, or time out) and
   // then watched: the checks judge the reads after that first timeout.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2500, recovery: recoveryBound(spec, ...clientReconnectsTerms(spec, APP_REDIS_RETRY_MS)) }),
+  phases: (spec) => ({ faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2500, recovery: recoveryBound(spec, ...clientReconnectsTerms(spec, APP_REDIS_RETRY_MS)) }),
   timeline: faultThenHeal("toxic down", "app-redis", "proxies enabled"),
   async workload(ctx) {
     const t = targets(ctx.topology);

@@ -19,7 +19,7 @@ export default defineScenario({
   // The kill is held past the failover bound, then the new master is watched. Recovery includes Sentinel turning
   // the restarted master into a replica: it notices the instance on its periodic INFO poll (every 10 s for a
   // known instance), so the recovery bound is that period plus the resync.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: sentinelConvertsReturnedMaster(spec).ms }),
+  phases: (spec) => ({ faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: sentinelConvertsReturnedMaster(spec).ms }),
   timeline: faultThenHeal("kill", "redis-1", "start again"),
   workload: (ctx) => redisMasterWorkload(ctx, "r"),
   inject: (ctx, observed) => onCurrentMaster(ctx, observed, (master) => ctx.topology.kill(master)),

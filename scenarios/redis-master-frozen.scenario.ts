@@ -18,7 +18,7 @@ export default defineScenario({
   mechanisms: ["sentinel", "caddy-failover", "app-settings"],
   mutants: [MUTANTS.redisWithoutSentinel, MUTANTS.sentinelDownAfter30s, MUTANTS.healthTimeoutAsDepTimeout],
   // As redis-master-down: held past the failover bound, then watched; recovery waits for Sentinel's INFO poll.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: sentinelConvertsReturnedMaster(spec).ms }),
+  phases: (spec) => ({ faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: sentinelConvertsReturnedMaster(spec).ms }),
   timeline: faultThenHeal("pause (SIGSTOP)", "redis-1", "unpause (SIGCONT)"),
   workload: (ctx) => redisMasterWorkload(ctx, "f"),
   inject: (ctx, observed) => onCurrentMaster(ctx, observed, (master) => ctx.topology.pause(master)),

@@ -28,7 +28,7 @@ export default defineScenario({
   // "No false failover" means something only if the detector works as configured: shown before the fault.
   demonstrations: [sentinelDetects],
   // Held long enough for Sentinel to complete a failover if it decided on one.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: sentinelConvertsReturnedMaster(spec).ms }),
+  phases: (spec) => ({ faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: sentinelConvertsReturnedMaster(spec).ms }),
   timeline: faultTimeline(FAULT, "rules removed"),
   // Writes straight to gra, so their latency is the app's alone (through Caddy it may include waiting for a site).
   workload: (ctx) => sentinelSessionWorkload(ctx, "lossy", "gra"),

@@ -146,7 +146,7 @@ export function redisSplitBrain(bounded: boolean): Scenario {
     mechanisms: ["sentinel", "app-settings"],
     mutants: bounded ? [MUTANTS.minReplicasOff, MUTANTS.minReplicasMaxLag10s, MUTANTS.minReplicasFirstMasterOnly] : [MUTANTS.redisWithoutSentinel, MUTANTS.sentinelDownAfter30s],
     // Held past the failover, then both masters are watched taking writes.
-    phases: (spec) => ({ steadyMs: 2000, faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: sentinelConvertsReturnedMaster(spec).ms }),
+    phases: (spec) => ({ faultMs: sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: sentinelConvertsReturnedMaster(spec).ms }),
     timeline: faultTimeline(SPLIT, "rules removed"),
     async workload(ctx) {
       const t = targets(ctx.topology);

@@ -4,7 +4,7 @@ import { MUTANTS } from "./mutants.js";
 /** The latency the toxic adds to the WAL stream: the fault itself, not a bound. */
 const LAG_MS = 500;
 
-const PHASES = { steadyMs: 2000, faultMs: 4000, afterMs: 2000 };
+const PHASES = { faultMs: 4000, afterMs: 2000 };
 
 /**
  * Toxiproxy adds latency to the WAL stream (`pg-replication`, primary → replica). Reads served by the replica

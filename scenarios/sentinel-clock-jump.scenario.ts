@@ -49,7 +49,7 @@ export default defineScenario({
   mechanisms: ["sentinel", "app-settings"],
   mutants: [MUTANTS.redisAofOff, MUTANTS.sentinelDownAfter30s],
   // Held through TILT and a normal failover after it; recovery may include a Sentinel's second TILT.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: SENTINEL_TILT.periodMs + sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: sentinelRestartRecoveryBound(spec, true).ms }),
+  phases: (spec) => ({ faultMs: SENTINEL_TILT.periodMs + sentinelFailoverBound(spec).ms + OBSERVE_MS, afterMs: 1500, recoveryBoundMs: sentinelRestartRecoveryBound(spec, true).ms }),
   timeline: [
     ...SENTINELS.map((s) => ({ atMs: 0, action: "pause (SIGSTOP)", target: s })),
     ...SENTINELS.map((s) => ({ atMs: JUMP_MS, action: "heal: unpause", target: s })),

@@ -22,7 +22,6 @@ export default defineScenario({
     const c = spec.timings.caddy;
     const h = spec.timings.haproxy;
     return {
-      steadyMs: 2000,
       faultMs: Math.max(c.healthIntervalMs + c.healthTimeoutMs, haproxyDetection(spec).ms) + OBSERVE_MS,
       afterMs: Math.max(c.healthIntervalMs, h.interMs * h.rise) + OBSERVE_MS,
       // Steady again when both proxies route to gra: Caddy's next active check, HAProxy's `rise` checks.

@@ -39,7 +39,6 @@ export default defineScenario({
   phases: (spec) => {
     const c = spec.timings.caddy;
     return {
-      steadyMs: 2000,
       faultMs: wsBound(spec).ms + OBSERVE_MS,
       afterMs: c.failDurationMs + c.healthIntervalMs + OBSERVE_MS,
       recoveryBoundMs: c.failDurationMs + c.healthIntervalMs + c.healthTimeoutMs,

@@ -40,7 +40,7 @@ export const MEETING_SOAK: SoakDefinition = {
     expected: "no acknowledged write lost, read-your-writes, sessions kept, staleness bounded, service back after each heal",
     mutants: [MUTANTS.itemsNoCommit, MUTANTS.cacheNoTtl],
     // Every fault is healed and settled before the schedule ends: only verify()'s own look is left.
-    phases: (spec) => ({ steadyMs: 2000, faultMs: 0, afterMs: 3000, recovery: recoveryBound(spec) }),
+    phases: (spec) => ({ faultMs: 0, afterMs: 3000, recovery: recoveryBound(spec) }),
     checks: (e) => [
       lostWrites(e.ops, { f: "item-write", present: e.finalRead["item-write"] ?? null }),
       readYourWrites(e.ops, { write: "item-write", read: "item-read" }),

@@ -14,7 +14,7 @@ export default defineScenario({
   topology: { app: { cacheTtlS: 2 } },
   mechanisms: ["sentinel", "haproxy-checks", "pg-streaming", "caddy-failover", "app-settings", "mysql-replication", "cache-ttl"],
   mutants: [MUTANTS.cacheNoTtl, MUTANTS.itemsNoCommit, MUTANTS.cacheInvalidationWrongKey],
-  phases: (spec) => ({ steadyMs: 2000, faultMs: 3000, afterMs: 1000, recovery: nothingToRecover(spec) }),
+  phases: (spec) => ({ faultMs: 3000, afterMs: 1000, recovery: nothingToRecover(spec) }),
   timeline: [{ atMs: 0, action: "nothing", target: "-" }],
   async workload(ctx) {
     const t = targets(ctx.topology);

@@ -19,7 +19,7 @@ export default defineScenario({
   // Memory sessions are lost for good with gra's process: after recovery they stay lost, as documented.
   changedForGood: (o) => o.f === "session-read" && o.process.includes("memory"),
   // Held past the failover bound, then sbg is watched serving the shared sessions.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: haproxyDetection(spec).ms + OBSERVE_MS, afterMs: 1500, recovery: recoveryBound(spec, slowest({ "HAProxy sees app-gra up": haproxySeesUp(spec), "Caddy's next active check": bound(["health_interval", spec.timings.caddy.healthIntervalMs], ["health_timeout", spec.timings.caddy.healthTimeoutMs]) })) }),
+  phases: (spec) => ({ faultMs: haproxyDetection(spec).ms + OBSERVE_MS, afterMs: 1500, recovery: recoveryBound(spec, slowest({ "HAProxy sees app-gra up": haproxySeesUp(spec), "Caddy's next active check": bound(["health_interval", spec.timings.caddy.healthIntervalMs], ["health_timeout", spec.timings.caddy.healthTimeoutMs]) })) }),
   timeline: faultThenHeal("kill", "app-gra", "start again"),
   async workload(ctx) {
     const t = targets(ctx.topology);

@@ -178,6 +178,8 @@ export {
   healAskedAt,
   measurement,
   OBSERVE_MS,
+  HYPOTHESIS_INTERVALS,
+  hypothesisWindowMs,
   type Scenario,
   type Mutant,
   type Demonstration,

@@ -41,7 +41,7 @@ describe("brownout chaos", { timeout: 60_000 }, () => {
   it("--dry-run prints the fault timeline and starts nothing (no engine needed)", () => {
     const r = brownout(["chaos", "--dry-run", "redis-master-down"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\+2\.0 s\s+kill → redis-1/);
+    expect(r.stdout).toMatch(/\+1\.0 s\s+kill → redis-1/);
     expect(r.stdout).toMatch(/nothing started/);
   });
 

@@ -34,8 +34,11 @@ export interface Phases {
   readonly recovery?: Bound;
 }
 
-/** A scenario's phases as written: the recovery bound as a derived Bound, or as a number. */
-export type PhasesSpec = Omit<Phases, "recoveryBoundMs" | "recovery"> & ({ readonly recoveryBoundMs: number; readonly recovery?: never } | { readonly recovery: Bound; readonly recoveryBoundMs?: never });
+/**
+ * A scenario's phases as written: the recovery bound as a derived Bound, or as a number; the steady window, when
+ * absent, is the hypothesis window (`hypothesisWindowMs`).
+ */
+export type PhasesSpec = Omit<Phases, "recoveryBoundMs" | "recovery" | "steadyMs"> & { readonly steadyMs?: number } & ({ readonly recoveryBoundMs: number; readonly recovery?: never } | { readonly recovery: Bound; readonly recoveryBoundMs?: never });
 
 export interface RunContext {
   readonly topology: StartedTopology;
@@ -164,15 +167,25 @@ export function defineScenario(s: Scenario): Scenario {
   return s;
 }
 
+/** The probe intervals a steady-state hypothesis is judged over: each probe's ops in a window this many intervals long. */
+export const HYPOTHESIS_INTERVALS = 20;
+
+/** The window a steady-state hypothesis is judged over (before the fault, and again after recovery): 20 probe intervals. */
+export function hypothesisWindowMs(spec: TopologySpec): number {
+  return HYPOTHESIS_INTERVALS * spec.margins.probeIntervalMs;
+}
+
 /**
- * A scenario's phases for one spec. The after phase lasts at least one dependency timeout plus the observation
- * time: the steady-state hypothesis after recovery is checked from one timeout after steady (an op in flight then
- * may still time out), and under a slow profile a short after phase would leave it nothing to judge.
+ * A scenario's phases for one spec. The steady window is the hypothesis window unless the scenario asks for more.
+ * The after phase lasts at least one dependency timeout plus the hypothesis window: the steady-state hypothesis
+ * after recovery is checked from one timeout after steady (an op in flight then may still time out), over as many
+ * probe intervals as before the fault, and under a slow profile a short after phase would leave it nothing to judge.
  */
 export function phasesFor(s: Pick<Scenario, "phases">, spec: TopologySpec): Phases {
   const p = typeof s.phases === "function" ? s.phases(spec) : s.phases;
   const recovery = p.recovery ? { recoveryBoundMs: p.recovery.ms, recovery: p.recovery } : { recoveryBoundMs: p.recoveryBoundMs };
-  return { steadyMs: p.steadyMs, faultMs: p.faultMs, ...recovery, afterMs: Math.max(p.afterMs, spec.timings.app.depTimeoutMs + OBSERVE_MS) };
+  const window = hypothesisWindowMs(spec);
+  return { steadyMs: p.steadyMs ?? window, faultMs: p.faultMs, ...recovery, afterMs: Math.max(p.afterMs, spec.timings.app.depTimeoutMs + window) };
 }
 
 /**

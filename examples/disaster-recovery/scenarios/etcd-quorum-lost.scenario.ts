@@ -30,7 +30,6 @@ export default defineScenario({
     PATRONI_FAILSAFE,
   ],
   phases: (spec) => ({
-    steadyMs: 2000,
     faultMs: demotionBound(spec).ms + OBSERVE_MS,
     afterMs: 1000,
     // From etcd started again: a leader elected (its key is gone: loop_wait, then the race) and seen by haproxy-01.

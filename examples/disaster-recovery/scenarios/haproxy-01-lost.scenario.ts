@@ -82,7 +82,6 @@ export default defineScenario({
     haproxyMutant("haproxy-02-without-redis", "haproxy-02 configured before the Redis module was added (seed 002's module 4 is installed on haproxy-01 only), and without the RabbitMQ part after it: while it holds the address, 6379 and 5672 are refused", [{ find: designFrom("# Redis on 6379 for clients that do not speak Sentinel (seed 002's module 4): HAProxy sends them to the master"), replace: "\n" }], "haproxy-02"),
   ],
   phases: (spec) => ({
-    steadyMs: 2000,
     faultMs: takeoverBound(spec).ms + OBSERVE_MS,
     afterMs: 1000,
     recovery: recoveryBound(spec, ...recoveryTerms(spec)),

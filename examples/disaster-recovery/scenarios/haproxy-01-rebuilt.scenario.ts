@@ -50,7 +50,6 @@ export default defineScenario({
     ),
   ],
   phases: (spec) => ({
-    steadyMs: 2000,
     faultMs: OBSERVE_MS,
     afterMs: 1000,
     recovery: recoveryBound(spec, ...rebuiltTerms(spec)),

@@ -30,7 +30,6 @@ export default defineScenario({
     HAPROXY_PGBOUNCER_SLOW_RISE,
   ],
   phases: (spec) => ({
-    steadyMs: 2000,
     faultMs: detectionBound(spec).ms + OBSERVE_MS,
     afterMs: 1000,
     recovery: recoveryBound(spec, ...backTerms(spec)),

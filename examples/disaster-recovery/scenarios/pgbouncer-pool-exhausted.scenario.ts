@@ -32,7 +32,6 @@ export default defineScenario({
   // A client waits up to the pool's wait bound: the probe gives it that long before its usual timeout.
   probeTimeoutMs: (spec) => waitBound(spec).ms + probeTimeout(spec),
   phases: (spec) => ({
-    steadyMs: 2000,
     // Long enough for clients that wait past query_wait_timeout, and for clients still waiting at the release.
     faultMs: waitBound(spec).ms + OBSERVE_MS,
     afterMs: 1000,

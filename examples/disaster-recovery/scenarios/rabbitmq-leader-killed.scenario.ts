@@ -19,7 +19,6 @@ export default defineScenario({
     { name: "rabbitmq-quorum-one-member", regression: `'${QUEUE}' declared with x-quorum-initial-group-size 1 to save disk: a quorum queue with one replica`, deploy: { nodes: QUEUE_NODES.map((name) => ({ name, kind: "rabbitmq", settings: { queues: [{ name: QUEUE, type: "quorum", groupSize: 1 }] } })) } },
   ],
   phases: (spec) => ({
-    steadyMs: 2000,
     faultMs: queueFailoverBound(spec, "closed").ms + OBSERVE_MS,
     afterMs: 1000,
     recovery: recoveryBound(spec, ...nodeBackTerms(spec)),

@@ -32,7 +32,6 @@ export default defineScenario({
   phases: (spec) => {
     const h = checksOf(spec);
     return {
-      steadyMs: 2000,
       faultMs: Math.max(queueFailoverBound(spec, "silent").ms, pauseBound(spec).ms) + OBSERVE_MS,
       afterMs: 1000,
       // From the heal: the paused node sees its peers within a tick, resumes (boots its applications again) and

@@ -47,7 +47,6 @@ export default defineScenario({
     scriptMutant("redis-update-master-no-maint", "redis-update-master.sh puts the new master in service but leaves the old one to HAProxy's check: once back, it answers PING and is served beside the new master"),
   ],
   phases: (spec) => ({
-    steadyMs: 2000,
     faultMs: redisFailoverBound(spec).ms + OBSERVE_MS,
     afterMs: 1000,
     recovery: recoveryBound(spec, ...rejoinTerms(spec)),

@@ -78,7 +78,7 @@ export const DR_SOAK: SoakDefinition = {
     topology: { composeProfiles: [DB_PROFILE, REDIS_PROFILE, QUEUE_PROFILE] },
     mechanisms: [],
     mutants: [HAPROXY_PGBOUNCER_NO_CHECK],
-    phases: (spec) => ({ steadyMs: 2000, faultMs: 0, afterMs: 3000, recovery: recoveryBound(spec) }),
+    phases: (spec) => ({ faultMs: 0, afterMs: 3000, recovery: recoveryBound(spec) }),
     timeline: [{ atMs: 0, action: "nothing", target: "-" }],
     workload: (ctx) => Promise.resolve(everything([poolWorkload(ctx, ctx.topology.spec), redisWorkload(ctx), queueWorkload(ctx)])),
     inject: () => Promise.resolve([]),

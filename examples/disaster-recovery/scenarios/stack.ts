@@ -241,7 +241,6 @@ export function poolInserts(ctx: RunContext, spec: TopologySpec, prefix: string)
 /** Phases of a scenario that takes the leader away: held past the failover bound; the old leader then rejoins. */
 export function leaderLostPhases(spec: TopologySpec): PhasesSpec {
   return {
-    steadyMs: 2000,
     faultMs: failoverBound(spec).ms + OBSERVE_MS,
     afterMs: 1000,
     // From the heal: Patroni's next loop on the old leader sees a leader that is not itself and rejoins it.

@@ -24,7 +24,6 @@ export default defineScenario({
     { name: "haproxy-db-without-checks", regression: "haproxy-db's servers lost their `check` in an edit: mysql1 is never taken out, mysql2 never used", deploy: { nodes: [{ name: "haproxy-db", kind: "haproxy", settings: { volumes: [{ source: editedFile(join(EXAMPLE, "haproxy-db/haproxy.cfg"), { name: "haproxy-db-without-checks", regression: "haproxy-db's servers lost their `check` in an edit: mysql1 is never taken out, mysql2 never used" }, [{ find: "  default-server check inter 500ms fall 2 rise 2 on-marked-down shutdown-sessions resolvers docker init-addr last,libc,none\n", replace: "  default-server resolvers docker init-addr last,libc,none\n" }]), target: "/usr/local/etc/haproxy/haproxy.cfg", readOnly: true }] } }] } },
   ],
   phases: (spec) => ({
-    steadyMs: 2000,
     faultMs: failoverBound(spec, "haproxy-db").ms + OBSERVE_MS,
     afterMs: 1000,
     // From mysql1 started again: haproxy-db sees it up, and mysql2's replication from it reconnects.

@@ -54,7 +54,7 @@ export default defineScenario({
     { name: "haproxy-web-ignores-dashboard", regression: "haproxy-web's entrypoint reads the mode from a file the dashboard no longer writes: the restart changes nothing, cookie SRV stays off", deploy: { nodes: [{ name: "haproxy-web", kind: "haproxy", settings: { environment: { MODE_FILE: "/etc/cluster/session_mode.old" } } }] } },
     { name: "haproxy-web-balance-source", regression: "`balance source` instead of round robin: every user behind one address lands on the same server", deploy: { nodes: [{ name: "haproxy-web", kind: "haproxy", settings: { volumes: [{ source: editedFile(join(EXAMPLE, "haproxy-web/haproxy.cfg.tmpl"), { name: "haproxy-web-balance-source", regression: "`balance source` instead of round robin: every user behind one address lands on the same server" }, [{ find: "  balance roundrobin\n", replace: "  balance source\n" }]), target: "/usr/local/etc/haproxy/haproxy.cfg.tmpl", readOnly: true }] } }] } },
   ],
-  phases: (spec) => ({ steadyMs: 2000, faultMs: OPERATOR_MS + restartBound(spec).ms + cookieBound(spec).ms, afterMs: 2000, recovery: recoveryBound(spec, slowest({ "haproxy-web sees its servers up": seesUp(spec, "haproxy-web") })) }),
+  phases: (spec) => ({ faultMs: OPERATOR_MS + restartBound(spec).ms + cookieBound(spec).ms, afterMs: 2000, recovery: recoveryBound(spec, slowest({ "haproxy-web sees its servers up": seesUp(spec, "haproxy-web") })) }),
   timeline: [
     ...[...WEB, "haproxy-web"].map((target) => ({ atMs: 0, action: "session-mode sticky", target })),
     { atMs: OPERATOR_MS, action: "restart", target: "haproxy-web" },

@@ -25,7 +25,7 @@ export default defineScenario({
     { name: "haproxy-web-without-cookie", regression: "haproxy-web runs its DB-mode configuration (no SRV cookie) while the web servers keep sticky sessions", deploy: { nodes: [{ name: "haproxy-web", kind: "haproxy", settings: { environment: { SESSION_MODE: "db" } } }] } },
   ],
   // Out of maintenance, web1 is back in service once its checks pass again.
-  phases: (spec) => ({ steadyMs: 2000, faultMs: 2 * STEP_MS, afterMs: 1000, recovery: recoveryBound(spec, slowest({ "haproxy-web sees web1 up": seesUp(spec, "haproxy-web") })) }),
+  phases: (spec) => ({ faultMs: 2 * STEP_MS, afterMs: 1000, recovery: recoveryBound(spec, slowest({ "haproxy-web sees web1 up": seesUp(spec, "haproxy-web") })) }),
   timeline: [
     { atMs: 0, action: "set server web/web1 state drain", target: "haproxy-web" },
     { atMs: STEP_MS, action: "set server web/web1 state maint", target: "haproxy-web" },

@@ -22,7 +22,6 @@ export default defineScenario({
     { name: "db-handler-not-shared", regression: "web/shared is not where the router looks for it (the guide's \"session_router.php introuvable\"): PHP silently keeps its files handler for DB-mode pages", deploy: { nodes: ["web1", "web2", "web3"].map((name) => ({ name, kind: "web", settings: { environment: { SHARED_DIR: "/var/www/shared-missing" } } })) } },
   ],
   phases: (spec) => ({
-    steadyMs: 2000,
     faultMs: failoverBound(spec, "haproxy-web").ms + OBSERVE_MS,
     afterMs: 1000,
     // Measured from web1 started again (its wait passed): HAProxy then sees it up.

@@ -25,7 +25,7 @@ export default defineScenario({
     { name: "commit-batched", regression: "the API acknowledges a write at once and commits the batch once a second, for throughput: a crash loses a second of acknowledged writes", deploy: { app: { testBugs: ["commit-batched"] } } },
     { name: "no-dep-timeout", regression: "the API's database calls lose their timeout, so writes hang on the dead primary instead of failing", deploy: { app: { testBugs: ["no-dep-timeout"] } } },
   ],
-  phases: (spec) => ({ steadyMs: 2000, faultMs: OPERATOR_MS + spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recovery: recoveryBound(spec) }),
+  phases: (spec) => ({ faultMs: OPERATOR_MS + spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 1500, recovery: recoveryBound(spec) }),
   timeline: [
     { atMs: 0, action: "kill", target: "pg-primary" },
     { atMs: OPERATOR_MS, action: "pg_promote()", target: "pg-replica" },

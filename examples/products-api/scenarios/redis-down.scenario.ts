@@ -20,7 +20,7 @@ export default defineScenario({
     { name: "health-requires-all-deps", regression: "/health fails when the cache is down, so Caddy takes both sites out", deploy: { app: { testBugs: ["health-requires-all-deps"] } } },
     { name: "cache-invalidation-wrong-key", regression: "the cache key renamed in the write path only: every write answers invalidated while the old entry stays for its TTL", deploy: { app: { testBugs: ["cache-invalidation-wrong-key"] } } },
   ],
-  phases: (spec) => ({ steadyMs: 2000, faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2500, recovery: recoveryBound(spec, ...clientReconnectsTerms(spec)) }),
+  phases: (spec) => ({ faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2500, recovery: recoveryBound(spec, ...clientReconnectsTerms(spec)) }),
   timeline: faultTimeline(CUT, "proxies enabled"),
   async workload(ctx) {
     const t = targets(ctx.topology);

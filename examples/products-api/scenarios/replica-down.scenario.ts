@@ -17,7 +17,7 @@ export default defineScenario({
     { name: "strict-reads-fall-back", regression: "someone 'fixes' the 500s by reading the primary on a replica error, loading the primary the design keeps for writes", deploy: { app: { testBugs: ["strict-reads-fall-back"] } } },
     { name: "health-requires-all-deps", regression: "/health fails when the replica is down, so Caddy takes both sites out and writes fail too", deploy: { app: { testBugs: ["health-requires-all-deps"] } } },
   ],
-  phases: (spec) => ({ steadyMs: 2000, faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2500, recovery: recoveryBound(spec, ...haproxySeesUpTerms(spec)) }),
+  phases: (spec) => ({ faultMs: spec.timings.app.depTimeoutMs + OBSERVE_MS, afterMs: 2500, recovery: recoveryBound(spec, ...haproxySeesUpTerms(spec)) }),
   timeline: faultTimeline(kill("pg-replica"), "start pg-replica"),
   // Restarted, the replica streams again; HAProxy's check sees it within its rise.
   async workload(ctx) {
