@@ -74,11 +74,6 @@ export default defineConfig({
           // The chaos suite: one test per named scenario, each on its own topology.
           name: "chaos",
           include: ["scenarios/**/*.chaos.test.ts", "examples/**/*.chaos.test.ts"],
-          // Seed 002's stack is not in the gate: with its 10 scenarios and 22 mutants then (about 1070 s; now 11 and 25), .ci/run took 3562 s
-          // once and more than 3660 s the next time on this machine: not reliably under its 60 minutes. BROWNOUT_DR=1 runs it as the gate would (the outside
-          // lost-write recompute and the two behaviour kills per scenario included):
-          // `BROWNOUT_DR=1 npx vitest run --project chaos examples/disaster-recovery`.
-          exclude: process.env.BROWNOUT_DR === "1" ? ["node_modules/**"] : ["examples/disaster-recovery/**", "node_modules/**"],
           // One suite after the other, never two topologies at once.
           fileParallelism: false,
           // Alone, last: its bounds are timings, and another topology starting beside it would be measured too.
