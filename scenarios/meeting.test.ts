@@ -56,6 +56,6 @@ describe("the meeting stack's scenarios", () => {
     const text = describeScenario(MEETING.scenarios.find((s) => s.name === "pg-primary-down") ?? (MEETING.scenarios[0] as never));
     expect(text).toMatch(/\+2\.0 s\s+pg_promote\(\) → pg-replica/);
     // The heal at the end of the fault phase, whatever the profile makes it.
-    expect(text).toMatch(/\+5\.4 s\s+heal: none/);
+    expect(text).toMatch(/\+4\.4 s\s+heal: none/);
   });
 });

@@ -73,7 +73,7 @@ describe("the package, as a team installs it", () => {
     expect(r.stdout).toMatch(/\+2\.0 s\s+toxic down → app-redis/);
     expect(r.stdout).toMatch(/nothing started/);
     // The team's profile lengthens the dependency timeout, so the fault is held longer.
-    expect(brownout(["dry-run", "--profile", "patient"]).stdout).toMatch(/\+5\.5 s\s+heal: proxies enabled → app-redis/);
+    expect(brownout(["dry-run", "--profile", "patient"]).stdout).toMatch(/\+4\.5 s\s+heal: proxies enabled → app-redis/);
   });
 
   it("loads from a fresh `npm init -y` project (CommonJS), and its declarations type-check there with only brownout installed", () => {

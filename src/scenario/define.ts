@@ -170,9 +170,13 @@ export function defineScenario(s: Scenario): Scenario {
 /** The probe intervals a steady-state hypothesis is judged over: each probe's ops in a window this many intervals long. */
 export const HYPOTHESIS_INTERVALS = 20;
 
-/** The window a steady-state hypothesis is judged over (before the fault, and again after recovery): 20 probe intervals. */
+/**
+ * The window a steady-state hypothesis is judged over (before the fault, and again after recovery): 20 probe
+ * intervals, and no longer than the observation time: a slow probe (a user's page view every 200 ms) is judged over
+ * the time a new state is watched, not for longer.
+ */
 export function hypothesisWindowMs(spec: TopologySpec): number {
-  return HYPOTHESIS_INTERVALS * spec.margins.probeIntervalMs;
+  return Math.min(HYPOTHESIS_INTERVALS * spec.margins.probeIntervalMs, OBSERVE_MS);
 }
 
 /**
@@ -192,7 +196,7 @@ export function phasesFor(s: Pick<Scenario, "phases">, spec: TopologySpec): Phas
  * How long the new state is watched once the mechanism has had its time to act (service on the new master, on
  * sbg, on mysql-2): a phase length, so that checks see the outcome, not a bound.
  */
-export const OBSERVE_MS = 2000;
+export const OBSERVE_MS = 1000;
 
 /**
  * The default probe timeout: a read that falls back makes two dependency calls, each bounded by the app's
