@@ -1,5 +1,5 @@
 import { bound, control, defineScenario, failover, faultInForceAt, kill, lostWrites, type Mutant, PATRONI_PORTS, patroniGet, queryRows, readback, recoveredInTime, result, type RunContext, sqlProbe, sqlTarget, type TopologySpec } from "brownout";
-import { cluster, DB_PROFILE, failoverBound, HAPROXY_TCP_CHECK, keyPrefix, keysOnLeader, leaderLostPhases, leaderOf, MEMBERS, onLeader, PATRONI_TTL_60, patroniOf } from "./stack.js";
+import { cluster, DB_PROFILE, LEADER_KILLED_TIMELINE, observeLeader, failoverBound, HAPROXY_TCP_CHECK, keyPrefix, keysOnLeader, leaderLostPhases, leaderOf, MEMBERS, onLeader, PATRONI_TTL_60, patroniOf } from "./stack.js";
 
 /**
  * Patroni's documented trade when synchronous_mode is off: a commit waits for the leader's disk only, so a
@@ -50,14 +50,9 @@ export default defineScenario({
     PATRONI_TTL_60,
   ],
   phases: leaderLostPhases,
-  timeline: [
-    { atMs: 0, action: "kill the Patroni leader (SIGKILL), the member found leading before the fault", target: "-" },
-    { atMs: "end", action: "heal: start the old leader again", target: "-" },
-  ],
+  timeline: LEADER_KILLED_TIMELINE,
   async workload(ctx) {
-    const before = await cluster(ctx);
-    ctx.observed.leader = leaderOf(before);
-    ctx.observed.syncStandby = before.members.find((m) => m.role === "sync_standby")?.name ?? null;
+    await observeLeader(ctx);
     const spec = ctx.topology.spec;
     const c = ctx.topology.node("haproxy-01");
     const [row] = await queryRows({ engine: "postgres", host: c.getHost(), port: c.getMappedPort(5432), ...patroniOf(spec).app }, "SELECT current_setting('synchronous_commit') AS commit, current_setting('synchronous_standby_names') AS names");

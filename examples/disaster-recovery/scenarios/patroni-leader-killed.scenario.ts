@@ -1,5 +1,5 @@
 import { control, defineScenario, failover, kill, lostWrites, recoveredInTime, result } from "brownout";
-import { cluster, DB_PROFILE, failoverBound, HAPROXY_TCP_CHECK, itemsWorkload, leaderLostPhases, leaderOf, MEMBERS, onLeader, PATRONI_TTL_60, patroniOf } from "./stack.js";
+import { cluster, DB_PROFILE, LEADER_KILLED_TIMELINE, observeLeader, failoverBound, HAPROXY_TCP_CHECK, itemsWorkload, leaderLostPhases, leaderOf, MEMBERS, onLeader, PATRONI_TTL_60, patroniOf } from "./stack.js";
 
 /**
  * Seed 002's Patroni cluster loses its leader (SIGKILL: PostgreSQL and Patroni gone at once, its leader key left to
@@ -19,14 +19,9 @@ export default defineScenario({
     { name: "patroni-synchronous-off", regression: "synchronous_mode switched off for write latency: a commit no longer waits for a standby", deploy: { nodes: MEMBERS.map((name) => ({ name, kind: "patroni", settings: { synchronousMode: false } })) } },
   ],
   phases: leaderLostPhases,
-  timeline: [
-    { atMs: 0, action: "kill the Patroni leader (SIGKILL), the member found leading before the fault", target: "-" },
-    { atMs: "end", action: "heal: start the old leader again", target: "-" },
-  ],
+  timeline: LEADER_KILLED_TIMELINE,
   async workload(ctx) {
-    const before = await cluster(ctx);
-    ctx.observed.leader = leaderOf(before);
-    ctx.observed.syncStandby = before.members.find((m) => m.role === "sync_standby")?.name ?? null;
+    await observeLeader(ctx);
     return itemsWorkload(ctx, ctx.topology.spec);
   },
   inject: (ctx) => onLeader(ctx, (leader) => kill(leader)),

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type ActiveFault, bound, editedFile, type FileEdit, type Bound, type FaultSpec, holdUntilServed, injectFault, measurement, type Mutant, OBSERVE_MS, type PhasesSpec, queryRows, recoveryBound, type Workload, PATRONI, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, type PatroniCluster, type PatroniSettings, patroniCluster, PGBOUNCER, PGBOUNCER_PORT, type PgbouncerSettings, patroniGet, type RunContext, sqlProbe, type SqlProbeOptions, sqlTarget, type Probe, type TopologySpec } from "brownout";
+import { type ActiveFault, bound, editedFile, type FileEdit, type Bound, type FaultSpec, holdUntilServed, injectFault, measurement, type Mutant, OBSERVE_MS, type PhasesSpec, queryRows, recoveryBound, type Workload, PATRONI, PATRONI_MEMBER_REQUEST_TIMEOUT_MS, PATRONI_PORTS, type PatroniCluster, type PatroniSettings, patroniCluster, PGBOUNCER, PGBOUNCER_PORT, type PgbouncerSettings, patroniGet, type RunContext, sqlProbe, type TimelineStep, type SqlProbeOptions, sqlTarget, type Probe, type TopologySpec } from "brownout";
 
 export const MEMBERS = ["db-master-01", "db-slave-01", "db-slave-02"] as const;
 /** The compose profile of the Patroni cluster, its etcd and PgBouncer: the scenarios about them name it. */
@@ -246,6 +246,19 @@ export function leaderLostPhases(spec: TopologySpec): PhasesSpec {
     // From the heal: Patroni's next loop on the old leader sees a leader that is not itself and rejoins it.
     recovery: recoveryBound(spec, ["loop_wait", patroniOf(spec).loopWaitS * 1000], ["rejoin (pg_rewind, restart as a replica)", spec.margins.serverStartMs]),
   };
+}
+
+/** The Patroni leader killed (SIGKILL) at the fault, started again at the heal: the leader-killed scenarios' timeline. */
+export const LEADER_KILLED_TIMELINE: readonly TimelineStep[] = [
+  { atMs: 0, action: "kill the Patroni leader (SIGKILL), the member found leading before the fault", target: "-" },
+  { atMs: "end", action: "heal: start the old leader again", target: "-" },
+];
+
+/** Who leads before the fault, and which member is the synchronous standby (none when synchronous_mode is off). */
+export async function observeLeader(ctx: RunContext): Promise<void> {
+  const before = await cluster(ctx);
+  ctx.observed.leader = leaderOf(before);
+  ctx.observed.syncStandby = before.members.find((m) => m.role === "sync_standby")?.name ?? null;
 }
 
 /** Writes through haproxy-01, and what the application sees of them once recovered (the leader's rows). */
