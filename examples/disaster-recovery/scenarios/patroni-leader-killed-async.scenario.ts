@@ -1,5 +1,5 @@
-import { bound, control, defineScenario, failover, faultInForceAt, kill, lostWrites, type Mutant, PATRONI_PORTS, patroniGet, queryRows, readback, recoveredInTime, result, type RunContext, sqlProbe, sqlTarget, type TopologySpec } from "brownout";
-import { cluster, DB_PROFILE, LEADER_KILLED_TIMELINE, observeLeader, failoverBound, HAPROXY_TCP_CHECK, keyPrefix, keysOnLeader, leaderLostPhases, leaderOf, MEMBERS, onLeader, PATRONI_TTL_60, patroniOf } from "./stack.js";
+import { bound, control, defineScenario, failover, faultInForceAt, kill, lostWrites, type Mutant, PATRONI_PORTS, patroniGet, readback, recoveredInTime, result, type RunContext } from "brownout";
+import { cluster, DB_PROFILE, LEADER_KILLED_TIMELINE, observeLeader, failoverBound, HAPROXY_TCP_CHECK, itemsWorkload, leaderLostPhases, leaderOf, MEMBERS, onLeader, PATRONI_TTL_60, patroniOf, rowsOnLeader } from "./stack.js";
 
 /**
  * Patroni's documented trade when synchronous_mode is off: a commit waits for the leader's disk only, so a
@@ -10,19 +10,6 @@ import { cluster, DB_PROFILE, LEADER_KILLED_TIMELINE, observeLeader, failoverBou
  * is what was acknowledged within the streaming lag before the kill: a loss from earlier is a regression.
  */
 const ASYNC = MEMBERS.map((name) => ({ name, kind: "patroni", settings: { synchronousMode: false } }));
-
-/** Writes through haproxy-01:5432, each returning its WAL insert position (bytes from 0/0). */
-function lsnInserts(ctx: RunContext, spec: TopologySpec, prefix: string) {
-  const app = patroniOf(spec).app;
-  return sqlProbe({
-    f: "item-write",
-    name: "item-write@haproxy-01",
-    target: sqlTarget(ctx.topology, "haproxy-01", { engine: "postgres", port: 5432, user: app.user, password: app.password, database: app.database }),
-    statement: (seq) => ({ sql: "INSERT INTO items (k) VALUES ($1) RETURNING (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint AS lsn", params: [`${prefix}${String(seq)}`], key: `${prefix}${String(seq)}` }),
-    classify: "write",
-    value: (row) => (row?.lsn === undefined ? {} : { lsn: Number(row.lsn) }),
-  });
-}
 
 /** Where the new leader's timeline began (Patroni's GET /history: the last switch's LSN), asked of the new leader. */
 async function switchLsn(ctx: RunContext, leader: string): Promise<number | null> {
@@ -54,12 +41,10 @@ export default defineScenario({
   async workload(ctx) {
     await observeLeader(ctx);
     const spec = ctx.topology.spec;
-    const c = ctx.topology.node("haproxy-01");
-    const [row] = await queryRows({ engine: "postgres", host: c.getHost(), port: c.getMappedPort(5432), ...patroniOf(spec).app }, "SELECT current_setting('synchronous_commit') AS commit, current_setting('synchronous_standby_names') AS names");
+    const [row] = await rowsOnLeader(ctx, spec, "SELECT current_setting('synchronous_commit') AS commit, current_setting('synchronous_standby_names') AS names");
     ctx.observed.synchronousCommit = String(row?.commit);
     ctx.observed.standbyNames = String(row?.names);
-    const prefix = keyPrefix(ctx, "item-write");
-    return { probes: [lsnInserts(ctx, spec, prefix)], finalRead: async () => ({ "item-write": await keysOnLeader(ctx, spec, prefix) }) };
+    return itemsWorkload(ctx, spec, [], { lsn: true });
   },
   inject: (ctx) => onLeader(ctx, (leader) => kill(leader)),
   async observe(ctx, observed) {

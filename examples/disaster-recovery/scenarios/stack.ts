@@ -65,20 +65,26 @@ export function keyPrefix(ctx: RunContext, f: "item-write" | "pool-write" | "red
 }
 
 /** The application's writes of one new items row per op, to a target (a port of haproxy-01, the virtual IP). */
-export function itemInserts(f: "item-write" | "pool-write", name: string, target: SqlProbeOptions["target"], prefix: string): Probe {
+export function itemInserts(f: "item-write" | "pool-write", name: string, target: SqlProbeOptions["target"], prefix: string, o: WriteOptions = {}): Probe {
   return sqlProbe({
     f,
     name,
     target,
-    statement: (seq) => ({ sql: "INSERT INTO items (k) VALUES ($1)", params: [`${prefix}${String(seq)}`], key: `${prefix}${String(seq)}` }),
+    statement: (seq) => ({ sql: `INSERT INTO items (k) VALUES ($1)${o.lsn ? " RETURNING (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint AS lsn" : ""}`, params: [`${prefix}${String(seq)}`], key: `${prefix}${String(seq)}` }),
     classify: "write",
+    ...(o.lsn ? { value: (row: Record<string, unknown> | undefined) => (row?.lsn === undefined ? {} : { lsn: Number(row.lsn) }) } : {}),
   });
 }
 
+/** How the application's writes report themselves: `lsn`, each its WAL insert position (bytes from 0/0). */
+export interface WriteOptions {
+  readonly lsn?: boolean;
+}
+
 /** The application's writes through haproxy-01:5432 (the leader), one new row per op. */
-export function inserts(ctx: RunContext, spec: TopologySpec, prefix: string): Probe {
+export function inserts(ctx: RunContext, spec: TopologySpec, prefix: string, o: WriteOptions = {}): Probe {
   const app = patroniOf(spec).app;
-  return itemInserts("item-write", "item-write@haproxy-01", sqlTarget(ctx.topology, "haproxy-01", { engine: "postgres", port: 5432, user: app.user, password: app.password, database: app.database }), prefix);
+  return itemInserts("item-write", "item-write@haproxy-01", sqlTarget(ctx.topology, "haproxy-01", { engine: "postgres", port: 5432, user: app.user, password: app.password, database: app.database }), prefix, o);
 }
 
 /** The roles PostgreSQL accepts writes in, as Patroni's REST API names them (3.0 says master, later primary). */
@@ -211,7 +217,6 @@ export function reinstallHaproxy01(ctx: RunContext): Promise<ActiveFault> {
   return ctx.topology.recreate("haproxy-01", { environment: { HAPROXY_CONFIG: HAPROXY_BACKUP } });
 }
 
-
 /** A timeout of haproxy-01's defaults section (`timeout connect 1s`), in ms. */
 export function haproxyTimeoutMs(name: "connect" | "client" | "server"): number {
   const m = new RegExp(`^\\s*timeout ${name} (\\d+)(ms|s|m)\\s*$`, "m").exec(HAPROXY_CFG);
@@ -262,19 +267,24 @@ export async function observeLeader(ctx: RunContext): Promise<void> {
 }
 
 /** Writes through haproxy-01, and what the application sees of them once recovered (the leader's rows). */
-export function itemsWorkload(ctx: RunContext, spec: TopologySpec, extra: readonly Probe[] = []): Workload {
+export function itemsWorkload(ctx: RunContext, spec: TopologySpec, extra: readonly Probe[] = [], o: WriteOptions = {}): Workload {
   const prefix = keyPrefix(ctx, "item-write");
   return {
-    probes: [inserts(ctx, spec, prefix), ...extra],
+    probes: [inserts(ctx, spec, prefix, o), ...extra],
     finalRead: async () => ({ "item-write": await keysOnLeader(ctx, spec, prefix) }),
   };
 }
 
 /** The items whose keys start with a prefix, read through haproxy-01:5432 (the leader): what the application finds. */
 export async function keysOnLeader(ctx: RunContext, spec: TopologySpec, prefix: string): Promise<Set<string>> {
-  const c = ctx.topology.node("haproxy-01");
-  const rows = await queryRows({ engine: "postgres", host: c.getHost(), port: c.getMappedPort(5432), ...patroniOf(spec).app }, "SELECT k FROM items WHERE k LIKE $1", [`${prefix}%`]);
+  const rows = await rowsOnLeader(ctx, spec, "SELECT k FROM items WHERE k LIKE $1", [`${prefix}%`]);
   return new Set(rows.map((r) => String(r.k)));
+}
+
+/** A query's rows through haproxy-01:5432 (the leader), as the application: its user and database. */
+export function rowsOnLeader(ctx: RunContext, spec: TopologySpec, sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
+  const c = ctx.topology.node("haproxy-01");
+  return queryRows({ engine: "postgres", host: c.getHost(), port: c.getMappedPort(5432), ...patroniOf(spec).app }, sql, params);
 }
 
 /** Writes through haproxy-01:5432 and through PgBouncer (haproxy-01:6432), and what each left on the leader. */
